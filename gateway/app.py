@@ -1,0 +1,240 @@
+"""The gateway: the platform's one public entry. Identity, rate limits, audit and routing.
+
+A pure-ASGI dispatcher handles `/api/v1/…`: it authenticates the key, applies the key's rate
+limit, then either proxies to the service owning the area or hands the request to the gateway's
+own FastAPI app (key administration, audit, probes, the merged OpenAPI document and /docs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.types import Message, Receive, Scope, Send
+
+from gateway.audit import AuditWriter
+from gateway.authn import Authenticator
+from gateway.keys.router import router as keys_router
+from gateway.metrics import RATE_LIMITED
+from gateway.openapi import OpenApiAggregator
+from gateway.proxy import Proxy
+from gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter, retry_after_header
+from gateway.settings import AREAS, GatewaySettings
+from shared import (
+    Database,
+    create_service_app,
+    database_ready,
+    database_target,
+    load_settings,
+    sign_principal,
+    utcnow,
+)
+from shared.logging import request_id_var
+from shared.middleware import ObservabilityMiddleware, header, send_problem
+
+SERVICE = "gateway"
+API_PREFIX = "/api/v1/"
+
+
+async def _services_ready(app: FastAPI) -> dict[str, bool]:
+    proxy: Proxy = app.state.proxy
+    urls: dict[str, str] = app.state.settings.service_urls()
+
+    async def ready(url: str) -> bool:
+        try:
+            async with proxy.session.get(f"{url}/readyz", timeout=2) as response:  # type: ignore[arg-type]
+                return response.status == 200
+        except Exception:
+            return False
+
+    results = await asyncio.gather(*(ready(url) for url in urls.values()))
+    return dict(zip(urls, results, strict=True))
+
+
+def _admin_app(settings: GatewaySettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database.open(database_target(settings, SERVICE))
+        redis = None
+        if settings.redis_url:
+            from redis.asyncio import Redis
+
+            redis = Redis.from_url(settings.redis_url)
+        proxy = Proxy(
+            connect_timeout=settings.upstream_connect_timeout,
+            read_timeout=settings.upstream_read_timeout,
+            pool_size=settings.upstream_pool_size,
+            max_body=settings.max_body_bytes,
+        )
+        await proxy.start()
+        authenticator = Authenticator(
+            database,
+            admin_token=settings.admin_token.get_secret_value() if settings.admin_token else None,
+            cache_seconds=settings.key_cache_seconds,
+            redis=redis,
+        )
+        limiter: RateLimiter = (
+            RedisRateLimiter(redis, settings.rate_limit_per_second, settings.rate_limit_burst)
+            if redis is not None
+            else LocalRateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+        )
+        audit = AuditWriter(database, flush_seconds=settings.audit_flush_seconds)
+        app.state.database = database
+        app.state.proxy = proxy
+        app.state.authenticator = authenticator
+        app.state.limiter = limiter
+        app.state.audit = audit
+        app.state.openapi = OpenApiAggregator(proxy.session, settings.service_urls())
+        tasks = [asyncio.create_task(audit.run(), name="audit")]
+        if redis is not None:
+            tasks.append(
+                asyncio.create_task(authenticator.listen_for_revocations(), name="revocations")
+            )
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+            await proxy.close()
+            if redis is not None:
+                await redis.aclose()
+            await database.dispose()
+
+    app = create_service_app(
+        name=SERVICE,
+        title="苏州楼宇经济智慧平台 API",
+        description="The Suzhou Building Economy Smart Platform. Every `/api/v1/` request carries "
+        "`Authorization: Bearer <key>`; errors are RFC 9457 problem documents.",
+        settings=settings,
+        lifespan=lifespan,
+        routers=[keys_router],
+        readiness=(database_ready, _services_ready),
+        trust_forwarded_identity=False,
+        observe=False,
+        own_docs=False,
+    )
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def merged_openapi(request: Request) -> JSONResponse:
+        document = await request.app.state.openapi.document(request.app.openapi())
+        return JSONResponse(document)
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="苏州楼宇经济智慧平台 API")
+
+    return app
+
+
+class Gateway:
+    """Pure ASGI entry: `/api/v1/…` is authenticated, limited, audited, then routed."""
+
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.settings = settings
+        self.secret = settings.internal_secret.get_secret_value()
+        self.services = settings.service_urls()
+        self.admin = _admin_app(settings)
+        self.admin_state = self.admin.state
+        self._observed = ObservabilityMiddleware(self._dispatch, service=SERVICE)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.admin(scope, receive, send)
+            return
+        await self._observed(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
+            await self.admin(scope, receive, send)
+            return
+        await self.api(scope, receive, send)
+
+    async def api(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Authenticate, limit, route, audit: in that order, one pass."""
+        state = self.admin_state
+        started = time.perf_counter()
+        status = 500
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        area = scope["path"][len(API_PREFIX) :].split("/", 1)[0]
+        scope["sbe.route"] = (
+            f"{API_PREFIX}{area}" if area in AREAS or area == "auth" else "unmatched"
+        )
+        principal, reason = await state.authenticator.authenticate(header(scope, b"authorization"))
+        try:
+            if principal is None:
+                await send_problem(
+                    tracked_send, 401, reason, headers={"WWW-Authenticate": 'Bearer realm="sbe"'}
+                )
+                return
+            wait = await state.limiter.check(principal.key_id)
+            if wait > 0:
+                RATE_LIMITED.labels(principal.role.value).inc()
+                await send_problem(
+                    tracked_send,
+                    429,
+                    "Too many requests for this key; slow down and retry later.",
+                    headers={"Retry-After": retry_after_header(wait)},
+                )
+                return
+            declared = header(scope, b"content-length")
+            if (
+                declared is not None
+                and declared.isdigit()
+                and int(declared) > self.settings.max_body_bytes
+            ):
+                await send_problem(
+                    tracked_send,
+                    413,
+                    f"Request bodies may not exceed {self.settings.max_body_bytes} bytes.",
+                )
+                return
+            if area == "auth":
+                scope.setdefault("state", {})["principal"] = principal
+                await self.admin(scope, receive, tracked_send)
+                return
+            service = AREAS.get(area)
+            if service is None:
+                await send_problem(tracked_send, 404, f"No resource at {scope['path']}.")
+                return
+            await state.proxy.forward(
+                scope,
+                receive,
+                tracked_send,
+                upstream=self.services[service],
+                upstream_name=service,
+                principal_header=sign_principal(
+                    principal, self.secret, scope["method"], scope["path"]
+                ),
+                request_id=request_id_var.get(),
+            )
+        finally:
+            client = scope.get("client")
+            state.audit.record(
+                at=utcnow(),
+                principal=principal,
+                method=scope["method"],
+                path=scope["path"],
+                query=scope["query_string"].decode("latin-1"),
+                status=status,
+                request_id=request_id_var.get(),
+                client_ip=client[0] if client else "",
+                duration_ms=(time.perf_counter() - started) * 1000,
+            )
+
+
+def create_app(settings: GatewaySettings | None = None) -> Gateway:
+    """Build the gateway; I/O happens in its lifespan, not here."""
+    return Gateway(settings or load_settings(GatewaySettings))

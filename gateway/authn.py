@@ -1,0 +1,101 @@
+"""API key authentication on the hot path: a short cache in front of the key table, emptied at
+once on revocation (on every replica, through Redis pub/sub when SBE_REDIS_URL is set)."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from typing import Any
+
+from gateway.keys import repository
+from gateway.keys.service import hash_key
+from gateway.metrics import AUTH_FAILURES, KEY_CACHE
+from shared import Database, Principal, Role
+
+logger = logging.getLogger("sbe.gateway.authn")
+
+REVOCATION_CHANNEL = "sbe:keys:revoked"
+
+
+class Authenticator:
+    """Turns `Authorization: Bearer <key>` into a principal, or None."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        admin_token: str | None,
+        cache_seconds: float,
+        redis: Any | None = None,
+    ) -> None:
+        self.database = database
+        self.admin_hash = hash_key(admin_token) if admin_token else None
+        self.cache_seconds = cache_seconds
+        self.redis = redis
+        self._cache: dict[str, tuple[Principal, float]] = {}
+
+    async def authenticate(self, authorization: bytes | None) -> tuple[Principal | None, str]:
+        """The principal, or None and the reason it was refused."""
+        if not authorization:
+            AUTH_FAILURES.labels("missing").inc()
+            return None, "Send an API key as `Authorization: Bearer <key>`."
+        scheme, _, key = authorization.decode("latin-1").partition(" ")
+        key = key.strip()
+        if scheme.lower() != "bearer" or not key:
+            AUTH_FAILURES.labels("malformed").inc()
+            return None, "The Authorization header must be `Bearer <key>`."
+        key_hash = hash_key(key)
+        if self.admin_hash is not None and hmac.compare_digest(key_hash, self.admin_hash):
+            return Principal(key_id="bootstrap-admin", role=Role.admin, label="bootstrap admin"), ""
+        cached = self._cache.get(key_hash)
+        now = time.monotonic()
+        if cached is not None and cached[1] > now:
+            KEY_CACHE.labels("hit").inc()
+            return cached[0], ""
+        KEY_CACHE.labels("miss").inc()
+        async with self.database.sessionmaker() as session:
+            row = await repository.by_hash(session, key_hash)
+        if row is None or row.revoked_at is not None:
+            AUTH_FAILURES.labels("unknown" if row is None else "revoked").inc()
+            return None, "Unknown or revoked API key."
+        principal = Principal(
+            key_id=row.id, role=Role(row.role), district_id=row.district_id, label=row.label
+        )
+        if self.cache_seconds > 0:
+            self._cache[key_hash] = (principal, now + self.cache_seconds)
+        return principal, ""
+
+    async def forget(self, key_hash: str) -> None:
+        """Drop a revoked key here and tell the other replicas to drop it too."""
+        self._cache.pop(key_hash, None)
+        if self.redis is not None:
+            try:
+                await self.redis.publish(REVOCATION_CHANNEL, key_hash)
+            except Exception:
+                logger.error(
+                    "could not broadcast a revocation; other replicas keep it cached "
+                    "for at most the key cache time",
+                    exc_info=True,
+                )
+
+    async def listen_for_revocations(self) -> None:
+        """Forget keys other replicas revoke (runs as a task while Redis is configured)."""
+        assert self.redis is not None
+        while True:
+            try:
+                pubsub = self.redis.pubsub()
+                await pubsub.subscribe(REVOCATION_CHANNEL)
+                # A revocation missed while disconnected must not survive: start afresh.
+                self._cache.clear()
+                async for message in pubsub.listen():
+                    if message.get("type") == "message":
+                        data = message["data"]
+                        self._cache.pop(data.decode() if isinstance(data, bytes) else data, None)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("revocation channel lost; resubscribing", exc_info=True)
+                self._cache.clear()
+                await asyncio.sleep(1.0)

@@ -1,0 +1,67 @@
+"""HTTP routes for API keys and the audit trail (admin only)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import AwareDatetime
+
+from gateway.keys import repository, service
+from gateway.keys.schemas import (
+    ApiKeyCreate,
+    ApiKeyIssued,
+    ApiKeyPublic,
+    AuditEntryPublic,
+    AuditPage,
+)
+from shared import AdminDep, SessionDep, problem_responses
+
+router = APIRouter(prefix="/api/v1/auth", tags=["identity"])
+
+
+@router.post("/keys", status_code=201, response_model=ApiKeyIssued, summary="Issue an API key")
+async def issue_key(session: SessionDep, principal: AdminDep, body: ApiKeyCreate) -> ApiKeyIssued:
+    """The key is in this answer only; the platform keeps its hash."""
+    return await service.issue(session, principal, body)
+
+
+@router.get("/keys", response_model=list[ApiKeyPublic], summary="List API keys")
+async def list_keys(session: SessionDep, principal: AdminDep) -> list[ApiKeyPublic]:
+    return await service.list_keys(session)
+
+
+@router.delete(
+    "/keys/{key_id}", status_code=204, responses=problem_responses(404), summary="Revoke an API key"
+)
+async def revoke_key(
+    request: Request, session: SessionDep, principal: AdminDep, key_id: str
+) -> Response:
+    """Revocation takes effect at once, on every gateway replica."""
+    key_hash = await service.revoke(session, key_id)
+    # Commit before the caches forget the key: forgetting first would let a concurrent request
+    # re-read the still-active row and cache it again.
+    await session.commit()
+    await request.app.state.authenticator.forget(key_hash)
+    return Response(status_code=204)
+
+
+@router.get("/audit", response_model=AuditPage, summary="Who used which key, when, for what")
+async def audit(
+    session: SessionDep,
+    principal: AdminDep,
+    key_id: Annotated[str | None, Query(description="Only this key.")] = None,
+    since: Annotated[
+        AwareDatetime | None, Query(alias="from", description="At or after (RFC 3339).")
+    ] = None,
+    until: Annotated[
+        AwareDatetime | None, Query(alias="to", description="Before (RFC 3339).")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> AuditPage:
+    entries, total = await repository.audit_page(
+        session, key_id=key_id, since=since, until=until, limit=limit, offset=offset
+    )
+    return AuditPage(
+        items=[AuditEntryPublic.model_validate(e, from_attributes=True) for e in entries],
+        total=total,
+    )

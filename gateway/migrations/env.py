@@ -1,0 +1,6 @@
+"""Alembic environment of the gateway (API keys and audit trail)."""
+
+from gateway.models import metadata
+from shared.migrations import run_env
+
+run_env(metadata)

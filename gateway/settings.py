@@ -1,0 +1,59 @@
+"""Gateway settings (`SBE_*`)."""
+
+from pydantic import Field, SecretStr
+
+from shared import BaseServiceSettings
+
+
+class GatewaySettings(BaseServiceSettings):
+    """Configuration of the gateway, the platform's only public entry."""
+
+    gateway_port: int = Field(default=8000, ge=1, le=65535)
+    admin_token: SecretStr | None = Field(
+        default=None, min_length=16, description="Bootstrap key with the admin role."
+    )
+    registry_url: str = Field(default="http://127.0.0.1:8001", pattern=r"^https?://")
+    monitoring_url: str = Field(default="http://127.0.0.1:8002", pattern=r"^https?://")
+    evaluation_url: str = Field(default="http://127.0.0.1:8003", pattern=r"^https?://")
+    events_url: str = Field(default="http://127.0.0.1:8004", pattern=r"^https?://")
+    redis_url: str | None = Field(
+        default=None, pattern=r"^rediss?://", description="Shared rate limits and revocations."
+    )
+    rate_limit_per_second: float = Field(
+        default=50.0, gt=0, description="Sustained requests/s per key."
+    )
+    rate_limit_burst: int = Field(default=100, ge=1, description="Requests a key may send at once.")
+    upstream_connect_timeout: float = Field(default=2.0, gt=0)
+    upstream_read_timeout: float = Field(default=30.0, gt=0)
+    upstream_pool_size: int = Field(default=200, ge=1)
+    key_cache_seconds: float = Field(
+        default=30.0, ge=0, description="How long a verified key is cached."
+    )
+    audit_flush_seconds: float = Field(default=1.0, gt=0)
+
+    @property
+    def port(self) -> int:
+        return self.gateway_port
+
+    def service_urls(self) -> dict[str, str]:
+        """Service name → base URL."""
+        return {
+            "registry": self.registry_url.rstrip("/"),
+            "monitoring": self.monitoring_url.rstrip("/"),
+            "evaluation": self.evaluation_url.rstrip("/"),
+            "events": self.events_url.rstrip("/"),
+        }
+
+
+# API area (the first path segment after /api/v1/) → the service that serves it.
+AREAS = {
+    "districts": "registry",
+    "buildings": "registry",
+    "renovations": "registry",
+    "lists": "registry",
+    "enterprise-movements": "registry",
+    "featured-candidates": "registry",
+    "monitoring": "monitoring",
+    "evaluation": "evaluation",
+    "events": "events",
+}

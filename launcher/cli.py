@@ -1,0 +1,91 @@
+"""The `sbe` command: run the whole stack, serve one process, or migrate schemas."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from launcher.processes import ALL, BY_NAME
+
+
+def serve(name: str, migrate: bool) -> int:
+    """Run one process in the foreground (what containers and `sbe run` start)."""
+    import uvicorn
+
+    from shared import configure_logging, database_target
+    from shared.migrations import upgrade
+
+    spec = BY_NAME[name]
+    settings = spec.settings()
+    configure_logging(spec.name, settings.log_level)
+    if migrate and spec.migrations:
+        upgrade(spec.migrations, database_target(settings, spec.name))
+    uvicorn.run(
+        spec.app(settings),
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_config=None,
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+        backlog=2048,
+    )
+    return 0
+
+
+def migrate(names: list[str]) -> int:
+    """Upgrade the schemas of the named processes (all by default)."""
+    from shared import database_target
+    from shared.migrations import upgrade
+
+    unknown = sorted(set(names) - set(BY_NAME))
+    if unknown:
+        print(f"sbe migrate: unknown process(es): {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    for name in names or [spec.name for spec in ALL]:
+        spec = BY_NAME[name]
+        if spec.migrations:
+            upgrade(spec.migrations, database_target(spec.settings(), spec.name))
+            print(f"{name}: schema up to date")
+    return 0
+
+
+def make_migration(name: str, message: str) -> int:
+    """Autogenerate a revision for one process against its current database."""
+    from shared import database_target
+    from shared.migrations import revision, upgrade
+
+    spec = BY_NAME[name]
+    assert spec.migrations is not None
+    target = database_target(spec.settings(), spec.name)
+    upgrade(spec.migrations, target)
+    revision(spec.migrations, target, message)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="sbe", description="苏州楼宇经济智慧平台")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="the whole stack in the foreground (make run)")
+    serve_parser = commands.add_parser("serve", help="one process")
+    serve_parser.add_argument("name", choices=sorted(BY_NAME))
+    serve_parser.add_argument("--migrate", action="store_true", help="migrate its schema first")
+    migrate_parser = commands.add_parser("migrate", help="upgrade schemas")
+    migrate_parser.add_argument("names", nargs="*", help=f"any of {', '.join(sorted(BY_NAME))}")
+    revision_parser = commands.add_parser("makemigration", help="autogenerate a revision")
+    revision_parser.add_argument(
+        "name", choices=sorted(n for n, s in BY_NAME.items() if s.migrations)
+    )
+    revision_parser.add_argument("-m", "--message", required=True)
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        from launcher.stack import run
+
+        sys.exit(run())
+    if args.command == "serve":
+        sys.exit(serve(args.name, args.migrate))
+    if args.command == "migrate":
+        sys.exit(migrate(args.names))
+    sys.exit(make_migration(args.name, args.message))

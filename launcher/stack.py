@@ -1,0 +1,159 @@
+"""`sbe run`: the whole suite in the foreground, stopped cleanly on Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import FrameType
+
+from launcher.broker import start_broker
+from launcher.processes import ALL, GATEWAY, SERVICES
+from shared.database import database_target
+from shared.migrations import upgrade
+
+
+def _secret_file(path: Path, length: int = 32) -> str:
+    """A secret kept in the data directory (created once, readable by the owner only)."""
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(length)
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value
+
+
+def prepare_environment() -> dict[str, str]:
+    """The environment every child runs with: data dir, secrets and ports settled once."""
+    env = dict(os.environ)
+    data_dir = Path(env.get("SBE_DATA_DIR", ".sbe")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env["SBE_DATA_DIR"] = str(data_dir)
+    env.setdefault("SBE_INTERNAL_SECRET", _secret_file(data_dir / "internal_secret"))
+    env.setdefault("SBE_ADMIN_TOKEN", "sbe_admin_" + _secret_file(data_dir / "admin_token"))
+    for spec in ALL:
+        env.setdefault(spec.port_env, str(spec.default_port))
+    host = env.get("SBE_HOST", "127.0.0.1")
+    for spec in SERVICES:
+        env.setdefault(f"SBE_{spec.name.upper()}_URL", f"http://{host}:{env[spec.port_env]}")
+    return env
+
+
+def migrate_all(env: dict[str, str]) -> None:
+    """Bring every process's schema to its newest revision."""
+    previous = dict(os.environ)
+    os.environ.update(env)
+    try:
+        for spec in ALL:
+            if spec.migrations:
+                settings = spec.settings()
+                upgrade(spec.migrations, database_target(settings, spec.name))
+    finally:
+        os.environ.clear()
+        os.environ.update(previous)
+
+
+def _wait_ready(url: str, processes: dict[str, subprocess.Popen[bytes]], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {process.returncode} while starting")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own URL
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"the platform was not ready at {url} within {timeout:.0f}s")
+
+
+def _stop(processes: list[tuple[str, subprocess.Popen[bytes]]], timeout: float = 15.0) -> None:
+    """SIGTERM in the given order, then wait; SIGKILL what does not stop in time."""
+    for _, process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for name, process in processes:
+        try:
+            process.wait(max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            print(f"{name} did not stop in time; killing it", file=sys.stderr)
+            process.kill()
+            process.wait()
+
+
+class _Stop(Exception):
+    pass
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop
+
+
+def run() -> int:
+    """Start broker (unless SBE_KAFKA_BOOTSTRAP is set), migrate, start all five, wait."""
+    env = prepare_environment()
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
+    broker = None
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        if not env.get("SBE_KAFKA_BOOTSTRAP"):
+            port = int(env.get("SBE_BROKER_PORT", "9092"))
+            broker = start_broker(port)
+            env["SBE_KAFKA_BOOTSTRAP"] = f"127.0.0.1:{port}"
+        migrate_all(env)
+        for spec in (*SERVICES, GATEWAY):
+            children[spec.name] = subprocess.Popen(
+                [sys.executable, "-m", "launcher", "serve", spec.name],
+                env=env,
+                start_new_session=True,  # Ctrl-C reaches us; we stop the children in order
+            )
+        gateway = f"http://{env.get('SBE_HOST', '127.0.0.1')}:{env[GATEWAY.port_env]}"
+        _wait_ready(f"{gateway}/readyz", children, timeout=90)
+        _banner(gateway, env)
+        while True:
+            for name, process in children.items():
+                if process.poll() is not None:
+                    print(
+                        f"{name} exited with code {process.returncode}; stopping", file=sys.stderr
+                    )
+                    return 1
+            time.sleep(0.5)
+    except _Stop:
+        print("\nstopping…", file=sys.stderr)
+        return 0
+    except RuntimeError as exc:
+        print(f"sbe run: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        ordered = [(GATEWAY.name, children[GATEWAY.name])] if GATEWAY.name in children else []
+        ordered += [(n, p) for n, p in children.items() if n != GATEWAY.name]
+        _stop(ordered)
+        if broker is not None:
+            _stop([("broker", broker)], timeout=5)
+
+
+def _banner(gateway: str, env: dict[str, str]) -> None:
+    lines = [
+        "",
+        "苏州楼宇经济智慧平台 is running",
+        f"  gateway     {gateway}",
+        f"  API docs    {gateway}/docs",
+        f"  admin key   {env['SBE_ADMIN_TOKEN']}",
+        f"  data        {env['SBE_DATA_DIR']}"
+        + ("" if env.get("SBE_DATABASE_URL") else " (SQLite files)"),
+        f"  broker      {env['SBE_KAFKA_BOOTSTRAP']}",
+        "  stop with Ctrl-C",
+        "",
+    ]
+    print("\n".join(lines), flush=True)

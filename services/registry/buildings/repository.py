@@ -1,0 +1,154 @@
+"""SQL for buildings, their list entries and designations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.registry.buildings.models import Building, BuildingListEntry, FeaturedDesignation
+
+SelectT = TypeVar("SelectT", bound=Any)
+
+
+@dataclass(frozen=True)
+class BuildingFilter:
+    """What a building query narrows by."""
+
+    district_id: str | None = None
+    list_key: str | None = None
+    featured_industry: str | None = None
+
+
+def _filtered(query: SelectT, f: BuildingFilter) -> SelectT:
+    if f.district_id is not None:
+        query = query.where(col(Building.district_id) == f.district_id)
+    if f.list_key is not None:
+        query = query.where(
+            col(Building.id).in_(
+                select(BuildingListEntry.building_id).where(
+                    BuildingListEntry.list_key == f.list_key
+                )
+            )
+        )
+    if f.featured_industry is not None:
+        query = query.where(
+            col(Building.id).in_(
+                select(FeaturedDesignation.building_id).where(
+                    FeaturedDesignation.industry == f.featured_industry
+                )
+            )
+        )
+    return query
+
+
+async def get(session: AsyncSession, building_id: str) -> Building | None:
+    """One building by id."""
+    return await session.get(Building, building_id)
+
+
+async def names_and_districts(
+    session: AsyncSession, building_ids: Iterable[str]
+) -> dict[str, tuple[str, str]]:
+    """building id → (name, district id), for the ids that exist."""
+    ids = list(set(building_ids))
+    found: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(ids), 1000):
+        result = await session.exec(
+            select(Building.id, Building.name, Building.district_id).where(
+                col(Building.id).in_(ids[start : start + 1000])
+            )
+        )
+        found.update({id_: (name, district) for id_, name, district in result})
+    return found
+
+
+async def existing_districts(session: AsyncSession, building_ids: Iterable[str]) -> dict[str, str]:
+    """building id → district id, for the ids that exist."""
+    found = await names_and_districts(session, building_ids)
+    return {building_id: district for building_id, (_, district) in found.items()}
+
+
+async def page(
+    session: AsyncSession, f: BuildingFilter, limit: int | None, offset: int
+) -> tuple[list[Building], int]:
+    """Buildings matching `f` ordered by id, and how many match in all."""
+    total = (await session.exec(_filtered(select(func.count()).select_from(Building), f))).one()
+    query = _filtered(select(Building), f).order_by(col(Building.id)).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    result = await session.exec(query)
+    return list(result), total
+
+
+async def lists_of(session: AsyncSession, building_ids: list[str]) -> dict[str, list[str]]:
+    """building id → its list keys."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for start in range(0, len(building_ids), 1000):
+        result = await session.exec(
+            select(BuildingListEntry.building_id, BuildingListEntry.list_key).where(
+                col(BuildingListEntry.building_id).in_(building_ids[start : start + 1000])
+            )
+        )
+        for building_id, list_key in result:
+            found[building_id].append(list_key)
+    return found
+
+
+async def designations_of(
+    session: AsyncSession, building_ids: list[str]
+) -> dict[str, list[FeaturedDesignation]]:
+    """building id → its featured designations, oldest first."""
+    found: dict[str, list[FeaturedDesignation]] = defaultdict(list)
+    for start in range(0, len(building_ids), 1000):
+        result = await session.exec(
+            select(FeaturedDesignation)
+            .where(col(FeaturedDesignation.building_id).in_(building_ids[start : start + 1000]))
+            .order_by(col(FeaturedDesignation.designated_on), col(FeaturedDesignation.id))
+        )
+        for designation in result:
+            found[designation.building_id].append(designation)
+    return found
+
+
+async def replace_lists(session: AsyncSession, building_id: str, list_keys: list[str]) -> None:
+    """Put the building on exactly these lists, keeping the date it joined the ones it stays on."""
+    current = set((await lists_of(session, [building_id])).get(building_id, []))
+    wanted = set(list_keys)
+    if current - wanted:
+        await session.exec(
+            delete(BuildingListEntry).where(
+                col(BuildingListEntry.building_id) == building_id,
+                col(BuildingListEntry.list_key).in_(current - wanted),
+            )
+        )
+    for key in sorted(wanted - current):
+        session.add(BuildingListEntry(building_id=building_id, list_key=key))
+
+
+async def add_designation(session: AsyncSession, designation: FeaturedDesignation) -> None:
+    """Store a designation; flushes so the unique constraint speaks now."""
+    session.add(designation)
+    await session.flush()
+
+
+async def designation(
+    session: AsyncSession, building_id: str, industry: str
+) -> FeaturedDesignation | None:
+    """A building's designation for one industry."""
+    result = await session.exec(
+        select(FeaturedDesignation).where(
+            FeaturedDesignation.building_id == building_id, FeaturedDesignation.industry == industry
+        )
+    )
+    return result.one_or_none()
+
+
+async def delete_designation(session: AsyncSession, designation: FeaturedDesignation) -> None:
+    """Withdraw a designation."""
+    await session.delete(designation)

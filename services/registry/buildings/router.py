@@ -1,0 +1,170 @@
+"""HTTP routes for buildings, designations and the 名录 exports."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from services.registry.buildings import exports, service
+from services.registry.buildings.repository import BuildingFilter
+from services.registry.buildings.schemas import (
+    BuildingCreate,
+    BuildingPage,
+    BuildingPublic,
+    BuildingUpdate,
+    DesignationCreate,
+    DesignationPublic,
+    ListKey,
+    ListPage,
+)
+from services.registry.districts import repository as districts
+from shared import (
+    AdminDep,
+    FeaturedIndustry,
+    PrincipalDep,
+    SessionDep,
+    WriterDep,
+    problem_responses,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["buildings"])
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, description="How many to skip.")]
+
+
+@router.post(
+    "/buildings",
+    status_code=201,
+    response_model=BuildingPublic,
+    responses=problem_responses(409),
+    summary="Register a building",
+)
+async def create_building(
+    session: SessionDep, principal: WriterDep, body: BuildingCreate
+) -> BuildingPublic:
+    """Admin for any district; a district key for its own district."""
+    return await service.create(session, principal, body)
+
+
+@router.get("/buildings", response_model=BuildingPage, summary="List buildings")
+async def list_buildings(
+    session: SessionDep,
+    principal: PrincipalDep,
+    district_id: Annotated[str | None, Query(description="Only this district.")] = None,
+    list_key: Annotated[ListKey | None, Query(alias="list", description="Only this 名录.")] = None,
+    featured_industry: Annotated[
+        FeaturedIndustry | None, Query(description="Only buildings designated for this industry.")
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> BuildingPage:
+    """A district key sees its own district's buildings only."""
+    f = BuildingFilter(
+        district_id=district_id,
+        list_key=list_key.value if list_key else None,
+        featured_industry=featured_industry.value if featured_industry else None,
+    )
+    return await service.list_page(session, principal, f, limit, offset)
+
+
+@router.get(
+    "/buildings/{building_id}",
+    response_model=BuildingPublic,
+    responses=problem_responses(404),
+    summary="One building",
+)
+async def get_building(
+    session: SessionDep, principal: PrincipalDep, building_id: str
+) -> BuildingPublic:
+    return await service.read(session, principal, building_id)
+
+
+@router.patch(
+    "/buildings/{building_id}",
+    response_model=BuildingPublic,
+    responses=problem_responses(404),
+    summary="Change a building",
+)
+async def update_building(
+    session: SessionDep, principal: WriterDep, building_id: str, body: BuildingUpdate
+) -> BuildingPublic:
+    return await service.update(session, principal, building_id, body)
+
+
+@router.post(
+    "/buildings/{building_id}/featured-designation",
+    status_code=201,
+    response_model=DesignationPublic,
+    responses=problem_responses(404, 409),
+    summary="Designate a featured-industry building",
+)
+async def designate(
+    session: SessionDep, principal: AdminDep, building_id: str, body: DesignationCreate
+) -> DesignationPublic:
+    """产业特色楼宇认定: the administrator's decision."""
+    return await service.designate(session, principal, building_id, body)
+
+
+@router.delete(
+    "/buildings/{building_id}/featured-designation/{industry}",
+    status_code=204,
+    responses=problem_responses(404),
+    summary="Withdraw a featured-industry designation",
+)
+async def withdraw_designation(
+    session: SessionDep, principal: AdminDep, building_id: str, industry: FeaturedIndustry
+) -> Response:
+    await service.withdraw_designation(session, building_id, industry.value)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/lists/{list_key}",
+    response_model=ListPage,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                exports.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+            "description": "The 名录 as JSON, CSV (UTF-8 with BOM) or XLSX.",
+        }
+    },
+    summary="Export a 名录",
+)
+async def export_list(
+    session: SessionDep,
+    principal: PrincipalDep,
+    list_key: ListKey,
+    district_id: Annotated[str | None, Query(description="Only this district.")] = None,
+    format: Annotated[Literal["json", "csv", "xlsx"], Query(description="Output format.")] = "json",
+) -> ListPage | Response:
+    """The key-building, new-project or renovation list, with Chinese column headers in files."""
+    f = BuildingFilter(district_id=district_id, list_key=list_key.value)
+    page = await service.list_page(session, principal, f, None, 0)
+    if format == "json":
+        return ListPage(
+            list=list_key,
+            district_id=principal.visible_district(district_id),
+            items=page.items,
+            total=page.total,
+        )
+    names = {
+        d.district_id: (d.name_zh, d.area_code) for d in await districts.list_districts(session)
+    }
+    table = exports.rows(page.items, names)
+    filename = f"{list_key.value}-{district_id or 'all'}"
+    if format == "csv":
+        body = await asyncio.to_thread(exports.to_csv, table)
+        media_type = exports.CSV_MEDIA_TYPE
+    else:
+        body = await asyncio.to_thread(exports.to_xlsx, list_key, table)
+        media_type = exports.XLSX_MEDIA_TYPE
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{format}"'},
+    )

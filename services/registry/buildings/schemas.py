@@ -1,0 +1,124 @@
+"""Request and response models for buildings, lists and designations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import StringConstraints, field_validator
+from sqlmodel import Field, SQLModel
+
+from shared import FeaturedIndustry
+from shared.schemas import RequestModel
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+class BuildingStatus(StrEnum):
+    """Construction and operating status."""
+
+    planned = "planned"  # 规划中
+    under_construction = "under_construction"  # 在建
+    operating = "operating"  # 运营中
+    renovating = "renovating"  # 改造提升中
+
+
+class ListKey(StrEnum):
+    """The three 名录 of the plan's task 2.1."""
+
+    key = "key"  # 重点楼宇名录
+    new_project = "new_project"  # 新建楼宇项目名录
+    renovation = "renovation"  # 存量楼宇改造提升名录
+
+
+def _unique_lists(value: list[ListKey] | None) -> list[ListKey] | None:
+    if value is None:
+        return None
+    return sorted(set(value), key=list(ListKey).index)
+
+
+class BuildingBase(SQLModel):
+    name: str = Field(min_length=1, max_length=200, description="Building name (楼宇名称).")
+    district_id: str = Field(
+        min_length=1, max_length=32, description="District the building is in."
+    )
+    address: str = Field(min_length=1, max_length=300, description="Street address.")
+    gross_floor_area_m2: float = Field(
+        gt=0, le=10_000_000, description="Gross floor area (建筑面积) in square metres."
+    )
+    status: BuildingStatus = Field(
+        description="planned, under_construction, operating or renovating."
+    )
+
+
+class BuildingCreate(BuildingBase, RequestModel):
+    """A new building. Give `id` to keep the district system's own identifier."""
+
+    id: Annotated[str, StringConstraints(pattern=ID_PATTERN)] | None = Field(
+        default=None, description="Optional id (letters, digits, . _ -)."
+    )
+    lists: list[ListKey] = Field(default_factory=list, description="The 名录 the building is on.")
+
+    _unique = field_validator("lists")(_unique_lists)
+
+
+class BuildingUpdate(RequestModel):
+    """Changes to a building; fields left out stay as they are. `lists` replaces the set."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200, description="Name.")
+    district_id: str | None = Field(
+        default=None, min_length=1, max_length=32, description="District."
+    )
+    address: str | None = Field(default=None, min_length=1, max_length=300, description="Address.")
+    gross_floor_area_m2: float | None = Field(
+        default=None, gt=0, le=10_000_000, description="Gross floor area in m²."
+    )
+    status: BuildingStatus | None = Field(default=None, description="New status.")
+    lists: list[ListKey] | None = Field(default=None, description="The complete new set of 名录.")
+
+    _unique = field_validator("lists")(_unique_lists)
+
+
+class BuildingPublic(BuildingBase):
+    """A building as the API shows it."""
+
+    id: str = Field(description="Building id.")
+    lists: list[ListKey] = Field(description="The 名录 the building is on.")
+    featured_industries: list[FeaturedIndustry] = Field(
+        description="Featured industries the building has been designated for."
+    )
+    created_at: datetime = Field(description="When the building was registered.")
+    updated_at: datetime = Field(description="When it last changed.")
+
+
+class BuildingPage(SQLModel):
+    """One page of buildings."""
+
+    items: list[BuildingPublic] = Field(description="The buildings on this page.")
+    total: int = Field(description="How many buildings match the filter in all.")
+
+
+class ListPage(BuildingPage):
+    """A 名录 with its buildings."""
+
+    list: ListKey = Field(description="Which 名录.")
+    district_id: str | None = Field(description="The district filter, if any.")
+
+
+class DesignationCreate(RequestModel):
+    """A featured-industry designation."""
+
+    industry: FeaturedIndustry = Field(description="The featured industry.")
+    designated_on: date = Field(description="Date of the designation (认定日期).")
+
+
+class DesignationPublic(SQLModel):
+    """A designation as the API shows it."""
+
+    id: int = Field(description="Designation id.")
+    building_id: str = Field(description="The designated building.")
+    industry: FeaturedIndustry = Field(description="The featured industry.")
+    designated_on: date = Field(description="Date of the designation.")
+    designated_by: str = Field(description="Key label of the administrator who designated it.")
+    created_at: datetime = Field(description="When it was recorded.")

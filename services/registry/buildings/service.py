@@ -1,0 +1,198 @@
+"""Rules for buildings, their 名录 and featured designations; every change is announced."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.registry.buildings import repository
+from services.registry.buildings.models import Building, FeaturedDesignation
+from services.registry.buildings.repository import BuildingFilter
+from services.registry.buildings.schemas import (
+    BuildingCreate,
+    BuildingPage,
+    BuildingPublic,
+    BuildingUpdate,
+    DesignationCreate,
+    DesignationPublic,
+)
+from services.registry.db import RegistryOutbox
+from services.registry.districts import repository as districts
+from services.registry.renovations import repository as renovations
+from shared import (
+    Conflict,
+    FieldError,
+    NotFound,
+    Principal,
+    ValidationFailed,
+    enqueue,
+    utcnow,
+)
+from shared.kafka import TOPIC_REGISTRY_BUILDINGS
+
+
+def _view(
+    building: Building, lists: list[str], designations: list[FeaturedDesignation]
+) -> BuildingPublic:
+    return BuildingPublic.model_validate(
+        {
+            **building.model_dump(),
+            "lists": sorted(lists),
+            "featured_industries": sorted({d.industry for d in designations}),
+        }
+    )
+
+
+async def views(session: AsyncSession, buildings: list[Building]) -> list[BuildingPublic]:
+    """Buildings with their lists and designated industries, loaded in two queries."""
+    ids = [b.id for b in buildings]
+    lists = await repository.lists_of(session, ids)
+    designations = await repository.designations_of(session, ids)
+    return [_view(b, lists.get(b.id, []), designations.get(b.id, [])) for b in buildings]
+
+
+async def publish(session: AsyncSession, building_id: str) -> None:
+    """Announce the building's whole current state on the compacted buildings topic."""
+    building = await repository.get(session, building_id)
+    if building is None:
+        return
+    lists = (await repository.lists_of(session, [building_id])).get(building_id, [])
+    designations = (await repository.designations_of(session, [building_id])).get(building_id, [])
+    works = (await renovations.of_buildings(session, [building_id])).get(building_id, [])
+    snapshot: dict[str, Any] = {
+        **_view(building, lists, designations).model_dump(mode="json"),
+        "designations": [
+            {"industry": d.industry, "designated_on": d.designated_on.isoformat()}
+            for d in designations
+        ],
+        "renovations": [
+            {
+                "id": r.id,
+                "started_on": r.started_on.isoformat(),
+                "completed_on": r.completed_on.isoformat() if r.completed_on else None,
+            }
+            for r in works
+        ],
+    }
+    enqueue(session, RegistryOutbox, TOPIC_REGISTRY_BUILDINGS, building_id, snapshot)
+
+
+async def _ensure_district_exists(session: AsyncSession, district_id: str) -> None:
+    if district_id not in await districts.district_ids(session):
+        raise ValidationFailed(
+            f"Unknown district {district_id!r}.",
+            errors=[FieldError(field="district_id", message="is not one of the ten districts")],
+        )
+
+
+async def get_existing(session: AsyncSession, building_id: str) -> Building:
+    """The building, or 404."""
+    building = await repository.get(session, building_id)
+    if building is None:
+        raise NotFound(f"No building with id {building_id!r}.")
+    return building
+
+
+async def create(
+    session: AsyncSession, principal: Principal, data: BuildingCreate
+) -> BuildingPublic:
+    """Register a building (admin anywhere, a district in its own district)."""
+    principal.ensure_write(data.district_id)
+    await _ensure_district_exists(session, data.district_id)
+    building_id = data.id or uuid.uuid4().hex
+    if await repository.get(session, building_id) is not None:
+        raise Conflict(f"A building with id {building_id!r} already exists.")
+    building = Building(
+        id=building_id,
+        name=data.name,
+        district_id=data.district_id,
+        address=data.address,
+        gross_floor_area_m2=data.gross_floor_area_m2,
+        status=data.status.value,
+    )
+    session.add(building)
+    await session.flush()
+    await repository.replace_lists(session, building_id, [k.value for k in data.lists])
+    await session.flush()
+    await publish(session, building_id)
+    (view,) = await views(session, [building])
+    return view
+
+
+async def read(session: AsyncSession, principal: Principal, building_id: str) -> BuildingPublic:
+    """One building, for callers who may read its district."""
+    building = await get_existing(session, building_id)
+    principal.ensure_read(building.district_id)
+    (view,) = await views(session, [building])
+    return view
+
+
+async def list_page(
+    session: AsyncSession, principal: Principal, f: BuildingFilter, limit: int | None, offset: int
+) -> BuildingPage:
+    """Buildings matching the filter; a district key sees only its own district's."""
+    scoped = BuildingFilter(
+        district_id=principal.visible_district(f.district_id),
+        list_key=f.list_key,
+        featured_industry=f.featured_industry,
+    )
+    buildings, total = await repository.page(session, scoped, limit, offset)
+    return BuildingPage(items=await views(session, buildings), total=total)
+
+
+async def update(
+    session: AsyncSession, principal: Principal, building_id: str, data: BuildingUpdate
+) -> BuildingPublic:
+    """Change a building; moving it to another district needs the right to write both."""
+    building = await get_existing(session, building_id)
+    principal.ensure_write(building.district_id)
+    changes = data.model_dump(exclude_unset=True, exclude={"lists"})
+    if changes.get("district_id") not in (None, building.district_id):
+        principal.ensure_write(changes["district_id"])
+        await _ensure_district_exists(session, changes["district_id"])
+    for field in ("name", "district_id", "address", "gross_floor_area_m2", "status"):
+        if changes.get(field) is not None:
+            value = changes[field]
+            setattr(building, field, getattr(value, "value", value))
+    if data.lists is not None:
+        await repository.replace_lists(session, building_id, [k.value for k in data.lists])
+    building.updated_at = utcnow()
+    await session.flush()
+    await publish(session, building_id)
+    (view,) = await views(session, [building])
+    return view
+
+
+async def designate(
+    session: AsyncSession, principal: Principal, building_id: str, data: DesignationCreate
+) -> DesignationPublic:
+    """Designate a featured-industry building (产业特色楼宇认定); the administrator's call."""
+    building = await get_existing(session, building_id)
+    if await repository.designation(session, building_id, data.industry.value) is not None:
+        raise Conflict(
+            f"Building {building_id!r} is already designated for {data.industry.value!r}."
+        )
+    designation = FeaturedDesignation(
+        building_id=building.id,
+        industry=data.industry.value,
+        designated_on=data.designated_on,
+        designated_by=principal.label or principal.key_id,
+    )
+    await repository.add_designation(session, designation)
+    building.updated_at = utcnow()
+    await publish(session, building_id)
+    return DesignationPublic.model_validate(designation, from_attributes=True)
+
+
+async def withdraw_designation(session: AsyncSession, building_id: str, industry: str) -> None:
+    """Withdraw a building's designation for one industry."""
+    building = await get_existing(session, building_id)
+    designation = await repository.designation(session, building_id, industry)
+    if designation is None:
+        raise NotFound(f"Building {building_id!r} is not designated for {industry!r}.")
+    await repository.delete_designation(session, designation)
+    building.updated_at = utcnow()
+    await session.flush()
+    await publish(session, building_id)

@@ -1,0 +1,18 @@
+"""GET /api/v1/districts."""
+
+from fastapi import APIRouter
+
+from services.registry.districts import repository
+from services.registry.districts.schemas import DistrictPublic
+from shared import PrincipalDep, SessionDep
+
+router = APIRouter(prefix="/api/v1/districts", tags=["districts"])
+
+
+@router.get("", response_model=list[DistrictPublic], summary="The ten districts")
+async def list_districts(session: SessionDep, principal: PrincipalDep) -> list[DistrictPublic]:
+    """The ten districts in the plan's order: city-wide reference data every role may read."""
+    return [
+        DistrictPublic.model_validate(d, from_attributes=True)
+        for d in await repository.list_districts(session)
+    ]

@@ -1,0 +1,138 @@
+"""SQL for enterprises, movements and tenancies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.registry.buildings.models import Building
+from services.registry.enterprises.models import Enterprise, Movement, Tenancy
+from shared.database import dialect_insert
+
+_CHUNK = 1000
+
+
+async def stored_hashes(session: AsyncSession, record_ids: Iterable[str]) -> dict[str, str]:
+    """record id → content hash, for the ids already stored."""
+    ids = list(record_ids)
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), _CHUNK):
+        result = await session.exec(
+            select(Movement.record_id, Movement.content_hash).where(
+                col(Movement.record_id).in_(ids[start : start + _CHUNK])
+            )
+        )
+        found.update(dict(result.all()))
+    return found
+
+
+async def insert_movements(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert new movements in one round of multi-row statements."""
+    if rows:
+        await session.exec(insert(Movement), params=rows)
+
+
+async def upsert_enterprises(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert or refresh enterprises (name and industry as last reported)."""
+    if not rows:
+        return
+    statement = dialect_insert(session, Enterprise)
+    statement = statement.on_conflict_do_update(
+        index_elements=["uscc"],
+        set_={
+            "name": statement.excluded.name,
+            "industry_code": func.coalesce(
+                statement.excluded.industry_code, Enterprise.industry_code
+            ),
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+    for start in range(0, len(rows), _CHUNK):
+        await session.exec(statement, params=rows[start : start + _CHUNK])
+
+
+async def tenancies(
+    session: AsyncSession, pairs: set[tuple[str, str]]
+) -> dict[tuple[str, str], Tenancy]:
+    """(building id, uscc) → tenancy, for the pairs that have one."""
+    buildings = sorted({b for b, _ in pairs})
+    found: dict[tuple[str, str], Tenancy] = {}
+    for start in range(0, len(buildings), _CHUNK):
+        result = await session.exec(
+            select(Tenancy).where(col(Tenancy.building_id).in_(buildings[start : start + _CHUNK]))
+        )
+        for tenancy in result:
+            key = (tenancy.building_id, tenancy.uscc)
+            if key in pairs:
+                found[key] = tenancy
+    return found
+
+
+async def upsert_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Write the new state of each (building, enterprise) pair."""
+    if not rows:
+        return
+    statement = dialect_insert(session, Tenancy)
+    statement = statement.on_conflict_do_update(
+        index_elements=["building_id", "uscc"],
+        set_={
+            column: getattr(statement.excluded, column)
+            for column in ("active", "area_m2", "since", "last_movement_on")
+        },
+    )
+    for start in range(0, len(rows), _CHUNK):
+        await session.exec(statement, params=rows[start : start + _CHUNK])
+
+
+async def movement_page(
+    session: AsyncSession,
+    *,
+    district_id: str | None,
+    building_id: str | None,
+    kind: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Movement], int]:
+    """Movements matching the filters, newest first."""
+    query = select(Movement)
+    if district_id is not None:
+        query = query.where(Movement.district_id == district_id)
+    if building_id is not None:
+        query = query.where(Movement.building_id == building_id)
+    if kind is not None:
+        query = query.where(Movement.kind == kind)
+    if date_from is not None:
+        query = query.where(Movement.date >= date_from)
+    if date_to is not None:
+        query = query.where(Movement.date <= date_to)
+    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
+    result = await session.exec(
+        query.order_by(col(Movement.date).desc(), Movement.record_id).limit(limit).offset(offset)
+    )
+    return list(result), total
+
+
+async def current_tenants(
+    session: AsyncSession, building_ids: list[str] | None = None, district_id: str | None = None
+) -> list[tuple[Tenancy, Enterprise]]:
+    """Active tenancies with their enterprises, for some buildings or a whole district."""
+    query = (
+        select(Tenancy, Enterprise)
+        .join(Enterprise, col(Enterprise.uscc) == col(Tenancy.uscc))
+        .where(col(Tenancy.active).is_(True))
+    )
+    if building_ids is not None:
+        query = query.where(col(Tenancy.building_id).in_(building_ids))
+    if district_id is not None:
+        query = query.join(Building, col(Building.id) == col(Tenancy.building_id)).where(
+            Building.district_id == district_id
+        )
+    result = await session.exec(query.order_by(col(Tenancy.building_id), col(Enterprise.name)))
+    return [(row[0], row[1]) for row in result]

@@ -1,0 +1,96 @@
+"""HTTP routes for movement pushes, tenants and featured-industry candidates."""
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from services.registry.enterprises import candidates, service
+from services.registry.enterprises.schemas import (
+    CandidatePage,
+    MovementBatch,
+    MovementKind,
+    MovementPage,
+    MovementResult,
+    TenantPublic,
+)
+from shared import PrincipalDep, SessionDep, WriterDep, problem_responses
+
+router = APIRouter(prefix="/api/v1", tags=["enterprises"])
+
+
+@router.post(
+    "/enterprise-movements",
+    response_model=MovementResult,
+    responses=problem_responses(409),
+    summary="Push a batch of enterprise movements",
+)
+async def push_movements(
+    session: SessionDep, principal: WriterDep, body: MovementBatch
+) -> MovementResult:
+    """All or nothing, at most 5,000 records; a resent record_id with the same content is a
+    duplicate, with other content a 409. District keys only for their own buildings."""
+    return await service.push(session, principal, body)
+
+
+@router.get("/enterprise-movements", response_model=MovementPage, summary="List movements")
+async def list_movements(
+    session: SessionDep,
+    principal: PrincipalDep,
+    district_id: Annotated[str | None, Query(description="Only this district.")] = None,
+    building_id: Annotated[str | None, Query(description="Only this building.")] = None,
+    kind: Annotated[MovementKind | None, Query(description="move_in or move_out.")] = None,
+    date_from: Annotated[dt.date | None, Query(alias="from", description="On or after.")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to", description="On or before.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> MovementPage:
+    return await service.list_page(
+        session,
+        principal,
+        district_id=district_id,
+        building_id=building_id,
+        kind=kind.value if kind else None,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get(
+    "/buildings/{building_id}/tenants",
+    response_model=list[TenantPublic],
+    responses=problem_responses(404),
+    summary="Enterprises in a building now",
+)
+async def building_tenants(
+    session: SessionDep, principal: PrincipalDep, building_id: str
+) -> list[TenantPublic]:
+    return await service.tenants(session, principal, building_id)
+
+
+@router.get(
+    "/featured-candidates",
+    response_model=CandidatePage,
+    summary="Buildings whose tenants make them featured-industry candidates",
+)
+async def featured_candidates(
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    district_id: Annotated[str | None, Query(description="Only this district.")] = None,
+    threshold: Annotated[
+        float | None, Query(gt=0, le=1, description="Share that makes a candidate (default 0.5).")
+    ] = None,
+    include_designated: Annotated[
+        bool, Query(description="Also list industries a building is already designated for.")
+    ] = False,
+) -> CandidatePage:
+    return await candidates.candidates(
+        session,
+        principal,
+        district_id=district_id,
+        threshold=threshold or request.app.state.settings.featured_candidate_threshold,
+        include_designated=include_designated,
+    )

@@ -1,0 +1,123 @@
+"""Request and response models for movements, tenants and featured-industry candidates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import field_validator
+from sqlmodel import Field, SQLModel
+
+from shared import FeaturedIndustry, industry_problem, uscc_problem
+from shared.schemas import RequestModel
+
+MAX_BATCH = 5000
+
+
+class MovementKind(StrEnum):
+    move_in = "move_in"  # 入驻
+    move_out = "move_out"  # 迁出
+
+
+class MovementBase(SQLModel):
+    record_id: str = Field(
+        min_length=1, max_length=100, description="The district system's id for this record."
+    )
+    uscc: str = Field(description="统一社会信用代码 (GB 32100-2015), check character verified.")
+    enterprise_name: str = Field(min_length=1, max_length=200, description="Enterprise name.")
+    building_id: str = Field(min_length=1, max_length=64, description="The building.")
+    kind: MovementKind = Field(description="move_in or move_out.")
+    date: dt.date = Field(description="Date of the movement.")
+    area_m2: float | None = Field(default=None, gt=0, le=10_000_000, description="Leased area.")
+    industry_code: str | None = Field(default=None, description="GB/T 4754-2017 industry code.")
+
+
+class MovementRecord(MovementBase, RequestModel):
+    """One movement in a pushed batch."""
+
+    @field_validator("uscc")
+    @classmethod
+    def _valid_uscc(cls, value: str) -> str:
+        problem = uscc_problem(value)
+        if problem:
+            raise ValueError(f"not a valid 统一社会信用代码: {problem}")
+        return value
+
+    @field_validator("industry_code")
+    @classmethod
+    def _known_industry(cls, value: str | None) -> str | None:
+        if value is not None and industry_problem(value):
+            raise ValueError(f"{value!r} is not a GB/T 4754-2017 industry code")
+        return value
+
+
+class MovementBatch(RequestModel):
+    """A batch of movements: stored all together or not at all."""
+
+    records: list[MovementRecord] = Field(
+        max_length=MAX_BATCH, description=f"At most {MAX_BATCH} records."
+    )
+
+
+class MovementResult(SQLModel):
+    """What a push changed."""
+
+    accepted: int = Field(description="Records stored by this push.")
+    duplicates: int = Field(description="Records already stored with the same content.")
+
+
+class MovementPublic(MovementBase):
+    """A stored movement."""
+
+    district_id: str = Field(description="The building's district.")
+    received_at: dt.datetime = Field(description="When the platform stored it.")
+
+
+class MovementPage(SQLModel):
+    """One page of movements."""
+
+    items: list[MovementPublic] = Field(description="Movements, newest first.")
+    total: int = Field(description="How many match in all.")
+
+
+class TenantPublic(SQLModel):
+    """An enterprise in a building now (no tax figures: 税收保密)."""
+
+    uscc: str = Field(description="统一社会信用代码.")
+    enterprise_name: str = Field(description="Name.")
+    industry_code: str | None = Field(description="GB/T 4754-2017 code, if reported.")
+    featured_industry: FeaturedIndustry | None = Field(description="Featured industry, if any.")
+    area_m2: float | None = Field(description="Leased area, if reported.")
+    since: dt.date | None = Field(description="Date it moved in.")
+
+
+class IndustryShare(SQLModel):
+    """One featured industry's share of a building's tenants."""
+
+    industry: FeaturedIndustry = Field(description="The featured industry.")
+    enterprises: int = Field(description="Tenant enterprises in the industry.")
+    enterprise_share: float = Field(description="Their share of all tenant enterprises (0…1).")
+    leased_area_m2: float = Field(description="Area they lease.")
+    area_share: float = Field(description="Their share of all leased area (0…1).")
+
+
+class FeaturedCandidate(SQLModel):
+    """A building whose tenants make it a candidate for a featured designation."""
+
+    building_id: str = Field(description="Building id.")
+    building_name: str = Field(description="Building name.")
+    district_id: str = Field(description="District.")
+    tenant_enterprises: int = Field(description="Current tenant enterprises.")
+    leased_area_m2: float = Field(description="Area leased by current tenants.")
+    shares: list[IndustryShare] = Field(description="Share of every featured industry present.")
+    candidate_industries: list[FeaturedIndustry] = Field(
+        description="Industries at or above the threshold by enterprises or by area."
+    )
+    designated_industries: list[FeaturedIndustry] = Field(description="Already designated.")
+
+
+class CandidatePage(SQLModel):
+    """Featured-industry candidates."""
+
+    threshold: float = Field(description="The share that makes a candidate.")
+    items: list[FeaturedCandidate] = Field(description="Candidate buildings.")

@@ -1,0 +1,22 @@
+"""Every registry table, imported so the registry's metadata is complete (migrations, tests)."""
+
+from services.registry.buildings.models import Building, BuildingListEntry, FeaturedDesignation
+from services.registry.db import RegistryOutbox, RegistryTable
+from services.registry.districts.models import District
+from services.registry.enterprises.models import Enterprise, Movement, Tenancy
+from services.registry.renovations.models import Renovation
+
+metadata = RegistryTable.metadata
+
+__all__ = [
+    "Building",
+    "BuildingListEntry",
+    "District",
+    "Enterprise",
+    "FeaturedDesignation",
+    "Movement",
+    "RegistryOutbox",
+    "Renovation",
+    "Tenancy",
+    "metadata",
+]

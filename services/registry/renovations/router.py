@@ -1,0 +1,67 @@
+"""HTTP routes for renovations."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from services.registry.renovations import service
+from services.registry.renovations.schemas import (
+    RenovationCreate,
+    RenovationPage,
+    RenovationPublic,
+    RenovationUpdate,
+)
+from shared import PrincipalDep, SessionDep, WriterDep, problem_responses
+
+router = APIRouter(prefix="/api/v1/renovations", tags=["renovations"])
+
+
+@router.post("", status_code=201, response_model=RenovationPublic, summary="Record a renovation")
+async def create_renovation(
+    session: SessionDep, principal: WriterDep, body: RenovationCreate
+) -> RenovationPublic:
+    """Admin for any building; a district key for its own district's buildings."""
+    return await service.create(session, principal, body)
+
+
+@router.get("", response_model=RenovationPage, summary="List renovations")
+async def list_renovations(
+    session: SessionDep,
+    principal: PrincipalDep,
+    district_id: Annotated[str | None, Query(description="Only this district.")] = None,
+    building_id: Annotated[str | None, Query(description="Only this building.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> RenovationPage:
+    return await service.list_page(
+        session,
+        principal,
+        district_id=district_id,
+        building_id=building_id,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get(
+    "/{renovation_id}",
+    response_model=RenovationPublic,
+    responses=problem_responses(404),
+    summary="One renovation",
+)
+async def get_renovation(
+    session: SessionDep, principal: PrincipalDep, renovation_id: str
+) -> RenovationPublic:
+    return await service.read(session, principal, renovation_id)
+
+
+@router.patch(
+    "/{renovation_id}",
+    response_model=RenovationPublic,
+    responses=problem_responses(404),
+    summary="Change a renovation (e.g. record its completion)",
+)
+async def update_renovation(
+    session: SessionDep, principal: WriterDep, renovation_id: str, body: RenovationUpdate
+) -> RenovationPublic:
+    return await service.update(session, principal, renovation_id, body)

@@ -1,0 +1,35 @@
+"""httpx pieces for service-to-service calls: a service signs its own identity like the gateway."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import httpx
+
+from shared.identity import PRINCIPAL_HEADER, Principal, Role, sign_principal
+
+
+class ServiceIdentity(httpx.Auth):
+    """Signs each request as the calling service (role `service`: reads only)."""
+
+    def __init__(self, service: str, secret: str) -> None:
+        self.principal = Principal(key_id=f"service:{service}", role=Role.service, label=service)
+        self.secret = secret
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers[PRINCIPAL_HEADER] = sign_principal(
+            self.principal, self.secret, request.method, request.url.path
+        )
+        yield request
+
+
+def service_client(
+    base_url: str, *, service: str, secret: str, timeout: float = 5.0
+) -> httpx.AsyncClient:
+    """One pooled client per peer service, built in the lifespan and closed there."""
+    return httpx.AsyncClient(
+        base_url=base_url,
+        auth=ServiceIdentity(service, secret),
+        timeout=httpx.Timeout(timeout, connect=2.0),
+        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+    )

@@ -1,0 +1,129 @@
+"""One async engine per service: its own PostgreSQL schema, or its own SQLite file by default."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.settings import BaseServiceSettings
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """Where a service's tables live: a URL and, for PostgreSQL, the schema."""
+
+    url: str
+    schema: str | None
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith("postgresql")
+
+
+def database_target(settings: BaseServiceSettings, service: str) -> DatabaseTarget:
+    """PostgreSQL schema `service` when SBE_DATABASE_URL is set, else `<data_dir>/<service>.db`."""
+    if settings.database_url:
+        return DatabaseTarget(settings.database_url, service)
+    path = Path(settings.data_dir).resolve() / f"{service}.db"
+    return DatabaseTarget(f"sqlite+aiosqlite:///{path}", None)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers run beside the single writer; busy_timeout waits instead of failing.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_engine(target: DatabaseTarget, *, pool_size: int = 10) -> AsyncEngine:
+    """An async engine bound to the service's schema (search_path) or SQLite file."""
+    if target.is_postgres:
+        return create_async_engine(
+            target.url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            pool_recycle=1800,
+            connect_args={
+                "server_settings": {
+                    "search_path": target.schema or "public",
+                    "application_name": f"sbe-{target.schema}",
+                },
+                "timeout": 10,
+            },
+        )
+    Path(make_url(target.url).database or ".").parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(target.url, connect_args={"timeout": 30})
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+@dataclass
+class Database:
+    """An engine and the sessionmaker built on it, made in a lifespan and disposed there."""
+
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    target: DatabaseTarget
+
+    @classmethod
+    def open(cls, target: DatabaseTarget, *, pool_size: int = 10) -> Database:
+        engine = create_engine(target, pool_size=pool_size)
+        maker = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        return cls(engine, maker, target)
+
+    async def ping(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """One transaction: committed when the block ends, rolled back when it raises."""
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def dialect_insert(session: AsyncSession, table: Any) -> Any:
+    """`INSERT` with the dialect's `ON CONFLICT` support (PostgreSQL and SQLite share its shape)."""
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    database: Database = request.app.state.database
+    async with database.unit_of_work() as session:
+        yield session
+
+
+# scope="function": the commit finishes before the response is sent, so a client that has
+# its 201 can rely on the data being there.
+SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]

@@ -1,0 +1,189 @@
+"""Pure ASGI middleware shared by every process: request ids, RED metrics, body limits, identity."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from prometheus_client import Counter, Gauge, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.identity import PRINCIPAL_HEADER, verify_principal
+from shared.logging import request_id_var
+from shared.problems import PayloadTooLarge, problem_body
+
+access_log = logging.getLogger("sbe.access")
+
+HTTP_REQUESTS = Counter(
+    "sbe_http_requests_total",
+    "HTTP requests answered, by route template and status code.",
+    ["service", "method", "route", "status"],
+)
+HTTP_DURATION = Histogram(
+    "sbe_http_request_duration_seconds",
+    "Time from request start to the last body byte, by route template.",
+    ["service", "method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+HTTP_IN_FLIGHT = Gauge(
+    "sbe_http_requests_in_flight", "Requests being handled right now.", ["service"]
+)
+
+_REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def header(scope: Scope, name: bytes) -> bytes | None:
+    """The first value of a request header (name in lower case)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return None
+
+
+async def send_problem(send: Send, status: int, detail: str, **kwargs: Any) -> None:
+    """Answer with a problem+json document straight from middleware."""
+    extra_headers: dict[str, str] = kwargs.pop("headers", {}) or {}
+    body = problem_body(status, detail, **kwargs)
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+        *((k.lower().encode(), v.encode()) for k, v in extra_headers.items()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class ObservabilityMiddleware:
+    """Gives each request an id (X-Request-ID in and out), logs it, and counts it by route."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+        self.in_flight = HTTP_IN_FLIGHT.labels(service)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = header(scope, b"x-request-id")
+        request_id = (
+            incoming.decode("latin-1")
+            if incoming and _REQUEST_ID_OK.match(incoming.decode("latin-1"))
+            else uuid.uuid4().hex
+        )
+        token = request_id_var.set(request_id)
+        status = 500
+        start = time.perf_counter()
+        raw_id = request_id.encode()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", raw_id)]
+            await send(message)
+
+        self.in_flight.inc()
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            self.in_flight.dec()
+            elapsed = time.perf_counter() - start
+            route = route_template(scope)
+            method = scope["method"]
+            HTTP_REQUESTS.labels(self.service, method, route, str(status)).inc()
+            HTTP_DURATION.labels(self.service, method, route).observe(elapsed)
+            if route not in ("/healthz", "/readyz", "/metrics"):
+                access_log.info(
+                    "%s %s %s",
+                    method,
+                    scope["path"],
+                    status,
+                    extra={"route": route, "status": status, "duration_ms": elapsed * 1000},
+                )
+            request_id_var.reset(token)
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's template; never the raw path, so label sets stay bounded."""
+    route = scope.get("route")
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if isinstance(path, str):
+        return path
+    return scope.get("sbe.route", "unmatched")
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over the limit with 413 before the application reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await send_problem(send, 413, self._detail())
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # A ProblemError, so the application's own handler answers 413 too.
+                    raise PayloadTooLarge(self._detail())
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except PayloadTooLarge:
+            if not started:
+                await send_problem(send, 413, self._detail())
+
+    def _detail(self) -> str:
+        return f"Request bodies may not exceed {self.max_bytes} bytes."
+
+
+class InternalIdentityMiddleware:
+    """On a service's own port, `/api/v1/…` needs the gateway's signed identity (else 401)."""
+
+    def __init__(self, app: ASGIApp, secret: str, prefix: str = "/api/v1/") -> None:
+        self.app = app
+        self.secret = secret
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.prefix):
+            signed = header(scope, PRINCIPAL_HEADER.encode())
+            principal = (
+                verify_principal(
+                    signed.decode("latin-1"), self.secret, scope["method"], scope["path"]
+                )
+                if signed
+                else None
+            )
+            if principal is None:
+                await send_problem(
+                    send,
+                    401,
+                    "API requests reach this service only through the gateway.",
+                    headers={"WWW-Authenticate": 'Bearer realm="sbe"'},
+                )
+                return
+            scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)

@@ -1,0 +1,170 @@
+"""Transactional outbox: a change and the message announcing it commit together, then a relay
+publishes the message. Nothing is announced that did not happen, nothing that happened is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import orjson
+from kafka import KafkaProducer
+from prometheus_client import Counter
+from sqlalchemy import LargeBinary, delete, event, func
+from sqlalchemy.orm import Session
+from sqlmodel import Column, Field, SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.database import Database
+from shared.kafka import TopicSpec, ensure_topics
+from shared.types import UTCDateTime, utcnow
+
+logger = logging.getLogger("sbe.outbox")
+
+OUTBOX_PUBLISHED = Counter(
+    "sbe_outbox_published_total", "Outbox messages published to Kafka.", ["service"]
+)
+
+_PENDING = "sbe_outbox_pending"
+WAKE = "sbe_outbox_wake"
+_RELAY_LOCK_ID = 0x5BE0_0B0C  # advisory lock: one relay per service publishes at a time
+
+
+class OutboxMessageBase(SQLModel):
+    """Columns of a service's `outbox` table."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(max_length=200)
+    key: str = Field(max_length=200)
+    payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def enqueue(
+    session: AsyncSession, table: type[OutboxMessageBase], topic: str, key: str, value: Any
+) -> None:
+    """Add a message to the outbox in the session's transaction."""
+    session.add(table(topic=topic, key=key, payload=orjson.dumps(value)))
+    session.sync_session.info[_PENDING] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_relay(session: Session) -> None:
+    if session.info.pop(_PENDING, False):
+        wake = session.info.get(WAKE)
+        if wake is not None:
+            wake()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+class OutboxRelay:
+    """Publishes outbox rows in id order, then deletes them; at least once, order kept per key."""
+
+    def __init__(
+        self,
+        service: str,
+        database: Database,
+        table: type[OutboxMessageBase],
+        producer_factory: Callable[[], KafkaProducer],
+        *,
+        topics: list[TopicSpec] | None = None,
+        bootstrap: str | None = None,
+        batch_size: int = 500,
+        idle_seconds: float = 1.0,
+    ) -> None:
+        self.database = database
+        self.table = table
+        self.published = OUTBOX_PUBLISHED.labels(service)
+        self.producer_factory = producer_factory
+        self.topics = topics or []
+        self.bootstrap = bootstrap
+        self.batch_size = batch_size
+        self.idle_seconds = idle_seconds
+        self._wake = asyncio.Event()
+        self._producer: KafkaProducer | None = None
+        database.sessionmaker.kw.setdefault("info", {})[WAKE] = self.wake
+
+    def wake(self) -> None:
+        """Ask the relay to look at the outbox now (called after a commit that added messages)."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Relay until cancelled, backing off while the broker or the database is away."""
+        backoff = 0.5
+        while self.topics and self.bootstrap:
+            try:
+                await asyncio.to_thread(ensure_topics, self.bootstrap, self.topics)
+                break
+            except Exception:
+                logger.warning("cannot create topics yet; retrying", exc_info=True)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+        backoff = 0.5
+        while True:
+            try:
+                sent = await self.relay_once()
+                backoff = 0.5
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("outbox relay failed; retrying", exc_info=True)
+                await self._close_producer()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+                continue
+            if sent < self.batch_size:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
+                self._wake.clear()
+
+    async def relay_once(self) -> int:
+        """Publish one batch; returns how many messages went out."""
+        table = self.table
+        async with self.database.unit_of_work() as session:
+            if self.database.target.is_postgres:
+                locked = await session.exec(select(func.pg_try_advisory_xact_lock(_RELAY_LOCK_ID)))
+                if not locked.one():
+                    return 0
+            rows = (
+                await session.exec(
+                    select(col(table.id), col(table.topic), col(table.key), col(table.payload))
+                    .order_by(col(table.id))
+                    .limit(self.batch_size)
+                )
+            ).all()
+            if not rows:
+                return 0
+            messages = [(topic, key, payload) for _, topic, key, payload in rows]
+            await asyncio.to_thread(self._publish, messages)
+            last_id = rows[-1][0]
+            await session.exec(delete(table).where(col(table.id) <= last_id))
+        self.published.inc(len(rows))
+        return len(rows)
+
+    def _publish(self, messages: list[tuple[str, str, bytes]]) -> None:
+        if self._producer is None:
+            self._producer = self.producer_factory()
+        futures = [
+            self._producer.send(topic, key=key.encode(), value=payload)
+            for topic, key, payload in messages
+        ]
+        self._producer.flush(timeout=30)
+        for future in futures:
+            future.get(timeout=30)
+
+    async def _close_producer(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            await asyncio.to_thread(producer.close, 5)
+
+    async def close(self) -> None:
+        """Close the producer (after the run task has been cancelled)."""
+        await self._close_producer()

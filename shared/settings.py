@@ -1,0 +1,71 @@
+"""Settings common to every process: one pydantic-settings class per service derives from these."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_ALLOWED_DATABASE_SCHEMES = ("postgresql+asyncpg://", "sqlite+aiosqlite://")
+
+
+class BaseServiceSettings(BaseSettings):
+    """What every service reads from `SBE_*` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="SBE_", extra="ignore", frozen=True)
+
+    database_url: str | None = Field(
+        default=None,
+        description="postgresql+asyncpg://user@host:port/db; unset: one SQLite file per service.",
+    )
+    data_dir: Path = Field(default=Path(".sbe"), description="Where embedded data lives.")
+    kafka_bootstrap: str | None = Field(default=None, description="host:port[,host:port…]")
+    internal_secret: SecretStr = Field(
+        description="Shared secret the gateway signs forwarded identities with.",
+        min_length=16,
+    )
+    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+    host: str = Field(default="127.0.0.1", description="Interface the HTTP server binds.")
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(_ALLOWED_DATABASE_SCHEMES):
+            raise ValueError(f"must start with one of {', '.join(_ALLOWED_DATABASE_SCHEMES)}")
+        return value
+
+    @field_validator("kafka_bootstrap")
+    @classmethod
+    def _host_port_list(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        for part in value.split(","):
+            host, _, port = part.strip().rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f"{part!r} is not host:port")
+        return value
+
+    @property
+    def port(self) -> int:
+        """The HTTP port of this process (each subclass names its own variable)."""
+        raise NotImplementedError
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+
+def load_settings(cls: type[SettingsT]) -> SettingsT:
+    """Read and validate settings; a bad setting stops the process with a readable message."""
+    try:
+        return cls()
+    except ValidationError as exc:
+        lines = [f"invalid configuration for {cls.__name__}:"]
+        for error in exc.errors():
+            name = "SBE_" + "_".join(str(part) for part in error["loc"]).upper()
+            lines.append(f"  {name}: {error['msg']}")
+        print("\n".join(lines), file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,73 @@
+"""Column types and value helpers that keep time zones and money exact on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import DateTime
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and read back time-zone aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: every timestamp must carry its time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the platform shows every time in Beijing time
+
+_CENT = Decimal("0.01")
+
+
+def parse_cents(value: str) -> int:
+    """'1234.5' → 123450. Money is kept as integer fen (分): exact sums on every database.
+
+    Raises ValueError for anything that is not a plain decimal with at most 2 decimals.
+    """
+    text = value.strip()
+    if not text or text != value or "e" in text.lower() or text.startswith("+"):
+        raise ValueError("not a plain decimal number")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError("not a decimal number") from exc
+    if not amount.is_finite():
+        raise ValueError("not a finite number")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise ValueError("at most 2 decimal places")
+    return int(amount * 100)
+
+
+def format_cents(cents: int) -> str:
+    """123450 → '1234.50'."""
+    return str((Decimal(cents) / 100).quantize(_CENT))
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round the way a person does by hand (0.125 → 0.13), not banker's rounding."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -1,0 +1,205 @@
+"""Buildings: registration, reading, listing, changing (CONTRACT §5)."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests import fixtures
+from tests.registry.conftest import as_
+from tests.support import SUPERVISION, district
+
+
+async def create(client: httpx.AsyncClient, **overrides: object) -> dict:
+    response = await client.post("/api/v1/buildings", json=fixtures.building(**overrides))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+class TestCreateBuilding:
+    async def test_admin_registers_a_building_with_its_lists(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        body = await create(registry, id="sip-ifc", lists=["key", "renovation"])
+        assert body["id"] == "sip-ifc"
+        assert body["lists"] == ["key", "renovation"]
+        assert body["featured_industries"] == []
+        assert body["gross_floor_area_m2"] == 100_000
+
+    async def test_an_id_is_generated_when_none_is_given(self, registry: httpx.AsyncClient) -> None:
+        body = await create(registry)
+        assert body["id"]
+
+    async def test_district_registers_in_its_own_district(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        response = await registry.post(
+            "/api/v1/buildings",
+            json=fixtures.building(district_id="gusu"),
+            auth=as_(district("gusu")),
+        )
+        assert response.status_code == 201
+
+    async def test_wrong_district_is_forbidden(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.post(
+            "/api/v1/buildings",
+            json=fixtures.building(district_id="sip"),
+            auth=as_(district("gusu")),
+        )
+        assert response.status_code == 403
+        assert response.headers["content-type"] == "application/problem+json"
+
+    async def test_supervision_cannot_write(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.post(
+            "/api/v1/buildings", json=fixtures.building(), auth=as_(SUPERVISION)
+        )
+        assert response.status_code == 403
+
+    async def test_duplicate_id_is_a_conflict(self, registry: httpx.AsyncClient) -> None:
+        await create(registry, id="dup")
+        response = await registry.post("/api/v1/buildings", json=fixtures.building(id="dup"))
+        assert response.status_code == 409
+
+    async def test_unknown_district_is_named(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.post(
+            "/api/v1/buildings", json=fixtures.building(district_id="mars")
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "district_id"
+
+    async def test_bad_status_and_area_are_named(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.post(
+            "/api/v1/buildings", json=fixtures.building(status="demolished", gross_floor_area_m2=-1)
+        )
+        assert response.status_code == 422
+        fields = {e["field"] for e in response.json()["errors"]}
+        assert fields == {"status", "gross_floor_area_m2"}
+
+    async def test_unknown_field_is_refused(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.post("/api/v1/buildings", json=fixtures.building(floors=30))
+        assert response.status_code == 422
+        assert response.json()["errors"] == [{"field": "floors", "message": "unknown field"}]
+
+    async def test_unknown_list_is_refused(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.post("/api/v1/buildings", json=fixtures.building(lists=["vip"]))
+        assert response.status_code == 422
+
+
+class TestReadBuilding:
+    async def test_reads_its_own_district(self, registry: httpx.AsyncClient) -> None:
+        await create(registry, id="g1", district_id="gusu")
+        response = await registry.get("/api/v1/buildings/g1", auth=as_(district("gusu")))
+        assert response.status_code == 200
+        assert response.json()["name"] == fixtures.building()["name"]
+
+    async def test_other_district_is_forbidden(self, registry: httpx.AsyncClient) -> None:
+        await create(registry, id="g1", district_id="gusu")
+        response = await registry.get("/api/v1/buildings/g1", auth=as_(district("sip")))
+        assert response.status_code == 403
+
+    async def test_supervision_reads_any(self, registry: httpx.AsyncClient) -> None:
+        await create(registry, id="g1", district_id="gusu")
+        response = await registry.get("/api/v1/buildings/g1", auth=as_(SUPERVISION))
+        assert response.status_code == 200
+
+    async def test_missing_is_404(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.get("/api/v1/buildings/nope")
+        assert response.status_code == 404
+        assert response.json()["status"] == 404
+
+
+class TestListBuildings:
+    async def test_filters_by_district_list_and_featured_industry(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        await create(registry, id="a", district_id="gusu", lists=["key"])
+        await create(registry, id="b", district_id="gusu")
+        await create(registry, id="c", district_id="sip", lists=["key"])
+        await registry.post(
+            "/api/v1/buildings/c/featured-designation",
+            json={"industry": "finance", "designated_on": "2023-05-01"},
+        )
+        everything = (await registry.get("/api/v1/buildings")).json()
+        assert everything["total"] == 3
+        gusu = (await registry.get("/api/v1/buildings", params={"district_id": "gusu"})).json()
+        assert [b["id"] for b in gusu["items"]] == ["a", "b"]
+        key = (await registry.get("/api/v1/buildings", params={"list": "key"})).json()
+        assert [b["id"] for b in key["items"]] == ["a", "c"]
+        finance = (
+            await registry.get("/api/v1/buildings", params={"featured_industry": "finance"})
+        ).json()
+        assert [b["id"] for b in finance["items"]] == ["c"]
+        assert finance["items"][0]["featured_industries"] == ["finance"]
+
+    async def test_pages_with_limit_and_offset(self, registry: httpx.AsyncClient) -> None:
+        for n in range(5):
+            await create(registry, id=f"p{n}")
+        page = (await registry.get("/api/v1/buildings", params={"limit": 2, "offset": 2})).json()
+        assert page["total"] == 5
+        assert [b["id"] for b in page["items"]] == ["p2", "p3"]
+
+    async def test_district_key_sees_only_its_own(self, registry: httpx.AsyncClient) -> None:
+        await create(registry, id="a", district_id="gusu")
+        await create(registry, id="c", district_id="sip")
+        page = (await registry.get("/api/v1/buildings", auth=as_(district("gusu")))).json()
+        assert [b["id"] for b in page["items"]] == ["a"]
+
+    async def test_district_key_asking_for_another_district_is_forbidden(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        response = await registry.get(
+            "/api/v1/buildings", params={"district_id": "sip"}, auth=as_(district("gusu"))
+        )
+        assert response.status_code == 403
+
+    async def test_limit_above_maximum_is_refused(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.get("/api/v1/buildings", params={"limit": 5000})
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "limit"
+
+
+class TestUpdateBuilding:
+    async def test_changes_fields_and_replaces_lists(self, registry: httpx.AsyncClient) -> None:
+        await create(registry, id="u", lists=["key"])
+        response = await registry.patch(
+            "/api/v1/buildings/u", json={"status": "renovating", "lists": ["renovation"]}
+        )
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "renovating"
+        assert body["lists"] == ["renovation"]
+        assert body["name"] == fixtures.building()["name"]
+
+    async def test_district_changes_its_own(self, registry: httpx.AsyncClient) -> None:
+        await create(registry, id="u", district_id="gusu")
+        response = await registry.patch(
+            "/api/v1/buildings/u", json={"name": "新名字"}, auth=as_(district("gusu"))
+        )
+        assert response.status_code == 200
+        assert response.json()["name"] == "新名字"
+
+    async def test_other_district_is_forbidden(self, registry: httpx.AsyncClient) -> None:
+        await create(registry, id="u", district_id="gusu")
+        response = await registry.patch(
+            "/api/v1/buildings/u", json={"name": "x"}, auth=as_(district("sip"))
+        )
+        assert response.status_code == 403
+
+    async def test_district_cannot_move_a_building_out_of_its_district(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        await create(registry, id="u", district_id="gusu")
+        response = await registry.patch(
+            "/api/v1/buildings/u", json={"district_id": "sip"}, auth=as_(district("gusu"))
+        )
+        assert response.status_code == 403
+
+    async def test_supervision_cannot_write(self, registry: httpx.AsyncClient) -> None:
+        await create(registry, id="u")
+        response = await registry.patch(
+            "/api/v1/buildings/u", json={"name": "x"}, auth=as_(SUPERVISION)
+        )
+        assert response.status_code == 403
+
+    async def test_missing_is_404(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.patch("/api/v1/buildings/nope", json={"name": "x"})
+        assert response.status_code == 404
