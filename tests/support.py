@@ -70,3 +70,31 @@ async def serve(app: Any, port: int | None = None) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+def read_topic(
+    bootstrap: str, topic: str, *, keys: set[str], want: int, timeout: float = 20.0
+) -> list[tuple[str, bytes]]:
+    """Read `topic` from the start until `want` messages with one of `keys` arrived (blocking)."""
+    import time
+
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        consumer_timeout_ms=500,
+    )
+    found: list[tuple[str, bytes]] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while len(found) < want and time.monotonic() < deadline:
+            for message in consumer:
+                key = message.key.decode() if message.key else ""
+                if key in keys:
+                    found.append((key, message.value))
+    finally:
+        consumer.close()
+    return found

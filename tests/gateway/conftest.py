@@ -1,0 +1,95 @@
+"""The services and the gateway served over real HTTP on loopback, inside the test process."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from gateway.app import create_app as create_gateway
+from gateway.settings import GatewaySettings
+from launcher.processes import SERVICES
+from services.registry.districts.repository import upsert_reference_districts
+from tests.support import serve, settings_from_env
+
+ADMIN_TOKEN = "sbe_admin_test_token_" + "a" * 24
+
+
+@dataclass
+class Stack:
+    """URLs and apps of an in-process platform."""
+
+    gateway_url: str
+    service_urls: dict[str, str]
+    apps: dict[str, FastAPI]
+    env: dict[str, str]
+
+    def gateway_settings(self, **overrides: Any) -> GatewaySettings:
+        values: dict[str, Any] = {f"{name}_url": url for name, url in self.service_urls.items()}
+        values.update(admin_token=ADMIN_TOKEN, audit_flush_seconds=0.05)
+        values.update(overrides)
+        return settings_from_env(GatewaySettings, self.env, **values)
+
+    @contextlib.asynccontextmanager
+    async def another_gateway(self, **overrides: Any) -> AsyncIterator[str]:
+        """A second gateway over the same services and database, with other settings."""
+        async with serve(create_gateway(self.gateway_settings(**overrides))) as url:
+            yield url
+
+
+@pytest.fixture(scope="session")
+async def stack(service_env: dict[str, str]) -> AsyncIterator[Stack]:
+    apps: dict[str, FastAPI] = {}
+    urls: dict[str, str] = {}
+    async with contextlib.AsyncExitStack() as servers:
+        for spec in SERVICES:
+            settings = settings_from_env(spec.load(spec.settings_class), service_env)
+            apps[spec.name] = spec.app(settings)
+            urls[spec.name] = await servers.enter_async_context(serve(apps[spec.name]))
+        stack = Stack("", urls, apps, service_env)
+        stack.gateway_url = await servers.enter_async_context(
+            serve(create_gateway(stack.gateway_settings()))
+        )
+        yield stack
+
+
+@pytest.fixture
+async def platform(stack: Stack, clean_database: None) -> AsyncIterator[Stack]:
+    """The stack with reference data seeded and every table emptied after the test."""
+    async with stack.apps["registry"].state.database.unit_of_work() as session:
+        await upsert_reference_districts(session)
+    yield stack
+
+
+@pytest.fixture
+async def admin(platform: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the gateway holding the bootstrap admin key."""
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    async with httpx.AsyncClient(base_url=platform.gateway_url, headers=headers) as client:
+        yield client
+
+
+@pytest.fixture
+async def anonymous(platform: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the gateway without a key."""
+    async with httpx.AsyncClient(base_url=platform.gateway_url) as client:
+        yield client
+
+
+async def issue(admin: httpx.AsyncClient, role: str, district_id: str | None = None) -> str:
+    """Issue a key through the API and return its secret."""
+    body: dict[str, Any] = {"role": role, "label": f"{role} test key"}
+    if district_id:
+        body["district_id"] = district_id
+    response = await admin.post("/api/v1/auth/keys", json=body)
+    assert response.status_code == 201, response.text
+    return str(response.json()["key"])
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}

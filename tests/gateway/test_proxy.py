@@ -1,0 +1,174 @@
+"""The proxy path: routing, forwarded identity, request ids, body limits, upstream failures."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, StreamingResponse
+from starlette.routing import Route
+
+from shared import verify_principal
+from tests.conftest import INTERNAL_SECRET
+from tests.gateway.conftest import ADMIN_TOKEN, Stack, bearer, issue
+from tests.support import free_port, serve
+
+
+async def echo(request: Request) -> JSONResponse:
+    body = await request.body()
+    return JSONResponse(
+        {"headers": dict(request.headers), "body_length": len(body), "query": request.url.query}
+    )
+
+
+async def slow(request: Request) -> JSONResponse:
+    await asyncio.sleep(2)
+    return JSONResponse({})
+
+
+async def stream(request: Request) -> StreamingResponse:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(64):
+            yield b"x" * 65536
+
+    return StreamingResponse(chunks(), media_type="application/octet-stream")
+
+
+UPSTREAM = Starlette(
+    routes=[
+        Route("/api/v1/events/echo", echo, methods=["GET", "POST"]),
+        Route("/api/v1/events/slow", slow),
+        Route("/api/v1/events/stream", stream),
+    ]
+)
+
+
+@pytest.fixture
+async def to_fake_events(platform: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    """A gateway whose `events` area goes to a fake upstream that echoes what it receives."""
+    async with (
+        serve(UPSTREAM) as upstream,
+        platform.another_gateway(events_url=upstream, upstream_read_timeout=0.5) as gateway,
+        httpx.AsyncClient(base_url=gateway, headers=bearer(ADMIN_TOKEN)) as client,
+    ):
+        yield client
+
+
+class TestRouting:
+    async def test_routes_an_area_to_its_service(self, admin: httpx.AsyncClient) -> None:
+        response = await admin.get("/api/v1/districts")
+        assert response.status_code == 200
+        assert len(response.json()) == 10
+
+    async def test_a_services_own_problem_passes_through(self, admin: httpx.AsyncClient) -> None:
+        response = await admin.get("/api/v1/buildings/ghost")
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/problem+json"
+
+    async def test_request_id_is_kept_end_to_end(self, admin: httpx.AsyncClient) -> None:
+        response = await admin.get("/api/v1/districts", headers={"X-Request-ID": "trace-42"})
+        assert response.headers["x-request-id"] == "trace-42"
+        assert response.headers.get_list("x-request-id") == ["trace-42"]
+
+    async def test_a_request_id_is_made_when_none_is_sent(self, admin: httpx.AsyncClient) -> None:
+        assert len((await admin.get("/api/v1/districts")).headers["x-request-id"]) == 32
+
+
+class TestForwardedIdentity:
+    async def test_upstream_gets_a_signed_principal_and_never_the_key(
+        self, to_fake_events: httpx.AsyncClient
+    ) -> None:
+        response = await to_fake_events.get(
+            "/api/v1/events/echo?year=2023", headers={"X-Request-ID": "r1"}
+        )
+        seen = response.json()["headers"]
+        assert "authorization" not in seen
+        principal = verify_principal(
+            seen["x-sbe-principal"], INTERNAL_SECRET, "GET", "/api/v1/events/echo"
+        )
+        assert principal is not None and principal.role == "admin"
+        assert seen["x-request-id"] == "r1"
+        assert response.json()["query"] == "year=2023"
+
+    async def test_a_client_cannot_smuggle_its_own_identity(
+        self, to_fake_events: httpx.AsyncClient, platform: Stack
+    ) -> None:
+        async with httpx.AsyncClient(
+            base_url=platform.gateway_url, headers=bearer(ADMIN_TOKEN)
+        ) as admin:
+            key = await issue(admin, "district", "gusu")
+        response = await to_fake_events.get(
+            "/api/v1/events/echo", headers={**bearer(key), "X-SBE-Principal": "v1.forged.x.y"}
+        )
+        seen = response.json()["headers"]["x-sbe-principal"]
+        principal = verify_principal(seen, INTERNAL_SECRET, "GET", "/api/v1/events/echo")
+        assert principal is not None and principal.district_id == "gusu"
+
+
+class TestBodies:
+    async def test_a_body_is_forwarded_whole(self, to_fake_events: httpx.AsyncClient) -> None:
+        response = await to_fake_events.post("/api/v1/events/echo", content=b"a" * 3_000_000)
+        assert response.json()["body_length"] == 3_000_000
+
+    async def test_a_declared_body_over_10_mib_is_413(self, admin: httpx.AsyncClient) -> None:
+        response = await admin.post(
+            "/api/v1/enterprise-movements", content=b"{" + b" " * (10 * 1024 * 1024) + b"}"
+        )
+        assert response.status_code == 413
+        assert response.headers["content-type"] == "application/problem+json"
+
+    async def test_a_streamed_body_over_10_mib_is_413(
+        self, to_fake_events: httpx.AsyncClient
+    ) -> None:
+        async def chunks() -> AsyncIterator[bytes]:
+            for _ in range(11):
+                yield b"x" * (1024 * 1024)
+
+        response = await to_fake_events.post("/api/v1/events/echo", content=chunks())
+        assert response.status_code == 413
+
+    async def test_a_large_answer_is_streamed_back(self, to_fake_events: httpx.AsyncClient) -> None:
+        response = await to_fake_events.get("/api/v1/events/stream")
+        assert response.status_code == 200
+        assert len(response.content) == 64 * 65536
+
+
+class TestUpstreamFailures:
+    async def test_upstream_down_is_502(self, platform: Stack) -> None:
+        async with (
+            platform.another_gateway(monitoring_url=f"http://127.0.0.1:{free_port()}") as gateway,
+            httpx.AsyncClient(base_url=gateway, headers=bearer(ADMIN_TOKEN)) as client,
+        ):
+            response = await client.get("/api/v1/monitoring/buildings/x/series")
+        assert response.status_code == 502
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "monitoring" in response.json()["detail"]
+
+    async def test_upstream_timeout_is_504(self, to_fake_events: httpx.AsyncClient) -> None:
+        response = await to_fake_events.get("/api/v1/events/slow")
+        assert response.status_code == 504
+        assert response.json()["status"] == 504
+
+    async def test_readiness_fails_while_a_service_is_down(self, platform: Stack) -> None:
+        async with (
+            platform.another_gateway(events_url=f"http://127.0.0.1:{free_port()}") as gateway,
+            httpx.AsyncClient(base_url=gateway) as client,
+        ):
+            response = await client.get("/readyz")
+        assert response.status_code == 503
+        assert response.json()["checks"]["events"] is False
+
+    async def test_readiness_passes_when_all_are_up(self, anonymous: httpx.AsyncClient) -> None:
+        response = await anonymous.get("/readyz")
+        assert response.status_code == 200
+        assert set(response.json()["checks"]) == {
+            "database",
+            "registry",
+            "monitoring",
+            "evaluation",
+            "events",
+        }

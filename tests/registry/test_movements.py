@@ -1,0 +1,230 @@
+"""Enterprise movements pushed by district systems (CONTRACT §5): all or nothing, idempotent."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests import fixtures
+from tests.registry.conftest import as_
+from tests.support import SUPERVISION, district
+
+URL = "/api/v1/enterprise-movements"
+
+
+@pytest.fixture
+async def buildings(registry: httpx.AsyncClient) -> None:
+    for building_id, district_id in (("g1", "gusu"), ("g2", "gusu"), ("s1", "sip")):
+        response = await registry.post(
+            "/api/v1/buildings", json=fixtures.building(id=building_id, district_id=district_id)
+        )
+        assert response.status_code == 201
+
+
+async def stored(client: httpx.AsyncClient) -> int:
+    return (await client.get(URL, params={"limit": 1})).json()["total"]
+
+
+@pytest.mark.usefixtures("buildings")
+class TestPushMovements:
+    async def test_district_pushes_for_its_own_buildings(self, registry: httpx.AsyncClient) -> None:
+        records = fixtures.movements(3, building_id="g1")
+        response = await registry.post(URL, json={"records": records}, auth=as_(district("gusu")))
+        assert response.status_code == 200
+        assert response.json() == {"accepted": 3, "duplicates": 0}
+        assert await stored(registry) == 3
+
+    async def test_resending_the_same_records_changes_nothing(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        records = fixtures.movements(3, building_id="g1")
+        await registry.post(URL, json={"records": records})
+        response = await registry.post(URL, json={"records": records})
+        assert response.json() == {"accepted": 0, "duplicates": 3}
+        assert await stored(registry) == 3
+
+    async def test_a_partly_new_batch_counts_both(self, registry: httpx.AsyncClient) -> None:
+        first = fixtures.movements(2, building_id="g1")
+        await registry.post(URL, json={"records": first})
+        response = await registry.post(
+            URL, json={"records": first + fixtures.movements(1, building_id="g1")}
+        )
+        assert response.json() == {"accepted": 1, "duplicates": 2}
+
+    async def test_reused_record_id_with_other_content_is_a_conflict(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        record = fixtures.movement(building_id="g1")
+        await registry.post(URL, json={"records": [record]})
+        changed = {**record, "enterprise_name": "另一家公司"}
+        fresh = fixtures.movement(building_id="g1")
+        response = await registry.post(URL, json={"records": [fresh, changed]})
+        assert response.status_code == 409
+        assert response.json()["errors"] == [
+            {"index": 1, "field": "record_id", "message": "already stored with other content"}
+        ]
+        assert await stored(registry) == 1  # the fresh record was not stored either
+
+    async def test_conflicting_duplicates_within_one_batch_are_a_conflict(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        record = fixtures.movement(building_id="g1")
+        response = await registry.post(
+            URL, json={"records": [record, {**record, "date": "2023-04-01"}]}
+        )
+        assert response.status_code == 409
+        assert response.json()["errors"][0]["index"] == 1
+
+    async def test_identical_duplicates_within_one_batch_count_once(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        record = fixtures.movement(building_id="g1")
+        response = await registry.post(URL, json={"records": [record, record]})
+        assert response.json() == {"accepted": 1, "duplicates": 1}
+
+    async def test_one_invalid_record_stores_nothing_and_is_named(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        records = fixtures.movements(4, building_id="g1")
+        records[2]["uscc"] = records[2]["uscc"][:17] + (
+            "0" if records[2]["uscc"][17] != "0" else "1"
+        )
+        records[3]["industry_code"] = "9999"
+        response = await registry.post(URL, json={"records": records})
+        assert response.status_code == 422
+        errors = response.json()["errors"]
+        assert {(e["index"], e["field"]) for e in errors} == {(2, "uscc"), (3, "industry_code")}
+        assert "check character" in errors[0]["message"]
+        assert await stored(registry) == 0
+
+    async def test_forbidden_uscc_characters_are_refused(self, registry: httpx.AsyncClient) -> None:
+        record = fixtures.movement(building_id="g1", uscc="91350100M000100YI3")
+        response = await registry.post(URL, json={"records": [record]})
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "uscc"
+
+    async def test_the_seed_readmes_example_uscc_is_accepted(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        record = fixtures.movement(building_id="g1", uscc="91350100M000100Y43")
+        assert (await registry.post(URL, json={"records": [record]})).status_code == 200
+
+    async def test_unknown_building_is_named_by_index(self, registry: httpx.AsyncClient) -> None:
+        records = [fixtures.movement(building_id="g1"), fixtures.movement(building_id="ghost")]
+        response = await registry.post(URL, json={"records": records})
+        assert response.status_code == 422
+        assert response.json()["errors"][0] == {
+            "index": 1,
+            "field": "building_id",
+            "message": "no building 'ghost'",
+        }
+
+    async def test_another_districts_building_is_forbidden(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        records = [fixtures.movement(building_id="g1"), fixtures.movement(building_id="s1")]
+        response = await registry.post(URL, json={"records": records}, auth=as_(district("gusu")))
+        assert response.status_code == 403
+        assert response.json()["errors"][0]["index"] == 1
+        assert await stored(registry) == 0
+
+    async def test_supervision_is_forbidden(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.post(
+            URL, json={"records": fixtures.movements(1, building_id="g1")}, auth=as_(SUPERVISION)
+        )
+        assert response.status_code == 403
+
+    async def test_at_most_5000_records(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.post(
+            URL, json={"records": fixtures.movements(5001, building_id="g1")}
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "records"
+
+    async def test_5000_records_are_stored_in_one_push(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.post(
+            URL, json={"records": fixtures.movements(5000, building_id="g1")}
+        )
+        assert response.json() == {"accepted": 5000, "duplicates": 0}
+
+    async def test_unknown_fields_and_kinds_are_refused(self, registry: httpx.AsyncClient) -> None:
+        bad = {**fixtures.movement(building_id="g1"), "kind": "transfer", "tax": 1}
+        response = await registry.post(URL, json={"records": [bad]})
+        assert response.status_code == 422
+        assert {(e["index"], e["field"]) for e in response.json()["errors"]} == {
+            (0, "kind"),
+            (0, "tax"),
+        }
+
+
+@pytest.mark.usefixtures("buildings")
+class TestListMovements:
+    async def test_district_key_sees_its_own_movements(self, registry: httpx.AsyncClient) -> None:
+        await registry.post(URL, json={"records": fixtures.movements(2, building_id="g1")})
+        await registry.post(URL, json={"records": fixtures.movements(1, building_id="s1")})
+        page = (await registry.get(URL, auth=as_(district("sip")))).json()
+        assert page["total"] == 1
+        assert page["items"][0]["district_id"] == "sip"
+
+    async def test_filters_by_kind_and_dates(self, registry: httpx.AsyncClient) -> None:
+        await registry.post(
+            URL,
+            json={
+                "records": [
+                    fixtures.movement(building_id="g1", date="2023-01-05"),
+                    fixtures.movement(building_id="g1", date="2023-06-05", kind="move_out"),
+                ]
+            },
+        )
+        page = (await registry.get(URL, params={"kind": "move_out"})).json()
+        assert [m["date"] for m in page["items"]] == ["2023-06-05"]
+        page = (await registry.get(URL, params={"from": "2023-01-01", "to": "2023-03-01"})).json()
+        assert [m["date"] for m in page["items"]] == ["2023-01-05"]
+
+
+@pytest.mark.usefixtures("buildings")
+class TestTenants:
+    async def test_move_in_then_out_leaves_no_tenant(self, registry: httpx.AsyncClient) -> None:
+        code = fixtures.uscc()
+        pushed = await registry.post(
+            URL,
+            json={
+                "records": [
+                    fixtures.movement(building_id="g1", uscc=code, date="2023-01-01", area_m2=300),
+                    fixtures.movement(
+                        building_id="g1", uscc=code, date="2023-05-01", kind="move_out"
+                    ),
+                    fixtures.movement(building_id="g1", date="2023-02-01", industry_code="6621"),
+                ]
+            },
+        )
+        assert pushed.status_code == 200
+        tenants = (await registry.get("/api/v1/buildings/g1/tenants")).json()
+        assert len(tenants) == 1
+        assert tenants[0]["featured_industry"] == "finance"
+        assert "tax" not in str(tenants)
+
+    async def test_an_older_movement_arriving_late_does_not_undo_a_newer_one(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        code = fixtures.uscc()
+        await registry.post(
+            URL,
+            json={"records": [fixtures.movement(building_id="g1", uscc=code, date="2023-05-01")]},
+        )
+        await registry.post(
+            URL,
+            json={
+                "records": [
+                    fixtures.movement(
+                        building_id="g1", uscc=code, date="2023-01-01", kind="move_out"
+                    )
+                ]
+            },
+        )
+        tenants = (await registry.get("/api/v1/buildings/g1/tenants")).json()
+        assert [t["uscc"] for t in tenants] == [code]
+
+    async def test_other_district_is_forbidden(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.get("/api/v1/buildings/g1/tenants", auth=as_(district("sip")))
+        assert response.status_code == 403

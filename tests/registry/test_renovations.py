@@ -1,0 +1,125 @@
+"""Renovations of stock buildings (存量楼宇改造提升)."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests import fixtures
+from tests.registry.conftest import as_
+from tests.support import SUPERVISION, district
+
+
+async def building(client: httpx.AsyncClient, building_id: str, district_id: str) -> None:
+    response = await client.post(
+        "/api/v1/buildings", json=fixtures.building(id=building_id, district_id=district_id)
+    )
+    assert response.status_code == 201
+
+
+async def renovation(client: httpx.AsyncClient, **body: object) -> dict:
+    response = await client.post("/api/v1/renovations", json={"started_on": "2023-02-01", **body})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+class TestCreateRenovation:
+    async def test_district_records_its_own_building(self, registry: httpx.AsyncClient) -> None:
+        await building(registry, "g1", "gusu")
+        response = await registry.post(
+            "/api/v1/renovations",
+            json={"building_id": "g1", "started_on": "2023-02-01"},
+            auth=as_(district("gusu")),
+        )
+        assert response.status_code == 201
+        body = response.json()
+        assert body["district_id"] == "gusu"
+        assert body["completed_on"] is None
+
+    async def test_other_districts_building_is_forbidden(self, registry: httpx.AsyncClient) -> None:
+        await building(registry, "s1", "sip")
+        response = await registry.post(
+            "/api/v1/renovations",
+            json={"building_id": "s1", "started_on": "2023-02-01"},
+            auth=as_(district("gusu")),
+        )
+        assert response.status_code == 403
+
+    async def test_supervision_is_forbidden(self, registry: httpx.AsyncClient) -> None:
+        await building(registry, "s1", "sip")
+        response = await registry.post(
+            "/api/v1/renovations",
+            json={"building_id": "s1", "started_on": "2023-02-01"},
+            auth=as_(SUPERVISION),
+        )
+        assert response.status_code == 403
+
+    async def test_completion_before_start_is_refused(self, registry: httpx.AsyncClient) -> None:
+        await building(registry, "s1", "sip")
+        response = await registry.post(
+            "/api/v1/renovations",
+            json={"building_id": "s1", "started_on": "2023-02-01", "completed_on": "2023-01-01"},
+        )
+        assert response.status_code == 422
+
+    async def test_unknown_building_is_named(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.post(
+            "/api/v1/renovations", json={"building_id": "ghost", "started_on": "2023-02-01"}
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "building_id"
+
+
+class TestUpdateRenovation:
+    async def test_records_completion(self, registry: httpx.AsyncClient) -> None:
+        await building(registry, "s1", "sip")
+        created = await renovation(registry, building_id="s1")
+        response = await registry.patch(
+            f"/api/v1/renovations/{created['id']}", json={"completed_on": "2023-11-30"}
+        )
+        assert response.status_code == 200
+        assert response.json()["completed_on"] == "2023-11-30"
+
+    async def test_completion_before_start_is_refused(self, registry: httpx.AsyncClient) -> None:
+        await building(registry, "s1", "sip")
+        created = await renovation(registry, building_id="s1")
+        response = await registry.patch(
+            f"/api/v1/renovations/{created['id']}", json={"completed_on": "2022-12-31"}
+        )
+        assert response.status_code == 422
+
+    async def test_other_district_is_forbidden(self, registry: httpx.AsyncClient) -> None:
+        await building(registry, "s1", "sip")
+        created = await renovation(registry, building_id="s1")
+        response = await registry.patch(
+            f"/api/v1/renovations/{created['id']}",
+            json={"completed_on": "2023-11-30"},
+            auth=as_(district("gusu")),
+        )
+        assert response.status_code == 403
+
+    async def test_missing_is_404(self, registry: httpx.AsyncClient) -> None:
+        response = await registry.patch(
+            "/api/v1/renovations/none", json={"completed_on": "2023-01-01"}
+        )
+        assert response.status_code == 404
+
+
+class TestReadRenovations:
+    async def test_lists_scoped_to_a_district_key(self, registry: httpx.AsyncClient) -> None:
+        await building(registry, "s1", "sip")
+        await building(registry, "g1", "gusu")
+        await renovation(registry, building_id="s1")
+        mine = await renovation(registry, building_id="g1")
+        page = (await registry.get("/api/v1/renovations", auth=as_(district("gusu")))).json()
+        assert [r["id"] for r in page["items"]] == [mine["id"]]
+        assert (await registry.get("/api/v1/renovations")).json()["total"] == 2
+
+    async def test_one_renovation_is_readable_by_its_district_only(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        await building(registry, "s1", "sip")
+        created = await renovation(registry, building_id="s1")
+        url = f"/api/v1/renovations/{created['id']}"
+        assert (await registry.get(url, auth=as_(district("sip")))).status_code == 200
+        assert (await registry.get(url, auth=as_(district("gusu")))).status_code == 403
+        assert (await registry.get(url, auth=as_(SUPERVISION))).status_code == 200

@@ -1,0 +1,41 @@
+"""Money is exact: decimal strings in, integer fen inside, decimal strings out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from shared.types import format_cents, parse_cents, round_half_up
+
+
+class TestMoney:
+    @pytest.mark.parametrize(
+        ("text", "cents"),
+        [
+            ("0", 0),
+            ("1", 100),
+            ("1.5", 150),
+            ("1234.56", 123456),
+            ("-20.01", -2001),
+            ("100000000.00", 10_000_000_000),
+        ],
+    )
+    def test_parses_plain_decimals(self, text: str, cents: int) -> None:
+        assert parse_cents(text) == cents
+
+    @pytest.mark.parametrize(
+        "text", ["1.234", "1e3", "abc", "", " 1", "NaN", "Infinity", "+1", "1,000"]
+    )
+    def test_refuses_anything_else(self, text: str) -> None:
+        with pytest.raises(ValueError):
+            parse_cents(text)
+
+    def test_formats_with_two_decimals(self) -> None:
+        assert format_cents(123450) == "1234.50"
+        assert format_cents(-1) == "-0.01"
+        assert format_cents(0) == "0.00"
+
+    def test_rounds_half_up_like_a_person(self) -> None:
+        assert round_half_up(Decimal("0.125")) == Decimal("0.13")
+        assert round_half_up(Decimal("2.675")) == Decimal("2.68")
