@@ -27,15 +27,17 @@ from gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter, r
 from gateway.settings import AREAS, GatewaySettings
 from shared import (
     Database,
+    ObservabilityMiddleware,
     create_service_app,
     database_ready,
     database_target,
+    header,
     load_settings,
+    request_id_var,
+    send_problem,
     sign_principal,
     utcnow,
 )
-from shared.logging import request_id_var
-from shared.middleware import ObservabilityMiddleware, header, send_problem
 
 SERVICE = "gateway"
 API_PREFIX = "/api/v1/"

@@ -14,8 +14,7 @@ from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
 from gateway.metrics import UPSTREAM_ERRORS
-from shared.identity import PRINCIPAL_HEADER
-from shared.middleware import header, send_problem
+from shared import PRINCIPAL_HEADER, header, send_problem
 
 # Hop-by-hop headers (RFC 9110 §7.6.1) and those the gateway sets itself.
 _DROP_REQUEST = frozenset(

@@ -3,8 +3,9 @@
 from shared.app import COMMON_API_RESPONSES, create_service_app, database_ready
 from shared.clients import ServiceIdentity, service_client
 from shared.consumer import BatchConsumer, ConsumerConfig
-from shared.database import Database, DatabaseTarget, SessionDep, database_target
+from shared.database import Database, DatabaseTarget, SessionDep, database_target, dialect_insert
 from shared.identity import (
+    PRINCIPAL_HEADER,
     AdminDep,
     Principal,
     PrincipalDep,
@@ -14,9 +15,23 @@ from shared.identity import (
     sign_principal,
     verify_principal,
 )
-from shared.kafka import TopicSpec, broker_reachable, create_producer, ensure_topics
-from shared.logging import configure_logging
+from shared.kafka import (
+    TOPIC_DEADLETTER,
+    TOPIC_EVENTS,
+    TOPIC_MONITORING_BUILDING_MONTHS,
+    TOPIC_OCCUPANCY,
+    TOPIC_REGISTRY_BUILDINGS,
+    TOPIC_REGISTRY_MOVEMENTS,
+    TOPIC_TAX,
+    TopicSpec,
+    broker_reachable,
+    create_producer,
+    ensure_topics,
+)
+from shared.logging import configure_logging, request_id_var
+from shared.middleware import ObservabilityMiddleware, header, send_problem
 from shared.outbox import OutboxMessageBase, OutboxRelay, enqueue
+from shared.pagination import Limit, Offset
 from shared.problems import (
     BadGateway,
     BadRequest,
@@ -35,8 +50,9 @@ from shared.problems import (
     problem_response,
     problem_responses,
 )
+from shared.schemas import Line, Paragraphs, RequestModel
 from shared.settings import BaseServiceSettings, load_settings
-from shared.types import UTCDateTime, format_cents, parse_cents, round_half_up, utcnow
+from shared.types import SHANGHAI, UTCDateTime, format_cents, parse_cents, round_half_up, utcnow
 from shared.validators import (
     FeaturedIndustry,
     featured_industry_of,
@@ -47,6 +63,15 @@ from shared.validators import (
 
 __all__ = [
     "COMMON_API_RESPONSES",
+    "PRINCIPAL_HEADER",
+    "SHANGHAI",
+    "TOPIC_DEADLETTER",
+    "TOPIC_EVENTS",
+    "TOPIC_MONITORING_BUILDING_MONTHS",
+    "TOPIC_OCCUPANCY",
+    "TOPIC_REGISTRY_BUILDINGS",
+    "TOPIC_REGISTRY_MOVEMENTS",
+    "TOPIC_TAX",
     "AdminDep",
     "BadGateway",
     "BadRequest",
@@ -60,14 +85,20 @@ __all__ = [
     "FieldError",
     "Forbidden",
     "GatewayTimeout",
+    "Limit",
+    "Line",
     "NotFound",
+    "ObservabilityMiddleware",
+    "Offset",
     "OutboxMessageBase",
     "OutboxRelay",
+    "Paragraphs",
     "PayloadTooLarge",
     "Principal",
     "PrincipalDep",
     "Problem",
     "ProblemError",
+    "RequestModel",
     "Role",
     "ServiceIdentity",
     "ServiceUnavailable",
@@ -84,18 +115,22 @@ __all__ = [
     "create_service_app",
     "database_ready",
     "database_target",
+    "dialect_insert",
     "enqueue",
     "ensure_topics",
     "featured_industry_of",
     "format_cents",
+    "header",
     "industry_problem",
     "is_valid_uscc",
     "load_settings",
     "parse_cents",
     "problem_response",
     "problem_responses",
+    "request_id_var",
     "require_roles",
     "round_half_up",
+    "send_problem",
     "service_client",
     "sign_principal",
     "uscc_problem",

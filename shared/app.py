@@ -23,7 +23,7 @@ ReadinessCheck = Callable[[FastAPI], Awaitable[dict[str, bool]]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 # Every API route can answer these; routes add their own (404, 409…).
-COMMON_API_RESPONSES = problem_responses(401, 403, 413, 422, 429)
+COMMON_API_RESPONSES = problem_responses(400, 401, 403, 413, 422, 429)
 
 
 async def database_ready(app: FastAPI) -> dict[str, bool]:

@@ -13,7 +13,7 @@ from gateway.keys.schemas import (
     AuditEntryPublic,
     AuditPage,
 )
-from shared import AdminDep, SessionDep, problem_responses
+from shared import AdminDep, Limit, Offset, SessionDep, problem_responses
 
 router = APIRouter(prefix="/api/v1/auth", tags=["identity"])
 
@@ -55,8 +55,8 @@ async def audit(
     until: Annotated[
         AwareDatetime | None, Query(alias="to", description="Before (RFC 3339).")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> AuditPage:
     entries, total = await repository.audit_page(
         session, key_id=key_id, since=since, until=until, limit=limit, offset=offset

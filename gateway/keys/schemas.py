@@ -6,8 +6,8 @@ from enum import StrEnum
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
+from shared import Line, RequestModel
 from shared.reference import district_ids
-from shared.schemas import RequestModel
 
 
 class IssuableRole(StrEnum):
@@ -25,7 +25,7 @@ class ApiKeyCreate(RequestModel):
     district_id: str | None = Field(
         default=None, description="Required for, and only for, district keys."
     )
-    label: str = Field(
+    label: Line = Field(
         min_length=1, max_length=100, description="Who holds it, e.g. 姑苏区数据平台."
     )
 

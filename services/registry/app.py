@@ -16,6 +16,8 @@ from services.registry.enterprises.router import router as enterprises_router
 from services.registry.renovations.router import router as renovations_router
 from services.registry.settings import RegistrySettings
 from shared import (
+    TOPIC_REGISTRY_BUILDINGS,
+    TOPIC_REGISTRY_MOVEMENTS,
     Database,
     OutboxRelay,
     TopicSpec,
@@ -24,7 +26,6 @@ from shared import (
     database_target,
     load_settings,
 )
-from shared.kafka import TOPIC_REGISTRY_BUILDINGS, TOPIC_REGISTRY_MOVEMENTS
 
 SERVICE = "registry"
 

@@ -7,11 +7,11 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from services.registry.buildings.schemas import BuildingPublic, BuildingStatus, ListKey
-from shared import FeaturedIndustry
-from shared.types import SHANGHAI
+from shared import SHANGHAI, FeaturedIndustry
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -92,7 +92,8 @@ def to_xlsx(list_key: ListKey, table: list[list[object]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table:
-        sheet.append(row)
+        # Text stored before validation tightened may hold characters XLSX cannot carry.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
     sheet.freeze_panes = "A2"
     widths = [6, 34, 30, 14, 12, 40, 16, 10, 20, 12]
     for index, width in enumerate(widths):

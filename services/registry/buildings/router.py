@@ -23,6 +23,8 @@ from services.registry.districts import repository as districts
 from shared import (
     AdminDep,
     FeaturedIndustry,
+    Limit,
+    Offset,
     PrincipalDep,
     SessionDep,
     WriterDep,
@@ -30,9 +32,6 @@ from shared import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["buildings"])
-
-Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="How many to skip.")]
 
 
 @router.post(

@@ -9,8 +9,7 @@ from typing import Annotated
 from pydantic import StringConstraints, field_validator
 from sqlmodel import Field, SQLModel
 
-from shared import FeaturedIndustry
-from shared.schemas import RequestModel
+from shared import FeaturedIndustry, Line, RequestModel
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
@@ -39,11 +38,11 @@ def _unique_lists(value: list[ListKey] | None) -> list[ListKey] | None:
 
 
 class BuildingBase(SQLModel):
-    name: str = Field(min_length=1, max_length=200, description="Building name (楼宇名称).")
+    name: Line = Field(min_length=1, max_length=200, description="Building name (楼宇名称).")
     district_id: str = Field(
         min_length=1, max_length=32, description="District the building is in."
     )
-    address: str = Field(min_length=1, max_length=300, description="Street address.")
+    address: Line = Field(min_length=1, max_length=300, description="Street address.")
     gross_floor_area_m2: float = Field(
         gt=0, le=10_000_000, description="Gross floor area (建筑面积) in square metres."
     )
@@ -66,11 +65,11 @@ class BuildingCreate(BuildingBase, RequestModel):
 class BuildingUpdate(RequestModel):
     """Changes to a building; fields left out stay as they are. `lists` replaces the set."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200, description="Name.")
+    name: Line | None = Field(default=None, min_length=1, max_length=200, description="Name.")
     district_id: str | None = Field(
         default=None, min_length=1, max_length=32, description="District."
     )
-    address: str | None = Field(default=None, min_length=1, max_length=300, description="Address.")
+    address: Line | None = Field(default=None, min_length=1, max_length=300, description="Address.")
     gross_floor_area_m2: float | None = Field(
         default=None, gt=0, le=10_000_000, description="Gross floor area in m²."
     )

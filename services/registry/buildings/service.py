@@ -22,6 +22,7 @@ from services.registry.db import RegistryOutbox
 from services.registry.districts import repository as districts
 from services.registry.renovations import repository as renovations
 from shared import (
+    TOPIC_REGISTRY_BUILDINGS,
     Conflict,
     FieldError,
     NotFound,
@@ -30,7 +31,6 @@ from shared import (
     enqueue,
     utcnow,
 )
-from shared.kafka import TOPIC_REGISTRY_BUILDINGS
 
 
 def _view(

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
 from services.registry.enterprises.models import Enterprise, Movement, Tenancy
-from shared.database import dialect_insert
+from shared import dialect_insert
 
 _CHUNK = 1000
 

@@ -14,7 +14,7 @@ from services.registry.enterprises.schemas import (
     MovementResult,
     TenantPublic,
 )
-from shared import PrincipalDep, SessionDep, WriterDep, problem_responses
+from shared import Limit, Offset, PrincipalDep, SessionDep, WriterDep, problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["enterprises"])
 
@@ -42,8 +42,8 @@ async def list_movements(
     kind: Annotated[MovementKind | None, Query(description="move_in or move_out.")] = None,
     date_from: Annotated[dt.date | None, Query(alias="from", description="On or after.")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="On or before.")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> MovementPage:
     return await service.list_page(
         session,

@@ -8,8 +8,7 @@ from enum import StrEnum
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from shared import FeaturedIndustry, industry_problem, uscc_problem
-from shared.schemas import RequestModel
+from shared import FeaturedIndustry, Line, RequestModel, industry_problem, uscc_problem
 
 MAX_BATCH = 5000
 
@@ -24,7 +23,7 @@ class MovementBase(SQLModel):
         min_length=1, max_length=100, description="The district system's id for this record."
     )
     uscc: str = Field(description="统一社会信用代码 (GB 32100-2015), check character verified.")
-    enterprise_name: str = Field(min_length=1, max_length=200, description="Enterprise name.")
+    enterprise_name: Line = Field(min_length=1, max_length=200, description="Enterprise name.")
     building_id: str = Field(min_length=1, max_length=64, description="The building.")
     kind: MovementKind = Field(description="move_in or move_out.")
     date: dt.date = Field(description="Date of the movement.")

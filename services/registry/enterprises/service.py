@@ -24,6 +24,7 @@ from services.registry.enterprises.schemas import (
 )
 from services.registry.metrics import MOVEMENT_RECORDS
 from shared import (
+    TOPIC_REGISTRY_MOVEMENTS,
     Conflict,
     FieldError,
     Forbidden,
@@ -34,7 +35,6 @@ from shared import (
     featured_industry_of,
     utcnow,
 )
-from shared.kafka import TOPIC_REGISTRY_MOVEMENTS
 
 
 def content_hash(record: MovementRecord) -> str:

@@ -11,7 +11,7 @@ from services.registry.renovations.schemas import (
     RenovationPublic,
     RenovationUpdate,
 )
-from shared import PrincipalDep, SessionDep, WriterDep, problem_responses
+from shared import Limit, Offset, PrincipalDep, SessionDep, WriterDep, problem_responses
 
 router = APIRouter(prefix="/api/v1/renovations", tags=["renovations"])
 
@@ -30,8 +30,8 @@ async def list_renovations(
     principal: PrincipalDep,
     district_id: Annotated[str | None, Query(description="Only this district.")] = None,
     building_id: Annotated[str | None, Query(description="Only this building.")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> RenovationPage:
     return await service.list_page(
         session,

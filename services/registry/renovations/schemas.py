@@ -5,7 +5,7 @@ from datetime import date, datetime
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
-from shared.schemas import RequestModel
+from shared import RequestModel
 
 
 class RenovationBase(SQLModel):
