@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit pytest bench clean-data tools
+.PHONY: run test lint typecheck pytest postgres bench clean-data tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) tools
+## postgres: the tests need PostgreSQL on 127.0.0.1:5432; start the local cluster if it is down
+postgres:
+	@pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start 2>/dev/null || true
+
+pytest: $(STAMP) tools postgres
 	$(BIN)/pytest
 
 ## test: ruff, mypy and every test (unit, integration against PostgreSQL + broker, end to end)
