@@ -34,31 +34,31 @@ def issue(client: httpx.Client, district_id: str) -> str:
 class TestNewcomerFlow:
     def test_key_push_refusal_and_xlsx_export(self, live: LiveStack) -> None:
         with admin(live) as root:
-            gusu_key, sip_key = issue(root, "gusu"), issue(root, "sip")
-        gusu = httpx.Client(
-            base_url=live.gateway_url, headers={"Authorization": f"Bearer {gusu_key}"}
+            own_key, other_key = issue(root, "wuzhong"), issue(root, "kunshan")
+        own = httpx.Client(
+            base_url=live.gateway_url, headers={"Authorization": f"Bearer {own_key}"}
         )
-        sip = httpx.Client(
-            base_url=live.gateway_url, headers={"Authorization": f"Bearer {sip_key}"}
+        other = httpx.Client(
+            base_url=live.gateway_url, headers={"Authorization": f"Bearer {other_key}"}
         )
-        with gusu, sip:
-            created = gusu.post(
+        with own, other:
+            created = own.post(
                 "/api/v1/buildings",
-                json=fixtures.building(id="e2e-g1", district_id="gusu", lists=["key"]),
+                json=fixtures.building(id="e2e-g1", district_id="wuzhong", lists=["key"]),
             )
             assert created.status_code == 201
             batch = {"records": fixtures.movements(20, building_id="e2e-g1")}
-            assert gusu.post("/api/v1/enterprise-movements", json=batch).json() == {
+            assert own.post("/api/v1/enterprise-movements", json=batch).json() == {
                 "accepted": 20,
                 "duplicates": 0,
             }
-            refused = sip.post(
+            refused = other.post(
                 "/api/v1/enterprise-movements",
                 json={"records": fixtures.movements(1, building_id="e2e-g1")},
             )
             assert refused.status_code == 403
             assert refused.headers["content-type"] == "application/problem+json"
-            export = gusu.get("/api/v1/lists/key", params={"format": "xlsx"})
+            export = own.get("/api/v1/lists/key", params={"format": "xlsx"})
         assert export.status_code == 200
         sheet = load_workbook(io.BytesIO(export.content)).active
         rows = [[c.value for c in row] for row in sheet.iter_rows()]
