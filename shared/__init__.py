@@ -7,6 +7,7 @@ from shared.database import Database, DatabaseTarget, SessionDep, database_targe
 from shared.identity import (
     PRINCIPAL_HEADER,
     AdminDep,
+    OverseerDep,
     Principal,
     PrincipalDep,
     Role,
@@ -18,7 +19,7 @@ from shared.identity import (
 from shared.kafka import (
     TOPIC_DEADLETTER,
     TOPIC_EVENTS,
-    TOPIC_MONITORING_BUILDING_MONTHS,
+    TOPIC_MONITORING_BUILDING_YEARS,
     TOPIC_OCCUPANCY,
     TOPIC_REGISTRY_BUILDINGS,
     TOPIC_REGISTRY_MOVEMENTS,
@@ -31,7 +32,7 @@ from shared.kafka import (
 from shared.logging import configure_logging, request_id_var
 from shared.middleware import ObservabilityMiddleware, header, send_problem
 from shared.outbox import OutboxMessageBase, OutboxRelay, enqueue
-from shared.pagination import Limit, Offset
+from shared.pagination import MAX_ID, Limit, Offset, RowId
 from shared.problems import (
     BadGateway,
     BadRequest,
@@ -63,11 +64,12 @@ from shared.validators import (
 
 __all__ = [
     "COMMON_API_RESPONSES",
+    "MAX_ID",
     "PRINCIPAL_HEADER",
     "SHANGHAI",
     "TOPIC_DEADLETTER",
     "TOPIC_EVENTS",
-    "TOPIC_MONITORING_BUILDING_MONTHS",
+    "TOPIC_MONITORING_BUILDING_YEARS",
     "TOPIC_OCCUPANCY",
     "TOPIC_REGISTRY_BUILDINGS",
     "TOPIC_REGISTRY_MOVEMENTS",
@@ -92,6 +94,7 @@ __all__ = [
     "Offset",
     "OutboxMessageBase",
     "OutboxRelay",
+    "OverseerDep",
     "Paragraphs",
     "PayloadTooLarge",
     "Principal",
@@ -100,6 +103,7 @@ __all__ = [
     "ProblemError",
     "RequestModel",
     "Role",
+    "RowId",
     "ServiceIdentity",
     "ServiceUnavailable",
     "SessionDep",

@@ -8,6 +8,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from shared.kafka import bootstrap_servers
 logger = logging.getLogger("sbe.consumer")
 
 BatchHandler = Callable[[list[ConsumerRecord]], Coroutine[Any, Any, None]]
+Polled = dict[TopicPartition, list[ConsumerRecord]]
 LagReporter = Callable[[str, int, int], None]
 
 
@@ -46,6 +48,7 @@ class BatchConsumer:
 
     A failing handler (the database away, say) commits nothing: the consumer seeks back to the
     batch's first offsets and retries with backoff, polling meanwhile so it keeps its group seat.
+    On stop, the batch being stored is finished and committed before the consumer leaves.
     """
 
     def __init__(
@@ -120,35 +123,53 @@ class BatchConsumer:
                     consumer = None
 
     def _loop(self, consumer: KafkaConsumer) -> None:
+        # Depth-one pipeline: while batch N is being stored on the event loop, this thread
+        # polls (decodes) batch N+1. Offsets of N are committed only once N is stored.
         backoff = 0.5
+        in_flight: tuple[Future[None], Polled] | None = None
         while not self._stop.is_set():
-            polled = consumer.poll(timeout_ms=500, max_records=self.config.max_records)
+            polled: Polled = consumer.poll(timeout_ms=500, max_records=self.config.max_records)
             self._report_lag(consumer)
-            if not polled:
-                continue
-            batch = [record for records in polled.values() for record in records]
-            future = asyncio.run_coroutine_threadsafe(self.handler(batch), self.loop)
-            try:
-                future.result()
-            except Exception:
-                self.failures += 1
-                logger.warning(
-                    "batch of %d failed; will retry from its first offsets",
-                    len(batch),
-                    exc_info=True,
-                )
-                for tp, records in polled.items():
-                    consumer.seek(tp, records[0].offset)
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 15.0)
-                continue
-            backoff = 0.5
-            self.batches += 1
-            self._commit(consumer, polled)
+            if in_flight is not None:
+                stored = self._settle(consumer, *in_flight)
+                if not stored:
+                    self._rewind(consumer, in_flight[1], polled)
+                    self._stop.wait(backoff)
+                    backoff = min(backoff * 2, 15.0)
+                    in_flight = None
+                    continue
+                backoff = 0.5
+            in_flight = (self._submit(polled), polled) if polled else None
+        if in_flight is not None:
+            self._settle(consumer, *in_flight)
 
-    def _commit(
-        self, consumer: KafkaConsumer, polled: dict[TopicPartition, list[ConsumerRecord]]
-    ) -> None:
+    def _submit(self, polled: Polled) -> Future[None]:
+        batch = [record for records in polled.values() for record in records]
+        return asyncio.run_coroutine_threadsafe(self.handler(batch), self.loop)
+
+    def _settle(self, consumer: KafkaConsumer, future: Future[None], polled: Polled) -> bool:
+        """Wait for a stored batch; commit its offsets, or report failure (nothing committed)."""
+        try:
+            future.result()
+        except Exception:
+            self.failures += 1
+            logger.warning(
+                "a batch failed; it will be retried from its first offsets", exc_info=True
+            )
+            return False
+        self.batches += 1
+        self._commit(consumer, polled)
+        return True
+
+    @staticmethod
+    def _rewind(consumer: KafkaConsumer, failed: Polled, polled: Polled) -> None:
+        """Seek back so the failed batch, and what was polled after it, is read again."""
+        starts = {tp: records[0].offset for tp, records in polled.items()}
+        starts.update({tp: records[0].offset for tp, records in failed.items()})
+        for tp, offset in starts.items():
+            consumer.seek(tp, offset)
+
+    def _commit(self, consumer: KafkaConsumer, polled: Polled) -> None:
         offsets = {
             tp: OffsetAndMetadata(records[-1].offset + 1, "", -1) for tp, records in polled.items()
         }

@@ -147,3 +147,4 @@ def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 AdminDep = Annotated[Principal, Depends(require_roles(Role.admin))]
 WriterDep = Annotated[Principal, Depends(require_roles(Role.admin, Role.district))]
+OverseerDep = Annotated[Principal, Depends(require_roles(Role.admin, Role.supervision))]

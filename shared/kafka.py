@@ -24,7 +24,7 @@ TOPIC_DEADLETTER = "sbe.deadletter.v1"
 TOPIC_REGISTRY_BUILDINGS = "sbe.registry.buildings.v1"
 TOPIC_REGISTRY_MOVEMENTS = "sbe.registry.movements.v1"
 TOPIC_EVENTS = "sbe.events.v1"
-TOPIC_MONITORING_BUILDING_MONTHS = "sbe.monitoring.building-months.v1"
+TOPIC_MONITORING_BUILDING_YEARS = "sbe.monitoring.building-years.v1"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from kafka import KafkaProducer
 from prometheus_client import Counter
 from sqlalchemy import LargeBinary, delete, event, func
 from sqlalchemy.orm import Session
-from sqlmodel import Column, Field, SQLModel, col, select
+from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.database import Database
@@ -40,7 +40,7 @@ class OutboxMessageBase(SQLModel):
     id: int | None = Field(default=None, primary_key=True)
     topic: str = Field(max_length=200)
     key: str = Field(max_length=200)
-    payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    payload: bytes = Field(sa_type=LargeBinary)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

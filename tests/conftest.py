@@ -4,20 +4,23 @@ migrations applied, the bundled broker on a free port, and per-test isolation by
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import subprocess
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 
 import asyncpg
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import MetaData
 
 from launcher.broker import start_broker
-from launcher.processes import ALL
+from launcher.processes import ALL, SERVICES
 from shared import DatabaseTarget
 from shared.migrations import upgrade
-from tests.support import free_port
+from tests.support import free_port, serve, settings_from_env
 
 PG_HOST = os.environ.get("SBE_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("SBE_TEST_PG_PORT", "5432"))
@@ -84,7 +87,36 @@ def service_env(
         "SBE_INTERNAL_SECRET": INTERNAL_SECRET,
         "SBE_DATA_DIR": str(tmp_path_factory.mktemp("data")),
         "SBE_LOG_LEVEL": "WARNING",
+        # The bundled broker joins a group in about half the session timeout.
+        "SBE_CONSUMER_SESSION_TIMEOUT_MS": "3000",
+        "SBE_CONSUMER_HEARTBEAT_MS": "500",
+        "SBE_FIGURES_INTERVAL_SECONDS": "0.1",
     }
+
+
+@dataclass
+class Services:
+    """The four services, each served over real HTTP on loopback inside the test process."""
+
+    apps: dict[str, FastAPI]
+    urls: dict[str, str]
+    env: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+async def services(service_env: dict[str, str]) -> AsyncIterator[Services]:
+    """One in-process platform for the whole run (the gateway's tests put a gateway in front)."""
+    ports = {spec.name: free_port() for spec in SERVICES}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    apps: dict[str, FastAPI] = {}
+    async with contextlib.AsyncExitStack() as servers:
+        for spec in SERVICES:
+            settings = settings_from_env(
+                spec.load(spec.settings_class), service_env, registry_url=urls["registry"]
+            )
+            apps[spec.name] = spec.app(settings)
+            await servers.enter_async_context(serve(apps[spec.name], ports[spec.name]))
+        yield Services(apps, urls, service_env)
 
 
 @pytest.fixture(scope="session")
@@ -97,8 +129,13 @@ async def pg_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 @pytest.fixture
-async def clean_database(pg_pool: asyncpg.Pool) -> AsyncIterator[None]:
-    """Empty every service's tables after the test (reference data is re-seeded by fixtures)."""
+async def clean_database(pg_pool: asyncpg.Pool, services: Services) -> AsyncIterator[None]:
+    """Reference data in place before the test; every service's tables emptied after it."""
+    from services.registry.districts.repository import upsert_reference_districts
+
+    async with services.apps["registry"].state.database.unit_of_work() as session:
+        await upsert_reference_districts(session)
+    await services.apps["monitoring"].state.directory.load()
     yield
     tables = [
         f'"{spec.name}"."{table.name}"'
@@ -106,5 +143,13 @@ async def clean_database(pg_pool: asyncpg.Pool) -> AsyncIterator[None]:
         if spec.migrations
         for table in _metadata(spec.name).sorted_tables
     ]
-    async with pg_pool.acquire() as conn:
-        await conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    # Background workers (consumers, relays, the figures worker) keep running; a truncation
+    # that deadlocks with one of them is simply tried again.
+    for attempt in range(10):
+        try:
+            async with pg_pool.acquire() as conn:
+                await conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            return
+        except asyncpg.exceptions.DeadlockDetectedError:
+            await asyncio.sleep(0.05 * (attempt + 1))
+    raise RuntimeError("could not empty the tables between tests")

@@ -35,6 +35,13 @@ class SignedAs(httpx.Auth):
         yield request
 
 
+def as_(principal: Principal) -> SignedAs:
+    """Sign a request as `principal`, the way the gateway does (tests act as the gateway)."""
+    from tests.conftest import INTERNAL_SECRET
+
+    return SignedAs(principal, INTERNAL_SECRET)
+
+
 ADMIN = Principal(key_id="test-admin", role=Role.admin, label="发改委 (test)")
 SUPERVISION = Principal(key_id="test-supervision", role=Role.supervision, label="督查室 (test)")
 

@@ -1,29 +1,77 @@
-"""The monitoring service."""
+"""The monitoring service: occupancy and tax feeds in, effectively once; figures, warnings out."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
+from services.monitoring.buildings.client import RegistryClient
+from services.monitoring.buildings.service import BuildingDirectory
+from services.monitoring.consumer import (
+    FeedHandler,
+    RegistryHandler,
+    feed_consumer,
+    registry_consumer,
+    topics,
+)
+from services.monitoring.db import MonitoringOutbox
+from services.monitoring.figures.router import router as figures_router
+from services.monitoring.figures.worker import FiguresWorker
+from services.monitoring.ingest.router import router as dead_letters_router
 from services.monitoring.settings import MonitoringSettings
+from services.monitoring.warnings.router import router as warnings_router
+from services.monitoring.warnings.service import WarningRules
 from shared import (
+    BatchConsumer,
     Database,
+    OutboxRelay,
     broker_reachable,
+    create_producer,
     create_service_app,
     database_ready,
     database_target,
+    ensure_topics,
     load_settings,
+    service_client,
 )
 
 SERVICE = "monitoring"
+logger = logging.getLogger("sbe.monitoring")
 
 
 async def broker_ready(app: FastAPI) -> dict[str, bool]:
     """Monitoring is ready only while its broker answers."""
     bootstrap = app.state.settings.kafka_bootstrap
     return {"broker": bool(bootstrap) and await broker_reachable(bootstrap)}
+
+
+def rules_of(settings: MonitoringSettings) -> WarningRules:
+    return WarningRules(
+        occupancy_drop_points=settings.warning_occupancy_drop_points,
+        tax_drop_share=settings.warning_tax_drop_share,
+        line_100m_cents=settings.tier_100m_cny * 100,
+        large_taxpayer_cents=settings.large_taxpayer_cny * 100,
+    )
+
+
+async def _start_consumers(settings: MonitoringSettings, consumers: list[BatchConsumer]) -> None:
+    """Create the topics (retrying while the broker is away), then start consuming."""
+    assert settings.kafka_bootstrap is not None
+    delay = 0.5
+    while True:
+        try:
+            await asyncio.to_thread(ensure_topics, settings.kafka_bootstrap, topics(settings))
+            break
+        except Exception:
+            logger.warning("cannot create the feed topics yet; retrying", exc_info=True)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+    for consumer in consumers:
+        consumer.start()
 
 
 def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
@@ -33,18 +81,56 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database.open(database_target(settings, SERVICE))
+        http = service_client(
+            settings.registry_url,
+            service=SERVICE,
+            secret=settings.internal_secret.get_secret_value(),
+        )
+        directory = BuildingDirectory(database, RegistryClient(http))
+        await directory.load()
+        rules = rules_of(settings)
         app.state.database = database
+        app.state.directory = directory
+        tasks: list[asyncio.Task[None]] = []
+        consumers: list[BatchConsumer] = []
+        relay: OutboxRelay | None = None
+        worker = FiguresWorker(database, rules, interval=settings.figures_interval_seconds)
+        tasks.append(asyncio.create_task(worker.run(), name="figures"))
+        if settings.kafka_bootstrap:
+            bootstrap = settings.kafka_bootstrap
+            loop = asyncio.get_running_loop()
+            relay = OutboxRelay(
+                SERVICE, database, MonitoringOutbox, lambda: create_producer(bootstrap)
+            )
+            consumers = [
+                feed_consumer(settings, FeedHandler(database, directory), loop),
+                registry_consumer(settings, RegistryHandler(database, directory, rules), loop),
+            ]
+            app.state.consumers = consumers
+            tasks.append(asyncio.create_task(relay.run(), name="monitoring-outbox"))
+            tasks.append(
+                asyncio.create_task(_start_consumers(settings, consumers), name="consumers")
+            )
         try:
             yield
         finally:
+            await asyncio.gather(*(c.stop() for c in consumers))
+            for task in tasks:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+            if relay is not None:
+                await relay.close()
+            await http.aclose()
             await database.dispose()
 
     return create_service_app(
         name=SERVICE,
         title="苏州楼宇经济智慧平台 · Monitoring",
-        description="Occupancy and tax feeds.",
+        description="Occupancy and tax feeds from Kafka, stored effectively once; building series, "
+        "district summaries, early warnings and dead letters.",
         settings=settings,
         lifespan=lifespan,
-        routers=[],
+        routers=[figures_router, warnings_router, dead_letters_router],
         readiness=(database_ready, broker_ready),
     )

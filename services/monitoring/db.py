@@ -1,8 +1,16 @@
-"""The monitoring service's declarative base (its own metadata)."""
+"""The monitoring service's declarative base (its own metadata) and its outbox table."""
 
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 
+from shared import OutboxMessageBase
+
 
 class MonitoringTable(SQLModel, registry=registry()):
     """Base of every monitoring table; its metadata is what the monitoring migrations manage."""
+
+
+class MonitoringOutbox(MonitoringTable, OutboxMessageBase, table=True):
+    """Dead letters and figures to publish once the transaction that made them commits."""
+
+    __tablename__ = "outbox"

@@ -1,7 +1,28 @@
 """Every monitoring table, imported so the service's metadata is complete (migrations, tests)."""
 
-from services.monitoring.db import MonitoringTable
+from services.monitoring.buildings.models import KnownBuilding
+from services.monitoring.db import MonitoringOutbox, MonitoringTable
+from services.monitoring.figures.models import (
+    BuildingMonth,
+    BuildingYear,
+    EnterpriseBuildingYear,
+    FigureChange,
+)
+from services.monitoring.ingest.models import DeadLetter, OccupancyRecord, TaxRecord
+from services.monitoring.warnings.models import EarlyWarning
 
 metadata = MonitoringTable.metadata
 
-__all__ = ["metadata"]
+__all__ = [
+    "BuildingMonth",
+    "BuildingYear",
+    "DeadLetter",
+    "EarlyWarning",
+    "EnterpriseBuildingYear",
+    "FigureChange",
+    "KnownBuilding",
+    "MonitoringOutbox",
+    "OccupancyRecord",
+    "TaxRecord",
+    "metadata",
+]

@@ -10,6 +10,27 @@ class MonitoringSettings(BaseServiceSettings):
 
     monitoring_port: int = Field(default=8002, ge=1, le=65535)
     registry_url: str = Field(default="http://127.0.0.1:8001", pattern=r"^https?://")
+    feed_partitions: int = Field(default=6, ge=1, le=256, description="Partitions of the feeds.")
+    consumer_group: str = Field(default="sbe-monitoring", min_length=1)
+    consumer_max_records: int = Field(default=5000, ge=1, le=50_000)
+    consumer_session_timeout_ms: int = Field(default=10_000, ge=1000)
+    consumer_heartbeat_ms: int = Field(default=3_000, ge=100)
+    # 亿元楼宇 tiers (strictly above), in CNY.
+    tier_100m_cny: int = Field(default=100_000_000, gt=0)
+    tier_500m_cny: int = Field(default=500_000_000, gt=0)
+    tier_1b_cny: int = Field(default=1_000_000_000, gt=0)
+    warning_occupancy_drop_points: float = Field(
+        default=10.0, gt=0, le=100, description="Month-on-month fall in occupancy, in points."
+    )
+    warning_tax_drop_share: float = Field(
+        default=0.3, gt=0, le=1, description="Year-on-year fall in tax (same months), as a share."
+    )
+    large_taxpayer_cny: int = Field(
+        default=10_000_000,
+        gt=0,
+        description="Yearly tax in a building that makes a large taxpayer.",
+    )
+    figures_interval_seconds: float = Field(default=0.5, gt=0)
 
     @property
     def port(self) -> int:

@@ -13,8 +13,7 @@ from fastapi import FastAPI
 
 from gateway.app import create_app as create_gateway
 from gateway.settings import GatewaySettings
-from launcher.processes import SERVICES
-from services.registry.districts.repository import upsert_reference_districts
+from tests.conftest import Services
 from tests.support import serve, settings_from_env
 
 ADMIN_TOKEN = "sbe_admin_test_token_" + "a" * 24
@@ -22,18 +21,20 @@ ADMIN_TOKEN = "sbe_admin_test_token_" + "a" * 24
 
 @dataclass
 class Stack:
-    """URLs and apps of an in-process platform."""
+    """The in-process services with a gateway in front."""
 
     gateway_url: str
-    service_urls: dict[str, str]
-    apps: dict[str, FastAPI]
-    env: dict[str, str]
+    services: Services
+
+    @property
+    def apps(self) -> dict[str, FastAPI]:
+        return self.services.apps
 
     def gateway_settings(self, **overrides: Any) -> GatewaySettings:
-        values: dict[str, Any] = {f"{name}_url": url for name, url in self.service_urls.items()}
+        values: dict[str, Any] = {f"{name}_url": url for name, url in self.services.urls.items()}
         values.update(admin_token=ADMIN_TOKEN, audit_flush_seconds=0.05)
         values.update(overrides)
-        return settings_from_env(GatewaySettings, self.env, **values)
+        return settings_from_env(GatewaySettings, self.services.env, **values)
 
     @contextlib.asynccontextmanager
     async def another_gateway(self, **overrides: Any) -> AsyncIterator[str]:
@@ -43,27 +44,17 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-async def stack(service_env: dict[str, str]) -> AsyncIterator[Stack]:
-    apps: dict[str, FastAPI] = {}
-    urls: dict[str, str] = {}
-    async with contextlib.AsyncExitStack() as servers:
-        for spec in SERVICES:
-            settings = settings_from_env(spec.load(spec.settings_class), service_env)
-            apps[spec.name] = spec.app(settings)
-            urls[spec.name] = await servers.enter_async_context(serve(apps[spec.name]))
-        stack = Stack("", urls, apps, service_env)
-        stack.gateway_url = await servers.enter_async_context(
-            serve(create_gateway(stack.gateway_settings()))
-        )
+async def stack(services: Services) -> AsyncIterator[Stack]:
+    stack = Stack("", services)
+    async with serve(create_gateway(stack.gateway_settings())) as url:
+        stack.gateway_url = url
         yield stack
 
 
 @pytest.fixture
-async def platform(stack: Stack, clean_database: None) -> AsyncIterator[Stack]:
-    """The stack with reference data seeded and every table emptied after the test."""
-    async with stack.apps["registry"].state.database.unit_of_work() as session:
-        await upsert_reference_districts(session)
-    yield stack
+async def platform(stack: Stack, clean_database: None) -> Stack:
+    """The stack, with reference data seeded and every table emptied after the test."""
+    return stack
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ import pytest
 
 from shared import Principal
 from tests import fixtures
-from tests.registry.conftest import as_
-from tests.support import ADMIN, SUPERVISION, district
+from tests.support import ADMIN, SUPERVISION, as_, district
 
 GUSU, SIP = district("gusu"), district("sip")
 ROLES: dict[str, Principal | None] = {

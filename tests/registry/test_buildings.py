@@ -5,8 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests import fixtures
-from tests.registry.conftest import as_
-from tests.support import SUPERVISION, district
+from tests.support import SUPERVISION, as_, district
 
 
 async def create(client: httpx.AsyncClient, **overrides: object) -> dict:

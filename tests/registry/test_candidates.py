@@ -6,8 +6,7 @@ import httpx
 import pytest
 
 from tests import fixtures
-from tests.registry.conftest import as_
-from tests.support import district
+from tests.support import as_, district
 
 URL = "/api/v1/featured-candidates"
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.registry.conftest import as_
-from tests.support import ADMIN, SUPERVISION, district
+from tests.support import ADMIN, SUPERVISION, as_, district
 
 ORDER = [
     "zhangjiagang",

@@ -9,8 +9,7 @@ import httpx
 from openpyxl import load_workbook
 
 from tests import fixtures
-from tests.registry.conftest import as_
-from tests.support import SUPERVISION, district
+from tests.support import SUPERVISION, as_, district
 
 
 async def seed(client: httpx.AsyncClient) -> None:

@@ -6,8 +6,7 @@ import httpx
 import pytest
 
 from tests import fixtures
-from tests.registry.conftest import as_
-from tests.support import SUPERVISION, district
+from tests.support import SUPERVISION, as_, district
 
 URL = "/api/v1/enterprise-movements"
 

@@ -23,11 +23,14 @@ class BuildingFilter:
     district_id: str | None = None
     list_key: str | None = None
     featured_industry: str | None = None
+    ids: tuple[str, ...] | None = None
 
 
 def _filtered(query: SelectT, f: BuildingFilter) -> SelectT:
     if f.district_id is not None:
         query = query.where(col(Building.district_id) == f.district_id)
+    if f.ids is not None:
+        query = query.where(col(Building.id).in_(f.ids))
     if f.list_key is not None:
         query = query.where(
             col(Building.id).in_(

@@ -57,6 +57,10 @@ async def list_buildings(
     featured_industry: Annotated[
         FeaturedIndustry | None, Query(description="Only buildings designated for this industry.")
     ] = None,
+    ids: Annotated[
+        list[str] | None,
+        Query(alias="id", max_length=1000, description="Only these ids (repeat the parameter)."),
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> BuildingPage:
@@ -65,6 +69,7 @@ async def list_buildings(
         district_id=district_id,
         list_key=list_key.value if list_key else None,
         featured_industry=featured_industry.value if featured_industry else None,
+        ids=tuple(ids) if ids is not None else None,
     )
     return await service.list_page(session, principal, f, limit, offset)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -133,11 +134,7 @@ async def list_page(
     session: AsyncSession, principal: Principal, f: BuildingFilter, limit: int | None, offset: int
 ) -> BuildingPage:
     """Buildings matching the filter; a district key sees only its own district's."""
-    scoped = BuildingFilter(
-        district_id=principal.visible_district(f.district_id),
-        list_key=f.list_key,
-        featured_industry=f.featured_industry,
-    )
+    scoped = dataclasses.replace(f, district_id=principal.visible_district(f.district_id))
     buildings, total = await repository.page(session, scoped, limit, offset)
     return BuildingPage(items=await views(session, buildings), total=total)
 

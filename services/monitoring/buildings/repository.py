@@ -1,0 +1,60 @@
+"""SQL for the monitoring service's copy of the buildings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.monitoring.buildings.models import KnownBuilding
+from shared import dialect_insert
+
+
+async def all_ids(session: AsyncSession) -> set[str]:
+    """Every building id the service knows."""
+    return set(await session.exec(select(KnownBuilding.id)))
+
+
+async def upsert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Store snapshots; an older snapshot arriving late never overwrites a newer one."""
+    if not rows:
+        return
+    statement = dialect_insert(session, KnownBuilding)
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=["id"],
+        set_={
+            "name": excluded.name,
+            "district_id": excluded.district_id,
+            "gross_floor_area_m2": excluded.gross_floor_area_m2,
+            "registry_updated_at": excluded.registry_updated_at,
+        },
+        where=col(KnownBuilding.registry_updated_at) <= excluded.registry_updated_at,
+    )
+    await session.exec(statement, params=rows)
+
+
+async def get(session: AsyncSession, building_id: str) -> KnownBuilding | None:
+    """One building."""
+    return await session.get(KnownBuilding, building_id)
+
+
+async def of_district(session: AsyncSession, district_id: str) -> list[KnownBuilding]:
+    """The buildings the registry places in a district."""
+    return list(
+        await session.exec(select(KnownBuilding).where(KnownBuilding.district_id == district_id))
+    )
+
+
+async def districts_of(session: AsyncSession, ids: list[str]) -> dict[str, str]:
+    """building id → district id."""
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 5000):
+        result = await session.exec(
+            select(KnownBuilding.id, KnownBuilding.district_id).where(
+                col(KnownBuilding.id).in_(ids[start : start + 5000])
+            )
+        )
+        found.update(dict(result.all()))
+    return found

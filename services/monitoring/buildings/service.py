@@ -1,0 +1,56 @@
+"""The monitoring service's knowledge of buildings: its own copy, kept from the registry's
+compacted topic, and a direct question to the registry before a building is called unknown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from services.monitoring.buildings import repository
+from services.monitoring.buildings.client import RegistryClient
+from shared import Database
+
+
+def snapshot_row(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A registry building (topic message or API answer) as a row of the local copy."""
+    return {
+        "id": snapshot["id"],
+        "name": snapshot["name"],
+        "district_id": snapshot["district_id"],
+        "gross_floor_area_m2": float(snapshot["gross_floor_area_m2"]),
+        "registry_updated_at": datetime.fromisoformat(snapshot["updated_at"]),
+    }
+
+
+class BuildingDirectory:
+    """Which buildings exist. The set of ids lives in memory; the rows in the local table."""
+
+    def __init__(self, database: Database, registry: RegistryClient | None) -> None:
+        self.database = database
+        self.registry = registry
+        self.known: set[str] = set()
+
+    async def load(self) -> None:
+        """Read the ids of the local copy (at start)."""
+        async with self.database.unit_of_work() as session:
+            self.known = await repository.all_ids(session)
+
+    async def apply(self, snapshots: list[dict[str, Any]]) -> None:
+        """Store snapshots from the registry's topic."""
+        async with self.database.unit_of_work() as session:
+            await repository.upsert(session, [snapshot_row(s) for s in snapshots])
+        self.known.update(s["id"] for s in snapshots)
+
+    async def unknown_among(self, ids: set[str]) -> set[str]:
+        """The ids neither the local copy nor, asked directly, the registry knows.
+
+        Raises RegistryUnavailable when the registry cannot answer, so the caller retries
+        instead of setting a record aside wrongly.
+        """
+        missing = ids - self.known
+        if not missing or self.registry is None:
+            return missing
+        found = await self.registry.buildings(sorted(missing))
+        if found:
+            await self.apply(found)
+        return missing - {b["id"] for b in found}

@@ -1,0 +1,139 @@
+"""The monitoring service's Kafka consumers: the occupancy and tax feeds, and the registry's
+buildings and movements. Each polled batch is stored in one unit of work; offsets are committed
+only after it commits (see shared.consumer)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import orjson
+from kafka.consumer.fetcher import ConsumerRecord
+
+from services.monitoring.buildings.service import BuildingDirectory
+from services.monitoring.ingest.service import RawMessage, ingest, set_aside
+from services.monitoring.metrics import (
+    BATCH_DURATION,
+    BATCH_FAILURES,
+    BATCH_SIZE,
+    CONSUMER_LAG,
+    DEAD_LETTERS,
+    INGEST_RECORDS,
+)
+from services.monitoring.settings import MonitoringSettings
+from services.monitoring.warnings.service import WarningRules, large_taxpayers_moving_out
+from shared import (
+    TOPIC_DEADLETTER,
+    TOPIC_MONITORING_BUILDING_YEARS,
+    TOPIC_OCCUPANCY,
+    TOPIC_REGISTRY_BUILDINGS,
+    TOPIC_REGISTRY_MOVEMENTS,
+    TOPIC_TAX,
+    BatchConsumer,
+    ConsumerConfig,
+    Database,
+    TopicSpec,
+)
+
+logger = logging.getLogger("sbe.monitoring.consumer")
+
+
+def topics(settings: MonitoringSettings) -> list[TopicSpec]:
+    """The topics the monitoring service reads or writes, created at start when missing."""
+    return [
+        TopicSpec(TOPIC_OCCUPANCY, settings.feed_partitions),
+        TopicSpec(TOPIC_TAX, settings.feed_partitions),
+        TopicSpec(TOPIC_DEADLETTER, settings.feed_partitions),
+        TopicSpec(TOPIC_MONITORING_BUILDING_YEARS, settings.feed_partitions, compacted=True),
+    ]
+
+
+def report_lag(topic: str, partition: int, lag: int) -> None:
+    CONSUMER_LAG.labels(topic, str(partition)).set(lag)
+
+
+class FeedHandler:
+    """Stores a batch of feed messages: records, rollups, change marks and dead letters."""
+
+    def __init__(self, database: Database, directory: BuildingDirectory) -> None:
+        self.database = database
+        self.directory = directory
+
+    async def __call__(self, records: list[ConsumerRecord]) -> None:
+        started = time.perf_counter()
+        messages = [RawMessage(r.topic, r.partition, r.offset, r.key, r.value) for r in records]
+        try:
+            async with self.database.unit_of_work() as session:
+                report = await ingest(session, messages, self.directory)
+                if report.rejected:
+                    await set_aside(session, report.rejected)
+        except Exception:
+            BATCH_FAILURES.inc()
+            raise
+        for (topic, outcome), count in report.outcomes.items():
+            INGEST_RECORDS.labels(topic, outcome).inc(count)
+        for rejected in report.rejected:
+            DEAD_LETTERS.labels(rejected.message.topic, rejected.reason.value).inc()
+        BATCH_SIZE.observe(len(records))
+        BATCH_DURATION.observe(time.perf_counter() - started)
+
+
+class RegistryHandler:
+    """Keeps the local copy of buildings, and watches move-outs of large taxpayers."""
+
+    def __init__(
+        self, database: Database, directory: BuildingDirectory, rules: WarningRules
+    ) -> None:
+        self.database = database
+        self.directory = directory
+        self.rules = rules
+
+    async def __call__(self, records: list[ConsumerRecord]) -> None:
+        buildings: list[dict[str, Any]] = []
+        movements: list[dict[str, Any]] = []
+        for record in records:
+            try:
+                value = orjson.loads(record.value)
+            except orjson.JSONDecodeError:
+                logger.error("unreadable message on %s at %s", record.topic, record.offset)
+                continue
+            (buildings if record.topic == TOPIC_REGISTRY_BUILDINGS else movements).append(value)
+        if buildings:
+            await self.directory.apply(buildings)
+        if movements:
+            async with self.database.unit_of_work() as session:
+                await large_taxpayers_moving_out(session, self.rules, movements)
+
+
+def feed_consumer(
+    settings: MonitoringSettings, handler: FeedHandler, loop: asyncio.AbstractEventLoop
+) -> BatchConsumer:
+    """The consumer group reading the occupancy and tax feeds."""
+    assert settings.kafka_bootstrap is not None
+    config = ConsumerConfig(
+        bootstrap=settings.kafka_bootstrap,
+        group_id=settings.consumer_group,
+        topics=(TOPIC_OCCUPANCY, TOPIC_TAX),
+        max_records=settings.consumer_max_records,
+        session_timeout_ms=settings.consumer_session_timeout_ms,
+        heartbeat_interval_ms=settings.consumer_heartbeat_ms,
+    )
+    return BatchConsumer(config, handler, loop, on_lag=report_lag, name="monitoring-feeds")
+
+
+def registry_consumer(
+    settings: MonitoringSettings, handler: RegistryHandler, loop: asyncio.AbstractEventLoop
+) -> BatchConsumer:
+    """The consumer group reading the registry's buildings and movements."""
+    assert settings.kafka_bootstrap is not None
+    config = ConsumerConfig(
+        bootstrap=settings.kafka_bootstrap,
+        group_id=f"{settings.consumer_group}-registry",
+        topics=(TOPIC_REGISTRY_BUILDINGS, TOPIC_REGISTRY_MOVEMENTS),
+        max_records=1000,
+        session_timeout_ms=settings.consumer_session_timeout_ms,
+        heartbeat_interval_ms=settings.consumer_heartbeat_ms,
+    )
+    return BatchConsumer(config, handler, loop, name="monitoring-registry")

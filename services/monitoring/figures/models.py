@@ -1,0 +1,62 @@
+"""Rollups kept current as records arrive, so no figure needs a scan of raw records."""
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger
+from sqlmodel import Field
+
+from services.monitoring.db import MonitoringTable
+from shared import UTCDateTime
+
+_ZERO = {"server_default": "0"}  # rows made by occupancy-only upserts start with no tax
+
+
+class BuildingMonth(MonitoringTable, table=True):
+    """A building's month: its latest occupancy report and the sum of its tax records."""
+
+    __tablename__ = "building_month"
+
+    building_id: str = Field(primary_key=True, max_length=64)
+    period: str = Field(primary_key=True, max_length=7)
+    leasable_area_m2: float | None = None
+    occupied_area_m2: float | None = None
+    enterprise_count: int | None = None
+    occupancy_reported_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    tax_cents: int = Field(default=0, sa_type=BigInteger, sa_column_kwargs=_ZERO)
+    tax_records: int = Field(default=0, sa_column_kwargs=_ZERO)
+
+
+class BuildingYear(MonitoringTable, table=True):
+    """A building's tax over a calendar year (亿元楼宇 tiers are read from here)."""
+
+    __tablename__ = "building_year"
+
+    building_id: str = Field(primary_key=True, max_length=64)
+    year: int = Field(primary_key=True)
+    tax_cents: int = Field(default=0, sa_type=BigInteger, sa_column_kwargs=_ZERO)
+
+
+class EnterpriseBuildingYear(MonitoringTable, table=True):
+    """An enterprise's tax in one building over a year: only for large-taxpayer warnings."""
+
+    __tablename__ = "enterprise_building_year"
+
+    building_id: str = Field(primary_key=True, max_length=64)
+    uscc: str = Field(primary_key=True, max_length=18)
+    year: int = Field(primary_key=True)
+    tax_cents: int = Field(default=0, sa_type=BigInteger, sa_column_kwargs=_ZERO)
+
+
+class FigureChange(MonitoringTable, table=True):
+    """A building-month whose figures changed and are not yet republished or checked for warnings.
+
+    `seq` grows with every change, so the worker removes a mark only if nothing changed the
+    month again after it read it.
+    """
+
+    __tablename__ = "figure_change"
+
+    building_id: str = Field(primary_key=True, max_length=64)
+    period: str = Field(primary_key=True, max_length=7)
+    seq: int = Field(default=1)
+    changed_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,51 @@
+"""HTTP routes for building series and district summaries."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from services.monitoring.figures import service
+from services.monitoring.figures.schemas import BuildingSeries, DistrictSummary
+from shared import PrincipalDep, SessionDep, problem_responses
+
+router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
+
+PeriodQuery = Annotated[
+    str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, inclusive.")
+]
+
+
+@router.get(
+    "/buildings/{building_id}/series",
+    response_model=BuildingSeries,
+    responses=problem_responses(404),
+    summary="A building's monthly occupancy and tax",
+)
+async def building_series(
+    session: SessionDep,
+    principal: PrincipalDep,
+    building_id: str,
+    first: Annotated[PeriodQuery, Query(alias="from")] = None,
+    last: Annotated[PeriodQuery, Query(alias="to")] = None,
+) -> BuildingSeries:
+    """One entry per month with data; the tax is the building's monthly total, never finer."""
+    return await service.series(session, principal, building_id, first, last)
+
+
+@router.get(
+    "/districts/{district_id}/summary",
+    response_model=DistrictSummary,
+    response_model_by_alias=True,
+    responses=problem_responses(404),
+    summary="A district's year: occupancy, tax, tax per m², 亿元楼宇",
+)
+async def district_summary(
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    district_id: str,
+    year: Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")],
+) -> DistrictSummary:
+    settings = request.app.state.settings
+    tiers = (settings.tier_100m_cny, settings.tier_500m_cny, settings.tier_1b_cny)
+    return await service.district_summary(session, principal, district_id, year, tiers)

@@ -1,0 +1,47 @@
+"""Figures as the API shows them (CONTRACT §6): amounts as decimal strings, never floats."""
+
+from __future__ import annotations
+
+from pydantic import Field as PydanticField
+from sqlmodel import Field, SQLModel
+
+
+class MonthFigures(SQLModel):
+    """One month of a building with data."""
+
+    period: str = Field(description="YYYY-MM")
+    leasable_area_m2: float | None = Field(description="Leasable area of the latest report.")
+    occupied_area_m2: float | None = Field(description="Occupied area of the latest report.")
+    occupancy_rate: float | None = Field(description="occupied ÷ leasable (0…1).")
+    enterprise_count: int | None = Field(description="Enterprises in the building.")
+    tax_total_cny: str = Field(description="Sum of the month's tax records, a decimal string.")
+
+
+class BuildingSeries(SQLModel):
+    """A building's months with data."""
+
+    building_id: str = Field(description="Building id.")
+    months: list[MonthFigures] = Field(description="One entry per month with data, oldest first.")
+
+
+class TierBuildings(SQLModel):
+    """Buildings strictly above each tax tier in the year (亿元楼宇 and higher)."""
+
+    model_config = {"populate_by_name": True}
+
+    over_100m: list[str] = PydanticField(alias="100m", description="Above CNY 100 million (1亿).")
+    over_500m: list[str] = PydanticField(alias="500m", description="Above CNY 500 million (5亿).")
+    over_1b: list[str] = PydanticField(alias="1b", description="Above CNY 1 billion (10亿).")
+
+
+class DistrictSummary(SQLModel):
+    """A district's year."""
+
+    district_id: str = Field(description="District.")
+    year: int = Field(description="Calendar year.")
+    occupancy_rate: float | None = Field(
+        description="Σ occupied ÷ Σ leasable over the latest month in the year of each building."
+    )
+    tax_total_cny: str = Field(description="Tax of the district's buildings over the year.")
+    tax_per_m2_cny: str | None = Field(description="Tax ÷ gross floor area of the buildings.")
+    buildings_over: TierBuildings = Field(description="Buildings above 1亿, 5亿, 10亿.")

@@ -1,0 +1,68 @@
+"""SQL for early warnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.monitoring.figures.models import EnterpriseBuildingYear
+from services.monitoring.warnings.models import EarlyWarning
+from shared import dialect_insert
+
+
+async def raise_once(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert warnings; one already raised for the same building, kind and reference stays."""
+    if not rows:
+        return
+    statement = dialect_insert(session, EarlyWarning).on_conflict_do_nothing(
+        index_elements=["building_id", "kind", "reference"]
+    )
+    await session.exec(statement, params=rows)
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    district_id: str | None,
+    kind: str | None,
+    acknowledged: bool | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[EarlyWarning], int]:
+    """Warnings, newest first."""
+    query = select(EarlyWarning)
+    if district_id is not None:
+        query = query.where(EarlyWarning.district_id == district_id)
+    if kind is not None:
+        query = query.where(EarlyWarning.kind == kind)
+    if acknowledged is not None:
+        acked = col(EarlyWarning.acknowledged_at)
+        query = query.where(acked.is_not(None) if acknowledged else acked.is_(None))
+    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
+    rows = await session.exec(
+        query.order_by(col(EarlyWarning.created_at).desc(), col(EarlyWarning.id).desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), total
+
+
+async def get(session: AsyncSession, warning_id: int) -> EarlyWarning | None:
+    return await session.get(EarlyWarning, warning_id)
+
+
+async def enterprise_tax(
+    session: AsyncSession, building_id: str, uscc: str, years: list[int]
+) -> int:
+    """The enterprise's largest yearly tax in the building over `years`, in fen (internal only)."""
+    result = await session.exec(
+        select(func.max(EnterpriseBuildingYear.tax_cents)).where(
+            EnterpriseBuildingYear.building_id == building_id,
+            EnterpriseBuildingYear.uscc == uscc,
+            col(EnterpriseBuildingYear.year).in_(years),
+        )
+    )
+    return int(result.one() or 0)

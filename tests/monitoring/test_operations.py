@@ -1,0 +1,50 @@
+"""Dead-letter administration, role checks, metrics and readiness of the monitoring service."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.support import SUPERVISION, as_, district
+
+
+class TestDeadLetterAccess:
+    async def test_admin_and_supervision_list_districts_cannot(
+        self, monitoring: httpx.AsyncClient
+    ) -> None:
+        url = "/api/v1/monitoring/dead-letters"
+        assert (await monitoring.get(url)).status_code == 200
+        assert (await monitoring.get(url, auth=as_(SUPERVISION))).status_code == 200
+        assert (await monitoring.get(url, auth=as_(district("gusu")))).status_code == 403
+
+    @pytest.mark.parametrize(
+        "principal", [SUPERVISION, district("gusu")], ids=["supervision", "district"]
+    )
+    async def test_only_the_admin_replays(self, monitoring: httpx.AsyncClient, principal) -> None:
+        response = await monitoring.post(
+            "/api/v1/monitoring/dead-letters/replay", json={}, auth=as_(principal)
+        )
+        assert response.status_code == 403
+
+    async def test_replay_refuses_unknown_fields(self, monitoring: httpx.AsyncClient) -> None:
+        response = await monitoring.post(
+            "/api/v1/monitoring/dead-letters/replay", json={"all": True}
+        )
+        assert response.status_code == 422
+
+
+class TestOperations:
+    async def test_metrics_name_the_contracts_series(self, monitoring: httpx.AsyncClient) -> None:
+        text = (await monitoring.get("/metrics")).text
+        for name in (
+            "sbe_ingest_records_total",
+            "sbe_ingest_consumer_lag",
+            "sbe_ingest_batch_size",
+            "sbe_ingest_batch_duration_seconds",
+            "sbe_ingest_deadletters_total",
+        ):
+            assert f"# TYPE {name}" in text
+
+    async def test_ready_with_database_and_broker(self, monitoring: httpx.AsyncClient) -> None:
+        body = (await monitoring.get("/readyz")).json()
+        assert body["checks"] == {"database": True, "broker": True}

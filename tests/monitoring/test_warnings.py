@@ -1,0 +1,155 @@
+"""Early warnings per district: occupancy falling, tax falling, below the 1亿 line, a large taxpayer
+moving out; listed per district and acknowledged."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from shared import TOPIC_OCCUPANCY, TOPIC_TAX
+from tests import fixtures
+from tests.monitoring.conftest import Feed, eventually, occupancy, tax
+from tests.support import SUPERVISION, as_, district
+
+Register = Callable[..., Awaitable[str]]
+URL = "/api/v1/monitoring/warnings"
+
+
+async def warnings_of(client: httpx.AsyncClient, building: str) -> list[dict]:
+    page = (await client.get(URL, params={"limit": 1000})).json()
+    return [w for w in page["items"] if w["building_id"] == building]
+
+
+def has(kind: str, reference: str | None = None) -> Callable[[list[dict]], bool]:
+    return lambda items: any(
+        w["kind"] == kind and reference in (None, w["reference"]) for w in items
+    )
+
+
+class TestRaisingWarnings:
+    async def test_occupancy_falling_month_on_month(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        building = await register("kunshan")
+        await feed.send_all(
+            TOPIC_OCCUPANCY,
+            [occupancy(building, "2023-01", 1000, 900), occupancy(building, "2023-02", 1000, 700)],
+        )
+        found = await eventually(
+            lambda: warnings_of(monitoring, building), has("occupancy_drop", "2023-02")
+        )
+        warning = found[0]
+        assert warning["district_id"] == "kunshan"
+        assert "20.0个百分点" in warning["message"]
+
+    async def test_a_small_fall_raises_nothing(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        building = await register("kunshan")
+        await feed.send_all(
+            TOPIC_OCCUPANCY,
+            [occupancy(building, "2023-01", 1000, 900), occupancy(building, "2023-02", 1000, 850)],
+        )
+        await feed.send(TOPIC_TAX, tax(building, "2023-03", "1"))
+        await eventually(
+            lambda: monitoring.get(f"/api/v1/monitoring/buildings/{building}/series"),
+            lambda r: len(r.json().get("months", [])) == 3,
+        )
+        await feed.send(TOPIC_TAX, tax(building, "2023-04", "1"))
+        await eventually(
+            lambda: monitoring.get(f"/api/v1/monitoring/buildings/{building}/series"),
+            lambda r: len(r.json().get("months", [])) == 4,
+        )
+        assert await warnings_of(monitoring, building) == []
+
+    async def test_tax_falling_year_on_year(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        building = await register("taicang")
+        messages = [tax(building, f"2022-0{m}", "100.00") for m in (1, 2, 3)]
+        messages += [tax(building, f"2023-0{m}", "50.00") for m in (1, 2, 3)]
+        await feed.send_all(TOPIC_TAX, messages)
+        found = await eventually(lambda: warnings_of(monitoring, building), has("tax_drop", "2023"))
+        assert "50%" in found[0]["message"]
+
+    async def test_crossing_below_the_100m_line(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        building = await register("changshu")
+        await feed.send(TOPIC_TAX, tax(building, "2022-12", "120000000.00"))
+        await feed.send(TOPIC_TAX, tax(building, "2023-01", "-30000000.00"))
+        await eventually(lambda: warnings_of(monitoring, building), has("below_100m", "2023-01"))
+
+    async def test_a_large_taxpayer_moving_out(
+        self,
+        monitoring: httpx.AsyncClient,
+        registry_client: httpx.AsyncClient,
+        feed: Feed,
+        register: Register,
+    ) -> None:
+        building = await register("xiangcheng")
+        big, small = fixtures.uscc(), fixtures.uscc()
+        await feed.send_all(
+            TOPIC_TAX,
+            [
+                tax(building, "2023-02", "20000000.00", uscc=big),
+                tax(building, "2023-02", "100.00", uscc=small),
+            ],
+        )
+        await eventually(
+            lambda: monitoring.get(f"/api/v1/monitoring/buildings/{building}/series"),
+            lambda r: r.json().get("months", [{}])[0].get("tax_total_cny") == "20000100.00",
+        )
+        records = [
+            fixtures.movement(
+                building_id=building,
+                uscc=big,
+                kind="move_out",
+                date="2023-06-30",
+                enterprise_name="某大型企业",
+            ),
+            fixtures.movement(building_id=building, uscc=small, kind="move_out", date="2023-06-30"),
+        ]
+        assert (
+            await registry_client.post("/api/v1/enterprise-movements", json={"records": records})
+        ).status_code == 200
+        found = await eventually(
+            lambda: warnings_of(monitoring, building), has("large_taxpayer_moved_out")
+        )
+        assert len(found) == 1
+        assert big in found[0]["message"] and "某大型企业" in found[0]["message"]
+        assert "20000000" not in found[0]["message"]  # the enterprise's tax is never shown
+
+
+class TestReadingAndAcknowledging:
+    async def test_districts_see_their_own_and_acknowledge_them(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        building = await register("wujiang")
+        await feed.send_all(
+            TOPIC_OCCUPANCY,
+            [occupancy(building, "2023-01", 1000, 1000), occupancy(building, "2023-02", 1000, 100)],
+        )
+        (warning,) = await eventually(
+            lambda: warnings_of(monitoring, building), has("occupancy_drop")
+        )
+        own = (await monitoring.get(URL, auth=as_(district("wujiang")))).json()
+        assert [w["id"] for w in own["items"]] == [warning["id"]]
+        assert (await monitoring.get(URL, auth=as_(district("gusu")))).json()["total"] == 0
+        assert (
+            await monitoring.get(URL, params={"district_id": "wujiang"}, auth=as_(district("gusu")))
+        ).status_code == 403
+        ack = f"{URL}/{warning['id']}/acknowledge"
+        assert (await monitoring.post(ack, auth=as_(district("gusu")))).status_code == 403
+        assert (await monitoring.post(ack, auth=as_(SUPERVISION))).status_code == 403
+        done = await monitoring.post(ack, auth=as_(district("wujiang")))
+        assert done.status_code == 200
+        assert done.json()["acknowledged_at"] is not None
+        open_ones = (
+            await monitoring.get(URL, params={"acknowledged": False, "district_id": "wujiang"})
+        ).json()
+        assert open_ones["total"] == 0
+
+    async def test_unknown_warning_is_404(self, monitoring: httpx.AsyncClient) -> None:
+        assert (await monitoring.post(f"{URL}/999999/acknowledge")).status_code == 404
