@@ -3,7 +3,15 @@
 from shared.app import COMMON_API_RESPONSES, create_service_app, database_ready
 from shared.clients import ServiceIdentity, service_client
 from shared.consumer import BatchConsumer, ConsumerConfig
-from shared.database import Database, DatabaseTarget, SessionDep, database_target, dialect_insert
+from shared.database import (
+    Database,
+    DatabaseTarget,
+    SessionDep,
+    database_target,
+    dialect_insert,
+    driver_connection,
+    is_postgres,
+)
 from shared.identity import (
     PRINCIPAL_HEADER,
     AdminDep,
@@ -120,12 +128,14 @@ __all__ = [
     "database_ready",
     "database_target",
     "dialect_insert",
+    "driver_connection",
     "enqueue",
     "ensure_topics",
     "featured_industry_of",
     "format_cents",
     "header",
     "industry_problem",
+    "is_postgres",
     "is_valid_uscc",
     "load_settings",
     "parse_cents",

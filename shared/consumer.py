@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class ConsumerConfig:
     session_timeout_ms: int = 10000
     heartbeat_interval_ms: int = 3000
     max_poll_interval_ms: int = 300000
+    poll_timeout_ms: int = 500
     # Bounds on what one fetch may buffer keep memory flat however long the backlog is.
     fetch_max_bytes: int = 16 * 1024 * 1024
     max_partition_fetch_bytes: int = 2 * 1024 * 1024
@@ -69,6 +71,9 @@ class BatchConsumer:
         self._thread: threading.Thread | None = None
         self.batches = 0
         self.failures = 0
+        # time.monotonic() when the latest poll that found nothing began: a poll that began after
+        # a message was produced and found nothing means the message has been consumed.
+        self.caught_up_at = 0.0
 
     def start(self) -> None:
         """Start the poll thread."""
@@ -128,8 +133,13 @@ class BatchConsumer:
         backoff = 0.5
         in_flight: tuple[Future[None], Polled] | None = None
         while not self._stop.is_set():
-            polled: Polled = consumer.poll(timeout_ms=500, max_records=self.config.max_records)
+            began = time.monotonic()
+            polled: Polled = consumer.poll(
+                timeout_ms=self.config.poll_timeout_ms, max_records=self.config.max_records
+            )
             self._report_lag(consumer)
+            if not polled and in_flight is None:
+                self.caught_up_at = began
             if in_flight is not None:
                 stored = self._settle(consumer, *in_flight)
                 if not stored:

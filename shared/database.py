@@ -112,10 +112,23 @@ class Database:
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:
     """`INSERT` with the dialect's `ON CONFLICT` support (PostgreSQL and SQLite share its shape)."""
+    return postgresql.insert(table) if is_postgres(session) else sqlite.insert(table)
+
+
+def is_postgres(session: AsyncSession) -> bool:
+    """True when the session talks to PostgreSQL (bulk paths use COPY and unnest there)."""
     bind = session.bind
-    if bind is not None and bind.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    return bind is not None and bind.dialect.name == "postgresql"
+
+
+async def driver_connection(session: AsyncSession) -> Any:
+    """The asyncpg connection under the session's transaction, for set-based bulk statements."""
+    connection = await session.connection()
+    # SQLAlchemy's asyncpg adapter sends BEGIN lazily, with its first statement: make sure
+    # it has, so what runs on the driver connection belongs to the session's transaction.
+    await connection.exec_driver_sql("SELECT 1")
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
 
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:

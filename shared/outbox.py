@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from kafka import KafkaProducer
 from prometheus_client import Counter
-from sqlalchemy import LargeBinary, delete, event, func
+from sqlalchemy import LargeBinary, delete, event, func, insert
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,6 +30,7 @@ OUTBOX_PUBLISHED = Counter(
 )
 
 _PENDING = "sbe_outbox_pending"
+_ROWS = "sbe_outbox_rows"
 WAKE = "sbe_outbox_wake"
 _RELAY_LOCK_ID = 0x5BE0_0B0C  # advisory lock: one relay per service publishes at a time
 
@@ -47,9 +48,19 @@ class OutboxMessageBase(SQLModel):
 def enqueue(
     session: AsyncSession, table: type[OutboxMessageBase], topic: str, key: str, value: Any
 ) -> None:
-    """Add a message to the outbox in the session's transaction."""
-    session.add(table(topic=topic, key=key, payload=orjson.dumps(value)))
+    """Add a message to the outbox in the session's transaction (written just before commit)."""
+    pending: dict[Any, list[dict[str, Any]]] = session.sync_session.info.setdefault(_ROWS, {})
+    pending.setdefault(table, []).append(
+        {"topic": topic, "key": key, "payload": orjson.dumps(value), "created_at": utcnow()}
+    )
     session.sync_session.info[_PENDING] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    # One multi-row INSERT per outbox table instead of an ORM object per message.
+    for table, rows in session.info.pop(_ROWS, {}).items():
+        session.execute(insert(table), rows)
 
 
 @event.listens_for(Session, "after_commit")
@@ -63,6 +74,7 @@ def _wake_relay(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_ROWS, None)
 
 
 class OutboxRelay:

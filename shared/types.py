@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,7 +41,8 @@ def utcnow() -> datetime:
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the platform shows every time in Beijing time
 
-_CENT = Decimal("0.01")
+
+_PLAIN_DECIMAL = re.compile(r"(-?)(\d{1,16})(?:\.(\d{1,2}))?")
 
 
 def parse_cents(value: str) -> int:
@@ -48,24 +50,20 @@ def parse_cents(value: str) -> int:
 
     Raises ValueError for anything that is not a plain decimal with at most 2 decimals.
     """
-    text = value.strip()
-    if not text or text != value or "e" in text.lower() or text.startswith("+"):
+    match = _PLAIN_DECIMAL.fullmatch(value)
+    if match is None:
+        if re.fullmatch(r"-?\d+\.\d{3,}", value):
+            raise ValueError("at most 2 decimal places")
         raise ValueError("not a plain decimal number")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError("not a decimal number") from exc
-    if not amount.is_finite():
-        raise ValueError("not a finite number")
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        raise ValueError("at most 2 decimal places")
-    return int(amount * 100)
+    sign, whole, fraction = match.groups()
+    cents = int(whole) * 100 + int((fraction or "0").ljust(2, "0"))
+    return -cents if sign else cents
 
 
 def format_cents(cents: int) -> str:
-    """123450 → '1234.50'."""
-    return str((Decimal(cents) / 100).quantize(_CENT))
+    """123450 → '1234.50' (integer arithmetic: exact, and cheap on hot paths)."""
+    whole, fraction = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole}.{fraction:02d}"
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:

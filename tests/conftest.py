@@ -8,6 +8,7 @@ import contextlib
 import os
 import secrets
 import subprocess
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
@@ -90,7 +91,9 @@ def service_env(
         # The bundled broker joins a group in about half the session timeout.
         "SBE_CONSUMER_SESSION_TIMEOUT_MS": "3000",
         "SBE_CONSUMER_HEARTBEAT_MS": "500",
+        "SBE_CONSUMER_POLL_MS": "50",
         "SBE_FIGURES_INTERVAL_SECONDS": "0.1",
+        "SBE_FIGURES_SETTLE_SECONDS": "0",
     }
 
 
@@ -128,6 +131,28 @@ async def pg_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     await pool.close()
 
 
+async def quiesce(pg_pool: asyncpg.Pool, services: Services, within: float = 15.0) -> None:
+    """Wait until what a test set in motion has landed: outboxes published and every consumer
+    caught up with them. Otherwise a message of one test could arrive after the truncation,
+    inside the next test."""
+    deadline = time.monotonic() + within
+    published_at: float | None = None
+    consumers = [c for app in services.apps.values() for c in getattr(app.state, "consumers", [])]
+    while time.monotonic() < deadline:
+        if published_at is None:
+            async with pg_pool.acquire() as conn:
+                pending = await conn.fetchval(
+                    "SELECT (SELECT count(*) FROM registry.outbox)"
+                    " + (SELECT count(*) FROM monitoring.outbox)"
+                    " + (SELECT count(*) FROM monitoring.figure_change)"
+                )
+            if pending == 0:
+                published_at = time.monotonic()
+        elif all(c.caught_up_at > published_at for c in consumers):
+            return
+        await asyncio.sleep(0.05)
+
+
 @pytest.fixture
 async def clean_database(pg_pool: asyncpg.Pool, services: Services) -> AsyncIterator[None]:
     """Reference data in place before the test; every service's tables emptied after it."""
@@ -137,6 +162,7 @@ async def clean_database(pg_pool: asyncpg.Pool, services: Services) -> AsyncIter
         await upsert_reference_districts(session)
     await services.apps["monitoring"].state.directory.load()
     yield
+    await quiesce(pg_pool, services)
     tables = [
         f'"{spec.name}"."{table.name}"'
         for spec in ALL

@@ -94,7 +94,13 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
         tasks: list[asyncio.Task[None]] = []
         consumers: list[BatchConsumer] = []
         relay: OutboxRelay | None = None
-        worker = FiguresWorker(database, rules, interval=settings.figures_interval_seconds)
+        worker = FiguresWorker(
+            database,
+            rules,
+            interval=settings.figures_interval_seconds,
+            settle_seconds=settings.figures_settle_seconds,
+            max_lag_seconds=settings.figures_max_lag_seconds,
+        )
         tasks.append(asyncio.create_task(worker.run(), name="figures"))
         if settings.kafka_bootstrap:
             bootstrap = settings.kafka_bootstrap

@@ -13,7 +13,7 @@ import orjson
 from kafka.consumer.fetcher import ConsumerRecord
 
 from services.monitoring.buildings.service import BuildingDirectory
-from services.monitoring.ingest.service import RawMessage, ingest, set_aside
+from services.monitoring.ingest.service import ingest, set_aside
 from services.monitoring.metrics import (
     BATCH_DURATION,
     BATCH_FAILURES,
@@ -63,10 +63,10 @@ class FeedHandler:
 
     async def __call__(self, records: list[ConsumerRecord]) -> None:
         started = time.perf_counter()
-        messages = [RawMessage(r.topic, r.partition, r.offset, r.key, r.value) for r in records]
         try:
             async with self.database.unit_of_work() as session:
-                report = await ingest(session, messages, self.directory)
+                # ConsumerRecords carry the fields of a RawMessage; no copy needed.
+                report = await ingest(session, records, self.directory)
                 if report.rejected:
                     await set_aside(session, report.rejected)
         except Exception:
@@ -119,6 +119,7 @@ def feed_consumer(
         max_records=settings.consumer_max_records,
         session_timeout_ms=settings.consumer_session_timeout_ms,
         heartbeat_interval_ms=settings.consumer_heartbeat_ms,
+        poll_timeout_ms=settings.consumer_poll_ms,
     )
     return BatchConsumer(config, handler, loop, on_lag=report_lag, name="monitoring-feeds")
 
@@ -135,5 +136,6 @@ def registry_consumer(
         max_records=1000,
         session_timeout_ms=settings.consumer_session_timeout_ms,
         heartbeat_interval_ms=settings.consumer_heartbeat_ms,
+        poll_timeout_ms=settings.consumer_poll_ms,
     )
-    return BatchConsumer(config, handler, loop, name="monitoring-registry")
+    return BatchConsumer(config, handler, loop, on_lag=report_lag, name="monitoring-registry")

@@ -12,9 +12,10 @@ class MonitoringSettings(BaseServiceSettings):
     registry_url: str = Field(default="http://127.0.0.1:8001", pattern=r"^https?://")
     feed_partitions: int = Field(default=6, ge=1, le=256, description="Partitions of the feeds.")
     consumer_group: str = Field(default="sbe-monitoring", min_length=1)
-    consumer_max_records: int = Field(default=5000, ge=1, le=50_000)
+    consumer_max_records: int = Field(default=20_000, ge=1, le=50_000)
     consumer_session_timeout_ms: int = Field(default=10_000, ge=1000)
     consumer_heartbeat_ms: int = Field(default=3_000, ge=100)
+    consumer_poll_ms: int = Field(default=500, ge=10, le=10_000, description="Longest idle poll.")
     # 亿元楼宇 tiers (strictly above), in CNY.
     tier_100m_cny: int = Field(default=100_000_000, gt=0)
     tier_500m_cny: int = Field(default=500_000_000, gt=0)
@@ -30,7 +31,13 @@ class MonitoringSettings(BaseServiceSettings):
         gt=0,
         description="Yearly tax in a building that makes a large taxpayer.",
     )
-    figures_interval_seconds: float = Field(default=0.5, gt=0)
+    figures_interval_seconds: float = Field(default=1.0, gt=0)
+    figures_settle_seconds: float = Field(
+        default=5.0, ge=0, description="How long a changed month stays quiet before it is handled."
+    )
+    figures_max_lag_seconds: float = Field(
+        default=60.0, ge=0, description="The longest a changed month waits while changes go on."
+    )
 
     @property
     def port(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -49,12 +50,15 @@ async def of_district(session: AsyncSession, district_id: str) -> list[KnownBuil
 
 async def districts_of(session: AsyncSession, ids: list[str]) -> dict[str, str]:
     """building id → district id."""
+    table = KnownBuilding.__table__  # type: ignore[attr-defined]
+    connection = await session.connection()
     found: dict[str, str] = {}
     for start in range(0, len(ids), 5000):
-        result = await session.exec(
-            select(KnownBuilding.id, KnownBuilding.district_id).where(
-                col(KnownBuilding.id).in_(ids[start : start + 5000])
+        result = await connection.execute(
+            sa_select(table.c.id, table.c.district_id).where(
+                table.c.id.in_(ids[start : start + 5000])
             )
         )
-        found.update(dict(result.all()))
+        for building_id, district in result:
+            found[building_id] = district
     return found

@@ -50,8 +50,11 @@ class EnterpriseBuildingYear(MonitoringTable, table=True):
 class FigureChange(MonitoringTable, table=True):
     """A building-month whose figures changed and are not yet republished or checked for warnings.
 
-    `seq` grows with every change, so the worker removes a mark only if nothing changed the
-    month again after it read it.
+    The worker handles a mark once the month has been quiet for a moment (`changed_at`, the
+    latest change), or once it has waited too long (`first_changed_at`): a burst of batches
+    touching one month is handled once, and figures never lag more than a bounded time. `seq`
+    grows with every change, so the worker removes a mark only if nothing changed the month
+    again after it read it.
     """
 
     __tablename__ = "figure_change"
@@ -60,3 +63,4 @@ class FigureChange(MonitoringTable, table=True):
     period: str = Field(primary_key=True, max_length=7)
     seq: int = Field(default=1)
     changed_at: datetime = Field(sa_type=UTCDateTime)
+    first_changed_at: datetime = Field(sa_type=UTCDateTime)

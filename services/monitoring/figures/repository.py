@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import and_, delete, func, or_
+from sqlalchemy import and_, bindparam, delete, func
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.buildings.models import KnownBuilding
 from services.monitoring.figures.models import BuildingMonth, BuildingYear, FigureChange
+
+
+class MonthFigure(NamedTuple):
+    """A building-month's rollup, light enough for the worker to hold thousands."""
+
+    period: str
+    tax_cents: int
+    tax_records: int
+    leasable_area_m2: float | None
+    occupied_area_m2: float | None
+    enterprise_count: int | None
 
 
 async def months(
@@ -27,16 +42,29 @@ async def months(
 
 async def months_of_buildings(
     session: AsyncSession, building_ids: Sequence[str], first: str, last: str
-) -> list[BuildingMonth]:
-    """Months of several buildings within a range (the worker's view)."""
-    found: list[BuildingMonth] = []
+) -> dict[str, dict[str, MonthFigure]]:
+    """building id → period → figures, for several buildings within a range (the worker's view)."""
+    table = BuildingMonth.__table__  # type: ignore[attr-defined]
+    connection = await session.connection()
+    found: dict[str, dict[str, MonthFigure]] = defaultdict(dict)
     for start in range(0, len(building_ids), 2000):
-        query = select(BuildingMonth).where(
-            col(BuildingMonth.building_id).in_(building_ids[start : start + 2000]),
-            col(BuildingMonth.period) >= first,
-            col(BuildingMonth.period) <= last,
+        result = await connection.execute(
+            sa_select(
+                table.c.building_id,
+                table.c.period,
+                table.c.tax_cents,
+                table.c.tax_records,
+                table.c.leasable_area_m2,
+                table.c.occupied_area_m2,
+                table.c.enterprise_count,
+            ).where(
+                table.c.building_id.in_(building_ids[start : start + 2000]),
+                table.c.period >= first,
+                table.c.period <= last,
+            )
         )
-        found.extend(await session.exec(query))
+        for building_id, *figures in result:
+            found[building_id][figures[0]] = MonthFigure(*figures)
     return found
 
 
@@ -95,27 +123,31 @@ async def district_year(session: AsyncSession, district_id: str, year: int) -> D
     )
 
 
-async def take_changes(session: AsyncSession, limit: int) -> list[FigureChange]:
-    """The oldest change marks."""
-    query = select(FigureChange).order_by(col(FigureChange.changed_at)).limit(limit)
-    return list(await session.exec(query))
-
-
-async def clear_changes(session: AsyncSession, changes: Sequence[FigureChange]) -> None:
-    """Remove marks that were not changed again since they were read."""
-    for start in range(0, len(changes), 1000):
-        part = changes[start : start + 1000]
-        await session.exec(
-            delete(FigureChange).where(
-                or_(
-                    *(
-                        and_(
-                            col(FigureChange.building_id) == c.building_id,
-                            col(FigureChange.period) == c.period,
-                            col(FigureChange.seq) == c.seq,
-                        )
-                        for c in part
-                    )
-                )
-            )
+async def take_changes(
+    session: AsyncSession, limit: int, quiet_since: datetime, waiting_since: datetime
+) -> list[tuple[str, str, int]]:
+    """Marks ready to handle, oldest first, as (building, month, seq): quiet since `quiet_since`
+    or waiting since `waiting_since`. On PostgreSQL they are locked for this round and skipped
+    while the ingest holds them, so the worker never waits on (or deadlocks with) the ingest."""
+    query = (
+        select(FigureChange.building_id, FigureChange.period, FigureChange.seq)
+        .where(
+            (col(FigureChange.changed_at) < quiet_since)
+            | (col(FigureChange.first_changed_at) < waiting_since)
         )
+        .order_by(col(FigureChange.first_changed_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [(b, p, s) for b, p, s in await session.exec(query)]
+
+
+async def clear_changes(session: AsyncSession, changes: Sequence[tuple[str, str, int]]) -> None:
+    """Remove the marks handled, unless a change came in since they were read (seq moved on)."""
+    statement = delete(FigureChange).where(
+        col(FigureChange.building_id) == bindparam("b"),
+        col(FigureChange.period) == bindparam("p"),
+        col(FigureChange.seq) == bindparam("s"),
+    )
+    connection = await session.connection()
+    await connection.execute(statement, [{"b": b, "p": p, "s": s} for b, p, s in changes])

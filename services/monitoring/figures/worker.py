@@ -1,29 +1,34 @@
 """The figures worker: republishes changed building-years and checks changed months for early
-warnings, off the ingest path so ingest stays fast. Works from the change marks the ingest
-transaction leaves, so nothing is missed across restarts."""
+warnings, off the ingest path so ingest stays fast. It works from the change marks the ingest
+transaction leaves (nothing is missed across restarts) and waits for a month to be quiet, so a
+burst of batches touching one month is handled once; no figure waits longer than the maximum lag.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 from services.monitoring.db import MonitoringOutbox
 from services.monitoring.figures import repository
-from services.monitoring.figures.models import BuildingMonth
 from services.monitoring.figures.periods import shift
+from services.monitoring.figures.repository import MonthFigure
 from services.monitoring.warnings.service import WarningRules, detect
-from shared import TOPIC_MONITORING_BUILDING_YEARS, Database, enqueue, format_cents
+from shared import TOPIC_MONITORING_BUILDING_YEARS, Database, enqueue, format_cents, utcnow
 
 logger = logging.getLogger("sbe.monitoring.figures")
 
 
 def building_year_message(
-    building_id: str, year: int, months: list[BuildingMonth]
+    building_id: str, year: int, months: dict[str, MonthFigure]
 ) -> dict[str, Any]:
     """What `sbe.monitoring.building-years.v1` carries for one building and year."""
-    in_year = sorted((m for m in months if m.period.startswith(f"{year}-")), key=lambda m: m.period)
+    in_year = sorted(
+        (m for p, m in months.items() if p.startswith(f"{year}-")), key=lambda m: m.period
+    )
     with_occupancy = [m for m in in_year if m.leasable_area_m2 is not None]
     latest = with_occupancy[-1] if with_occupancy else None
     return {
@@ -51,14 +56,23 @@ def building_year_message(
 
 
 class FiguresWorker:
-    """Turns change marks into building-year messages and warnings, in batches."""
+    """Turns settled change marks into building-year messages and warnings, in batches."""
 
     def __init__(
-        self, database: Database, rules: WarningRules, *, interval: float, batch: int = 2000
+        self,
+        database: Database,
+        rules: WarningRules,
+        *,
+        interval: float,
+        settle_seconds: float = 5.0,
+        max_lag_seconds: float = 60.0,
+        batch: int = 2000,
     ) -> None:
         self.database = database
         self.rules = rules
         self.interval = interval
+        self.settle = timedelta(seconds=settle_seconds)
+        self.max_lag = timedelta(seconds=max_lag_seconds)
         self.batch = batch
 
     async def run(self) -> None:
@@ -71,34 +85,32 @@ class FiguresWorker:
             except Exception:
                 logger.warning("figures round failed; retrying", exc_info=True)
                 done = 0
-            if done < self.batch:
-                await asyncio.sleep(self.interval)
+            await asyncio.sleep(0 if done >= self.batch else self.interval)
 
     async def process_once(self) -> int:
         """One round; returns how many change marks it handled."""
         async with self.database.unit_of_work() as session:
-            changes = await repository.take_changes(session, self.batch)
+            now = utcnow()
+            changes = await repository.take_changes(
+                session, self.batch, now - self.settle, now - self.max_lag
+            )
             if not changes:
                 return 0
-            by_building: dict[str, set[str]] = defaultdict(set)
-            for change in changes:
-                by_building[change.building_id].add(change.period)
-            first = shift(min(min(p) for p in by_building.values()), -24)
-            last = shift(max(max(p) for p in by_building.values()), 12)
-            rows = await repository.months_of_buildings(session, sorted(by_building), first, last)
-            months: dict[str, list[BuildingMonth]] = defaultdict(list)
-            for row in rows:
-                months[row.building_id].append(row)
-            for building_id, periods in by_building.items():
+            changed: dict[str, set[str]] = defaultdict(set)
+            for building_id, period, _ in changes:
+                changed[building_id].add(period)
+            first = shift(min(min(p) for p in changed.values()), -24)
+            last = shift(max(max(p) for p in changed.values()), 12)
+            months = await repository.months_of_buildings(session, sorted(changed), first, last)
+            for building_id, periods in changed.items():
                 for year in sorted({int(p[:4]) for p in periods}):
-                    message = building_year_message(building_id, year, months[building_id])
                     enqueue(
                         session,
                         MonitoringOutbox,
                         TOPIC_MONITORING_BUILDING_YEARS,
                         f"{building_id}|{year}",
-                        message,
+                        building_year_message(building_id, year, months.get(building_id, {})),
                     )
-            await detect(session, self.rules, by_building, months)
+            await detect(session, self.rules, changed, months)
             await repository.clear_changes(session, changes)
         return len(changes)

@@ -28,7 +28,7 @@ class TaxRecord(MonitoringTable, table=True):
     """One tax record (税收). Enterprise-level amounts stay inside this table (税收保密)."""
 
     __tablename__ = "tax_record"
-    __table_args__ = (Index("ix_tax_record_building_period", "building_id", "period"),)
+    # No index beyond the key: every figure is read from the rollups, never from raw records.
 
     record_id: str = Field(primary_key=True, max_length=100)
     building_id: str = Field(max_length=64)

@@ -20,7 +20,7 @@ from services.monitoring.figures.models import (
     FigureChange,
 )
 from services.monitoring.ingest.models import DeadLetter, OccupancyRecord, TaxRecord
-from shared import dialect_insert
+from shared import dialect_insert, driver_connection, is_postgres
 
 _CHUNK = 5000
 
@@ -50,6 +50,14 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 async def stored_tax(session: AsyncSession, record_ids: Sequence[str]) -> dict[str, StoredTax]:
     """record id → what is stored, for the ids already stored."""
+    if is_postgres(session):
+        conn = await driver_connection(session)
+        rows = await conn.fetch(
+            "SELECT record_id, building_id, period, uscc, amount_cents, reported_at"
+            " FROM tax_record WHERE record_id = ANY($1::text[])",
+            list(record_ids),
+        )
+        return {r[0]: StoredTax(r[1], r[2], r[3], r[4], r[5]) for r in rows}
     table = TaxRecord.__table__  # type: ignore[attr-defined]
     connection = await session.connection()  # Core: no ORM objects on the hot path
     found: dict[str, StoredTax] = {}
@@ -88,9 +96,18 @@ async def stored_occupancy(
     return found
 
 
-async def insert_rows(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Multi-row inserts of new records."""
-    for chunk in _chunks(rows):
+async def insert_rows(session: AsyncSession, table: Any, rows: Sequence[Any]) -> None:
+    """Insert new records (named tuples in column order): COPY on PostgreSQL, multi-row INSERTs
+    elsewhere."""
+    if not rows:
+        return
+    if is_postgres(session):
+        conn = await driver_connection(session)
+        await conn.copy_records_to_table(
+            table.__tablename__, records=rows, columns=list(rows[0]._fields)
+        )
+        return
+    for chunk in _chunks([row._asdict() for row in rows]):
         await session.exec(insert(table), params=chunk)
 
 
@@ -100,13 +117,63 @@ async def replace_rows(session: AsyncSession, table: Any, rows: list[dict[str, A
         await session.exec(update(table), params=chunk)
 
 
+# Deltas are added in one set-based statement on PostgreSQL (unnest of arrays), sorted by key
+# so that concurrent writers lock rows in the same order.
+_ADD_MONTH_TAX = """
+INSERT INTO building_month (building_id, period, tax_cents, tax_records)
+SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[])
+ON CONFLICT (building_id, period) DO UPDATE
+SET tax_cents = building_month.tax_cents + EXCLUDED.tax_cents,
+    tax_records = building_month.tax_records + EXCLUDED.tax_records
+"""
+_ADD_YEAR_TAX = """
+INSERT INTO building_year (building_id, year, tax_cents)
+SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
+ON CONFLICT (building_id, year) DO UPDATE
+SET tax_cents = building_year.tax_cents + EXCLUDED.tax_cents
+"""
+_ADD_ENTERPRISE_TAX = """
+INSERT INTO enterprise_building_year (building_id, uscc, year, tax_cents)
+SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[])
+ON CONFLICT (building_id, uscc, year) DO UPDATE
+SET tax_cents = enterprise_building_year.tax_cents + EXCLUDED.tax_cents
+"""
+_MARK_CHANGED = """
+INSERT INTO figure_change (building_id, period, seq, changed_at, first_changed_at)
+SELECT b, p, 1, $3, $3 FROM unnest($1::text[], $2::text[]) AS t(b, p)
+ON CONFLICT (building_id, period) DO UPDATE
+SET seq = figure_change.seq + 1, changed_at = EXCLUDED.changed_at
+"""
+
+
+async def _add(
+    session: AsyncSession, sql: str, keys: list[tuple[Any, ...]], values: list[Any]
+) -> None:
+    conn = await driver_connection(session)
+    columns = [list(column) for column in zip(*keys, strict=True)] if keys else []
+    await conn.execute(sql, *columns, values)
+
+
 async def add_month_tax(
     session: AsyncSession, deltas: dict[tuple[str, str], tuple[int, int]]
 ) -> None:
     """building_month.tax_cents += delta (and the record count), creating months as needed."""
+    if not deltas:
+        return
+    items = sorted(deltas.items())
+    if is_postgres(session):
+        conn = await driver_connection(session)
+        await conn.execute(
+            _ADD_MONTH_TAX,
+            [k[0] for k, _ in items],
+            [k[1] for k, _ in items],
+            [v[0] for _, v in items],
+            [v[1] for _, v in items],
+        )
+        return
     rows = [
         {"building_id": b, "period": p, "tax_cents": cents, "tax_records": count}
-        for (b, p), (cents, count) in sorted(deltas.items())
+        for (b, p), (cents, count) in items
     ]
     statement = dialect_insert(session, BuildingMonth)
     statement = statement.on_conflict_do_update(
@@ -122,7 +189,13 @@ async def add_month_tax(
 
 async def add_year_tax(session: AsyncSession, deltas: dict[tuple[str, int], int]) -> None:
     """building_year.tax_cents += delta."""
-    rows = [{"building_id": b, "year": y, "tax_cents": c} for (b, y), c in sorted(deltas.items())]
+    if not deltas:
+        return
+    items = sorted(deltas.items())
+    if is_postgres(session):
+        await _add(session, _ADD_YEAR_TAX, [k for k, _ in items], [v for _, v in items])
+        return
+    rows = [{"building_id": b, "year": y, "tax_cents": c} for (b, y), c in items]
     statement = dialect_insert(session, BuildingYear)
     statement = statement.on_conflict_do_update(
         index_elements=["building_id", "year"],
@@ -136,10 +209,13 @@ async def add_enterprise_tax(
     session: AsyncSession, deltas: dict[tuple[str, str, int], int]
 ) -> None:
     """enterprise_building_year.tax_cents += delta."""
-    rows = [
-        {"building_id": b, "uscc": u, "year": y, "tax_cents": c}
-        for (b, u, y), c in sorted(deltas.items())
-    ]
+    if not deltas:
+        return
+    items = sorted(deltas.items())
+    if is_postgres(session):
+        await _add(session, _ADD_ENTERPRISE_TAX, [k for k, _ in items], [v for _, v in items])
+        return
+    rows = [{"building_id": b, "uscc": u, "year": y, "tax_cents": c} for (b, u, y), c in items]
     statement = dialect_insert(session, EnterpriseBuildingYear)
     statement = statement.on_conflict_do_update(
         index_elements=["building_id", "uscc", "year"],
@@ -191,7 +267,15 @@ async def recompute_occupancy(session: AsyncSession, pairs: set[tuple[str, str]]
 
 async def mark_changed(session: AsyncSession, pairs: set[tuple[str, str]], now: datetime) -> None:
     """Mark building-months whose figures changed, for the figures worker."""
-    rows = [{"building_id": b, "period": p, "seq": 1, "changed_at": now} for b, p in sorted(pairs)]
+    ordered = sorted(pairs)
+    if is_postgres(session):
+        conn = await driver_connection(session)
+        await conn.execute(_MARK_CHANGED, [b for b, _ in ordered], [p for _, p in ordered], now)
+        return
+    rows = [
+        {"building_id": b, "period": p, "seq": 1, "changed_at": now, "first_changed_at": now}
+        for b, p in ordered
+    ]
     statement = dialect_insert(session, FigureChange)
     statement = statement.on_conflict_do_update(
         index_elements=["building_id", "period"],

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     Strict,
@@ -58,11 +59,25 @@ class OccupancyMessage(_Feed):
         return self
 
 
+def _cents_from_decimal_string(value: object) -> int:
+    if not isinstance(value, str):
+        raise ValueError('must be a decimal string, e.g. "1234.50"')
+    try:
+        return parse_cents(value)
+    except ValueError as exc:
+        raise ValueError(f"not a decimal string with at most 2 decimals: {exc}") from None
+
+
 class TaxMessage(_Feed):
-    """`sbe.tax.v1`: one tax record; the building's monthly tax is the sum of its records."""
+    """`sbe.tax.v1`: one tax record; the building's monthly tax is the sum of its records.
+
+    `amount_cny` (a decimal string, negative for refunds) is parsed once, into exact fen.
+    """
 
     uscc: Annotated[str, Strict()] | None = None
-    amount_cny: Annotated[str, Strict()]
+    amount_cents: Annotated[int, BeforeValidator(_cents_from_decimal_string)] = Field(
+        alias="amount_cny"
+    )
 
     @field_validator("uscc")
     @classmethod
@@ -70,19 +85,6 @@ class TaxMessage(_Feed):
         if value is not None and (problem := uscc_problem(value)):
             raise ValueError(f"not a valid 统一社会信用代码: {problem}")
         return value
-
-    @field_validator("amount_cny")
-    @classmethod
-    def _decimal_amount(cls, value: str) -> str:
-        try:
-            parse_cents(value)
-        except ValueError as exc:
-            raise ValueError(f"not a decimal string with at most 2 decimals: {exc}") from None
-        return value
-
-    @property
-    def amount_cents(self) -> int:
-        return parse_cents(self.amount_cny)
 
 
 class DeadLetterPublic(SQLModel):

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,9 +25,9 @@ from shared import TOPIC_DEADLETTER, TOPIC_OCCUPANCY, TOPIC_TAX, enqueue, utcnow
 Outcome = str  # stored | duplicate | corrected | deadletter
 
 
-@dataclass(frozen=True, slots=True)
-class RawMessage:
-    """A message as it came off the broker."""
+class RawMessage(NamedTuple):
+    """A message as it came off the broker (kafka-python's ConsumerRecord has the same fields,
+    so a polled batch is ingested as it is)."""
 
     topic: str
     partition: int
@@ -74,16 +74,21 @@ def decode(
     tax: list[TaxMessage] = []
     parsed: list[tuple[RawMessage, Any]] = []
     rejected: list[Rejected] = []
+    validate_tax = TaxMessage.model_validate_json
+    validate_occupancy = OccupancyMessage.model_validate_json
     for message in messages:
-        model = OccupancyMessage if message.topic == TOPIC_OCCUPANCY else TaxMessage
         try:
-            record = model.model_validate_json(message.value)
+            if message.topic == TOPIC_OCCUPANCY:
+                occupancy_record = validate_occupancy(message.value)
+                occupancy.append(occupancy_record)
+                parsed.append((message, occupancy_record))
+            else:
+                tax_record = validate_tax(message.value)
+                tax.append(tax_record)
+                parsed.append((message, tax_record))
         except ValidationError as exc:
             reason, detail = _describe(exc)
             rejected.append(Rejected(message, reason, detail))
-            continue
-        parsed.append((message, record))
-        (occupancy if isinstance(record, OccupancyMessage) else tax).append(record)  # type: ignore[arg-type]
     return occupancy, tax, parsed, rejected
 
 
@@ -101,63 +106,86 @@ def _latest_per_record(records: list[Any], topic: str, report: IngestReport) -> 
     return latest
 
 
-def _year(period: str) -> int:
-    return int(period[:4])
+class TaxRow(NamedTuple):
+    """A tax record as stored (its columns, in table order)."""
+
+    record_id: str
+    building_id: str
+    period: str
+    uscc: str | None
+    amount_cents: int
+    reported_at: datetime
 
 
 class _TaxDeltas:
     """Exact integer changes to the tax rollups a batch makes."""
 
     def __init__(self) -> None:
-        self.months: dict[tuple[str, str], tuple[int, int]] = defaultdict(lambda: (0, 0))
+        self.months: dict[tuple[str, str], tuple[int, int]] = {}
         self.years: dict[tuple[str, int], int] = defaultdict(int)
         self.enterprises: dict[tuple[str, str, int], int] = defaultdict(int)
 
     def add(self, building_id: str, period: str, uscc: str | None, cents: int, sign: int) -> None:
-        old_cents, old_count = self.months[(building_id, period)]
-        self.months[(building_id, period)] = (old_cents + sign * cents, old_count + sign)
-        self.years[(building_id, _year(period))] += sign * cents
+        key = (building_id, period)
+        old_cents, old_count = self.months.get(key, (0, 0))
+        self.months[key] = (old_cents + sign * cents, old_count + sign)
+        year = int(period[:4])
+        self.years[(building_id, year)] += sign * cents
         if uscc is not None:
-            self.enterprises[(building_id, uscc, _year(period))] += sign * cents
+            self.enterprises[(building_id, uscc, year)] += sign * cents
 
 
 async def store_tax(session: AsyncSession, records: list[TaxMessage], report: IngestReport) -> None:
     """Store new tax records, apply corrections, keep the rollups exact."""
     latest = _latest_per_record(records, TOPIC_TAX, report)
     stored = await repository.stored_tax(session, list(latest))
-    fresh: list[dict[str, Any]] = []
-    corrected: list[dict[str, Any]] = []
+    fresh: list[TaxRow] = []
+    corrected: list[TaxRow] = []
+    duplicates = 0
     deltas = _TaxDeltas()
     for record_id, record in latest.items():
         previous = stored.get(record_id)
         if previous is not None and record.reported_at <= previous.reported_at:
-            report.outcomes[(TOPIC_TAX, "duplicate")] += 1
+            duplicates += 1
             continue
-        row = {
-            "record_id": record_id,
-            "building_id": record.building_id,
-            "period": record.period,
-            "uscc": record.uscc,
-            "amount_cents": record.amount_cents,
-            "reported_at": record.reported_at,
-        }
+        row = TaxRow(
+            record_id,
+            record.building_id,
+            record.period,
+            record.uscc,
+            record.amount_cents,
+            record.reported_at,
+        )
         if previous is None:
             fresh.append(row)
-            report.outcomes[(TOPIC_TAX, "stored")] += 1
         else:
             corrected.append(row)
-            report.outcomes[(TOPIC_TAX, "corrected")] += 1
             deltas.add(
                 previous.building_id, previous.period, previous.uscc, previous.amount_cents, -1
             )
             report.changed.add((previous.building_id, previous.period))
-        deltas.add(record.building_id, record.period, record.uscc, record.amount_cents, +1)
-        report.changed.add((record.building_id, record.period))
+        deltas.add(row.building_id, row.period, row.uscc, row.amount_cents, +1)
+    report.changed.update(deltas.months)
+    report.outcomes[(TOPIC_TAX, "stored")] += len(fresh)
+    report.outcomes[(TOPIC_TAX, "corrected")] += len(corrected)
+    report.outcomes[(TOPIC_TAX, "duplicate")] += duplicates
     await repository.insert_rows(session, TaxRecord, fresh)
-    await repository.replace_rows(session, TaxRecord, corrected)
+    await repository.replace_rows(session, TaxRecord, [r._asdict() for r in corrected])
     await repository.add_month_tax(session, deltas.months)
     await repository.add_year_tax(session, deltas.years)
     await repository.add_enterprise_tax(session, deltas.enterprises)
+
+
+class OccupancyRow(NamedTuple):
+    """An occupancy report as stored."""
+
+    record_id: str
+    building_id: str
+    period: str
+    leasable_area_m2: float
+    occupied_area_m2: float
+    enterprise_count: int
+    reported_at: datetime
 
 
 async def store_occupancy(
@@ -166,38 +194,46 @@ async def store_occupancy(
     """Store new occupancy reports and corrections; a month shows its latest report."""
     latest = _latest_per_record(records, TOPIC_OCCUPANCY, report)
     stored = await repository.stored_occupancy(session, list(latest))
-    fresh: list[dict[str, Any]] = []
-    corrected: list[dict[str, Any]] = []
+    fresh: list[OccupancyRow] = []
+    corrected: list[OccupancyRow] = []
     vacated: set[tuple[str, str]] = set()
     for record_id, record in latest.items():
         previous = stored.get(record_id)
         if previous is not None and record.reported_at <= previous.reported_at:
             report.outcomes[(TOPIC_OCCUPANCY, "duplicate")] += 1
             continue
-        row = {"record_id": record_id, **record.model_dump(exclude={"record_id"})}
+        row = OccupancyRow(
+            record_id,
+            record.building_id,
+            record.period,
+            record.leasable_area_m2,
+            record.occupied_area_m2,
+            record.enterprise_count,
+            record.reported_at,
+        )
         if previous is None:
             fresh.append(row)
-            report.outcomes[(TOPIC_OCCUPANCY, "stored")] += 1
         else:
             corrected.append(row)
-            report.outcomes[(TOPIC_OCCUPANCY, "corrected")] += 1
-            if (previous.building_id, previous.period) != (record.building_id, record.period):
+            if (previous.building_id, previous.period) != (row.building_id, row.period):
                 vacated.add((previous.building_id, previous.period))
-        report.changed.add((record.building_id, record.period))
+        report.changed.add((row.building_id, row.period))
+    report.outcomes[(TOPIC_OCCUPANCY, "stored")] += len(fresh)
+    report.outcomes[(TOPIC_OCCUPANCY, "corrected")] += len(corrected)
     await repository.insert_rows(session, OccupancyRecord, fresh)
-    await repository.replace_rows(session, OccupancyRecord, corrected)
+    await repository.replace_rows(session, OccupancyRecord, [r._asdict() for r in corrected])
     await repository.offer_occupancy(
         session,
         [
             {
-                "building_id": row["building_id"],
-                "period": row["period"],
-                "leasable_area_m2": row["leasable_area_m2"],
-                "occupied_area_m2": row["occupied_area_m2"],
-                "enterprise_count": row["enterprise_count"],
-                "occupancy_reported_at": row["reported_at"],
+                "building_id": row.building_id,
+                "period": row.period,
+                "leasable_area_m2": row.leasable_area_m2,
+                "occupied_area_m2": row.occupied_area_m2,
+                "enterprise_count": row.enterprise_count,
+                "occupancy_reported_at": row.reported_at,
             }
-            for row in sorted(fresh + corrected, key=lambda r: r["reported_at"])
+            for row in sorted(fresh + corrected, key=lambda r: r.reported_at)
         ],
     )
     if vacated:

@@ -3,6 +3,7 @@ year, a building dropping below the 1亿 line, a large taxpayer moving out."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,8 +11,8 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.buildings import repository as buildings
-from services.monitoring.figures.models import BuildingMonth
-from services.monitoring.figures.periods import shift
+from services.monitoring.figures.periods import month_index, period_of
+from services.monitoring.figures.repository import MonthFigure
 from services.monitoring.warnings import repository
 from services.monitoring.warnings.schemas import WarningKind, WarningPage, WarningPublic
 from shared import NotFound, Principal, utcnow
@@ -27,15 +28,38 @@ class WarningRules:
     large_taxpayer_cents: int
 
 
-def _rate(month: BuildingMonth | None) -> float | None:
+def _rate(month: MonthFigure | None) -> float | None:
     if month is None or not month.leasable_area_m2 or month.occupied_area_m2 is None:
         return None
     return month.occupied_area_m2 / month.leasable_area_m2
 
 
-def _occupancy_drops(rules: WarningRules, periods: set[str], by_period: dict[str, BuildingMonth]):
-    for period in sorted(periods | {shift(p, 1) for p in periods}):
-        previous, current = _rate(by_period.get(shift(period, -1))), _rate(by_period.get(period))
+Found = Iterator[tuple[WarningKind, str, str]]
+
+
+class _Series:
+    """A building's loaded months by month index, with the tax prefix sums the rules need."""
+
+    def __init__(self, months: dict[str, MonthFigure]) -> None:
+        self.by_index = {month_index(p): m for p, m in months.items()}
+        self.first = min(self.by_index, default=0)
+        last = max(self.by_index, default=-1)
+        self.prefix = [0]
+        for index in range(self.first, last + 1):
+            month = self.by_index.get(index)
+            self.prefix.append(self.prefix[-1] + (month.tax_cents if month else 0))
+
+    def tax_between(self, first: int, last: int) -> int:
+        """Σ tax of months first…last (inclusive), zero outside the loaded range."""
+        lo = min(max(first - self.first, 0), len(self.prefix) - 1)
+        hi = min(max(last - self.first + 1, 0), len(self.prefix) - 1)
+        return self.prefix[hi] - self.prefix[lo] if hi > lo else 0
+
+
+def _occupancy_drops(rules: WarningRules, changed: set[int], series: _Series) -> Found:
+    for index in sorted(changed | {i + 1 for i in changed}):
+        previous = _rate(series.by_index.get(index - 1))
+        current = _rate(series.by_index.get(index))
         if (
             previous is not None
             and current is not None
@@ -43,64 +67,63 @@ def _occupancy_drops(rules: WarningRules, periods: set[str], by_period: dict[str
         ):
             yield (
                 WarningKind.occupancy_drop,
-                period,
-                f"出租率由{previous:.1%}降至{current:.1%}（{shift(period, -1)}→{period}），"
+                period_of(index),
+                f"出租率由{previous:.1%}降至{current:.1%}"
+                f"（{period_of(index - 1)}→{period_of(index)}），"
                 f"环比下降{(previous - current) * 100:.1f}个百分点",
             )
 
 
-def _tax_drops(rules: WarningRules, periods: set[str], by_period: dict[str, BuildingMonth]):
-    for year in sorted({int(p[:4]) for p in periods}):
-        months = [
-            m for m in range(1, 13) if (r := by_period.get(f"{year}-{m:02d}")) and r.tax_records
+def _tax_drops(rules: WarningRules, changed: set[int], series: _Series) -> Found:
+    for year in sorted({i // 12 for i in changed}):
+        with_tax = [
+            m for m in range(12) if (r := series.by_index.get(year * 12 + m)) and r.tax_records
         ]
-        if not months:
+        if not with_tax:
             continue
-        through = max(months)
-        current = sum(
-            by_period[p].tax_cents
-            for p in by_period
-            if p.startswith(f"{year}-") and int(p[5:]) <= through
-        )
-        previous = sum(
-            by_period[p].tax_cents
-            for p in by_period
-            if p.startswith(f"{year - 1}-") and int(p[5:]) <= through
-        )
+        through = max(with_tax)
+        current = series.tax_between(year * 12, year * 12 + through)
+        previous = series.tax_between((year - 1) * 12, (year - 1) * 12 + through)
         if previous > 0 and (previous - current) / previous > rules.tax_drop_share:
             yield (
                 WarningKind.tax_drop,
                 str(year),
-                f"{year}年1–{through}月税收同比下降{(previous - current) / previous:.0%}",
+                f"{year}年1–{through + 1}月税收同比下降{(previous - current) / previous:.0%}",
             )
 
 
-def _below_line(rules: WarningRules, periods: set[str], by_period: dict[str, BuildingMonth]):
-    def rolling(end: str) -> int:
-        return sum(by_period[p].tax_cents for k in range(12) if (p := shift(end, -k)) in by_period)
-
-    checked = {shift(p, k) for p in periods for k in range(12)}
-    for period in sorted(checked):
-        if period not in by_period:
+def _below_line(rules: WarningRules, changed: set[int], series: _Series) -> Found:
+    line = rules.line_100m_cents
+    for index in sorted({i + k for i in changed for k in range(12)}):
+        if index not in series.by_index:
             continue
-        if rolling(shift(period, -1)) > rules.line_100m_cents >= rolling(period):
-            yield (WarningKind.below_100m, period, f"截至{period}的近12个月税收跌破1亿元")
+        if (
+            series.tax_between(index - 12, index - 1)
+            > line
+            >= series.tax_between(index - 11, index)
+        ):
+            yield (
+                WarningKind.below_100m,
+                period_of(index),
+                f"截至{period_of(index)}的近12个月税收跌破1亿元",
+            )
 
 
 async def detect(
     session: AsyncSession,
     rules: WarningRules,
     changed: dict[str, set[str]],
-    months: dict[str, list[BuildingMonth]],
+    months: dict[str, dict[str, MonthFigure]],
 ) -> None:
     """Raise the warnings the changed building-months call for (each at most once)."""
     districts = await buildings.districts_of(session, sorted(changed))
     now = utcnow()
     rows: list[dict[str, Any]] = []
     for building_id, periods in changed.items():
-        by_period = {m.period: m for m in months.get(building_id, [])}
+        series = _Series(months.get(building_id, {}))
+        indices = {month_index(p) for p in periods}
         for check in (_occupancy_drops, _tax_drops, _below_line):
-            for kind, reference, message in check(rules, periods, by_period):
+            for kind, reference, message in check(rules, indices, series):
                 rows.append(
                     {
                         "district_id": districts.get(building_id, ""),

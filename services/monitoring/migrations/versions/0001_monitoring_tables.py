@@ -2,7 +2,7 @@
 
 Revision ID: monitoring_0001
 Revises: 
-Create Date: 2026-11-26 08:05:47.747260
+Create Date: 2026-11-26 08:34:48.220718
 """
 
 from collections.abc import Sequence
@@ -81,6 +81,7 @@ def upgrade() -> None:
     sa.Column('period', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('changed_at', shared.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('first_changed_at', shared.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('building_id', 'period')
     )
     op.create_table('occupancy_record',
@@ -113,9 +114,6 @@ def upgrade() -> None:
     sa.Column('reported_at', shared.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('record_id')
     )
-    with op.batch_alter_table('tax_record', schema=None) as batch_op:
-        batch_op.create_index('ix_tax_record_building_period', ['building_id', 'period'], unique=False)
-
     op.create_table('warning',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('district_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -141,9 +139,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_warning_district_created')
 
     op.drop_table('warning')
-    with op.batch_alter_table('tax_record', schema=None) as batch_op:
-        batch_op.drop_index('ix_tax_record_building_period')
-
     op.drop_table('tax_record')
     op.drop_table('outbox')
     with op.batch_alter_table('occupancy_record', schema=None) as batch_op:
