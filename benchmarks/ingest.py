@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import os
 import random
-import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -191,8 +190,8 @@ async def e2e(
         "SBE_FEED_PARTITIONS": str(partitions),
         "SBE_LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "launcher", "serve", "monitoring"], env=env, cwd=ROOT
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "launcher", "serve", "monitoring", env=env, cwd=ROOT
     )
     conn = await asyncpg.connect(dsn, server_settings={"search_path": "monitoring"})
     try:
@@ -204,7 +203,7 @@ async def e2e(
                 first = count
             if count >= expected:
                 break
-            if process.poll() is not None:
+            if process.returncode is not None:
                 raise RuntimeError("the monitoring process exited")
             await asyncio.sleep(0.05)
         assert started is not None
@@ -220,7 +219,7 @@ async def e2e(
     finally:
         await conn.close()
         process.terminate()
-        process.wait(30)
+        await process.wait()
 
 
 async def main() -> None:

@@ -33,14 +33,29 @@ def port_open(host: str, port: int) -> bool:
 
 
 def start_broker(
-    port: int, host: str = "127.0.0.1", *, timeout: float = 15.0
+    port: int,
+    host: str = "127.0.0.1",
+    *,
+    timeout: float = 15.0,
+    advertised_port: int | None = None,
 ) -> subprocess.Popen[bytes]:
-    """Start the broker on host:port and wait until it accepts connections."""
+    """Start the broker on host:port and wait until it accepts connections.
+
+    `advertised_port` makes clients reach it through another port (a test's network proxy).
+    """
     if port_open(host, port):
         raise RuntimeError(f"port {port} is already in use; set SBE_BROKER_PORT to another port")
     url = f"tcp://{host}:{port}"
+    advertised = f"tcp://{host}:{advertised_port or port}"
     process = subprocess.Popen(
-        [str(broker_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url],
+        [
+            str(broker_binary()),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            advertised,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import signal
 import sys
 
 from launcher.processes import ALL, BY_NAME
@@ -26,6 +27,9 @@ def serve(name: str, migrate: bool) -> int:
     # nearly everything they allocate), so collections stay off the ingest and proxy hot paths.
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then, so a
+    # clean stop reads as one.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         spec.app(settings),
         host=settings.host,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -13,12 +14,12 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from shared.kafka import bootstrap_servers
+from shared.kafka import TopicSpec, bootstrap_servers, ensure_topics
 
 logger = logging.getLogger("sbe.consumer")
 
@@ -39,10 +40,85 @@ class ConsumerConfig:
     heartbeat_interval_ms: int = 3000
     max_poll_interval_ms: int = 300000
     poll_timeout_ms: int = 500
+    # Created (when missing) before every (re)subscription; the consumer itself never creates
+    # topics, so a broker that came back empty does not get them with default partitions.
+    topic_specs: tuple[TopicSpec, ...] = ()
     # Bounds on what one fetch may buffer keep memory flat however long the backlog is.
     fetch_max_bytes: int = 16 * 1024 * 1024
     max_partition_fetch_bytes: int = 2 * 1024 * 1024
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _LogAssignments(ConsumerRebalanceListener):
+    """Logs what the group gives this consumer, which operators want to see after a rebalance."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        logger.info("%s: partitions revoked", self.name, extra={"partitions": _names(revoked)})
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        logger.info("%s: partitions assigned", self.name, extra={"partitions": _names(assigned)})
+
+
+def _names(partitions: Any) -> list[str]:
+    return sorted(f"{tp.topic}[{tp.partition}]" for tp in partitions)
+
+
+class _BrokerCameBack(Exception):
+    """The broker was unreachable and answers again."""
+
+
+class _BrokerWatch:
+    """Notices the broker going away and coming back, or a topic being recreated under the
+    consumer (kafka-python reconnects silently and keeps its positions, which a broker that
+    came back empty would make wrong)."""
+
+    def __init__(self, consumer: KafkaConsumer, config: ConsumerConfig, every: float = 1.0) -> None:
+        self.consumer = consumer
+        self.topics = config.topics
+        self.servers = [s.rpartition(":") for s in bootstrap_servers(config.bootstrap)]
+        self.every = every
+        self.next_check = time.monotonic() + every
+        self.lost = False
+        self.topic_ids: dict[str, object] = {}
+
+    def check(self) -> None:
+        """At most every second: is the broker there, and are the topics the same ones?"""
+        now = time.monotonic()
+        if now < self.next_check:
+            return
+        self.next_check = now + self.every
+        reachable = any(self._connects(host, int(port)) for host, _, port in self.servers)
+        if not reachable:
+            self.lost = True
+        elif self.lost:
+            raise _BrokerCameBack("the broker is reachable again")
+        self.check_topics()
+
+    def check_topics(self) -> None:
+        """Raise if a topic was recreated since this consumer first saw it."""
+        # Topic ids (KIP-516) change when a topic is recreated; kafka-python keeps them on its
+        # cluster metadata, which it does not expose through the consumer itself.
+        cluster = getattr(getattr(self.consumer, "_client", None), "cluster", None)
+        if cluster is None or not hasattr(cluster, "topic_id"):
+            return
+        for topic in self.topics:
+            current = cluster.topic_id(topic)
+            if current is None:
+                continue
+            known = self.topic_ids.setdefault(topic, current)
+            if known != current:
+                raise _BrokerCameBack(f"topic {topic} was recreated")
+
+    @staticmethod
+    def _connects(host: str, port: int) -> bool:
+        try:
+            with socket.create_connection((host, port), timeout=0.3):
+                return True
+        except OSError:
+            return False
 
 
 class BatchConsumer:
@@ -80,7 +156,7 @@ class BatchConsumer:
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
 
-    async def stop(self, wait_seconds: float = 30.0) -> None:
+    async def stop(self, wait_seconds: float = 15.0) -> None:
         """Finish (or abandon) the current batch and leave the group."""
         self._stop.set()
         if self._thread is not None:
@@ -104,6 +180,7 @@ class BatchConsumer:
             max_poll_records=c.max_records,
             fetch_max_bytes=c.fetch_max_bytes,
             max_partition_fetch_bytes=c.max_partition_fetch_bytes,
+            allow_auto_create_topics=False,
             **c.extra,
         )
 
@@ -111,14 +188,17 @@ class BatchConsumer:
         consumer: KafkaConsumer | None = None
         while not self._stop.is_set():
             try:
+                if self.config.topic_specs:
+                    ensure_topics(self.config.bootstrap, list(self.config.topic_specs))
                 consumer = self._consumer()
-                consumer.subscribe(list(self.config.topics))
+                consumer.subscribe(list(self.config.topics), listener=_LogAssignments(self.name))
                 self._loop(consumer)
-            except KafkaError:
-                logger.warning(
-                    "consumer %s lost the broker; reconnecting", self.name, exc_info=True
-                )
-                self._stop.wait(2.0)
+            except (KafkaError, _BrokerCameBack, OSError) as exc:
+                # Start afresh from the committed offsets: after a broker restart the positions
+                # this consumer holds may not mean what they meant (a memory-only broker comes
+                # back empty); what was stored but not committed is redelivered, idempotently.
+                logger.warning("consumer %s lost the broker (%s); rejoining", self.name, exc)
+                self._stop.wait(1.0)
             finally:
                 if consumer is not None:
                     try:
@@ -132,16 +212,18 @@ class BatchConsumer:
         # polls (decodes) batch N+1. Offsets of N are committed only once N is stored.
         backoff = 0.5
         in_flight: tuple[Future[None], Polled] | None = None
+        watch = _BrokerWatch(consumer, self.config)
         while not self._stop.is_set():
+            watch.check()
             began = time.monotonic()
             polled: Polled = consumer.poll(
                 timeout_ms=self.config.poll_timeout_ms, max_records=self.config.max_records
             )
-            self._report_lag(consumer)
+            self._check_positions(consumer)
             if not polled and in_flight is None:
                 self.caught_up_at = began
             if in_flight is not None:
-                stored = self._settle(consumer, *in_flight)
+                stored = self._settle(consumer, watch, *in_flight)
                 if not stored:
                     self._rewind(consumer, in_flight[1], polled)
                     self._stop.wait(backoff)
@@ -151,13 +233,15 @@ class BatchConsumer:
                 backoff = 0.5
             in_flight = (self._submit(polled), polled) if polled else None
         if in_flight is not None:
-            self._settle(consumer, *in_flight)
+            self._settle(consumer, watch, *in_flight)
 
     def _submit(self, polled: Polled) -> Future[None]:
         batch = [record for records in polled.values() for record in records]
         return asyncio.run_coroutine_threadsafe(self.handler(batch), self.loop)
 
-    def _settle(self, consumer: KafkaConsumer, future: Future[None], polled: Polled) -> bool:
+    def _settle(
+        self, consumer: KafkaConsumer, watch: _BrokerWatch, future: Future[None], polled: Polled
+    ) -> bool:
         """Wait for a stored batch; commit its offsets, or report failure (nothing committed)."""
         try:
             future.result()
@@ -168,6 +252,9 @@ class BatchConsumer:
             )
             return False
         self.batches += 1
+        # Offsets read from a topic that has since been recreated must not be committed to the
+        # new one: they would skip its first messages for good.
+        watch.check_topics()
         self._commit(consumer, polled)
         return True
 
@@ -190,9 +277,14 @@ class BatchConsumer:
             # stored idempotently, so redelivery changes nothing.
             logger.warning("offset commit refused after a rebalance; records will be redelivered")
 
-    def _report_lag(self, consumer: KafkaConsumer) -> None:
-        if self.on_lag is None:
-            return
+    def _check_positions(self, consumer: KafkaConsumer) -> None:
+        """Report lag, and rewind any partition whose log is now shorter than our position.
+
+        A position past the end means the log was reset under us (a memory-only broker that came
+        back empty, a recreated topic): Kafka would answer "offset out of range", some brokers
+        just answer nothing. Reading the partition again from the start loses nothing, because
+        storing is idempotent.
+        """
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
             if highwater is None:
@@ -201,5 +293,16 @@ class BatchConsumer:
                 position = consumer.position(tp, timeout_ms=100)
             except KafkaError:
                 continue
-            if position is not None:
-                self.on_lag(tp.topic, tp.partition, max(highwater - position, 0))
+            if position is None:
+                continue
+            if position > highwater:
+                logger.warning(
+                    "%s is at %d but its log ends at %d: the log was reset; reading it again",
+                    tp,
+                    position,
+                    highwater,
+                )
+                consumer.seek_to_beginning(tp)
+                continue
+            if self.on_lag is not None:
+                self.on_lag(tp.topic, tp.partition, highwater - position)

@@ -7,7 +7,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import queue
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
 
@@ -77,6 +80,31 @@ def _forget_pending(session: Session) -> None:
     session.info.pop(_ROWS, None)
 
 
+class _DaemonWorker:
+    """Runs blocking calls one at a time on a daemon thread and awaits their results."""
+
+    def __init__(self, name: str) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...], Future[Any]]] = (
+            queue.SimpleQueue()
+        )
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            call, args, future = self._jobs.get()
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(call(*args))
+                except BaseException as exc:  # handed to the awaiting coroutine
+                    future.set_exception(exc)
+
+    async def run(self, call: Callable[..., Any], *args: Any) -> Any:
+        future: Future[Any] = Future()
+        self._jobs.put((call, args, future))
+        return await asyncio.wrap_future(future)
+
+
 class OutboxRelay:
     """Publishes outbox rows in id order, then deletes them; at least once, order kept per key."""
 
@@ -102,6 +130,9 @@ class OutboxRelay:
         self.idle_seconds = idle_seconds
         self._wake = asyncio.Event()
         self._producer: KafkaProducer | None = None
+        # kafka-python blocks; a daemon thread does its work, so a broker that hangs at
+        # shutdown is abandoned with the process instead of holding it up.
+        self._worker = _DaemonWorker(f"{service}-outbox")
         database.sessionmaker.kw.setdefault("info", {})[WAKE] = self.wake
 
     def wake(self) -> None:
@@ -155,7 +186,7 @@ class OutboxRelay:
             if not rows:
                 return 0
             messages = [(topic, key, payload) for _, topic, key, payload in rows]
-            await asyncio.to_thread(self._publish, messages)
+            await self._worker.run(self._publish, messages)
             last_id = rows[-1][0]
             await session.exec(delete(table).where(col(table.id) <= last_id))
         self.published.inc(len(rows))
@@ -168,14 +199,17 @@ class OutboxRelay:
             self._producer.send(topic, key=key.encode(), value=payload)
             for topic, key, payload in messages
         ]
-        self._producer.flush(timeout=30)
+        self._producer.flush(timeout=15)
         for future in futures:
-            future.get(timeout=30)
+            future.get(timeout=15)
 
     async def _close_producer(self) -> None:
         producer, self._producer = self._producer, None
         if producer is not None:
-            await asyncio.to_thread(producer.close, 5)
+            try:
+                await asyncio.wait_for(self._worker.run(producer.close, 2), 5)
+            except TimeoutError:
+                logger.warning("the outbox producer did not close in time; abandoning it")
 
     async def close(self) -> None:
         """Close the producer (after the run task has been cancelled)."""

@@ -15,7 +15,9 @@ _ALLOWED_DATABASE_SCHEMES = ("postgresql+asyncpg://", "sqlite+aiosqlite://")
 class BaseServiceSettings(BaseSettings):
     """What every service reads from `SBE_*` environment variables."""
 
-    model_config = SettingsConfigDict(env_prefix="SBE_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="SBE_", extra="ignore", frozen=True, env_ignore_empty=True
+    )
 
     database_url: str | None = Field(
         default=None,

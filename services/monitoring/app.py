@@ -16,7 +16,6 @@ from services.monitoring.consumer import (
     RegistryHandler,
     feed_consumer,
     registry_consumer,
-    topics,
 )
 from services.monitoring.db import MonitoringOutbox
 from services.monitoring.figures.router import router as figures_router
@@ -34,7 +33,6 @@ from shared import (
     create_service_app,
     database_ready,
     database_target,
-    ensure_topics,
     load_settings,
     service_client,
 )
@@ -56,22 +54,6 @@ def rules_of(settings: MonitoringSettings) -> WarningRules:
         line_100m_cents=settings.tier_100m_cny * 100,
         large_taxpayer_cents=settings.large_taxpayer_cny * 100,
     )
-
-
-async def _start_consumers(settings: MonitoringSettings, consumers: list[BatchConsumer]) -> None:
-    """Create the topics (retrying while the broker is away), then start consuming."""
-    assert settings.kafka_bootstrap is not None
-    delay = 0.5
-    while True:
-        try:
-            await asyncio.to_thread(ensure_topics, settings.kafka_bootstrap, topics(settings))
-            break
-        except Exception:
-            logger.warning("cannot create the feed topics yet; retrying", exc_info=True)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 10.0)
-    for consumer in consumers:
-        consumer.start()
 
 
 def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
@@ -114,9 +96,8 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             ]
             app.state.consumers = consumers
             tasks.append(asyncio.create_task(relay.run(), name="monitoring-outbox"))
-            tasks.append(
-                asyncio.create_task(_start_consumers(settings, consumers), name="consumers")
-            )
+            for consumer in consumers:
+                consumer.start()  # each creates its topics first, retrying while the broker is away
         try:
             yield
         finally:

@@ -39,6 +39,8 @@ from shared import (
 
 logger = logging.getLogger("sbe.monitoring.consumer")
 
+REGISTRY_PARTITIONS = 3  # the registry's default (SBE_TOPIC_PARTITIONS there)
+
 
 def topics(settings: MonitoringSettings) -> list[TopicSpec]:
     """The topics the monitoring service reads or writes, created at start when missing."""
@@ -120,6 +122,7 @@ def feed_consumer(
         session_timeout_ms=settings.consumer_session_timeout_ms,
         heartbeat_interval_ms=settings.consumer_heartbeat_ms,
         poll_timeout_ms=settings.consumer_poll_ms,
+        topic_specs=tuple(topics(settings)),
     )
     return BatchConsumer(config, handler, loop, on_lag=report_lag, name="monitoring-feeds")
 
@@ -137,5 +140,10 @@ def registry_consumer(
         session_timeout_ms=settings.consumer_session_timeout_ms,
         heartbeat_interval_ms=settings.consumer_heartbeat_ms,
         poll_timeout_ms=settings.consumer_poll_ms,
+        # The registry creates its topics; these specs only matter if this side comes first.
+        topic_specs=(
+            TopicSpec(TOPIC_REGISTRY_BUILDINGS, REGISTRY_PARTITIONS, compacted=True),
+            TopicSpec(TOPIC_REGISTRY_MOVEMENTS, REGISTRY_PARTITIONS),
+        ),
     )
     return BatchConsumer(config, handler, loop, on_lag=report_lag, name="monitoring-registry")
