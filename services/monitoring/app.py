@@ -69,13 +69,13 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             secret=settings.internal_secret.get_secret_value(),
         )
         directory = BuildingDirectory(database, RegistryClient(http))
-        await directory.load()
         rules = rules_of(settings)
         app.state.database = database
         app.state.directory = directory
         tasks: list[asyncio.Task[None]] = []
         consumers: list[BatchConsumer] = []
         relay: OutboxRelay | None = None
+        tasks.append(asyncio.create_task(directory.load_when_possible(), name="directory"))
         worker = FiguresWorker(
             database,
             rules,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.conftest import Services
 from tests.support import SUPERVISION, as_, district
 
 
@@ -48,3 +49,25 @@ class TestOperations:
     async def test_ready_with_database_and_broker(self, monitoring: httpx.AsyncClient) -> None:
         body = (await monitoring.get("/readyz")).json()
         assert body["checks"] == {"database": True, "broker": True}
+
+
+class TestDatabaseOutage:
+    async def test_the_service_starts_and_is_not_ready_without_its_database(
+        self, services: Services
+    ) -> None:
+        from services.monitoring.app import create_app
+        from services.monitoring.settings import MonitoringSettings
+        from tests.support import free_port, settings_from_env
+
+        nowhere = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/none"
+        settings = settings_from_env(
+            MonitoringSettings, services.env, database_url=nowhere, consumer_group="outage-test"
+        )
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://m") as client:
+                response = await client.get("/readyz")
+        assert response.status_code == 503
+        assert response.json()["checks"]["database"] is False
+        assert response.headers["content-type"] == "application/problem+json"

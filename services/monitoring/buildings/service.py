@@ -3,12 +3,16 @@ compacted topic, and a direct question to the registry before a building is call
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime
 from typing import Any
 
 from services.monitoring.buildings import repository
 from services.monitoring.buildings.client import RegistryClient
 from shared import Database
+
+logger = logging.getLogger("sbe.monitoring.buildings")
 
 
 def snapshot_row(snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -34,6 +38,19 @@ class BuildingDirectory:
         """Read the ids of the local copy (at start)."""
         async with self.database.unit_of_work() as session:
             self.known = await repository.all_ids(session)
+
+    async def load_when_possible(self) -> None:
+        """Load, retrying while the database is away: the service starts (and answers 503 on
+        /readyz) rather than crash-looping through a database outage."""
+        delay = 0.5
+        while True:
+            try:
+                await self.load()
+                return
+            except Exception:
+                logger.warning("cannot read the building copy yet; retrying", exc_info=True)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     async def apply(self, snapshots: list[dict[str, Any]]) -> None:
         """Store snapshots from the registry's topic."""
