@@ -41,6 +41,7 @@ def prepare_environment() -> dict[str, str]:
     host = env.get("SBE_HOST", "127.0.0.1")
     for spec in SERVICES:
         env.setdefault(f"SBE_{spec.name.upper()}_URL", f"http://{host}:{env[spec.port_env]}")
+    # Each process reads the URLs of the peers it calls (monitoring→registry, events→evaluation).
     return env
 
 

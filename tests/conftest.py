@@ -115,7 +115,10 @@ async def services(service_env: dict[str, str]) -> AsyncIterator[Services]:
     async with contextlib.AsyncExitStack() as servers:
         for spec in SERVICES:
             settings = settings_from_env(
-                spec.load(spec.settings_class), service_env, registry_url=urls["registry"]
+                spec.load(spec.settings_class),
+                service_env,
+                registry_url=urls["registry"],
+                evaluation_url=urls["evaluation"],
             )
             apps[spec.name] = spec.app(settings)
             await servers.enter_async_context(serve(apps[spec.name], ports[spec.name]))
@@ -144,6 +147,7 @@ async def quiesce(pg_pool: asyncpg.Pool, services: Services, within: float = 15.
                 pending = await conn.fetchval(
                     "SELECT (SELECT count(*) FROM registry.outbox)"
                     " + (SELECT count(*) FROM monitoring.outbox)"
+                    " + (SELECT count(*) FROM events.outbox)"
                     " + (SELECT count(*) FROM monitoring.figure_change)"
                 )
             if pending == 0:
@@ -156,10 +160,13 @@ async def quiesce(pg_pool: asyncpg.Pool, services: Services, within: float = 15.
 @pytest.fixture
 async def clean_database(pg_pool: asyncpg.Pool, services: Services) -> AsyncIterator[None]:
     """Reference data in place before the test; every service's tables emptied after it."""
+    from services.evaluation.targets.service import seed_2023
     from services.registry.districts.repository import upsert_reference_districts
 
     async with services.apps["registry"].state.database.unit_of_work() as session:
         await upsert_reference_districts(session)
+    async with services.apps["evaluation"].state.database.unit_of_work() as session:
+        await seed_2023(session)
     await services.apps["monitoring"].state.directory.load()
     yield
     await quiesce(pg_pool, services)

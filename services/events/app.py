@@ -1,14 +1,31 @@
-"""The events service."""
+"""The events service: promotion events, the city conference and joint meetings, checked
+against the plan and published for the evaluation."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
+from services.events.compliance.router import router as compliance_router
+from services.events.db import EventsOutbox
+from services.events.planner.router import router as planner_router
+from services.events.schedule.router import router as schedule_router
 from services.events.settings import EventsSettings
-from shared import Database, create_service_app, database_target, load_settings
+from services.events.targets import TargetsClient
+from shared import (
+    TOPIC_EVENTS,
+    Database,
+    OutboxRelay,
+    TopicSpec,
+    create_producer,
+    create_service_app,
+    database_target,
+    load_settings,
+    service_client,
+)
 
 SERVICE = "events"
 
@@ -20,17 +37,45 @@ def create_app(settings: EventsSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database.open(database_target(settings, SERVICE))
+        http = service_client(
+            settings.evaluation_url,
+            service=SERVICE,
+            secret=settings.internal_secret.get_secret_value(),
+        )
         app.state.database = database
+        app.state.targets = TargetsClient(http)
+        relay: OutboxRelay | None = None
+        task: asyncio.Task[None] | None = None
+        if settings.kafka_bootstrap:
+            bootstrap = settings.kafka_bootstrap
+            relay = OutboxRelay(
+                SERVICE,
+                database,
+                EventsOutbox,
+                lambda: create_producer(bootstrap),
+                topics=[TopicSpec(TOPIC_EVENTS, settings.topic_partitions, compacted=True)],
+                bootstrap=bootstrap,
+            )
+            task = asyncio.create_task(relay.run(), name="events-outbox")
         try:
             yield
         finally:
+            if task is not None:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+            if relay is not None:
+                await relay.close()
+            await http.aclose()
             await database.dispose()
 
     return create_service_app(
         name=SERVICE,
         title="苏州楼宇经济智慧平台 · Events",
-        description="The events service.",
+        description="Promotion events, the city conference and joint meetings: recorded, checked "
+        "against the plan, planned by rotation, and published as an iCalendar feed.",
         settings=settings,
         lifespan=lifespan,
-        routers=[],
+        # The fixed paths (compliance, plans, calendar.ics) before /events/{event_id}.
+        routers=[compliance_router, planner_router, schedule_router],
     )

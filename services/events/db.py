@@ -1,8 +1,16 @@
-"""The events service's declarative base (its own metadata)."""
+"""The events service's declarative base (its own metadata) and its outbox table."""
 
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 
+from shared import OutboxMessageBase
+
 
 class EventsTable(SQLModel, registry=registry()):
     """Base of every events table; its metadata is what the events migrations manage."""
+
+
+class EventsOutbox(EventsTable, OutboxMessageBase, table=True):
+    """Event changes to publish once the transaction that made them commits."""
+
+    __tablename__ = "outbox"

@@ -1,7 +1,8 @@
 """Every events table, imported so the service's metadata is complete (migrations, tests)."""
 
-from services.events.db import EventsTable
+from services.events.db import EventsOutbox, EventsTable
+from services.events.schedule.models import Event
 
 metadata = EventsTable.metadata
 
-__all__ = ["metadata"]
+__all__ = ["Event", "EventsOutbox", "metadata"]

@@ -1,0 +1,28 @@
+"""HTTP route for the compliance check."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from services.events.compliance import service
+from services.events.compliance.schemas import Compliance
+from shared import PrincipalDep, SessionDep, problem_responses
+
+router = APIRouter(prefix="/api/v1/events", tags=["events"])
+
+
+@router.get(
+    "/compliance",
+    response_model=Compliance,
+    responses=problem_responses(503),
+    summary="The year's events against the plan's rules",
+)
+async def compliance(
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    year: Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")],
+) -> Compliance:
+    """Windows, conference, joint meetings and each district against its target, with what is
+    missing spelled out. A district key sees its own district's line."""
+    return await service.compliance(session, principal, year, request.app.state.targets)

@@ -1,0 +1,102 @@
+"""Checks a year's events against the plan: a promotion in every two-month window, the yearly
+conference, a joint meeting each half year, each district's promotions against its target."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.events.compliance.schemas import (
+    Compliance,
+    ConferenceCheck,
+    DistrictCheck,
+    JointMeetingCheck,
+    WindowCheck,
+)
+from services.events.schedule import repository
+from services.events.schedule.models import Event
+from services.events.targets import TargetsClient
+from shared import SHANGHAI, Principal
+from shared.reference import districts
+
+
+def local_month(event: Event) -> int:
+    """The month of the event's start in Beijing time."""
+    return event.starts_at.astimezone(SHANGHAI).month
+
+
+def check(year: int, events: list[Event], targets: dict[str, int] | None) -> Compliance:
+    """The compliance of a year's events (pure: everything it needs is given)."""
+    held = [e for e in events if e.status == "held"]
+    promotions = [e for e in held if e.kind == "promotion"]
+    missing: list[str] = []
+    windows = []
+    for w in range(6):
+        months = (2 * w + 1, 2 * w + 2)
+        count = sum(1 for e in promotions if local_month(e) in months)
+        windows.append(
+            WindowCheck(
+                start=f"{year}-{months[0]:02d}",
+                end=f"{year}-{months[1]:02d}",
+                held_promotions=count,
+                ok=count > 0,
+            )
+        )
+        if count == 0:
+            missing.append(f"{year}年{months[0]}–{months[1]}月没有已举办的楼宇招商推介活动")
+    conferences = sum(1 for e in held if e.kind == "conference")
+    if not conferences:
+        missing.append(f"{year}年尚未召开市级楼宇发展大会")
+    joint = [e for e in held if e.kind == "joint_meeting"]
+    h1 = sum(1 for e in joint if local_month(e) <= 6)
+    h2 = len(joint) - h1
+    if not h1:
+        missing.append(f"{year}年上半年尚未召开楼宇经济联席会议")
+    if not h2:
+        missing.append(f"{year}年下半年尚未召开楼宇经济联席会议")
+    if targets is None:
+        missing.append(f"{year}年尚未设定各地推介活动目标")
+    checks = []
+    for district in districts():
+        own = [
+            e
+            for e in events
+            if e.kind == "promotion"
+            and e.scope == "district"
+            and e.district_id == district.district_id
+        ]
+        done = sum(1 for e in own if e.status == "held")
+        planned = sum(1 for e in own if e.status == "planned")
+        target = targets.get(district.district_id) if targets is not None else None
+        ok = target is None or done >= target
+        if not ok:
+            assert target is not None
+            missing.append(
+                f"{district.name_zh}：已举办推介活动{done}场，目标{target}场，还差{target - done}场"
+                f"（已计划{planned}场）"
+            )
+        checks.append(
+            DistrictCheck(
+                district_id=district.district_id, target=target, held=done, planned=planned, ok=ok
+            )
+        )
+    return Compliance(
+        year=year,
+        ok=not missing,
+        windows=windows,
+        conference=ConferenceCheck(held=conferences, ok=conferences > 0),
+        joint_meetings=JointMeetingCheck(h1=h1, h2=h2, ok=h1 > 0 and h2 > 0),
+        districts=checks,
+        missing=missing,
+    )
+
+
+async def compliance(
+    session: AsyncSession, principal: Principal, year: int, targets: TargetsClient
+) -> Compliance:
+    """The year's compliance; a district key sees its own line among the districts."""
+    result = check(
+        year, await repository.of_year(session, year), await targets.promotion_events(year)
+    )
+    if not principal.reads_everything:
+        result.districts = [d for d in result.districts if d.district_id == principal.district_id]
+    return result

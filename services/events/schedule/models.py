@@ -1,0 +1,34 @@
+"""The event table."""
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field
+
+from services.events.db import EventsTable
+from shared import UTCDateTime, utcnow
+
+
+class Event(EventsTable, table=True):
+    """A promotion event (招商推介), the city conference (楼宇发展大会) or a joint meeting."""
+
+    __table_args__ = (
+        Index("ix_event_starts_at", "starts_at"),
+        Index("ix_event_venue_starts", "venue", "starts_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    kind: str = Field(max_length=16)
+    scope: str = Field(max_length=16)
+    district_id: str | None = Field(default=None, max_length=32, index=True)
+    title: str = Field(max_length=200)
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    venue: str = Field(max_length=200)
+    status: str = Field(max_length=16)
+    attendance: int | None = None
+    enterprises_signed: int | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+    created_by: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

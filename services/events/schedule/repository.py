@@ -1,0 +1,82 @@
+"""SQL for events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.events.schedule.models import Event
+from shared import SHANGHAI
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """A calendar year in Beijing time, as a UTC interval [start, end)."""
+    start = datetime(year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
+    return start, end
+
+
+async def get(session: AsyncSession, event_id: str) -> Event | None:
+    return await session.get(Event, event_id)
+
+
+async def overlapping(
+    session: AsyncSession, venue: str, starts_at: datetime, ends_at: datetime, exclude: str | None
+) -> Event | None:
+    """A planned or held event at the venue whose time overlaps [starts_at, ends_at)."""
+    query = select(Event).where(
+        Event.venue == venue,
+        Event.status != "cancelled",
+        col(Event.starts_at) < ends_at,
+        col(Event.ends_at) > starts_at,
+    )
+    if exclude is not None:
+        query = query.where(Event.id != exclude)
+    return (await session.exec(query.order_by(col(Event.starts_at)).limit(1))).first()
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    year: int | None,
+    district_id: str | None,
+    only_district_and_city: str | None,
+    kind: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Event], int]:
+    """Events matching the filters, by start."""
+    query = select(Event)
+    if year is not None:
+        start, end = year_bounds(year)
+        query = query.where(col(Event.starts_at) >= start, col(Event.starts_at) < end)
+    if district_id is not None:
+        query = query.where(Event.district_id == district_id)
+    if only_district_and_city is not None:
+        query = query.where(
+            or_(col(Event.district_id) == only_district_and_city, col(Event.scope) == "city")
+        )
+    if kind is not None:
+        query = query.where(Event.kind == kind)
+    if status is not None:
+        query = query.where(Event.status == status)
+    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
+    rows = await session.exec(
+        query.order_by(col(Event.starts_at), col(Event.id)).limit(limit).offset(offset)
+    )
+    return list(rows), total
+
+
+async def of_year(session: AsyncSession, year: int) -> list[Event]:
+    """Every event starting in the year (Beijing time), cancelled ones included."""
+    start, end = year_bounds(year)
+    rows = await session.exec(
+        select(Event)
+        .where(col(Event.starts_at) >= start, col(Event.starts_at) < end)
+        .order_by(col(Event.starts_at))
+    )
+    return list(rows)

@@ -1,0 +1,113 @@
+"""HTTP routes for events and their iCalendar feed."""
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from services.events.schedule import calendar, service
+from services.events.schedule.schemas import (
+    EventCreate,
+    EventKind,
+    EventPage,
+    EventPublic,
+    EventStatus,
+    EventUpdate,
+)
+from shared import Limit, Offset, PrincipalDep, SessionDep, WriterDep, problem_responses
+
+router = APIRouter(prefix="/api/v1/events", tags=["events"])
+
+Year = Annotated[int | None, Query(ge=2000, le=2100, description="Only events starting this year.")]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=EventPublic,
+    responses=problem_responses(409),
+    summary="Record an event",
+)
+async def create_event(session: SessionDep, principal: WriterDep, body: EventCreate) -> EventPublic:
+    """Administrator for any event; a district key for district events in its own district.
+    Two events may not overlap at one venue (409 names the other)."""
+    return await service.create(session, principal, body)
+
+
+@router.get("", response_model=EventPage, summary="List events")
+async def list_events(
+    session: SessionDep,
+    principal: PrincipalDep,
+    year: Year = None,
+    district_id: Annotated[str | None, Query(description="Only this district's.")] = None,
+    kind: Annotated[EventKind | None, Query(description="Only this kind.")] = None,
+    status: Annotated[EventStatus | None, Query(description="Only this status.")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> EventPage:
+    return await service.list_page(
+        session,
+        principal,
+        year=year,
+        district_id=district_id,
+        kind=kind.value if kind else None,
+        status=status.value if status else None,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get(
+    "/calendar.ics",
+    responses={
+        200: {
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+            "description": "RFC 5545",
+        }
+    },
+    response_class=Response,
+    summary="The events as an iCalendar feed",
+)
+async def calendar_feed(
+    session: SessionDep,
+    principal: PrincipalDep,
+    year: Year = None,
+    district_id: Annotated[str | None, Query(description="Only this district's.")] = None,
+    kind: Annotated[EventKind | None, Query(description="Only this kind.")] = None,
+) -> Response:
+    """Subscribe from Outlook or a phone; cancelled events stay in, marked CANCELLED."""
+    events, _ = await service.visible(
+        session,
+        principal,
+        year=year,
+        district_id=district_id,
+        kind=kind.value if kind else None,
+        status=None,
+        limit=100_000,
+        offset=0,
+    )
+    body = await asyncio.to_thread(calendar.ics, events)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="sbe-events.ics"'},
+    )
+
+
+@router.get(
+    "/{event_id}", response_model=EventPublic, responses=problem_responses(404), summary="One event"
+)
+async def get_event(session: SessionDep, principal: PrincipalDep, event_id: str) -> EventPublic:
+    return await service.read(session, principal, event_id)
+
+
+@router.patch(
+    "/{event_id}",
+    response_model=EventPublic,
+    responses=problem_responses(404, 409),
+    summary="Change an event (planned → held or cancelled)",
+)
+async def update_event(
+    session: SessionDep, principal: WriterDep, event_id: str, body: EventUpdate
+) -> EventPublic:
+    return await service.update(session, principal, event_id, body)

@@ -1,0 +1,220 @@
+"""Rules for events: who may record them, what is consistent, how status moves (CONTRACT §8)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.events.db import EventsOutbox
+from services.events.schedule import repository
+from services.events.schedule.models import Event
+from services.events.schedule.schemas import (
+    EventCreate,
+    EventPage,
+    EventPublic,
+    EventScope,
+    EventStatus,
+    EventUpdate,
+    Outcome,
+)
+from shared import (
+    TOPIC_EVENTS,
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    Principal,
+    Role,
+    ValidationFailed,
+    enqueue,
+    utcnow,
+)
+
+
+def public(event: Event) -> EventPublic:
+    """An event as the API shows it."""
+    has_outcome = any(
+        v is not None for v in (event.attendance, event.enterprises_signed, event.notes)
+    )
+    return EventPublic(
+        id=event.id,
+        kind=event.kind,  # type: ignore[arg-type]
+        scope=event.scope,  # type: ignore[arg-type]
+        district_id=event.district_id,
+        title=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        venue=event.venue,
+        status=event.status,  # type: ignore[arg-type]
+        outcome=Outcome(
+            attendance=event.attendance,
+            enterprises_signed=event.enterprises_signed,
+            notes=event.notes,
+        )
+        if has_outcome
+        else None,
+        created_at=event.created_at,
+        updated_at=event.updated_at,
+    )
+
+
+def publish(session: AsyncSession, event: Event) -> None:
+    """Announce the event's whole current state on `sbe.events.v1` (compacted by id)."""
+    enqueue(session, EventsOutbox, TOPIC_EVENTS, event.id, public(event).model_dump(mode="json"))
+
+
+def _ensure_may_change(principal: Principal, scope: str, district_id: str | None) -> None:
+    if scope == EventScope.city:
+        if principal.role is not Role.admin:
+            raise Forbidden("Only the administrator records city-wide events.")
+        return
+    assert district_id is not None
+    principal.ensure_write(district_id)
+
+
+def _ensure_may_read(principal: Principal, event: Event) -> None:
+    if event.scope == EventScope.district and event.district_id is not None:
+        principal.ensure_read(event.district_id)
+
+
+async def _ensure_venue_free(session: AsyncSession, event: Event) -> None:
+    if event.status == EventStatus.cancelled:
+        return
+    other = await repository.overlapping(
+        session, event.venue, event.starts_at, event.ends_at, event.id
+    )
+    if other is not None:
+        raise Conflict(
+            f"{event.venue} is taken at that time by event {other.id} ({other.title}).",
+            extra={"conflicting_event": other.id},
+        )
+
+
+def _ensure_not_future_if_held(event: Event) -> None:
+    if event.status == EventStatus.held and event.starts_at > utcnow():
+        raise ValidationFailed(
+            "A held event cannot lie in the future.",
+            errors=[FieldError(field="status", message="the event has not started yet")],
+        )
+
+
+def _apply_outcome(event: Event, outcome: Outcome | None) -> None:
+    if outcome is None:
+        return
+    for field, value in outcome.model_dump(exclude_unset=True).items():
+        setattr(event, field, value)
+
+
+async def create(session: AsyncSession, principal: Principal, data: EventCreate) -> EventPublic:
+    """Record an event (administrator anywhere; a district for its own district events)."""
+    _ensure_may_change(principal, data.scope, data.district_id)
+    event = Event(
+        id=uuid.uuid4().hex,
+        kind=data.kind.value,
+        scope=data.scope.value,
+        district_id=data.district_id,
+        title=data.title,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        venue=data.venue,
+        status=data.status.value,
+        created_by=principal.key_id,
+    )
+    _apply_outcome(event, data.outcome)
+    _ensure_not_future_if_held(event)
+    await _ensure_venue_free(session, event)
+    session.add(event)
+    await session.flush()
+    publish(session, event)
+    return public(event)
+
+
+async def _existing(session: AsyncSession, event_id: str) -> Event:
+    event = await repository.get(session, event_id)
+    if event is None:
+        raise NotFound(f"No event with id {event_id!r}.")
+    return event
+
+
+async def read(session: AsyncSession, principal: Principal, event_id: str) -> EventPublic:
+    """One event, for callers who may see it."""
+    event = await _existing(session, event_id)
+    _ensure_may_read(principal, event)
+    return public(event)
+
+
+async def update(
+    session: AsyncSession, principal: Principal, event_id: str, data: EventUpdate
+) -> EventPublic:
+    """planned → held or cancelled; held and cancelled are final (409). A planned event's details
+    may change; a held event's outcome may be recorded."""
+    event = await _existing(session, event_id)
+    _ensure_may_change(principal, event.scope, event.district_id)
+    changes = data.model_dump(exclude_unset=True, exclude={"outcome"})
+    details = {k: v for k, v in changes.items() if k != "status" and v is not None}
+    new_status = data.status.value if data.status is not None else event.status
+    if event.status != EventStatus.planned:
+        if new_status != event.status or details:
+            raise Conflict(f"The event is {event.status}; that is final.")
+        if data.outcome is not None and event.status != EventStatus.held:
+            raise Conflict("Only a held event has an outcome.")
+    elif data.outcome is not None and new_status != EventStatus.held:
+        raise ValidationFailed(
+            "Only a held event has an outcome.",
+            errors=[FieldError(field="outcome", message="the event is not held")],
+        )
+    for field, value in details.items():
+        setattr(event, field, value)
+    if event.ends_at <= event.starts_at:
+        raise ValidationFailed(
+            "ends_at must be after starts_at.",
+            errors=[FieldError(field="ends_at", message="is not after starts_at")],
+        )
+    event.status = new_status
+    _apply_outcome(event, data.outcome)
+    _ensure_not_future_if_held(event)
+    if {"venue", "starts_at", "ends_at"} & details.keys():
+        await _ensure_venue_free(session, event)
+    event.updated_at = utcnow()
+    session.add(event)
+    await session.flush()
+    publish(session, event)
+    return public(event)
+
+
+async def visible(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    year: int | None,
+    district_id: str | None,
+    kind: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Event], int]:
+    """Events the caller may see: a district key sees its own district's and the city-wide."""
+    only = None
+    if not principal.reads_everything:
+        if district_id is not None:
+            principal.ensure_read(district_id)
+        else:
+            only = principal.district_id
+    return await repository.page(
+        session,
+        year=year,
+        district_id=district_id,
+        only_district_and_city=only,
+        kind=kind,
+        status=status,
+        limit=limit,
+        offset=offset,
+    )
+
+
+async def list_page(session: AsyncSession, principal: Principal, **filters: Any) -> EventPage:
+    """One page of the events the caller may see."""
+    events, total = await visible(session, principal, **filters)
+    return EventPage(items=[public(e) for e in events], total=total)
