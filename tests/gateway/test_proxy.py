@@ -172,3 +172,26 @@ class TestUpstreamFailures:
             "evaluation",
             "events",
         }
+
+
+class TestCalendarSubscription:
+    async def test_the_feed_takes_the_key_in_the_url_and_never_forwards_it(
+        self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient
+    ) -> None:
+        key = await issue(admin, "district", "gusu")
+        response = await anonymous.get(
+            "/api/v1/events/calendar.ics", params={"key": key, "kind": "promotion"}
+        )
+        assert response.status_code == 200
+        assert response.text.startswith("BEGIN:VCALENDAR")
+        await asyncio.sleep(0.2)
+        trail = (await admin.get("/api/v1/auth/audit", params={"limit": 5})).json()["items"]
+        feed = next(e for e in trail if e["path"] == "/api/v1/events/calendar.ics")
+        assert feed["query"] == "kind=promotion" and feed["role"] == "district"
+
+    async def test_other_paths_do_not_take_a_key_in_the_url(
+        self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient
+    ) -> None:
+        key = await issue(admin, "district", "gusu")
+        response = await anonymous.get("/api/v1/districts", params={"key": key})
+        assert response.status_code == 401
