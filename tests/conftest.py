@@ -15,11 +15,12 @@ from dataclasses import dataclass
 import asyncpg
 import pytest
 from fastapi import FastAPI
+from kafka import KafkaProducer
 from sqlalchemy import MetaData
 
 from launcher.broker import start_broker
 from launcher.processes import ALL, SERVICES
-from shared import DatabaseTarget
+from shared import DatabaseTarget, create_producer
 from shared.migrations import upgrade
 from tests.support import free_port, serve, settings_from_env
 
@@ -75,6 +76,14 @@ def broker() -> Iterator[str]:
         process.wait(5)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def producer(broker: str) -> Iterator[KafkaProducer]:
+    """A producer standing in for the city's feed systems."""
+    kafka = create_producer(broker, linger_ms=0)
+    yield kafka
+    kafka.close()
 
 
 @pytest.fixture(scope="session")
@@ -157,18 +166,24 @@ async def quiesce(pg_pool: asyncpg.Pool, services: Services, within: float = 15.
         await asyncio.sleep(0.05)
 
 
-@pytest.fixture
-async def clean_database(pg_pool: asyncpg.Pool, services: Services) -> AsyncIterator[None]:
-    """Reference data in place before the test; every service's tables emptied after it."""
+async def seed_reference(services: Services) -> None:
+    """What every service seeds at start: districts, 2023 targets, the default scheme, tasks."""
+    from services.evaluation.scoring.service import seed_default_scheme
     from services.evaluation.targets.service import seed_2023
+    from services.evaluation.tasks.service import seed_key_tasks
     from services.registry.districts.repository import upsert_reference_districts
 
     async with services.apps["registry"].state.database.unit_of_work() as session:
         await upsert_reference_districts(session)
     async with services.apps["evaluation"].state.database.unit_of_work() as session:
         await seed_2023(session)
+        await seed_default_scheme(session)
+        await seed_key_tasks(session)
     await services.apps["monitoring"].state.directory.load()
-    yield
+
+
+async def empty_every_table(pg_pool: asyncpg.Pool, services: Services) -> None:
+    """Let in-flight work land, then empty every service's tables."""
     await quiesce(pg_pool, services)
     tables = [
         f'"{spec.name}"."{table.name}"'
@@ -186,3 +201,11 @@ async def clean_database(pg_pool: asyncpg.Pool, services: Services) -> AsyncIter
         except asyncpg.exceptions.DeadlockDetectedError:
             await asyncio.sleep(0.05 * (attempt + 1))
     raise RuntimeError("could not empty the tables between tests")
+
+
+@pytest.fixture
+async def clean_database(pg_pool: asyncpg.Pool, services: Services) -> AsyncIterator[None]:
+    """Reference data in place before the test; every service's tables emptied after it."""
+    await seed_reference(services)
+    yield
+    await empty_every_table(pg_pool, services)

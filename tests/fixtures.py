@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from typing import Any
 
 from shared.validators import uscc_check_character
@@ -48,3 +49,33 @@ def movement(**overrides: Any) -> dict[str, Any]:
 def movements(count: int, **overrides: Any) -> list[dict[str, Any]]:
     """`count` distinct movement records."""
     return [movement(**overrides) for _ in range(count)]
+
+
+def tax(building_id: str, period: str, amount: str, **overrides: Any) -> dict[str, Any]:
+    """A `sbe.tax.v1` message."""
+    message = {
+        "record_id": f"t-{uuid.uuid4().hex}",
+        "building_id": building_id,
+        "period": period,
+        "amount_cny": amount,
+        "reported_at": "2024-01-15T10:00:00+08:00",
+    }
+    message.update(overrides)
+    return message
+
+
+def occupancy(
+    building_id: str, period: str, leasable: float, occupied: float, **overrides: Any
+) -> dict[str, Any]:
+    """A `sbe.occupancy.v1` message."""
+    message = {
+        "record_id": f"o-{uuid.uuid4().hex}",
+        "building_id": building_id,
+        "period": period,
+        "leasable_area_m2": leasable,
+        "occupied_area_m2": occupied,
+        "enterprise_count": 12,
+        "reported_at": "2024-01-15T10:00:00+08:00",
+    }
+    message.update(overrides)
+    return message

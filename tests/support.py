@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import AsyncIterator, Generator
-from typing import Any
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from typing import Any, TypeVar
 
 import httpx
+import orjson
 import uvicorn
+from kafka import KafkaProducer
 
 from shared import Principal, Role, sign_principal
 
@@ -156,3 +159,47 @@ class TcpProxy:
             pipe(client_reader, upstream_writer), pipe(upstream_reader, client_writer)
         )
         self._writers -= {client_writer, upstream_writer}
+
+
+class Feed:
+    """Sends feed messages and waits for the platform to have taken them in."""
+
+    def __init__(self, producer: KafkaProducer) -> None:
+        self.producer = producer
+
+    async def send(self, topic: str, value: Any, key: str | None = None) -> None:
+        """Send one message (a dict is JSON-encoded, bytes go as they are) and flush."""
+        raw = value if isinstance(value, bytes) else orjson.dumps(value)
+        raw_key = (
+            key
+            if key is not None
+            else (value.get("building_id", "") if isinstance(value, dict) else "")
+        ).encode()
+        await asyncio.to_thread(self._send, topic, raw_key, raw)
+
+    async def send_all(self, topic: str, values: list[Any]) -> None:
+        for value in values:
+            raw = value if isinstance(value, bytes) else orjson.dumps(value)
+            key = value.get("building_id", "").encode() if isinstance(value, dict) else b"x"
+            self.producer.send(topic, key=key, value=raw)
+        await asyncio.to_thread(self.producer.flush)
+
+    def _send(self, topic: str, key: bytes, value: bytes) -> None:
+        self.producer.send(topic, key=key, value=value).get(timeout=10)
+
+
+T = TypeVar("T")
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]], check: Callable[[T], bool], within: float = 30
+) -> T:
+    """Poll `probe` until `check` holds; fail with the last value seen."""
+    deadline = time.monotonic() + within
+    while True:
+        value = await probe()
+        if check(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {within}s; last value: {value!r}")
+        await asyncio.sleep(0.1)

@@ -1,16 +1,25 @@
-"""The evaluation service: targets, actuals and the district scores the supervision office reads."""
+"""The evaluation service: targets, actuals and the district scores the supervision office reads,
+the key tasks, publications and the annual blue book."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.evaluation.bluebook.router import router as bluebook_router
+from services.evaluation.consumer import inputs_consumer
+from services.evaluation.publications.router import router as publications_router
+from services.evaluation.scoring.router import router as scoring_router
+from services.evaluation.scoring.service import seed_default_scheme
 from services.evaluation.settings import EvaluationSettings
 from services.evaluation.targets.router import router as targets_router
 from services.evaluation.targets.service import seed_2023
-from shared import Database, create_service_app, database_target, load_settings
+from services.evaluation.tasks.router import router as tasks_router
+from services.evaluation.tasks.service import seed_key_tasks
+from shared import BatchConsumer, Database, create_service_app, database_target, load_settings
 
 SERVICE = "evaluation"
 
@@ -25,16 +34,33 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
         app.state.database = database
         async with database.unit_of_work() as session:
             await seed_2023(session)
+            await seed_default_scheme(session)
+            await seed_key_tasks(session)
+        consumers: list[BatchConsumer] = []
+        if settings.kafka_bootstrap:
+            consumers = [inputs_consumer(settings, database, asyncio.get_running_loop())]
+            for consumer in consumers:
+                consumer.start()
+        app.state.consumers = consumers
         try:
             yield
         finally:
+            await asyncio.gather(*(c.stop() for c in consumers))
             await database.dispose()
 
     return create_service_app(
         name=SERVICE,
         title="苏州楼宇经济智慧平台 · Evaluation",
-        description="Yearly targets per district (Annex 1 for 2023), actuals and district scores.",
+        description="Yearly targets per district (Annex 1 for 2023), actuals kept from the other "
+        "services' topics, district scores by a published method, key tasks, publications and "
+        "the annual blue book.",
         settings=settings,
         lifespan=lifespan,
-        routers=[targets_router],
+        routers=[
+            targets_router,
+            scoring_router,
+            publications_router,
+            tasks_router,
+            bluebook_router,
+        ],
     )

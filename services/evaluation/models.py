@@ -1,8 +1,33 @@
 """Every evaluation table, imported so the service's metadata is complete (migrations, tests)."""
 
 from services.evaluation.db import EvaluationTable
+from services.evaluation.inputs.models import (
+    BuildingCopy,
+    BuildingYearCopy,
+    DesignationCopy,
+    EventCopy,
+    MovementCopy,
+    RenovationCopy,
+)
+from services.evaluation.publications.models import Publication
+from services.evaluation.scoring.models import ScoringScheme
 from services.evaluation.targets.models import Target, TargetVersion
+from services.evaluation.tasks.models import KeyTask, TaskReport
 
 metadata = EvaluationTable.metadata
 
-__all__ = ["Target", "TargetVersion", "metadata"]
+__all__ = [
+    "BuildingCopy",
+    "BuildingYearCopy",
+    "DesignationCopy",
+    "EventCopy",
+    "KeyTask",
+    "MovementCopy",
+    "Publication",
+    "RenovationCopy",
+    "ScoringScheme",
+    "Target",
+    "TargetVersion",
+    "TaskReport",
+    "metadata",
+]

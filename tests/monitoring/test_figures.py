@@ -8,8 +8,9 @@ import httpx
 import pytest
 
 from shared import TOPIC_OCCUPANCY, TOPIC_TAX
-from tests.monitoring.conftest import Feed, eventually, month, occupancy, series, tax
-from tests.support import SUPERVISION, as_, district
+from tests.fixtures import occupancy, tax
+from tests.monitoring.conftest import month, series
+from tests.support import SUPERVISION, Feed, as_, district, eventually
 
 Register = Callable[..., Awaitable[str]]
 SERIES = "/api/v1/monitoring/buildings/{}/series"

@@ -12,8 +12,9 @@ import httpx
 import orjson
 
 from shared import TOPIC_DEADLETTER, TOPIC_OCCUPANCY, TOPIC_TAX
-from tests.monitoring.conftest import Feed, eventually, month, occupancy, series, tax
-from tests.support import read_topic
+from tests.fixtures import occupancy, tax
+from tests.monitoring.conftest import month, series
+from tests.support import Feed, eventually, read_topic
 
 Register = Callable[..., Awaitable[str]]
 

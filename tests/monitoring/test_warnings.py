@@ -9,8 +9,8 @@ import httpx
 
 from shared import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests import fixtures
-from tests.monitoring.conftest import Feed, eventually, occupancy, tax
-from tests.support import SUPERVISION, as_, district
+from tests.fixtures import occupancy, tax
+from tests.support import SUPERVISION, Feed, as_, district, eventually
 
 Register = Callable[..., Awaitable[str]]
 URL = "/api/v1/monitoring/warnings"

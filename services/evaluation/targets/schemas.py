@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
-from shared import Paragraphs, RequestModel
+from shared import FieldError, Paragraphs, RequestModel
 from shared.reference import district_ids
 
 
@@ -61,3 +61,16 @@ class TargetHistory(SQLModel):
 
     year: int = Field(description="Calendar year.")
     versions: list[YearTargets] = Field(description="Versions, oldest first.")
+
+
+class ImportReport(SQLModel):
+    """What a CSV import found, and (unless a dry run) stored."""
+
+    year: int = Field(description="Calendar year.")
+    dry_run: bool = Field(description="Nothing was stored.")
+    valid: bool = Field(description="The file has no problem.")
+    problems: list[FieldError] = Field(
+        description="Every problem, by row (index from 0) and column."
+    )
+    targets: list[DistrictTargets] = Field(description="The rows read without problems.")
+    version: int | None = Field(description="The version stored (not on a dry run).")

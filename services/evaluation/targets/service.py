@@ -6,15 +6,16 @@ from collections import defaultdict
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.evaluation.targets import repository
+from services.evaluation.targets import files, repository
 from services.evaluation.targets.models import Target, TargetVersion
 from services.evaluation.targets.schemas import (
     DistrictTargets,
+    ImportReport,
     TargetHistory,
     TargetsUpdate,
     YearTargets,
 )
-from shared import NotFound, Principal
+from shared import NotFound, Principal, ValidationFailed
 from shared.reference import TARGET_INDICATORS, district_ids, targets_2023
 
 SEED_REASON = "苏府办〔2023〕48号 附件1：2023年度各地楼宇经济发展目标"
@@ -83,6 +84,37 @@ async def replace(
     ]
     await repository.add_version(session, version, rows)
     return await in_force(session, year)
+
+
+async def import_csv(
+    session: AsyncSession,
+    principal: Principal,
+    year: int,
+    content: bytes,
+    *,
+    dry_run: bool,
+    reason: str | None,
+) -> ImportReport:
+    """Check every row before storing anything; a dry run only reports."""
+    parsed, problems = files.parse(content)
+    if problems and not dry_run:
+        raise ValidationFailed(
+            f"The file has {len(problems)} problem(s); nothing was stored.", errors=problems
+        )
+    report = ImportReport(
+        year=year,
+        dry_run=dry_run,
+        valid=not problems,
+        problems=problems,
+        targets=parsed,
+        version=None,
+    )
+    if not dry_run:
+        stored = await replace(
+            session, principal, year, TargetsUpdate(targets=parsed, reason=reason or "CSV导入")
+        )
+        report.version = stored.version
+    return report
 
 
 async def seed_2023(session: AsyncSession) -> None:

@@ -1,0 +1,83 @@
+"""The evaluation's own copies of what the other services publish (never their tables)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, Index, Text
+from sqlmodel import Field
+
+from services.evaluation.db import EvaluationTable
+from shared import UTCDateTime
+
+
+class BuildingCopy(EvaluationTable, table=True):
+    """A building as the registry last announced it."""
+
+    __tablename__ = "building"
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    district_id: str = Field(max_length=32, index=True)
+    gross_floor_area_m2: float
+    registry_updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class DesignationCopy(EvaluationTable, table=True):
+    """A featured-industry designation of a building."""
+
+    __tablename__ = "designation"
+
+    building_id: str = Field(primary_key=True, max_length=64)
+    industry: str = Field(primary_key=True, max_length=32)
+    designated_on: date = Field(index=True)
+
+
+class RenovationCopy(EvaluationTable, table=True):
+    """A renovation of a stock building."""
+
+    __tablename__ = "renovation"
+
+    id: str = Field(primary_key=True, max_length=64)
+    building_id: str = Field(max_length=64, index=True)
+    started_on: date
+    completed_on: date | None = Field(default=None, index=True)
+
+
+class MovementCopy(EvaluationTable, table=True):
+    """An enterprise movement (for net move-in)."""
+
+    __tablename__ = "movement"
+    __table_args__ = (Index("ix_movement_building_date", "building_id", "date"),)
+
+    record_id: str = Field(primary_key=True, max_length=100)
+    building_id: str = Field(max_length=64)
+    kind: str = Field(max_length=16)
+    date: date
+
+
+class EventCopy(EvaluationTable, table=True):
+    """An event as the events service last announced it."""
+
+    __tablename__ = "event"
+
+    id: str = Field(primary_key=True, max_length=40)
+    kind: str = Field(max_length=16)
+    scope: str = Field(max_length=16)
+    district_id: str | None = Field(default=None, max_length=32)
+    title: str = Field(max_length=200)
+    status: str = Field(max_length=16)
+    starts_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class BuildingYearCopy(EvaluationTable, table=True):
+    """A building's year as monitoring figures it: tax, latest occupancy, months (for trends)."""
+
+    __tablename__ = "building_year"
+
+    building_id: str = Field(primary_key=True, max_length=64)
+    year: int = Field(primary_key=True)
+    tax_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    occupancy_period: str | None = Field(default=None, max_length=7)
+    leasable_area_m2: float | None = None
+    occupied_area_m2: float | None = None
+    months: str = Field(sa_column=Column(Text, nullable=False), description="JSON of the months.")

@@ -1,0 +1,92 @@
+"""SQL that keeps the copies current."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.evaluation.inputs.models import (
+    BuildingCopy,
+    BuildingYearCopy,
+    DesignationCopy,
+    EventCopy,
+    MovementCopy,
+    RenovationCopy,
+)
+from shared import dialect_insert
+
+
+async def upsert_buildings(session: AsyncSession, rows: list[dict[str, Any]]) -> set[str]:
+    """Store building snapshots newer than what is kept; returns the ids that changed."""
+    changed: set[str] = set()
+    for row in rows:
+        statement = dialect_insert(session, BuildingCopy).values(**row)
+        statement = statement.on_conflict_do_update(
+            index_elements=["id"],
+            set_={k: statement.excluded[k] for k in row if k != "id"},
+            where=col(BuildingCopy.registry_updated_at) <= statement.excluded.registry_updated_at,
+        ).returning(col(BuildingCopy.id))
+        changed.update((await session.exec(statement)).scalars().all())
+    return changed
+
+
+async def replace_children(
+    session: AsyncSession,
+    building_id: str,
+    designations: list[dict[str, Any]],
+    renovations: list[dict[str, Any]],
+) -> None:
+    """A building's designations and renovations become exactly those of its latest snapshot."""
+    await session.exec(
+        delete(DesignationCopy).where(col(DesignationCopy.building_id) == building_id)
+    )
+    await session.exec(delete(RenovationCopy).where(col(RenovationCopy.building_id) == building_id))
+    for row in designations:
+        session.add(DesignationCopy(building_id=building_id, **row))
+    for row in renovations:
+        session.add(RenovationCopy(building_id=building_id, **row))
+
+
+async def insert_movements(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Movements are immutable: redelivered ones change nothing."""
+    if rows:
+        statement = dialect_insert(session, MovementCopy).on_conflict_do_nothing(
+            index_elements=["record_id"]
+        )
+        await session.exec(statement, params=rows)
+
+
+async def upsert_events(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Store event states newer than what is kept."""
+    for row in rows:
+        statement = dialect_insert(session, EventCopy).values(**row)
+        statement = statement.on_conflict_do_update(
+            index_elements=["id"],
+            set_={k: statement.excluded[k] for k in row if k != "id"},
+            where=col(EventCopy.updated_at) <= statement.excluded.updated_at,
+        )
+        await session.exec(statement)
+
+
+async def upsert_building_years(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """The latest figures of each building-year (the topic is ordered per key)."""
+    if not rows:
+        return
+    statement = dialect_insert(session, BuildingYearCopy)
+    statement = statement.on_conflict_do_update(
+        index_elements=["building_id", "year"],
+        set_={
+            k: statement.excluded[k]
+            for k in (
+                "tax_cents",
+                "occupancy_period",
+                "leasable_area_m2",
+                "occupied_area_m2",
+                "months",
+            )
+        },
+    )
+    await session.exec(statement, params=rows)

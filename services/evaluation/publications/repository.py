@@ -1,0 +1,23 @@
+"""SQL for publications (insert and read only: they are never changed)."""
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.evaluation.publications.models import Publication
+
+
+async def add(session: AsyncSession, publication: Publication) -> Publication:
+    session.add(publication)
+    await session.flush()
+    return publication
+
+
+async def get(session: AsyncSession, publication_id: int) -> Publication | None:
+    return await session.get(Publication, publication_id)
+
+
+async def of_year(session: AsyncSession, year: int | None) -> list[Publication]:
+    query = select(Publication).order_by(col(Publication.published_at).desc())
+    if year is not None:
+        query = query.where(Publication.year == year)
+    return list(await session.exec(query))

@@ -1,0 +1,230 @@
+"""SQL for the figures a year's scores are computed from (set-based, grouped by district), the
+lists behind them, and scoring schemes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.evaluation.inputs.models import (
+    BuildingCopy,
+    BuildingYearCopy,
+    DesignationCopy,
+    EventCopy,
+    MovementCopy,
+    RenovationCopy,
+)
+from services.evaluation.scoring.models import ScoringScheme
+from shared import SHANGHAI
+
+
+@dataclass
+class DistrictFigures:
+    """Everything a district's score needs for one year."""
+
+    buildings: int = 0
+    gross_floor_area_m2: float = 0.0
+    cumulative_100m: int = 0
+    new_100m: int = 0
+    new_featured: int = 0
+    renovations: int = 0
+    promotions: int = 0
+    tax_cents: dict[int, int] = field(default_factory=dict)  # year → Σ tax
+    occupied_m2: float = 0.0
+    leasable_m2: float = 0.0
+    net_move_in: int = 0
+
+
+async def _rows(session: AsyncSession, statement: Any) -> Sequence[Any]:
+    """Run an aggregate query on the session's connection (Core: rows, no ORM objects)."""
+    connection = await session.connection()
+    return (await connection.execute(statement)).all()
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The calendar year in Beijing time, as a UTC interval [start, end)."""
+    return (
+        datetime(year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC),
+        datetime(year + 1, 1, 1, tzinfo=SHANGHAI).astimezone(UTC),
+    )
+
+
+def _in_year(column: Any, year: int) -> Any:
+    return and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
+
+
+async def district_figures(
+    session: AsyncSession, year: int, line_cents: int
+) -> dict[str, DistrictFigures]:
+    """district id → figures, from the copies kept up to date by the consumer."""
+    figures: dict[str, DistrictFigures] = defaultdict(DistrictFigures)
+    b, y = BuildingCopy, BuildingYearCopy
+    for district, count, area in await _rows(
+        session,
+        select(
+            b.district_id, func.count(), func.coalesce(func.sum(b.gross_floor_area_m2), 0.0)
+        ).group_by(col(b.district_id)),
+    ):
+        figures[district].buildings = int(count)
+        figures[district].gross_floor_area_m2 = float(area)
+    joined = select(b.district_id).join(y, col(y.building_id) == col(b.id))
+    over = and_(col(y.year) == year, col(y.tax_cents) > line_cents)
+    previous = aliased(BuildingYearCopy)
+    was_over = exists().where(
+        col(previous.building_id) == col(b.id),
+        col(previous.year) == year - 1,
+        col(previous.tax_cents) > line_cents,
+    )
+    for district, count, fresh in await _rows(
+        session,
+        joined.add_columns(func.count(), func.sum(case((~was_over, 1), else_=0)))
+        .where(over)
+        .group_by(col(b.district_id)),
+    ):
+        figures[district].cumulative_100m = int(count)
+        figures[district].new_100m = int(fresh or 0)
+    for district, tax_year, cents in await _rows(
+        session,
+        joined.add_columns(col(y.year), func.sum(y.tax_cents))
+        .where(col(y.year).in_([year, year - 1]))
+        .group_by(col(b.district_id), col(y.year)),
+    ):
+        figures[district].tax_cents[int(tax_year)] = int(cents or 0)
+    for district, occupied, leasable in await _rows(
+        session,
+        joined.add_columns(func.sum(y.occupied_area_m2), func.sum(y.leasable_area_m2))
+        .where(col(y.year) == year, col(y.leasable_area_m2).is_not(None))
+        .group_by(col(b.district_id)),
+    ):
+        figures[district].occupied_m2 = float(occupied or 0)
+        figures[district].leasable_m2 = float(leasable or 0)
+    d, r, m, e = DesignationCopy, RenovationCopy, MovementCopy, EventCopy
+    for district, count in await _rows(
+        session,
+        select(b.district_id, func.count())
+        .join(d, col(d.building_id) == col(b.id))
+        .where(_in_year(col(d.designated_on), year))
+        .group_by(col(b.district_id)),
+    ):
+        figures[district].new_featured = int(count)
+    for district, count in await _rows(
+        session,
+        select(b.district_id, func.count())
+        .join(r, col(r.building_id) == col(b.id))
+        .where(_in_year(col(r.completed_on), year))
+        .group_by(col(b.district_id)),
+    ):
+        figures[district].renovations = int(count)
+    for district, net in await _rows(
+        session,
+        select(b.district_id, func.sum(case((col(m.kind) == "move_in", 1), else_=-1)))
+        .join(m, col(m.building_id) == col(b.id))
+        .where(_in_year(col(m.date), year))
+        .group_by(col(b.district_id)),
+    ):
+        figures[district].net_move_in = int(net or 0)
+    start, end = year_bounds(year)
+    for district, count in await _rows(
+        session,
+        select(e.district_id, func.count())
+        .where(
+            e.kind == "promotion",
+            e.scope == "district",
+            e.status == "held",
+            col(e.starts_at) >= start,
+            col(e.starts_at) < end,
+        )
+        .group_by(col(e.district_id)),
+    ):
+        if district is not None:
+            figures[district].promotions = int(count)
+    return figures
+
+
+async def buildings_over(
+    session: AsyncSession, district_id: str, year: int, line_cents: int
+) -> list[tuple[str, str, int, int | None]]:
+    """(id, name, tax of the year, tax of the year before) of a district's 亿元楼宇."""
+    b, y = BuildingCopy, BuildingYearCopy
+    previous = aliased(BuildingYearCopy)
+    rows = await _rows(
+        session,
+        select(b.id, b.name, y.tax_cents, previous.tax_cents)
+        .join(y, and_(col(y.building_id) == col(b.id), col(y.year) == year))
+        .outerjoin(
+            previous, and_(col(previous.building_id) == col(b.id), col(previous.year) == year - 1)
+        )
+        .where(col(b.district_id) == district_id, col(y.tax_cents) > line_cents)
+        .order_by(col(y.tax_cents).desc()),
+    )
+    return [(i, n, int(t), int(p) if p is not None else None) for i, n, t, p in rows]
+
+
+async def designations_of(session: AsyncSession, district_id: str, year: int) -> list[Any]:
+    """(building id, name, industry, date) designated in the year."""
+    b, d = BuildingCopy, DesignationCopy
+    return list(
+        await _rows(
+            session,
+            sa_select(col(b.id), col(b.name), col(d.industry), col(d.designated_on))
+            .join(d, col(d.building_id) == col(b.id))
+            .where(col(b.district_id) == district_id, _in_year(col(d.designated_on), year))
+            .order_by(col(d.designated_on)),
+        )
+    )
+
+
+async def renovations_of(session: AsyncSession, district_id: str, year: int) -> list[Any]:
+    """(renovation id, building name, completion date) completed in the year."""
+    b, r = BuildingCopy, RenovationCopy
+    return list(
+        await _rows(
+            session,
+            sa_select(col(r.id), col(b.name), col(r.completed_on))
+            .join(r, col(r.building_id) == col(b.id))
+            .where(col(b.district_id) == district_id, _in_year(col(r.completed_on), year))
+            .order_by(col(r.completed_on)),
+        )
+    )
+
+
+async def promotions_of(session: AsyncSession, district_id: str, year: int) -> list[EventCopy]:
+    """A district's own promotion events held in the year."""
+    start, end = year_bounds(year)
+    e = EventCopy
+    return list(
+        await session.exec(
+            select(e)
+            .where(
+                e.kind == "promotion",
+                e.scope == "district",
+                e.status == "held",
+                e.district_id == district_id,
+                col(e.starts_at) >= start,
+                col(e.starts_at) < end,
+            )
+            .order_by(col(e.starts_at))
+        )
+    )
+
+
+async def schemes(session: AsyncSession) -> list[ScoringScheme]:
+    return list(await session.exec(select(ScoringScheme).order_by(col(ScoringScheme.created_at))))
+
+
+async def scheme(session: AsyncSession, scheme_id: str) -> ScoringScheme | None:
+    return await session.get(ScoringScheme, scheme_id)
+
+
+async def add_scheme(session: AsyncSession, row: ScoringScheme) -> None:
+    session.add(row)
+    await session.flush()

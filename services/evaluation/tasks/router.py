@@ -1,0 +1,46 @@
+"""HTTP routes for key tasks."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from services.evaluation.tasks import service
+from services.evaluation.tasks.schemas import ReportCreate, TaskDetail, TaskPublic
+from shared import PrincipalDep, SessionDep, WriterDep, problem_responses
+
+router = APIRouter(prefix="/api/v1/evaluation/tasks", tags=["evaluation"])
+
+TaskId = Annotated[str, Path(pattern=r"^\d{1,2}\.\d{1,2}$", description="Task number, e.g. 2.1.")]
+
+
+@router.get("", response_model=list[TaskPublic], summary="Key tasks and where they stand")
+async def list_tasks(
+    session: SessionDep,
+    principal: PrincipalDep,
+    overdue: Annotated[bool | None, Query(description="Only (not) overdue tasks.")] = None,
+    work_area_no: Annotated[
+        int | None, Query(ge=1, le=5, description="Only this work area.")
+    ] = None,
+) -> list[TaskPublic]:
+    return await service.list_tasks(session, overdue=overdue, work_area_no=work_area_no)
+
+
+@router.get(
+    "/{task_id}", response_model=TaskDetail, responses=problem_responses(404), summary="A key task"
+)
+async def get_task(session: SessionDep, principal: PrincipalDep, task_id: TaskId) -> TaskDetail:
+    return await service.detail(session, task_id)
+
+
+@router.post(
+    "/{task_id}/reports",
+    status_code=201,
+    response_model=TaskDetail,
+    responses=problem_responses(404),
+    summary="Report progress on a key task",
+)
+async def report_progress(
+    session: SessionDep, principal: WriterDep, task_id: TaskId, body: ReportCreate
+) -> TaskDetail:
+    """Districts report for their own government; the administrator for any responsible unit."""
+    return await service.report(session, principal, task_id, body)

@@ -1,0 +1,360 @@
+"""District scores from the platform's own data, end to end: buildings, designations, renovations
+and movements through the registry, tax and occupancy through the Kafka feeds and monitoring,
+events through the events service; the evaluation learns all of it from their topics.
+
+The figures below are worked by hand (CONTRACT §7) for huqiu and xiangcheng; the other eight
+districts have no buildings and no achievements, so they score 0 and share rank 3.
+
+huqiu (targets 1/3/2/1/12): H1 over 1亿 in 2023 and not in 2022 → new; H2 exactly 1亿 (after a
+correction) → not over; 1 designation and 1 renovation in 2023; 3 own promotions held.
+    completions 1, 1/3, 1/2, 1, 3/12 → target component 61.666…
+    occupancy (8,000 + 6,000) / 20,000 = 0.7; tax/m² 250,000,000 / 100,000 = 2,500;
+    growth (250 − 50) / 50 = 4; net move-in 3 − 1 = 2 → normalised 0, 100, 100, 100 → 75
+    total 0.6 × 61.666… + 0.4 × 75 = 67.00
+xiangcheng (targets 4/14/3/0/6): X1 over 1亿 both years → cumulative 1, new 0.
+    completions 0, 1/14, 0, (0 left out), 0 → 1.7857142…; development 100, 0, 0, 0 → 25
+    total 0.6 × 1.7857142… + 0.4 × 25 = 11.07
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from kafka import KafkaProducer
+
+from shared import TOPIC_OCCUPANCY, TOPIC_TAX
+from tests import fixtures
+from tests.conftest import Services, empty_every_table, seed_reference
+from tests.fixtures import occupancy, tax
+from tests.support import ADMIN, SUPERVISION, Feed, as_, district, eventually
+
+SCORES = "/api/v1/evaluation/scores"
+
+
+def client(services: Services, name: str) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=services.apps[name])
+    return httpx.AsyncClient(transport=transport, base_url=f"http://{name}", auth=as_(ADMIN))
+
+
+async def by_district(evaluation: httpx.AsyncClient, **params: Any) -> dict[str, dict[str, Any]]:
+    response = await evaluation.get(SCORES, params={"year": 2023, **params})
+    if response.status_code != 200:
+        return {}
+    return {d["district_id"]: d for d in response.json()["districts"]}
+
+
+def reached(expected: dict[str, float]) -> Any:
+    def check(scores: dict[str, dict[str, Any]]) -> bool:
+        return all(scores.get(d, {}).get("total") == total for d, total in expected.items())
+
+    return check
+
+
+@pytest.fixture(scope="module")
+async def scenario(
+    services: Services, pg_pool: asyncpg.Pool, producer: KafkaProducer
+) -> AsyncIterator[dict[str, Any]]:
+    """The platform fed through its real paths; waits until the evaluation has it all."""
+    await seed_reference(services)
+    feed = Feed(producer)
+    async with client(services, "registry") as registry, client(services, "events") as events:
+        for building_id, district_id, area in (
+            ("eval-h1", "huqiu", 50_000),
+            ("eval-h2", "huqiu", 50_000),
+            ("eval-x1", "xiangcheng", 100_000),
+        ):
+            created = await registry.post(
+                "/api/v1/buildings",
+                json=fixtures.building(
+                    id=building_id,
+                    district_id=district_id,
+                    gross_floor_area_m2=area,
+                    name=f"楼宇{building_id}",
+                ),
+            )
+            assert created.status_code == 201
+        for building_id, industry, day in (
+            ("eval-h2", "finance", "2023-05-01"),
+            ("eval-h1", "legal", "2022-12-31"),
+        ):
+            await registry.post(
+                f"/api/v1/buildings/{building_id}/featured-designation",
+                json={"industry": industry, "designated_on": day},
+            )
+        await registry.post(
+            "/api/v1/renovations",
+            json={
+                "building_id": "eval-h2",
+                "started_on": "2023-01-10",
+                "completed_on": "2023-09-30",
+            },
+        )
+        movements = [
+            *(fixtures.movement(building_id="eval-h1", date="2023-04-01") for _ in range(3)),
+            fixtures.movement(building_id="eval-h2", date="2023-05-01", kind="move_out"),
+            fixtures.movement(building_id="eval-x1", date="2023-06-01"),
+            fixtures.movement(building_id="eval-x1", date="2022-06-01"),
+        ]
+        assert (
+            await registry.post("/api/v1/enterprise-movements", json={"records": movements})
+        ).status_code == 200
+        event = {"kind": "promotion", "scope": "district", "district_id": "huqiu", "status": "held"}
+        for n, (start, overrides) in enumerate(
+            [
+                ("2023-02-10T09:30:00+08:00", {}),
+                ("2023-05-10T09:30:00+08:00", {}),
+                ("2023-08-10T09:30:00+08:00", {}),
+                ("2023-09-10T09:30:00+08:00", {"scope": "city"}),  # hosted, not its own
+                ("2023-10-10T09:30:00+08:00", {"status": "planned"}),
+                ("2024-01-01T00:30:00+08:00", {}),  # 2024 in Beijing time
+            ]
+        ):
+            created = await events.post(
+                "/api/v1/events",
+                json={
+                    **event,
+                    **overrides,
+                    "title": f"虎丘区推介会{n}",
+                    "venue": f"会场{n}",
+                    "starts_at": start,
+                    "ends_at": start.replace("T09:30", "T11:30").replace("T00:30", "T02:30"),
+                },
+            )
+            assert created.status_code == 201, created.text
+    h2_tax = tax("eval-h2", "2023-04", "120000000.00", reported_at="2024-01-10T00:00:00+08:00")
+    await feed.send_all(
+        TOPIC_TAX,
+        [
+            tax("eval-h1", "2023-03", "100000000.00"),
+            tax("eval-h1", "2023-07", "60000000.00"),
+            tax("eval-h1", "2023-08", "-10000000.00"),
+            tax("eval-h1", "2022-05", "50000000.00"),
+            h2_tax,
+            {**h2_tax, "amount_cny": "100000000.00", "reported_at": "2024-02-01T00:00:00+08:00"},
+            tax("eval-x1", "2023-06", "200000000.00"),
+            tax("eval-x1", "2022-06", "200000000.00"),
+        ],
+    )
+    await feed.send_all(
+        TOPIC_OCCUPANCY,
+        [
+            occupancy("eval-h1", "2023-01", 10_000, 2_000),
+            occupancy("eval-h1", "2023-12", 10_000, 8_000),
+            occupancy("eval-h2", "2023-06", 10_000, 6_000),
+            occupancy("eval-x1", "2023-11", 20_000, 19_000),
+            occupancy("eval-x1", "2024-01", 20_000, 1_000),
+        ],
+    )
+    async with client(services, "evaluation") as evaluation:
+        await eventually(
+            lambda: by_district(evaluation),
+            reached({"huqiu": 67.0, "xiangcheng": 11.07}),
+            within=90,
+        )
+    yield {"services": services}
+    await empty_every_table(pg_pool, services)
+
+
+@pytest.fixture
+async def evaluation(scenario: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
+    async with client(scenario["services"], "evaluation") as http:
+        yield http
+
+
+class TestScores:
+    async def test_totals_and_ranks_match_the_formula_worked_by_hand(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        body = (await evaluation.get(SCORES, params={"year": 2023})).json()
+        assert body["year"] == 2023 and body["scheme"] == "sbe-default-v1"
+        scores = {d["district_id"]: d for d in body["districts"]}
+        assert len(scores) == 10
+        assert (scores["huqiu"]["total"], scores["huqiu"]["rank"]) == (67.0, 1)
+        assert (scores["xiangcheng"]["total"], scores["xiangcheng"]["rank"]) == (11.07, 2)
+        others = [d for d in body["districts"] if d["district_id"] not in ("huqiu", "xiangcheng")]
+        assert {(d["total"], d["rank"]) for d in others} == {(0.0, 3)}
+        assert scores["huqiu"]["target_component"] == pytest.approx(185 / 3)
+        assert scores["huqiu"]["development_component"] == 75
+
+    async def test_actuals_follow_the_contracts_definitions(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        scores = await by_district(evaluation)
+        huqiu = {i["key"]: i for i in scores["huqiu"]["indicators"]}
+        # H2 is exactly 1亿 after its correction: not over. H1 was under 1亿 in 2022: new.
+        assert huqiu["cumulative_100m_buildings"]["actual"] == 1
+        assert huqiu["new_100m_buildings"]["actual"] == 1
+        assert huqiu["new_featured_buildings"]["actual"] == 1  # the 2022 one is not counted
+        assert huqiu["stock_renovations"]["actual"] == 1
+        assert huqiu["promotion_events"]["actual"] == 3  # city-wide, planned and 2024 ones not
+        assert huqiu["promotion_events"]["completion"] == 0.25
+        assert huqiu["occupancy_rate"]["actual"] == pytest.approx(
+            0.7
+        )  # each building's latest month
+        assert huqiu["tax_per_m2"]["actual"] == 2500
+        assert huqiu["tax_growth"]["actual"] == 4
+        assert huqiu["net_move_in"]["actual"] == 2
+        xiangcheng = {i["key"]: i for i in scores["xiangcheng"]["indicators"]}
+        assert xiangcheng["new_100m_buildings"]["actual"] == 0  # over 1亿 in 2022 already
+        assert xiangcheng["stock_renovations"]["completion"] is None  # target 0: left out
+        assert xiangcheng["stock_renovations"]["weight"] == 0
+
+    async def test_a_district_key_sees_its_own_line_ranked_among_all(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        body = (
+            await evaluation.get(SCORES, params={"year": 2023}, auth=as_(district("xiangcheng")))
+        ).json()
+        assert [(d["district_id"], d["rank"]) for d in body["districts"]] == [("xiangcheng", 2)]
+        full = await evaluation.get(SCORES, params={"year": 2023}, auth=as_(SUPERVISION))
+        assert len(full.json()["districts"]) == 10
+
+    async def test_a_year_without_targets_is_404(self, evaluation: httpx.AsyncClient) -> None:
+        assert (await evaluation.get(SCORES, params={"year": 2031})).status_code == 404
+
+    async def test_unknown_scheme_is_404(self, evaluation: httpx.AsyncClient) -> None:
+        assert (
+            await evaluation.get(SCORES, params={"year": 2023, "scheme": "nope"})
+        ).status_code == 404
+
+
+class TestEvidence:
+    async def test_the_buildings_and_events_behind_each_count(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        body = (await evaluation.get(f"{SCORES}/huqiu/evidence", params={"year": 2023})).json()
+        ids = {key: [item["id"] for item in items] for key, items in body["indicators"].items()}
+        assert ids["cumulative_100m_buildings"] == ["eval-h1"]
+        assert ids["new_100m_buildings"] == ["eval-h1"]
+        assert ids["new_featured_buildings"] == ["eval-h2"]
+        assert len(ids["promotion_events"]) == 3
+        assert "150000000.00" in body["indicators"]["cumulative_100m_buildings"][0]["detail"]
+
+    async def test_another_districts_evidence_is_forbidden(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        response = await evaluation.get(
+            f"{SCORES}/huqiu/evidence", params={"year": 2023}, auth=as_(district("gusu"))
+        )
+        assert response.status_code == 403
+
+
+class TestRobustness:
+    async def test_ranks_under_method_variations(self, evaluation: httpx.AsyncClient) -> None:
+        body = (await evaluation.get(f"{SCORES}/robustness", params={"year": 2023})).json()
+        assert len(body["variations"]) >= 5
+        huqiu = next(d for d in body["districts"] if d["district_id"] == "huqiu")
+        assert huqiu["rank"] == 1 and huqiu["best_rank"] == 1 and huqiu["stable"]
+
+
+class TestSchemes:
+    async def test_an_admin_adds_a_scheme_and_scores_under_it(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        scheme = {
+            "id": "targets-only-v1",
+            "description": "只看目标完成",
+            "target_weight": "1",
+            "development_weight": "0",
+            "target_indicators": [
+                "new_100m_buildings",
+                "cumulative_100m_buildings",
+                "new_featured_buildings",
+                "stock_renovations",
+                "promotion_events",
+            ],
+            "development_indicators": [],
+        }
+        assert (await evaluation.post("/api/v1/evaluation/schemes", json=scheme)).status_code == 201
+        assert (await evaluation.post("/api/v1/evaluation/schemes", json=scheme)).status_code == 409
+        scores = await by_district(evaluation, scheme="targets-only-v1")
+        assert scores["huqiu"]["total"] == 61.67  # 100 × 0.61666…, half up
+
+    async def test_weights_must_add_up_and_only_the_admin_adds(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        bad = {
+            "id": "bad-v1",
+            "target_weight": "0.7",
+            "development_weight": "0.7",
+            "target_indicators": [],
+            "development_indicators": [],
+        }
+        assert (await evaluation.post("/api/v1/evaluation/schemes", json=bad)).status_code == 422
+        good = {**bad, "development_weight": "0.3"}
+        response = await evaluation.post(
+            "/api/v1/evaluation/schemes", json=good, auth=as_(SUPERVISION)
+        )
+        assert response.status_code == 403
+
+
+class TestBlueBook:
+    async def test_html_is_one_self_contained_chinese_document(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        response = await evaluation.get("/api/v1/evaluation/bluebook/2023")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        page = response.text
+        assert "2023年苏州楼宇经济高质量发展蓝皮书" in page
+        assert "<svg" in page and "楼宇eval-h1" in page and "虎丘区" in page
+        # self-contained: no style sheet, script or image fetched from anywhere
+        assert "<link" not in page and "<script" not in page and "src=" not in page
+
+    async def test_xlsx_has_the_same_figures(self, evaluation: httpx.AsyncClient) -> None:
+        import io
+
+        from openpyxl import load_workbook
+
+        response = await evaluation.get(
+            "/api/v1/evaluation/bluebook/2023", params={"format": "xlsx"}
+        )
+        workbook = load_workbook(io.BytesIO(response.content))
+        assert {"全市概况", "目标完成", "亿元楼宇", "月度走势", "重点任务"} <= set(
+            workbook.sheetnames
+        )
+        rows = list(workbook["亿元楼宇"].iter_rows(values_only=True))
+        assert rows[1][1:] == ("eval-x1", "楼宇eval-x1", 2.0)
+
+    async def test_district_keys_are_forbidden(self, evaluation: httpx.AsyncClient) -> None:
+        response = await evaluation.get(
+            "/api/v1/evaluation/bluebook/2023", auth=as_(district("huqiu"))
+        )
+        assert response.status_code == 403
+
+
+class TestPublication:
+    """Last in the module: it changes the data to show the publication does not change."""
+
+    async def test_a_publication_is_frozen_and_differences_are_shown(
+        self, evaluation: httpx.AsyncClient, producer: KafkaProducer
+    ) -> None:
+        published = await evaluation.post("/api/v1/evaluation/publications", json={"year": 2023})
+        assert published.status_code == 201
+        body = published.json()
+        assert body["targets_version"] == 1 and len(body["inputs_digest"]) == 64
+        frozen = {d["district_id"]: d["total"] for d in body["scores"]["districts"]}
+        # A late tax record for X1: 2023 now 3亿 → growth 0.5, tax/m² 3,000.
+        await Feed(producer).send(TOPIC_TAX, tax("eval-x1", "2023-12", "100000000.00"))
+        await eventually(
+            lambda: by_district(evaluation),
+            lambda s: s.get("xiangcheng", {}).get("total") != 11.07,
+            within=60,
+        )
+        again = (await evaluation.get(f"/api/v1/evaluation/publications/{body['id']}")).json()
+        assert {d["district_id"]: d["total"] for d in again["scores"]["districts"]} == frozen
+        diff = (await evaluation.get(f"/api/v1/evaluation/publications/{body['id']}/diff")).json()
+        assert diff["inputs_changed"] is True
+        moved = {d["district_id"]: d for d in diff["districts"]}
+        assert "xiangcheng" in moved and moved["xiangcheng"]["published_total"] == 11.07
+        assert {i["key"] for i in moved["xiangcheng"]["indicators"]} >= {"tax_per_m2", "tax_growth"}
+
+    async def test_only_the_admin_publishes(self, evaluation: httpx.AsyncClient) -> None:
+        response = await evaluation.post(
+            "/api/v1/evaluation/publications", json={"year": 2023}, auth=as_(SUPERVISION)
+        )
+        assert response.status_code == 403

@@ -1,0 +1,74 @@
+"""Annex 2's key tasks: status reports with evidence, overdue flags, who reports what."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.support import SUPERVISION, as_, district
+
+URL = "/api/v1/evaluation/tasks"
+
+
+class TestKeyTasks:
+    async def test_the_annex_2_tasks_are_listed_and_overdue_ones_flagged(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        tasks = (await evaluation_api.get(URL)).json()
+        assert [t["task_id"] for t in tasks][:3] == ["1.1", "1.2", "1.3"]
+        assert len(tasks) == 17
+        first = tasks[0]
+        assert first["deadline"] == "2023-04-30" and first["responsible_units"] == ["市资源规划局"]
+        assert first["status"] == "not_started" and first["overdue"] is True
+        ongoing = next(t for t in tasks if t["task_id"] == "2.2")
+        assert ongoing["deadline"] is None and ongoing["overdue"] is False
+
+    async def test_a_district_reports_for_its_government(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        report = {"status": "done", "evidence": "已形成三个名录并报送", "reported_on": "2023-04-20"}
+        response = await evaluation_api.post(
+            f"{URL}/2.1/reports", json=report, auth=as_(district("gusu"))
+        )
+        assert response.status_code == 201
+        task = response.json()
+        assert task["status"] == "done" and task["overdue"] is False
+        assert task["reports"][0]["unit"] == "姑苏区人民政府"
+        sip = await evaluation_api.post(
+            f"{URL}/2.1/reports", json=report, auth=as_(district("sip"))
+        )
+        assert sip.json()["reports"][0]["unit"] == "苏州工业园区管委会"
+
+    async def test_a_district_cannot_report_for_departments(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        report = {"status": "done", "evidence": "完成", "reported_on": "2023-04-20"}
+        assert (
+            await evaluation_api.post(f"{URL}/1.1/reports", json=report, auth=as_(district("gusu")))
+        ).status_code == 403
+        impersonating = {**report, "unit": "市发改委"}
+        assert (
+            await evaluation_api.post(
+                f"{URL}/2.1/reports", json=impersonating, auth=as_(district("gusu"))
+            )
+        ).status_code == 403
+
+    async def test_the_admin_reports_for_a_named_unit_and_supervision_only_reads(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        report = {"status": "in_progress", "evidence": "正在制定", "reported_on": "2023-03-01"}
+        assert (await evaluation_api.post(f"{URL}/1.1/reports", json=report)).status_code == 422
+        named = await evaluation_api.post(
+            f"{URL}/1.1/reports", json={**report, "unit": "市资源规划局"}
+        )
+        assert named.status_code == 201 and named.json()["overdue"] is True
+        assert (
+            await evaluation_api.post(f"{URL}/1.1/reports", json=report, auth=as_(SUPERVISION))
+        ).status_code == 403
+        assert (await evaluation_api.get(f"{URL}/1.1", auth=as_(SUPERVISION))).json()["reports"][0][
+            "unit"
+        ] == "市资源规划局"
+        overdue = (await evaluation_api.get(URL, params={"overdue": True})).json()
+        assert "1.1" in [t["task_id"] for t in overdue]
+
+    async def test_unknown_task_is_404(self, evaluation_api: httpx.AsyncClient) -> None:
+        assert (await evaluation_api.get(f"{URL}/9.9")).status_code == 404
