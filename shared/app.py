@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from starlette.responses import JSONResponse, Response
 
 from shared.middleware import (
@@ -19,8 +21,21 @@ from shared.middleware import (
 from shared.problems import install_problem_handlers, problem_response, problem_responses
 from shared.settings import BaseServiceSettings
 
+log = logging.getLogger(__name__)
+
 ReadinessCheck = Callable[[FastAPI], Awaitable[dict[str, bool]]]
+MetricsRefresh = Callable[[FastAPI], Awaitable[None]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+READY = Gauge(
+    "sbe_ready",
+    "1 while a dependency of the process answers, 0 while it does not (checked by /readyz "
+    "and on every scrape).",
+    ["service", "dependency"],
+)
+# A readiness check that does not answer within this time counts as failed, so a scrape or a
+# probe never hangs on a dependency that is away.
+CHECK_TIMEOUT_SECONDS = 3.0
 
 # Every API route can answer these; routes add their own (404, 409…).
 COMMON_API_RESPONSES = problem_responses(400, 401, 403, 413, 422, 429)
@@ -31,8 +46,29 @@ async def database_ready(app: FastAPI) -> dict[str, bool]:
     return {"database": await app.state.database.ping()}
 
 
-def probes_router(checks: Sequence[ReadinessCheck]) -> APIRouter:
-    """`/healthz`, `/readyz` and `/metrics`, on every process's own port."""
+async def check_readiness(
+    app: FastAPI, service: str, checks: Sequence[ReadinessCheck]
+) -> dict[str, bool]:
+    """Run every readiness check (each bounded in time) and publish the results as `sbe_ready`."""
+    results: dict[str, bool] = {}
+    for check in checks:
+        try:
+            results.update(await asyncio.wait_for(check(app), CHECK_TIMEOUT_SECONDS))
+        except Exception:  # a check that fails or times out names itself by its function
+            results[check.__name__.removesuffix("_ready").lstrip("_")] = False
+    for dependency, ok in results.items():
+        READY.labels(service, dependency).set(1 if ok else 0)
+    return results
+
+
+def probes_router(
+    service: str, checks: Sequence[ReadinessCheck], refreshers: Sequence[MetricsRefresh] = ()
+) -> APIRouter:
+    """`/healthz`, `/readyz` and `/metrics`, on every process's own port.
+
+    A scrape refreshes the readiness gauges and whatever else the service reads from its
+    database (`refreshers`), so what Prometheus sees is current on every replica.
+    """
     router = APIRouter(include_in_schema=False)
 
     @router.get("/healthz")
@@ -41,9 +77,7 @@ def probes_router(checks: Sequence[ReadinessCheck]) -> APIRouter:
 
     @router.get("/readyz")
     async def readyz(request: Request) -> Response:
-        results: dict[str, bool] = {}
-        for check in checks:
-            results.update(await check(request.app))
+        results = await check_readiness(request.app, service, checks)
         if all(results.values()):
             return JSONResponse({"status": "ready", "checks": results})
         failing = ", ".join(name for name, ok in results.items() if not ok)
@@ -52,7 +86,13 @@ def probes_router(checks: Sequence[ReadinessCheck]) -> APIRouter:
         )
 
     @router.get("/metrics")
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        await check_readiness(request.app, service, checks)
+        for refresh in refreshers:
+            try:
+                await asyncio.wait_for(refresh(request.app), CHECK_TIMEOUT_SECONDS)
+            except Exception:  # the readiness gauges already tell why; keep the last figures
+                log.warning("metrics refresh %s failed", refresh.__name__, exc_info=True)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
@@ -89,6 +129,7 @@ def create_service_app(
     lifespan: Lifespan,
     routers: Sequence[APIRouter],
     readiness: Sequence[ReadinessCheck] = (database_ready,),
+    metrics_refreshers: Sequence[MetricsRefresh] = (),
     trust_forwarded_identity: bool = True,
     observe: bool = True,
     own_docs: bool = True,
@@ -109,7 +150,7 @@ def create_service_app(
         redoc_url="/redoc" if own_docs else None,
     )
     app.state.settings = settings
-    app.include_router(probes_router(readiness))
+    app.include_router(probes_router(name, readiness, metrics_refreshers))
     for router in routers:
         app.include_router(router, responses=COMMON_API_RESPONSES)
     install_problem_handlers(app)

@@ -203,3 +203,12 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {within}s; last value: {value!r}")
         await asyncio.sleep(0.1)
+
+
+def metric_value(exposition: str, sample: str) -> float:
+    """The value of one sample in a /metrics text (`name{a="…",b="…"}`, labels sorted by name)."""
+    for line in exposition.splitlines():
+        name, _, value = line.rpartition(" ")
+        if name == sample:
+            return float(value)
+    raise AssertionError(f"{sample} is not exported")

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from services.evaluation.bluebook.router import router as bluebook_router
 from services.evaluation.consumer import inputs_consumer
+from services.evaluation.metrics import refresh as refresh_metrics
 from services.evaluation.publications.router import router as publications_router
 from services.evaluation.scoring.router import router as scoring_router
 from services.evaluation.scoring.service import seed_default_scheme
@@ -63,4 +64,5 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
             tasks_router,
             bluebook_router,
         ],
+        metrics_refreshers=(refresh_metrics,),
     )

@@ -19,6 +19,7 @@ xiangcheng (targets 4/14/3/0/6): X1 over 1亿 both years → cumulative 1, new 0
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -30,7 +31,7 @@ from shared import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests import fixtures
 from tests.conftest import Services, empty_every_table, seed_reference
 from tests.fixtures import occupancy, tax
-from tests.support import ADMIN, SUPERVISION, Feed, as_, district, eventually
+from tests.support import ADMIN, SUPERVISION, Feed, as_, district, eventually, metric_value
 
 SCORES = "/api/v1/evaluation/scores"
 
@@ -352,6 +353,19 @@ class TestPublication:
         moved = {d["district_id"]: d for d in diff["districts"]}
         assert "xiangcheng" in moved and moved["xiangcheng"]["published_total"] == 11.07
         assert {i["key"] for i in moved["xiangcheng"]["indicators"]} >= {"tax_per_m2", "tax_growth"}
+
+    async def test_metrics_show_the_last_publication_and_scoring_time(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        listed = (await evaluation.get("/api/v1/evaluation/publications?year=2023")).json()
+        published_at = datetime.fromisoformat(listed[-1]["published_at"]).timestamp()
+        text = (await evaluation.get("/metrics")).text
+        assert metric_value(
+            text, 'sbe_evaluation_last_publication_timestamp_seconds{year="2023"}'
+        ) == pytest.approx(published_at, abs=1)
+        for operation in ("scores", "robustness", "publish"):
+            count = f'sbe_evaluation_score_duration_seconds_count{{operation="{operation}"}}'
+            assert metric_value(text, count) >= 1
 
     async def test_only_the_admin_publishes(self, evaluation: httpx.AsyncClient) -> None:
         response = await evaluation.post(

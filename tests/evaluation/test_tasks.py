@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.support import SUPERVISION, as_, district
+from tests.support import SUPERVISION, as_, district, metric_value
 
 URL = "/api/v1/evaluation/tasks"
 
@@ -21,6 +21,22 @@ class TestKeyTasks:
         assert first["status"] == "not_started" and first["overdue"] is True
         ongoing = next(t for t in tasks if t["task_id"] == "2.2")
         assert ongoing["deadline"] is None and ongoing["overdue"] is False
+
+    async def test_the_overdue_count_is_exported_for_alerting(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        overdue = (await evaluation_api.get(URL, params={"overdue": "true"})).json()
+        text = (await evaluation_api.get("/metrics")).text
+        assert metric_value(text, "sbe_evaluation_key_tasks_overdue") == len(overdue) > 0
+        first = overdue[0]
+        report = {"status": "done", "evidence": "已完成", "reported_on": "2023-04-20"}
+        for unit in first["responsible_units"]:
+            response = await evaluation_api.post(
+                f"{URL}/{first['task_id']}/reports", json={**report, "unit": unit}
+            )
+            assert response.status_code == 201
+        text = (await evaluation_api.get("/metrics")).text
+        assert metric_value(text, "sbe_evaluation_key_tasks_overdue") == len(overdue) - 1
 
     async def test_a_district_reports_for_its_government(
         self, evaluation_api: httpx.AsyncClient

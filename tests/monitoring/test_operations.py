@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests.conftest import Services
-from tests.support import SUPERVISION, as_, district
+from tests.support import SUPERVISION, as_, district, metric_value
 
 
 class TestDeadLetterAccess:
@@ -49,6 +49,10 @@ class TestOperations:
     async def test_ready_with_database_and_broker(self, monitoring: httpx.AsyncClient) -> None:
         body = (await monitoring.get("/readyz")).json()
         assert body["checks"] == {"database": True, "broker": True}
+        text = (await monitoring.get("/metrics")).text
+        for dependency in ("database", "broker"):
+            sample = f'sbe_ready{{dependency="{dependency}",service="monitoring"}}'
+            assert metric_value(text, sample) == 1
 
 
 class TestDatabaseOutage:
@@ -68,6 +72,11 @@ class TestDatabaseOutage:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://m") as client:
                 response = await client.get("/readyz")
+                metrics = await client.get("/metrics")
         assert response.status_code == 503
         assert response.json()["checks"]["database"] is False
         assert response.headers["content-type"] == "application/problem+json"
+        # Alerting sees it too: the scrape itself answers, with the dependency at 0.
+        assert metrics.status_code == 200
+        sample = 'sbe_ready{dependency="database",service="monitoring"}'
+        assert metric_value(metrics.text, sample) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.evaluation.metrics import timed
 from services.evaluation.publications import repository
 from services.evaluation.publications.models import Publication
 from services.evaluation.publications.schemas import (
@@ -47,9 +48,10 @@ async def publish(
     session: AsyncSession, principal: Principal, data: PublicationCreate, line_cents: int
 ) -> PublicationPublic:
     """Freeze the year's assessment: scheme, target version, inputs digest, every figure."""
-    scheme = await scoring.load_scheme(session, data.scheme)
-    version, inputs = await scoring.gather(session, data.year, line_cents)
-    board = scoring.board(data.year, scheme, formula.score(scheme, inputs))
+    with timed("publish"):
+        scheme = await scoring.load_scheme(session, data.scheme)
+        version, inputs = await scoring.gather(session, data.year, line_cents)
+        board = scoring.board(data.year, scheme, formula.score(scheme, inputs))
     snapshot = {
         "scheme": scoring.definition_of(scheme).model_dump(mode="json"),
         "scores": board.model_dump(mode="json"),

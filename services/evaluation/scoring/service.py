@@ -11,6 +11,7 @@ from decimal import Decimal
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.evaluation.metrics import timed
 from services.evaluation.scoring import formula, repository
 from services.evaluation.scoring.formula import DEFAULT, DistrictInputs, DistrictScore, Scheme
 from services.evaluation.scoring.models import ScoringScheme
@@ -193,9 +194,10 @@ async def scores(
     session: AsyncSession, principal: Principal, year: int, scheme_id: str, line_cents: int
 ) -> ScoreBoard:
     """The year's scores under a scheme, role-scoped."""
-    scheme = await load_scheme(session, scheme_id)
-    _, inputs = await gather(session, year, line_cents)
-    return visible_to(principal, board(year, scheme, formula.score(scheme, inputs)))
+    with timed("scores"):
+        scheme = await load_scheme(session, scheme_id)
+        _, inputs = await gather(session, year, line_cents)
+        return visible_to(principal, board(year, scheme, formula.score(scheme, inputs)))
 
 
 def variations(scheme: Scheme) -> dict[str, Scheme]:
@@ -222,13 +224,14 @@ async def robustness(
     session: AsyncSession, principal: Principal, year: int, scheme_id: str, line_cents: int
 ) -> Robustness:
     """Each district's median rank and rank range over the method's variations."""
-    scheme = await load_scheme(session, scheme_id)
-    _, inputs = await gather(session, year, line_cents)
-    ranks: dict[str, list[int]] = {d: [] for d in district_ids()}
-    runs = variations(scheme)
-    for variant in runs.values():
-        for result in formula.score(variant, inputs):
-            ranks[result.district_id].append(result.rank)
+    with timed("robustness"):
+        scheme = await load_scheme(session, scheme_id)
+        _, inputs = await gather(session, year, line_cents)
+        ranks: dict[str, list[int]] = {d: [] for d in district_ids()}
+        runs = variations(scheme)
+        for variant in runs.values():
+            for result in formula.score(variant, inputs):
+                ranks[result.district_id].append(result.rank)
     ranges = [
         RankRange(
             district_id=d,
