@@ -2,6 +2,9 @@
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from services.monitoring.ingest.schemas import DeadLetterReason
+from shared import TOPIC_OCCUPANCY, TOPIC_TAX
+
 INGEST_RECORDS = Counter(
     "sbe_ingest_records_total",
     "Feed records by topic and outcome (stored, duplicate, corrected, deadletter).",
@@ -29,3 +32,11 @@ BATCH_FAILURES = Counter(
     "sbe_ingest_batch_failures_total",
     "Batches that failed and will be retried (database or registry away).",
 )
+
+# Every series exists from the start at 0, so the first record of a kind shows as an increase
+# (Prometheus cannot tell a series born at 1 from one that always was 1).
+for _topic in (TOPIC_OCCUPANCY, TOPIC_TAX):
+    for _outcome in ("stored", "duplicate", "corrected", "deadletter"):
+        INGEST_RECORDS.labels(_topic, _outcome)
+    for _reason in DeadLetterReason:
+        DEAD_LETTERS.labels(_topic, _reason.value)

@@ -1,82 +1,12 @@
-"""The real platform: `sbe run` in a subprocess (embedded SQLite default, bundled broker),
-talked to over HTTP like a district system would."""
+"""The real platform: `sbe run` in a subprocess, shared by the e2e session."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
-from launcher.processes import ALL
-from tests.support import free_port
-
-
-@dataclass
-class LiveStack:
-    """A running `sbe run` and what its banner printed."""
-
-    process: subprocess.Popen[str]
-    data_dir: Path
-    env: dict[str, str]
-    gateway_url: str = ""
-    admin_key: str = ""
-    banner: list[str] = field(default_factory=list)
-
-    def port(self, name: str) -> int:
-        spec = next(s for s in ALL if s.name == name)
-        return int(self.env[spec.port_env])
-
-    def stop(self, timeout: float = 40) -> int:
-        """SIGTERM, as Ctrl-C or an orchestrator would; returns the exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout)
-
-
-def launch(data_dir: Path, log: Path, extra_env: dict[str, str] | None = None) -> LiveStack:
-    """Start `sbe run` on free ports and wait for its banner."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SBE_")}
-    env["SBE_DATA_DIR"] = str(data_dir)
-    env["SBE_BROKER_PORT"] = str(free_port())
-    for spec in ALL:
-        env[spec.port_env] = str(free_port())
-    env.update(extra_env or {})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "launcher", "run"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=log.open("a"),
-        text=True,
-    )
-    stack = LiveStack(process, data_dir, env)
-    ready = threading.Event()
-
-    def read_banner() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            stack.banner.append(line.rstrip())
-            if line.strip().startswith("gateway"):
-                stack.gateway_url = line.split()[-1]
-            if line.strip().startswith("admin key"):
-                stack.admin_key = line.split()[-1]
-            if "stop with Ctrl-C" in line:
-                ready.set()
-
-    threading.Thread(target=read_banner, daemon=True).start()
-    deadline = time.monotonic() + 90
-    while not ready.wait(0.2):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"sbe run did not start; see {log}:\n{log.read_text()[-3000:]}")
-    return stack
+from tests.live import LiveStack, launch
 
 
 @pytest.fixture(scope="session")

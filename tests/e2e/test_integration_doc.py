@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import LiveStack
+from tests.live import LiveStack
 
 pytestmark = pytest.mark.e2e
 

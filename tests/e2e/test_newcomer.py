@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests import fixtures
-from tests.e2e.conftest import LiveStack, launch
+from tests.live import LiveStack, launch
 
 pytestmark = pytest.mark.e2e
 

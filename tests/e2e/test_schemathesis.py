@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import LiveStack
+from tests.live import LiveStack
 
 pytestmark = pytest.mark.e2e
 
