@@ -58,6 +58,13 @@ async def _run_online(target: DatabaseTarget, metadata: MetaData) -> None:
     engine = create_engine(target, pool_size=1)
     try:
         async with engine.connect() as conn:
+            if target.is_postgres:
+                # Replicas that start together (`sbe serve --migrate`) migrate one at a time; the
+                # others then find the schema at head. Released when the transaction ends.
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                    {"key": f"sbe-migrations:{target.schema}"},
+                )
             await conn.run_sync(_configure_and_run, metadata, target.schema)
             await conn.commit()
     finally:
