@@ -62,7 +62,9 @@ async def _services_ready(app: FastAPI) -> dict[str, bool]:
 def _admin_app(settings: GatewaySettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database.open(database_target(settings, SERVICE))
+        database = Database.open(
+            database_target(settings, SERVICE), pool_size=settings.database_pool_size
+        )
         redis = None
         if settings.redis_url:
             from redis.asyncio import Redis

@@ -49,13 +49,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.close()
 
 
-def create_engine(target: DatabaseTarget, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(target: DatabaseTarget, *, pool_size: int = 20) -> AsyncEngine:
     """An async engine bound to the service's schema (search_path) or SQLite file."""
     if target.is_postgres:
         return create_async_engine(
             target.url,
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=max(1, pool_size // 2),
             pool_pre_ping=True,
             pool_recycle=1800,
             connect_args={
@@ -81,7 +81,7 @@ class Database:
     target: DatabaseTarget
 
     @classmethod
-    def open(cls, target: DatabaseTarget, *, pool_size: int = 10) -> Database:
+    def open(cls, target: DatabaseTarget, *, pool_size: int = 20) -> Database:
         engine = create_engine(target, pool_size=pool_size)
         maker = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
         return cls(engine, maker, target)

@@ -32,6 +32,14 @@ class BaseServiceSettings(BaseSettings):
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     host: str = Field(default="127.0.0.1", description="Interface the HTTP server binds.")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    database_pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=500,
+        description="PostgreSQL connections kept open per process (half as many again at peaks). "
+        "Size it to the requests a process serves at once: connections opened beyond it are "
+        "closed again after each use, and opening one costs more than most queries.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -31,7 +31,9 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database.open(database_target(settings, SERVICE))
+        database = Database.open(
+            database_target(settings, SERVICE), pool_size=settings.database_pool_size
+        )
         app.state.database = database
         async with database.unit_of_work() as session:
             await seed_2023(session)

@@ -36,7 +36,9 @@ def create_app(settings: EventsSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database.open(database_target(settings, SERVICE))
+        database = Database.open(
+            database_target(settings, SERVICE), pool_size=settings.database_pool_size
+        )
         http = service_client(
             settings.evaluation_url,
             service=SERVICE,

@@ -62,7 +62,9 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database.open(database_target(settings, SERVICE))
+        database = Database.open(
+            database_target(settings, SERVICE), pool_size=settings.database_pool_size
+        )
         http = service_client(
             settings.registry_url,
             service=SERVICE,

@@ -44,7 +44,9 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database.open(database_target(settings, SERVICE))
+        database = Database.open(
+            database_target(settings, SERVICE), pool_size=settings.database_pool_size
+        )
         app.state.database = database
         async with database.unit_of_work() as session:
             await upsert_reference_districts(session)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -59,17 +59,20 @@ async def upsert_enterprises(session: AsyncSession, rows: list[dict[str, Any]]) 
 async def tenancies(
     session: AsyncSession, pairs: set[tuple[str, str]]
 ) -> dict[tuple[str, str], Tenancy]:
-    """(building id, uscc) → tenancy, for the pairs that have one."""
-    buildings = sorted({b for b, _ in pairs})
+    """(building id, uscc) → tenancy, for the pairs that have one (looked up by the pair, so
+    the cost follows the batch, not how many enterprises a building has ever had)."""
+    ordered = sorted(pairs)
     found: dict[tuple[str, str], Tenancy] = {}
-    for start in range(0, len(buildings), _CHUNK):
+    for start in range(0, len(ordered), _CHUNK):
         result = await session.exec(
-            select(Tenancy).where(col(Tenancy.building_id).in_(buildings[start : start + _CHUNK]))
+            select(Tenancy).where(
+                tuple_(col(Tenancy.building_id), col(Tenancy.uscc)).in_(
+                    ordered[start : start + _CHUNK]
+                )
+            )
         )
         for tenancy in result:
-            key = (tenancy.building_id, tenancy.uscc)
-            if key in pairs:
-                found[key] = tenancy
+            found[(tenancy.building_id, tenancy.uscc)] = tenancy
     return found
 
 

@@ -1,0 +1,248 @@
+"""Gateway benchmark: what the one public entry costs, measured against the service itself in the
+same run, with wrk.
+
+    python benchmarks/gateway.py [--seconds 10] [--connections 20]
+
+The whole stack runs as `sbe run` on PostgreSQL. For each of two endpoints,
+- read:  GET /api/v1/buildings/{id} (a small JSON document from the database);
+- push:  POST /api/v1/enterprise-movements (one new record per request, each stored),
+wrk loads it twice, once on the registry's own port (with the principal header the gateway
+would sign) and once through the gateway with a district's API key (key check, per-key rate
+limit, audit, metrics, proxying all on; the limit set high enough not to refuse). Prints
+requests/s and p50/p99 latency of each, the ratio gateway/direct and the p50 the gateway adds.
+Any response that is not 2xx makes the run fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from shared.identity import PRINCIPAL_HEADER, Principal, Role, sign_principal  # noqa: E402
+from tests import fixtures  # noqa: E402
+from tests.live import LiveStack, launch  # noqa: E402
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+BUILDING = "bench-gw-1"
+DISTRICT = "wuzhong"
+
+# One new movement of a new enterprise per request (distinct 统一社会信用代码, check character
+# computed as GB 32100-2015 says): wrk's threads each number their own records.
+PUSH_SCRIPT = """
+local ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+local WEIGHTS = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+local function uscc(n)
+  local first17 = string.format("91320500%%09d", n)
+  local total = 0
+  for i = 1, 17 do
+    local value = string.find(ALPHABET, string.sub(first17, i, i), 1, true) - 1
+    total = total + value * WEIGHTS[i]
+  end
+  local check = (31 - total %% 31) %% 31
+  return first17 .. string.sub(ALPHABET, check + 1, check + 1)
+end
+local counter = 1
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
+function init(args)
+  seq = 0
+  prefix = args[1]
+  base = tonumber(args[2])
+end
+function request()
+  seq = seq + 1
+  local body = string.format(
+    '{"records":[{"record_id":"%%s-%%d-%%d","uscc":"%%s","enterprise_name":"压测企业",'
+    .. '"building_id":"%(building)s","kind":"move_in","date":"2023-03-01"}]}',
+    prefix, tid, seq, uscc(base + tid * 10000000 + seq))
+  return wrk.format("POST", nil, nil, body)
+end
+"""
+
+
+@dataclass
+class Run:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    gateway_cpu_us: float = 0.0  # the gateway process's CPU time per request (gateway runs)
+
+
+def process_of(name: str) -> int:
+    """The pid of `sbe serve <name>` (a child of `sbe run`)."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"serve" in argv and name.encode() in argv:
+                return int(entry.name)
+    raise SystemExit(f"no process serves {name}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * _UNITS[unit]
+
+
+def wrk(url: str, headers: dict[str, str], seconds: int, connections: int, script: Path | None,
+        args: list[str] | None = None) -> Run:  # fmt: skip
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if script is not None:
+        headers = {**headers, "Content-Type": "application/json"}
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    if script is not None:
+        command += ["-s", str(script)]
+    command.append(url)
+    if args:
+        command += ["--", *args]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise SystemExit(f"wrk saw failures against {url}:\n{out}")
+    return Run(
+        requests=int(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        p50_ms=_ms(re.search(r"\s50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        p99_ms=_ms(re.search(r"\s99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+    )
+
+
+def signed(principal: Principal, secret: str, method: str, path: str) -> dict[str, str]:
+    """The header the gateway adds (valid for a few minutes: sign just before each run)."""
+    return {PRINCIPAL_HEADER: sign_principal(principal, secret, method, path)}
+
+
+async def create_database(name: str, drop: bool = False) -> None:
+    conn = await asyncpg.connect(f"{PG}/postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+def prepare(stack: LiveStack) -> str:
+    """A district key and one building of its district; returns the key."""
+    admin = {"Authorization": f"Bearer {stack.admin_key}"}
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as http:
+        issued = http.post(
+            "/api/v1/auth/keys",
+            json={"role": "district", "district_id": DISTRICT, "label": "benchmark"},
+            headers=admin,
+        )
+        issued.raise_for_status()
+        key = str(issued.json()["key"])
+        created = http.post(
+            "/api/v1/buildings",
+            json=fixtures.building(id=BUILDING, district_id=DISTRICT),
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        created.raise_for_status()
+    return key
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=20)
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    database = f"sbe_bench_gateway_{os.getpid()}"
+    asyncio.run(create_database(database))
+    work = Path(tempfile.mkdtemp(prefix="sbe-bench-gateway-"))
+    env = {
+        "SBE_DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}",
+        # Limits stay on, high enough that the benchmark measures them without meeting them.
+        "SBE_RATE_LIMIT_PER_SECOND": "1000000",
+        "SBE_RATE_LIMIT_BURST": "1000000",
+        "SBE_LOG_LEVEL": "WARNING",
+    }
+    stack = launch(work / "data", work / "stack.log", env)
+    try:
+        key = prepare(stack)
+        secret = (
+            stack.env.get("SBE_INTERNAL_SECRET")
+            or (work / "data" / "internal_secret").read_text().strip()
+        )
+        principal = Principal(
+            key_id="benchmark", role=Role.district, district_id=DISTRICT, label="benchmark"
+        )
+        registry = f"http://127.0.0.1:{stack.port('registry')}"
+        gateway = stack.gateway_url
+        bearer = {"Authorization": f"Bearer {key}"}
+        script = work / "push.lua"
+        script.write_text(PUSH_SCRIPT % {"building": BUILDING})
+        read_path = f"/api/v1/buildings/{BUILDING}"
+        push_path = "/api/v1/enterprise-movements"
+        gateway_pid = process_of("gateway")
+        results: dict[tuple[str, str], Run] = {}
+        runs = 0
+        for endpoint, path, lua in (("read", read_path, None), ("push", push_path, script)):
+            for route, base in (("direct", registry), ("gateway", gateway)):
+                method = "GET" if lua is None else "POST"
+                headers = signed(principal, secret, method, path) if route == "direct" else bearer
+                # Each run its own record ids and enterprises (a new range of codes).
+                runs += 1
+                args = [f"{route}-warm", str(runs * 100_000_000)] if lua else None
+                wrk(base + path, headers, 2, options.connections, lua, args)  # warm-up
+                headers = signed(principal, secret, method, path) if route == "direct" else bearer
+                runs += 1
+                args = [f"{route}-run", str(runs * 100_000_000)] if lua else None
+                used = cpu_seconds(gateway_pid)
+                run = wrk(base + path, headers, options.seconds, options.connections, lua, args)
+                if route == "gateway":
+                    run.gateway_cpu_us = (cpu_seconds(gateway_pid) - used) / run.requests * 1e6
+                results[(endpoint, route)] = run
+    finally:
+        stack.stop()
+        asyncio.run(create_database(database, drop=True))
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"\nwrk, 2 threads, {options.connections} connections, {options.seconds} s per run")
+    print(f"{'endpoint':<8} {'route':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    for (endpoint, route), run in results.items():
+        print(
+            f"{endpoint:<8} {route:<8} {run.requests_per_second:>9.0f} {run.p50_ms:>8.2f} {run.p99_ms:>8.2f}"
+        )
+    print()
+    for endpoint in ("read", "push"):
+        direct, through = results[(endpoint, "direct")], results[(endpoint, "gateway")]
+        ratio = through.requests_per_second / direct.requests_per_second
+        added = through.p50_ms - direct.p50_ms
+        print(f"{endpoint}: gateway/direct throughput {ratio:.2f}x, p50 added {added:+.2f} ms "
+              f"(target >= 0.70x, <= 2 ms); gateway CPU {through.gateway_cpu_us:.0f} us/request")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
