@@ -21,13 +21,18 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/sbe run
 
-## tools: operational tools the tests use (promtool from Debian's prometheus package)
+## tools: operational tools the tests and benchmarks use, from Debian's packages
+## (promtool and prometheus from `prometheus`, and wrk); installed when missing and root
 tools:
-	@command -v promtool >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v promtool >/dev/null 2>&1 || missing="$$missing prometheus"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1 || \
-	     (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends prometheus >/dev/null)); \
-	  else echo "promtool missing and not root: Prometheus tests will be skipped"; fi; }
+	    apt-get install -y -q --no-install-recommends $$missing >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends $$missing >/dev/null; }; \
+	  else echo "missing:$$missing (not root): the tests that need them are skipped"; fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -48,7 +53,7 @@ pytest: $(STAMP) tools postgres
 test: lint typecheck pytest
 
 ## bench: the benchmarks under benchmarks/, each printing its ratios
-bench: $(STAMP)
+bench: $(STAMP) tools postgres
 	$(BIN)/python benchmarks/gateway.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/evaluation.py
