@@ -10,8 +10,8 @@ from contextlib import contextmanager
 
 from fastapi import FastAPI
 from prometheus_client import Gauge, Histogram
-from sqlalchemy import func, select
-from sqlmodel import col
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from services.evaluation.publications.models import Publication
 from services.evaluation.tasks import service as tasks
@@ -48,7 +48,7 @@ async def refresh(app: FastAPI) -> None:
     database: Database = app.state.database
     async with database.unit_of_work() as session:
         rows = (
-            await session.execute(
+            await session.exec(
                 select(col(Publication.year), func.max(col(Publication.published_at))).group_by(
                     col(Publication.year)
                 )
