@@ -194,12 +194,19 @@ T = TypeVar("T")
 async def eventually(
     probe: Callable[[], Awaitable[T]], check: Callable[[T], bool], within: float = 30
 ) -> T:
-    """Poll `probe` until `check` holds; fail with the last value seen."""
+    """Poll `probe` until `check` holds; fail with the last value seen.
+
+    A check that cannot yet look where it looks (an empty list, a missing key: the data is
+    still arriving) counts as not met, not as a failure.
+    """
     deadline = time.monotonic() + within
     while True:
         value = await probe()
-        if check(value):
-            return value
+        try:
+            if check(value):
+                return value
+        except (KeyError, IndexError, TypeError):
+            pass
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {within}s; last value: {value!r}")
         await asyncio.sleep(0.1)
