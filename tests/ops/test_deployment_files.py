@@ -284,3 +284,36 @@ def test_production_pins_its_image_and_serves_tls(rendered: dict[str, Any]) -> N
         assert not container["image"].endswith(":latest")
     (ingress,) = of_kind(docs, "Ingress").values()
     assert ingress["spec"]["tls"][0]["hosts"] == [ingress["spec"]["rules"][0]["host"]]
+
+
+# --- configuration names ----------------------------------------------------------------------
+
+
+def _known_variables() -> set[str]:
+    """Every SBE_* variable some process's settings read."""
+    known = set()
+    for spec in ALL:
+        settings = spec.load(spec.settings_class)
+        prefix = settings.model_config.get("env_prefix", "")
+        known |= {f"{prefix}{name}".upper() for name in settings.model_fields}
+    return known
+
+
+def test_compose_sets_only_variables_the_processes_read() -> None:
+    known = _known_variables()
+    for name in PROCESSES:
+        service = COMPOSE["services"][name]
+        assert set(service["environment"]) <= known, set(service["environment"]) - known
+
+
+@needs_kubectl
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_kubernetes_sets_only_variables_the_processes_read(
+    overlay: str, rendered: dict[str, Any]
+) -> None:
+    known = _known_variables()
+    (config,) = of_kind(rendered[overlay], "ConfigMap").values()
+    assert set(config["data"]) <= known, set(config["data"]) - known
+    for deployment in of_kind(rendered[overlay], "Deployment").values():
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        assert {v["name"] for v in container["env"]} <= known
