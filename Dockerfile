@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image, five processes: `sbe serve <gateway|registry|monitoring|evaluation|events>`.
 
-ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
+ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
 
 # --- build: a virtual environment with the pinned dependency tree and the platform ---------
 FROM ${PYTHON_IMAGE} AS build
