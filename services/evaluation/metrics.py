@@ -10,10 +10,8 @@ from contextlib import contextmanager
 
 from fastapi import FastAPI
 from prometheus_client import Gauge, Histogram
-from sqlalchemy import func
-from sqlmodel import col, select
 
-from services.evaluation.publications.models import Publication
+from services.evaluation.publications import repository as publications
 from services.evaluation.tasks import service as tasks
 from shared import Database
 
@@ -47,13 +45,7 @@ async def refresh(app: FastAPI) -> None:
     """Read the publication times and the overdue count for this scrape."""
     database: Database = app.state.database
     async with database.unit_of_work() as session:
-        rows = (
-            await session.exec(
-                select(col(Publication.year), func.max(col(Publication.published_at))).group_by(
-                    col(Publication.year)
-                )
-            )
-        ).all()
+        rows = await publications.latest_by_year(session)
         overdue = await tasks.list_tasks(session, overdue=True, work_area_no=None)
     for year, published_at in rows:
         LAST_PUBLICATION.labels(str(year)).set(published_at.timestamp())

@@ -1,5 +1,8 @@
 """SQL for publications (insert and read only: they are never changed)."""
 
+from datetime import datetime
+
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,3 +24,11 @@ async def of_year(session: AsyncSession, year: int | None) -> list[Publication]:
     if year is not None:
         query = query.where(Publication.year == year)
     return list(await session.exec(query))
+
+
+async def latest_by_year(session: AsyncSession) -> list[tuple[int, datetime]]:
+    """(year, when its latest publication was made) for every year published."""
+    query = select(col(Publication.year), func.max(col(Publication.published_at))).group_by(
+        col(Publication.year)
+    )
+    return list((await session.exec(query)).all())
