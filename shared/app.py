@@ -158,9 +158,7 @@ def create_service_app(
     # Added innermost first: identity, then the body limit, then observability outermost so
     # that refused requests are counted and carry a request id too.
     if trust_forwarded_identity:
-        app.add_middleware(
-            InternalIdentityMiddleware, secret=settings.internal_secret.get_secret_value()
-        )
+        app.add_middleware(InternalIdentityMiddleware, secrets=settings.accepted_secrets())
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     if observe:
         app.add_middleware(ObservabilityMiddleware, service=name)

@@ -6,12 +6,13 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.identity import PRINCIPAL_HEADER, verify_principal
+from shared.identity import PRINCIPAL_HEADER, Principal, verify_principal
 from shared.logging import request_id_var
 from shared.problems import PayloadTooLarge, problem_body
 
@@ -162,21 +163,27 @@ class BodyLimitMiddleware:
 class InternalIdentityMiddleware:
     """On a service's own port, `/api/v1/…` needs the gateway's signed identity (else 401)."""
 
-    def __init__(self, app: ASGIApp, secret: str, prefix: str = "/api/v1/") -> None:
+    def __init__(self, app: ASGIApp, secrets: Sequence[str], prefix: str = "/api/v1/") -> None:
+        """`secrets`: the one the gateway signs with, then any other accepted during a rotation."""
         self.app = app
-        self.secret = secret
+        self.secrets = tuple(secrets)
         self.prefix = prefix
+
+    def _principal(self, scope: Scope) -> Principal | None:
+        signed = header(scope, PRINCIPAL_HEADER.encode())
+        if not signed:
+            return None
+        for secret in self.secrets:
+            principal = verify_principal(
+                signed.decode("latin-1"), secret, scope["method"], scope["path"]
+            )
+            if principal is not None:
+                return principal
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
-            signed = header(scope, PRINCIPAL_HEADER.encode())
-            principal = (
-                verify_principal(
-                    signed.decode("latin-1"), self.secret, scope["method"], scope["path"]
-                )
-                if signed
-                else None
-            )
+            principal = self._principal(scope)
             if principal is None:
                 await send_problem(
                     send,

@@ -29,6 +29,13 @@ class BaseServiceSettings(BaseSettings):
         description="Shared secret the gateway signs forwarded identities with.",
         min_length=16,
     )
+    internal_secret_accepted: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        description="While the internal secret is rotated: another secret whose signatures "
+        "are accepted but never made (the next one, then the retired one; "
+        "docs/operations.md).",
+    )
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     host: str = Field(default="127.0.0.1", description="Interface the HTTP server binds.")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
@@ -40,6 +47,13 @@ class BaseServiceSettings(BaseSettings):
         "Size it to the requests a process serves at once: connections opened beyond it are "
         "closed again after each use, and opening one costs more than most queries.",
     )
+
+    def accepted_secrets(self) -> tuple[str, ...]:
+        """The secrets a forwarded identity may be signed with: the signing one first."""
+        secrets = [self.internal_secret.get_secret_value()]
+        if self.internal_secret_accepted is not None:
+            secrets.append(self.internal_secret_accepted.get_secret_value())
+        return tuple(secrets)
 
     @field_validator("database_url")
     @classmethod

@@ -204,7 +204,7 @@ def test_config_and_secrets_referenced_are_rendered(overlay: str, rendered: dict
             assert source["configMapRef"]["name"] in config_maps
         for variable in container["env"]:
             ref = variable["valueFrom"]["secretKeyRef"]
-            assert ref["key"] in secrets[ref["name"]]["data"]
+            assert ref.get("optional") or ref["key"] in secrets[ref["name"]]["data"]
 
 
 @needs_kubectl
