@@ -39,7 +39,7 @@ from shared.kafka import (
 )
 from shared.logging import configure_logging, request_id_var
 from shared.middleware import ObservabilityMiddleware, header, send_problem
-from shared.outbox import OutboxMessageBase, OutboxRelay, enqueue
+from shared.outbox import OutboxMessageBase, OutboxRelay, enqueue, relaying
 from shared.pagination import MAX_ID, Limit, Offset, RowId
 from shared.problems import (
     BadGateway,
@@ -141,6 +141,7 @@ __all__ = [
     "parse_cents",
     "problem_response",
     "problem_responses",
+    "relaying",
     "request_id_var",
     "require_roles",
     "round_half_up",

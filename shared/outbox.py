@@ -9,7 +9,7 @@ import contextlib
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
@@ -23,7 +23,7 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.database import Database
-from shared.kafka import TopicSpec, ensure_topics
+from shared.kafka import TopicSpec, create_producer, ensure_topics
 from shared.types import UTCDateTime, utcnow
 
 logger = logging.getLogger("sbe.outbox")
@@ -214,3 +214,33 @@ class OutboxRelay:
     async def close(self) -> None:
         """Close the producer (after the run task has been cancelled)."""
         await self._close_producer()
+
+
+@contextlib.asynccontextmanager
+async def relaying(
+    service: str,
+    database: Database,
+    table: type[OutboxMessageBase],
+    bootstrap: str | None,
+    topics: list[TopicSpec] | None = None,
+) -> AsyncIterator[OutboxRelay | None]:
+    """A relay publishing `table`'s messages while the block runs (none without a broker)."""
+    if not bootstrap:
+        yield None
+        return
+    relay = OutboxRelay(
+        service,
+        database,
+        table,
+        lambda: create_producer(bootstrap),
+        topics=topics,
+        bootstrap=bootstrap,
+    )
+    task = asyncio.create_task(relay.run(), name=f"{service}-outbox")
+    try:
+        yield relay
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await relay.close()

@@ -3,9 +3,8 @@ against the plan and published for the evaluation."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -18,12 +17,11 @@ from services.events.targets import TargetsClient
 from shared import (
     TOPIC_EVENTS,
     Database,
-    OutboxRelay,
     TopicSpec,
-    create_producer,
     create_service_app,
     database_target,
     load_settings,
+    relaying,
     service_client,
 )
 
@@ -46,28 +44,11 @@ def create_app(settings: EventsSettings | None = None) -> FastAPI:
         )
         app.state.database = database
         app.state.targets = TargetsClient(http)
-        relay: OutboxRelay | None = None
-        task: asyncio.Task[None] | None = None
-        if settings.kafka_bootstrap:
-            bootstrap = settings.kafka_bootstrap
-            relay = OutboxRelay(
-                SERVICE,
-                database,
-                EventsOutbox,
-                lambda: create_producer(bootstrap),
-                topics=[TopicSpec(TOPIC_EVENTS, settings.topic_partitions, compacted=True)],
-                bootstrap=bootstrap,
-            )
-            task = asyncio.create_task(relay.run(), name="events-outbox")
+        topics = [TopicSpec(TOPIC_EVENTS, settings.topic_partitions, compacted=True)]
         try:
-            yield
+            async with relaying(SERVICE, database, EventsOutbox, settings.kafka_bootstrap, topics):
+                yield
         finally:
-            if task is not None:
-                task.cancel()
-                with suppress(asyncio.CancelledError):
-                    await task
-            if relay is not None:
-                await relay.close()
             await http.aclose()
             await database.dispose()
 

@@ -27,13 +27,12 @@ from services.monitoring.warnings.service import WarningRules
 from shared import (
     BatchConsumer,
     Database,
-    OutboxRelay,
     broker_reachable,
-    create_producer,
     create_service_app,
     database_ready,
     database_target,
     load_settings,
+    relaying,
     service_client,
 )
 
@@ -76,7 +75,6 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
         app.state.directory = directory
         tasks: list[asyncio.Task[None]] = []
         consumers: list[BatchConsumer] = []
-        relay: OutboxRelay | None = None
         tasks.append(asyncio.create_task(directory.load_when_possible(), name="directory"))
         worker = FiguresWorker(
             database,
@@ -86,30 +84,29 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             max_lag_seconds=settings.figures_max_lag_seconds,
         )
         tasks.append(asyncio.create_task(worker.run(), name="figures"))
-        if settings.kafka_bootstrap:
-            bootstrap = settings.kafka_bootstrap
-            loop = asyncio.get_running_loop()
-            relay = OutboxRelay(
-                SERVICE, database, MonitoringOutbox, lambda: create_producer(bootstrap)
-            )
-            consumers = [
-                feed_consumer(settings, FeedHandler(database, directory), loop),
-                registry_consumer(settings, RegistryHandler(database, directory, rules), loop),
-            ]
-            app.state.consumers = consumers
-            tasks.append(asyncio.create_task(relay.run(), name="monitoring-outbox"))
-            for consumer in consumers:
-                consumer.start()  # each creates its topics first, retrying while the broker is away
         try:
-            yield
+            async with relaying(SERVICE, database, MonitoringOutbox, settings.kafka_bootstrap):
+                if settings.kafka_bootstrap:
+                    loop = asyncio.get_running_loop()
+                    consumers = [
+                        feed_consumer(settings, FeedHandler(database, directory), loop),
+                        registry_consumer(
+                            settings, RegistryHandler(database, directory, rules), loop
+                        ),
+                    ]
+                    app.state.consumers = consumers
+                    for consumer in consumers:
+                        # each creates its topics first, retrying while the broker is away
+                        consumer.start()
+                try:
+                    yield
+                finally:
+                    await asyncio.gather(*(c.stop() for c in consumers))
         finally:
-            await asyncio.gather(*(c.stop() for c in consumers))
             for task in tasks:
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
-            if relay is not None:
-                await relay.close()
             await http.aclose()
             await database.dispose()
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -19,12 +18,11 @@ from shared import (
     TOPIC_REGISTRY_BUILDINGS,
     TOPIC_REGISTRY_MOVEMENTS,
     Database,
-    OutboxRelay,
     TopicSpec,
-    create_producer,
     create_service_app,
     database_target,
     load_settings,
+    relaying,
 )
 
 SERVICE = "registry"
@@ -50,29 +48,13 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         app.state.database = database
         async with database.unit_of_work() as session:
             await upsert_reference_districts(session)
-        relay_task: asyncio.Task[None] | None = None
-        relay: OutboxRelay | None = None
-        if settings.kafka_bootstrap:
-            bootstrap = settings.kafka_bootstrap
-            relay = OutboxRelay(
-                SERVICE,
-                database,
-                RegistryOutbox,
-                lambda: create_producer(bootstrap),
-                topics=topics(settings),
-                bootstrap=bootstrap,
-            )
-            relay_task = asyncio.create_task(relay.run(), name="registry-outbox")
-        app.state.outbox_relay = relay
         try:
-            yield
+            async with relaying(
+                SERVICE, database, RegistryOutbox, settings.kafka_bootstrap, topics(settings)
+            ) as relay:
+                app.state.outbox_relay = relay
+                yield
         finally:
-            if relay_task is not None:
-                relay_task.cancel()
-                with suppress(asyncio.CancelledError):
-                    await relay_task
-            if relay is not None:
-                await relay.close()
             await database.dispose()
 
     return create_service_app(
