@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import os
 import random
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -75,12 +76,12 @@ def produce(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> 
     producer.close()
 
 
-def raw_consume(bootstrap: str, topic: str, expected: int) -> float:
+def raw_consume(bootstrap: str, topic: str, expected: int, group: str = "bench-raw") -> float:
     """Records/s of a consumer that only reads."""
     consumer = KafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
-        group_id="bench-raw",
+        group_id=group,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         session_timeout_ms=3000,
@@ -222,6 +223,18 @@ async def e2e(
         await process.wait()
 
 
+def raw_consume_pure_python_crc(bootstrap: str, topic: str, expected: int) -> float:
+    """The same bare consumer without the crc32c C extension: kafka-python then checks every
+    record batch's CRC-32C in pure Python (what it does where the extension is missing)."""
+    script = (
+        "import sys; sys.modules['crc32c'] = None; "  # makes `import crc32c` fail
+        f"sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); import ingest; "
+        f"print(ingest.raw_consume({bootstrap!r}, {topic!r}, {expected}, 'bench-raw-pure'))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=200_000)
@@ -250,6 +263,10 @@ async def main() -> None:
 
         raw = await asyncio.to_thread(raw_consume, bootstrap, "sbe.tax.v1", args.records)
         print(f"raw kafka-python consume : {raw:10,.0f} records/s")
+        pure = await asyncio.to_thread(
+            raw_consume_pure_python_crc, bootstrap, "sbe.tax.v1", args.records
+        )
+        print(f"  same, pure-Python CRC  : {pure:10,.0f} records/s (without the crc32c extension)")
         naive = await naive_consume(bootstrap, "sbe.tax.v1", dsn, args.records, args.naive_seconds)
         print(f"naive INSERT per record  : {naive:10,.0f} records/s")
         rate, peak = await e2e(dsn, url, bootstrap, args.records, sums, args.partitions)
@@ -258,6 +275,7 @@ async def main() -> None:
         )
         print(f"monitoring peak RSS      : {peak:10,.0f} MB")
         print(f"ratio e2e / raw          : {rate / raw:10.2f}   (target ≥ 0.6)")
+        print(f"ratio e2e / raw, pure CRC: {rate / pure:10.2f}")
         print(f"ratio e2e / naive        : {rate / naive:10.1f}   (target ≥ 10)")
     finally:
         broker.terminate()
