@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import time
@@ -35,8 +34,8 @@ from services.evaluation.targets.service import seed_2023  # noqa: E402
 from shared import Database, DatabaseTarget  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 from shared.reference import district_ids  # noqa: E402
+from tests.support import pg_dsn, pg_url, scratch_database  # noqa: E402
 
-PG = "postgresql://postgres@127.0.0.1:5432"
 LINE = 100_000_000 * 100
 
 
@@ -154,47 +153,43 @@ async def main() -> None:
     parser.add_argument("--records", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    name = f"sbe_bench_eval_{os.getpid()}"
-    admin = await asyncpg.connect(f"{PG}/postgres")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    try:
-        await asyncio.to_thread(upgrade, "services.evaluation", DatabaseTarget(url, "evaluation"))
-        conn = await asyncpg.connect(f"{PG}/{name}")
+    async with scratch_database("sbe_bench_eval") as name:
+        await measure(args, pg_url(name), pg_dsn(name))
+
+
+async def measure(args: argparse.Namespace, url: str, dsn: str) -> None:
+    """Both ways of scoring on the same generated year, and their ratio."""
+    await asyncio.to_thread(upgrade, "services.evaluation", DatabaseTarget(url, "evaluation"))
+    conn = await asyncpg.connect(dsn)
+    started = time.perf_counter()
+    await generate(conn, args.buildings, args.records)
+    print(
+        f"generated {args.buildings:,} buildings and {args.records:,} tax records in {time.perf_counter() - started:.0f}s"
+    )
+    database = Database.open(DatabaseTarget(url, "evaluation"))
+    async with database.unit_of_work() as session:
+        await seed_2023(session)
+    year = 2023
+    maintained_times, raw_times = [], []
+    for _ in range(args.repeat):
         started = time.perf_counter()
-        await generate(conn, args.buildings, args.records)
-        print(
-            f"generated {args.buildings:,} buildings and {args.records:,} tax records in {time.perf_counter() - started:.0f}s"
-        )
-        database = Database.open(DatabaseTarget(url, "evaluation"))
         async with database.unit_of_work() as session:
-            await seed_2023(session)
-        year = 2023
-        maintained_times, raw_times = [], []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            async with database.unit_of_work() as session:
-                _, inputs = await scoring.gather(session, year, LINE)
-            maintained = formula.score(formula.DEFAULT, inputs)
-            maintained_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            targets = dict(zip(district_ids(), [i.targets for i in inputs], strict=True))
-            raw = formula.score(
-                formula.DEFAULT, district_inputs(year, await raw_figures(conn, year), targets)
-            )
-            raw_times.append(time.perf_counter() - started)
-        same = {(s.district_id, s.total) for s in maintained} == {
-            (s.district_id, s.total) for s in raw
-        }
-        m, r = statistics.median(maintained_times), statistics.median(raw_times)
-        print(f"scores from maintained figures : {m * 1000:8.1f} ms (median of {args.repeat})")
-        print(f"scores recomputed from raw     : {r * 1000:8.1f} ms (median of {args.repeat})")
-        print(f"ratio raw / maintained         : {r / m:8.1f}×   (same scores: {same})")
-        await database.dispose()
-        await conn.close()
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+            _, inputs = await scoring.gather(session, year, LINE)
+        maintained = formula.score(formula.DEFAULT, inputs)
+        maintained_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        targets = dict(zip(district_ids(), [i.targets for i in inputs], strict=True))
+        raw = formula.score(
+            formula.DEFAULT, district_inputs(year, await raw_figures(conn, year), targets)
+        )
+        raw_times.append(time.perf_counter() - started)
+    same = {(s.district_id, s.total) for s in maintained} == {(s.district_id, s.total) for s in raw}
+    m, r = statistics.median(maintained_times), statistics.median(raw_times)
+    print(f"scores from maintained figures : {m * 1000:8.1f} ms (median of {args.repeat})")
+    print(f"scores recomputed from raw     : {r * 1000:8.1f} ms (median of {args.repeat})")
+    print(f"ratio raw / maintained         : {r / m:8.1f}×   (same scores: {same})")
+    await database.dispose()
+    await conn.close()
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 from shared.identity import PRINCIPAL_HEADER, Principal, Role, sign_principal  # noqa: E402
 from tests import fixtures  # noqa: E402
 from tests.live import LiveStack, launch  # noqa: E402
+from tests.support import pg_url, scratch_database  # noqa: E402
 
-PG = "postgresql://postgres@127.0.0.1:5432"
 BUILDING = "bench-gw-1"
 DISTRICT = "wuzhong"
 
@@ -83,6 +82,10 @@ class Run:
     p99_ms: float
     requests: int
     gateway_cpu_us: float = 0.0  # the gateway process's CPU time per request (gateway runs)
+
+
+# (endpoint, route, connections) → the run
+Results = dict[tuple[str, str, int], Run]
 
 
 def process_of(name: str) -> int:
@@ -149,16 +152,6 @@ def signed(principal: Principal, secret: str, method: str, path: str) -> dict[st
     return {PRINCIPAL_HEADER: sign_principal(principal, secret, method, path)}
 
 
-async def create_database(name: str, drop: bool = False) -> None:
-    conn = await asyncpg.connect(f"{PG}/postgres")
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
 def prepare(stack: LiveStack) -> str:
     """A district key and one building of its district; returns the key."""
     admin = {"Authorization": f"Bearer {stack.admin_key}"}
@@ -179,19 +172,16 @@ def prepare(stack: LiveStack) -> str:
     return key
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=20)
-    options = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed: apt-get install wrk")
+async def measure_in_scratch_database(options: argparse.Namespace) -> Results:
+    async with scratch_database("sbe_bench_gateway") as database:
+        return await asyncio.to_thread(measure, options, database)
 
-    database = f"sbe_bench_gateway_{os.getpid()}"
-    asyncio.run(create_database(database))
+
+def measure(options: argparse.Namespace, database: str) -> Results:
+    """Every run against one `sbe run` on `database`."""
     work = Path(tempfile.mkdtemp(prefix="sbe-bench-gateway-"))
     env = {
-        "SBE_DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}",
+        "SBE_DATABASE_URL": pg_url(database),
         # Limits stay on, high enough that the benchmark measures them without meeting them.
         "SBE_RATE_LIMIT_PER_SECOND": "1000000",
         "SBE_RATE_LIMIT_BURST": "1000000",
@@ -200,51 +190,57 @@ def main() -> None:
     stack = launch(work / "data", work / "stack.log", env)
     try:
         key = prepare(stack)
-        secret = (
-            stack.env.get("SBE_INTERNAL_SECRET")
-            or (work / "data" / "internal_secret").read_text().strip()
-        )
+        secret = (work / "data" / "internal_secret").read_text().strip()  # written by `sbe run`
         principal = Principal(
             key_id="benchmark", role=Role.district, district_id=DISTRICT, label="benchmark"
         )
         registry = f"http://127.0.0.1:{stack.port('registry')}"
-        gateway = stack.gateway_url
         bearer = {"Authorization": f"Bearer {key}"}
         script = work / "push.lua"
         script.write_text(PUSH_SCRIPT % {"building": BUILDING})
         read_path = f"/api/v1/buildings/{BUILDING}"
         push_path = "/api/v1/enterprise-movements"
         gateway_pid = process_of("gateway")
-        results: dict[tuple[str, str, int], Run] = {}
+        results: Results = {}
         runs = 0
+
+        def run(base: str, path: str, lua: Path | None, seconds: int, connections: int) -> Run:
+            """One wrk run: its own record ids and enterprises, a freshly signed header."""
+            nonlocal runs
+            runs += 1
+            args = [f"run-{runs}", str(runs * 10_000_000)] if lua else None
+            method = "GET" if lua is None else "POST"
+            headers = signed(principal, secret, method, path) if base == registry else bearer
+            return wrk(base + path, headers, seconds, connections, lua, args)
+
         # Under load (throughput, where the registry saturates), then one connection at a time
         # (latency: what the gateway adds to a request that does not queue).
         for connections in (options.connections, 1):
+            seconds = options.seconds if connections > 1 else max(3, options.seconds // 2)
             for endpoint, path, lua in (("read", read_path, None), ("push", push_path, script)):
-                for route, base in (("direct", registry), ("gateway", gateway)):
-                    method = "GET" if lua is None else "POST"
-                    seconds = options.seconds if connections > 1 else max(3, options.seconds // 2)
-                    # Each run its own record ids and enterprises (a new range of codes).
-                    runs += 1
-                    args = [f"{route}-{runs}", str(runs * 10_000_000)] if lua else None
-                    headers = (
-                        signed(principal, secret, method, path) if route == "direct" else bearer
-                    )
-                    wrk(base + path, headers, 2, connections, lua, args)  # warm-up
-                    runs += 1
-                    args = [f"{route}-{runs}", str(runs * 10_000_000)] if lua else None
-                    headers = (
-                        signed(principal, secret, method, path) if route == "direct" else bearer
-                    )
+                for route, base in (("direct", registry), ("gateway", stack.gateway_url)):
+                    run(base, path, lua, 2, connections)  # warm-up
                     used = cpu_seconds(gateway_pid)
-                    run = wrk(base + path, headers, seconds, connections, lua, args)
+                    result = run(base, path, lua, seconds, connections)
                     if route == "gateway":
-                        run.gateway_cpu_us = (cpu_seconds(gateway_pid) - used) / run.requests * 1e6
-                    results[(endpoint, route, connections)] = run
+                        used = cpu_seconds(gateway_pid) - used
+                        result.gateway_cpu_us = used / result.requests * 1e6
+                    results[(endpoint, route, connections)] = result
+        return results
     finally:
         stack.stop()
-        asyncio.run(create_database(database, drop=True))
         shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=20)
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    results = asyncio.run(measure_in_scratch_database(options))
 
     print(f"\nwrk, {options.connections} connections for {options.seconds} s, then 1 connection")
     print(f"{'endpoint':<8} {'route':<8} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")

@@ -35,9 +35,7 @@ sys.path.insert(0, str(ROOT))
 from launcher.broker import start_broker  # noqa: E402
 from shared import DatabaseTarget, TopicSpec, create_producer, ensure_topics  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
-from tests.support import free_port  # noqa: E402
-
-PG = "postgresql://postgres@127.0.0.1:5432"
+from tests.support import free_port, pg_dsn, pg_url, scratch_database  # noqa: E402
 
 
 def make_messages(
@@ -243,44 +241,41 @@ async def main() -> None:
     parser.add_argument("--naive-seconds", type=float, default=15.0)
     args = parser.parse_args()
 
-    name = f"sbe_bench_{os.getpid()}"
-    admin = await asyncpg.connect(f"{PG}/postgres")
-    await admin.execute(f'CREATE DATABASE "{name}"')
     port = free_port()
     broker = start_broker(port)
     bootstrap = f"127.0.0.1:{port}"
-    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    dsn = f"{PG}/{name}"
     try:
-        await asyncio.to_thread(upgrade, "services.monitoring", DatabaseTarget(url, "monitoring"))
-        await seed_buildings(dsn, args.buildings)
-        ensure_topics(bootstrap, [TopicSpec("sbe.tax.v1", args.partitions)])
-        messages, sums = make_messages(args.records, args.buildings)
-        started = time.perf_counter()
-        await asyncio.to_thread(produce, bootstrap, "sbe.tax.v1", messages)
-        print(f"produced {args.records} tax records in {time.perf_counter() - started:.1f}s")
-        del messages
-
-        raw = await asyncio.to_thread(raw_consume, bootstrap, "sbe.tax.v1", args.records)
-        print(f"raw kafka-python consume : {raw:10,.0f} records/s")
-        pure = await asyncio.to_thread(
-            raw_consume_pure_python_crc, bootstrap, "sbe.tax.v1", args.records
-        )
-        print(f"  same, pure-Python CRC  : {pure:10,.0f} records/s (without the crc32c extension)")
-        naive = await naive_consume(bootstrap, "sbe.tax.v1", dsn, args.records, args.naive_seconds)
-        print(f"naive INSERT per record  : {naive:10,.0f} records/s")
-        rate, peak = await e2e(dsn, url, bootstrap, args.records, sums, args.partitions)
-        print(
-            f"monitoring end to end    : {rate:10,.0f} records/s (every building-month sum exact)"
-        )
-        print(f"monitoring peak RSS      : {peak:10,.0f} MB")
-        print(f"ratio e2e / raw          : {rate / raw:10.2f}   (target ≥ 0.6)")
-        print(f"ratio e2e / raw, pure CRC: {rate / pure:10.2f}")
-        print(f"ratio e2e / naive        : {rate / naive:10.1f}   (target ≥ 10)")
+        async with scratch_database("sbe_bench_ingest") as name:
+            await measure(args, bootstrap, pg_url(name), pg_dsn(name))
     finally:
         broker.terminate()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+
+
+async def measure(args: argparse.Namespace, bootstrap: str, url: str, dsn: str) -> None:
+    """The three consumers on the same messages, and the ratios."""
+    await asyncio.to_thread(upgrade, "services.monitoring", DatabaseTarget(url, "monitoring"))
+    await seed_buildings(dsn, args.buildings)
+    ensure_topics(bootstrap, [TopicSpec("sbe.tax.v1", args.partitions)])
+    messages, sums = make_messages(args.records, args.buildings)
+    started = time.perf_counter()
+    await asyncio.to_thread(produce, bootstrap, "sbe.tax.v1", messages)
+    print(f"produced {args.records} tax records in {time.perf_counter() - started:.1f}s")
+    del messages
+
+    raw = await asyncio.to_thread(raw_consume, bootstrap, "sbe.tax.v1", args.records)
+    print(f"raw kafka-python consume : {raw:10,.0f} records/s")
+    pure = await asyncio.to_thread(
+        raw_consume_pure_python_crc, bootstrap, "sbe.tax.v1", args.records
+    )
+    print(f"  same, pure-Python CRC  : {pure:10,.0f} records/s (without the crc32c extension)")
+    naive = await naive_consume(bootstrap, "sbe.tax.v1", dsn, args.records, args.naive_seconds)
+    print(f"naive INSERT per record  : {naive:10,.0f} records/s")
+    rate, peak = await e2e(dsn, url, bootstrap, args.records, sums, args.partitions)
+    print(f"monitoring end to end    : {rate:10,.0f} records/s (every building-month sum exact)")
+    print(f"monitoring peak RSS      : {peak:10,.0f} MB")
+    print(f"ratio e2e / raw          : {rate / raw:10.2f}   (target ≥ 0.6)")
+    print(f"ratio e2e / raw, pure CRC: {rate / pure:10.2f}")
+    print(f"ratio e2e / naive        : {rate / naive:10.1f}   (target ≥ 10)")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from shared.database import (
     database_target,
     dialect_insert,
     driver_connection,
+    fetch_rows,
     is_postgres,
 )
 from shared.identity import (
@@ -61,7 +62,15 @@ from shared.problems import (
 )
 from shared.schemas import Line, Paragraphs, RequestModel
 from shared.settings import BaseServiceSettings, load_settings
-from shared.types import SHANGHAI, UTCDateTime, format_cents, parse_cents, round_half_up, utcnow
+from shared.types import (
+    SHANGHAI,
+    UTCDateTime,
+    format_cents,
+    parse_cents,
+    round_half_up,
+    utcnow,
+    year_bounds,
+)
 from shared.validators import (
     FeaturedIndustry,
     featured_industry_of,
@@ -132,6 +141,7 @@ __all__ = [
     "enqueue",
     "ensure_topics",
     "featured_industry_of",
+    "fetch_rows",
     "format_cents",
     "header",
     "industry_problem",
@@ -151,4 +161,5 @@ __all__ = [
     "uscc_problem",
     "utcnow",
     "verify_principal",
+    "year_bounds",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +110,13 @@ class Database:
         await self.engine.dispose()
 
 
+async def fetch_rows(session: AsyncSession, statement: Any) -> Sequence[Any]:
+    """Run a Core query on the session's connection: plain rows, no ORM objects (aggregates,
+    lists of columns)."""
+    connection = await session.connection()
+    return (await connection.execute(statement)).all()
+
+
 def dialect_insert(session: AsyncSession, table: Any) -> Any:
     """`INSERT` with the dialect's `ON CONFLICT` support (PostgreSQL and SQLite share its shape)."""
     return postgresql.insert(table) if is_postgres(session) else sqlite.insert(table)
@@ -124,11 +131,12 @@ def is_postgres(session: AsyncSession) -> bool:
 async def driver_connection(session: AsyncSession) -> Any:
     """The asyncpg connection under the session's transaction, for set-based bulk statements."""
     connection = await session.connection()
-    # SQLAlchemy's asyncpg adapter sends BEGIN lazily, with its first statement: make sure
-    # it has, so what runs on the driver connection belongs to the session's transaction.
-    await connection.exec_driver_sql("SELECT 1")
-    raw = await connection.get_raw_connection()
-    return raw.driver_connection
+    driver: Any = (await connection.get_raw_connection()).driver_connection
+    # SQLAlchemy's asyncpg adapter sends BEGIN lazily, with its first statement: make sure it
+    # has (once per transaction), so what runs on the driver connection belongs to it.
+    if not driver.is_in_transaction():
+        await connection.exec_driver_sql("SELECT 1")
+    return driver
 
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -173,10 +173,9 @@ class InternalIdentityMiddleware:
         signed = header(scope, PRINCIPAL_HEADER.encode())
         if not signed:
             return None
+        value = signed.decode("latin-1")
         for secret in self.secrets:
-            principal = verify_principal(
-                signed.decode("latin-1"), secret, scope["method"], scope["path"]
-            )
+            principal = verify_principal(value, secret, scope["method"], scope["path"])
             if principal is not None:
                 return principal
         return None

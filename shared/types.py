@@ -42,6 +42,14 @@ def utcnow() -> datetime:
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the platform shows every time in Beijing time
 
 
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """A calendar year in Beijing time, as a UTC interval [start, end)."""
+    return (
+        datetime(year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC),
+        datetime(year + 1, 1, 1, tzinfo=SHANGHAI).astimezone(UTC),
+    )
+
+
 _PLAIN_DECIMAL = re.compile(r"(-?)(\d{1,16})(?:\.(\d{1,2}))?")
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import secrets
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -22,11 +20,8 @@ from launcher.broker import start_broker
 from launcher.processes import ALL, SERVICES
 from shared import DatabaseTarget, create_producer
 from shared.migrations import upgrade
-from tests.support import free_port, serve, settings_from_env
+from tests.support import admin_sql, free_port, pg_url, scratch_name, serve, settings_from_env
 
-PG_HOST = os.environ.get("SBE_TEST_PG_HOST", "127.0.0.1")
-PG_PORT = int(os.environ.get("SBE_TEST_PG_PORT", "5432"))
-PG_USER = os.environ.get("SBE_TEST_PG_USER", "postgres")
 INTERNAL_SECRET = "test-internal-secret-" + "x" * 16
 
 
@@ -41,24 +36,18 @@ def _metadata(service: str) -> MetaData:
 @pytest.fixture(scope="session")
 def database_name() -> Iterator[str]:
     """A fresh database for this run; dropped at the end."""
-    name = f"sbe_test_{os.getpid()}_{secrets.token_hex(3)}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database="postgres")
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    # Session-scoped and synchronous (the event loop fixtures come later), hence not
+    # `scratch_database`, which the asynchronous callers use.
+    name = scratch_name("sbe_test")
+    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
     yield name
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")
 def database_url(database_name: str) -> str:
     """SQLAlchemy URL of the run's database (each service uses its own schema in it)."""
-    url = f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{database_name}"
+    url = pg_url(database_name)
     for spec in ALL:
         if spec.migrations:
             upgrade(spec.migrations, DatabaseTarget(url, spec.name))

@@ -4,17 +4,60 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import secrets
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import Any, TypeVar
 
+import asyncpg
 import httpx
 import orjson
 import uvicorn
 from kafka import KafkaProducer
 
 from shared import Principal, Role, sign_principal
+
+# The PostgreSQL server the tests and benchmarks use (trust authentication).
+PG_HOST = os.environ.get("SBE_TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("SBE_TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("SBE_TEST_PG_USER", "postgres")
+
+
+def pg_dsn(database: str) -> str:
+    """asyncpg's URL of a database on the test server."""
+    return f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}"
+
+
+def pg_url(database: str) -> str:
+    """SQLAlchemy's URL of the same database (what SBE_DATABASE_URL takes)."""
+    return f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}"
+
+
+async def admin_sql(statement: str) -> None:
+    """Run a statement on the server's `postgres` database (creating, dropping databases)."""
+    conn = await asyncpg.connect(pg_dsn("postgres"))
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def scratch_name(prefix: str) -> str:
+    """A database name no other run uses."""
+    return f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+
+
+@contextlib.asynccontextmanager
+async def scratch_database(prefix: str) -> AsyncIterator[str]:
+    """A new, empty database for the block, dropped after it (even while still in use)."""
+    name = scratch_name(prefix)
+    await admin_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port() -> int:

@@ -51,8 +51,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         try:
             async with relaying(
                 SERVICE, database, RegistryOutbox, settings.kafka_bootstrap, topics(settings)
-            ) as relay:
-                app.state.outbox_relay = relay
+            ):
                 yield
         finally:
             await database.dispose()

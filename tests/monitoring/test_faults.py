@@ -26,8 +26,7 @@ import pytest
 from launcher.broker import start_broker
 from shared import DatabaseTarget, TopicSpec, create_producer, ensure_topics
 from shared.migrations import upgrade
-from tests.conftest import PG_HOST, PG_PORT, PG_USER
-from tests.support import TcpProxy, free_port
+from tests.support import TcpProxy, free_port, pg_dsn, pg_url, scratch_database
 
 pytestmark = pytest.mark.slow
 
@@ -99,22 +98,17 @@ def fault_broker() -> Iterator[str]:
 @pytest.fixture
 async def fault_database() -> AsyncIterator[tuple[str, str]]:
     """Its own database with the monitoring schema and the buildings already known."""
-    name = f"sbe_fault_{os.getpid()}_{random.randrange(10**6)}"
-    admin = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database="postgres")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
-    dsn = f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
-    await asyncio.to_thread(upgrade, "services.monitoring", DatabaseTarget(url, "monitoring"))
-    conn = await asyncpg.connect(dsn, server_settings={"search_path": "monitoring"})
-    await conn.copy_records_to_table(
-        "building",
-        records=[(b, b, "sip", 10_000.0, datetime(2024, 1, 1, tzinfo=UTC)) for b in BUILDINGS],
-        columns=["id", "name", "district_id", "gross_floor_area_m2", "registry_updated_at"],
-    )
-    await conn.close()
-    yield url, dsn
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
+    async with scratch_database("sbe_fault") as name:
+        url, dsn = pg_url(name), pg_dsn(name)
+        await asyncio.to_thread(upgrade, "services.monitoring", DatabaseTarget(url, "monitoring"))
+        conn = await asyncpg.connect(dsn, server_settings={"search_path": "monitoring"})
+        await conn.copy_records_to_table(
+            "building",
+            records=[(b, b, "sip", 10_000.0, datetime(2024, 1, 1, tzinfo=UTC)) for b in BUILDINGS],
+            columns=["id", "name", "district_id", "gross_floor_area_m2", "registry_updated_at"],
+        )
+        await conn.close()
+        yield url, dsn
 
 
 def start_monitoring(url: str, bootstrap: str, port: int | None = None) -> subprocess.Popen[bytes]:

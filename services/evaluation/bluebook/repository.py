@@ -16,18 +16,13 @@ from services.evaluation.inputs.models import (
     DesignationCopy,
     EventCopy,
 )
-from services.evaluation.scoring.repository import year_bounds
-
-
-async def _rows(session: AsyncSession, statement: Any) -> Sequence[Any]:
-    connection = await session.connection()
-    return (await connection.execute(statement)).all()
+from shared import fetch_rows, year_bounds
 
 
 async def buildings_over(session: AsyncSession, year: int, line_cents: int) -> Sequence[Any]:
     """(district, id, name, tax) of every building above the line in the year, richest first."""
     b, y = BuildingCopy, BuildingYearCopy
-    return await _rows(
+    return await fetch_rows(
         session,
         sa_select(col(b.district_id), col(b.id), col(b.name), col(y.tax_cents))
         .join(y, and_(col(y.building_id) == col(b.id), col(y.year) == year))
@@ -39,7 +34,7 @@ async def buildings_over(session: AsyncSession, year: int, line_cents: int) -> S
 async def designations(session: AsyncSession) -> Sequence[Any]:
     """(district, building, name, industry, date) of every featured designation in force."""
     b, d = BuildingCopy, DesignationCopy
-    return await _rows(
+    return await fetch_rows(
         session,
         sa_select(col(b.district_id), col(b.id), col(b.name), col(d.industry), col(d.designated_on))
         .join(d, col(d.building_id) == col(b.id))
@@ -50,14 +45,14 @@ async def designations(session: AsyncSession) -> Sequence[Any]:
 async def months_of_year(session: AsyncSession, year: int) -> Sequence[Any]:
     """The monthly figures of every building for the year (JSON per building)."""
     y = BuildingYearCopy
-    return await _rows(session, sa_select(col(y.months)).where(col(y.year) == year))
+    return await fetch_rows(session, sa_select(col(y.months)).where(col(y.year) == year))
 
 
 async def events_held(session: AsyncSession, year: int) -> Sequence[Any]:
     """(start, kind, scope, district, title) of the events held in the year."""
     e = EventCopy
     start, end = year_bounds(year)
-    return await _rows(
+    return await fetch_rows(
         session,
         sa_select(col(e.starts_at), col(e.kind), col(e.scope), col(e.district_id), col(e.title))
         .where(col(e.status) == "held", col(e.starts_at) >= start, col(e.starts_at) < end)
@@ -68,7 +63,7 @@ async def events_held(session: AsyncSession, year: int) -> Sequence[Any]:
 async def city_totals(session: AsyncSession) -> tuple[int, float]:
     """(buildings, Σ gross floor area)."""
     b = BuildingCopy
-    rows = await _rows(
+    rows = await fetch_rows(
         session, sa_select(func.count(), func.coalesce(func.sum(b.gross_floor_area_m2), 0.0))
     )
     count, area = rows[0]

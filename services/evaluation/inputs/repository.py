@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import delete
@@ -18,15 +19,24 @@ from services.evaluation.inputs.models import (
 )
 from shared import dialect_insert
 
+# Rows per multi-row statement (SQLite allows 32,766 parameters per statement).
+_CHUNK = 1000
+
+
+def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), _CHUNK):
+        yield rows[start : start + _CHUNK]
+
 
 async def upsert_buildings(session: AsyncSession, rows: list[dict[str, Any]]) -> set[str]:
-    """Store building snapshots newer than what is kept; returns the ids that changed."""
+    """Store building snapshots newer than what is kept (one row per id); returns the ids that
+    changed."""
     changed: set[str] = set()
-    for row in rows:
-        statement = dialect_insert(session, BuildingCopy).values(**row)
+    for chunk in _chunks(rows):
+        statement = dialect_insert(session, BuildingCopy).values(chunk)
         statement = statement.on_conflict_do_update(
             index_elements=["id"],
-            set_={k: statement.excluded[k] for k in row if k != "id"},
+            set_={k: statement.excluded[k] for k in chunk[0] if k != "id"},
             where=col(BuildingCopy.registry_updated_at) <= statement.excluded.registry_updated_at,
         ).returning(col(BuildingCopy.id))
         changed.update((await session.exec(statement)).scalars().all())
@@ -60,12 +70,12 @@ async def insert_movements(session: AsyncSession, rows: list[dict[str, Any]]) ->
 
 
 async def upsert_events(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Store event states newer than what is kept."""
-    for row in rows:
-        statement = dialect_insert(session, EventCopy).values(**row)
+    """Store event states newer than what is kept (one row per id)."""
+    for chunk in _chunks(rows):
+        statement = dialect_insert(session, EventCopy).values(chunk)
         statement = statement.on_conflict_do_update(
             index_elements=["id"],
-            set_={k: statement.excluded[k] for k in row if k != "id"},
+            set_={k: statement.excluded[k] for k in chunk[0] if k != "id"},
             where=col(EventCopy.updated_at) <= statement.excluded.updated_at,
         )
         await session.exec(statement)

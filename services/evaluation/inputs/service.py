@@ -68,22 +68,22 @@ async def apply_movements(session: AsyncSession, movements: list[dict[str, Any]]
 
 async def apply_events(session: AsyncSession, events: list[dict[str, Any]]) -> None:
     """Event states from the events service."""
-    await repository.upsert_events(
-        session,
-        [
-            {
-                "id": e["id"],
-                "kind": e["kind"],
-                "scope": e["scope"],
-                "district_id": e["district_id"],
-                "title": e["title"],
-                "status": e["status"],
-                "starts_at": datetime.fromisoformat(e["starts_at"]),
-                "updated_at": datetime.fromisoformat(e["updated_at"]),
-            }
-            for e in events
-        ],
-    )
+    latest: dict[str, dict[str, Any]] = {}
+    for e in events:
+        row = {
+            "id": e["id"],
+            "kind": e["kind"],
+            "scope": e["scope"],
+            "district_id": e["district_id"],
+            "title": e["title"],
+            "status": e["status"],
+            "starts_at": datetime.fromisoformat(e["starts_at"]),
+            "updated_at": datetime.fromisoformat(e["updated_at"]),
+        }
+        kept = latest.get(row["id"])
+        if kept is None or kept["updated_at"] <= row["updated_at"]:
+            latest[row["id"]] = row  # within a batch, the latest state wins
+    await repository.upsert_events(session, list(latest.values()))
 
 
 async def apply_building_years(session: AsyncSession, figures: list[dict[str, Any]]) -> None:

@@ -4,9 +4,8 @@ lists behind them, and scoring schemes."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func
@@ -24,7 +23,7 @@ from services.evaluation.inputs.models import (
     RenovationCopy,
 )
 from services.evaluation.scoring.models import ScoringScheme
-from shared import SHANGHAI
+from shared import fetch_rows, year_bounds
 
 
 @dataclass
@@ -44,22 +43,21 @@ class DistrictFigures:
     net_move_in: int = 0
 
 
-async def _rows(session: AsyncSession, statement: Any) -> Sequence[Any]:
-    """Run an aggregate query on the session's connection (Core: rows, no ORM objects)."""
-    connection = await session.connection()
-    return (await connection.execute(statement)).all()
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """The calendar year in Beijing time, as a UTC interval [start, end)."""
-    return (
-        datetime(year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC),
-        datetime(year + 1, 1, 1, tzinfo=SHANGHAI).astimezone(UTC),
-    )
-
-
 def _in_year(column: Any, year: int) -> Any:
     return and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
+
+
+def _held_promotions(year: int) -> Any:
+    """Promotion events a district organised and held in the year (CONTRACT §7)."""
+    start, end = year_bounds(year)
+    e = EventCopy
+    return and_(
+        col(e.kind) == "promotion",
+        col(e.scope) == "district",
+        col(e.status) == "held",
+        col(e.starts_at) >= start,
+        col(e.starts_at) < end,
+    )
 
 
 async def district_figures(
@@ -68,7 +66,7 @@ async def district_figures(
     """district id → figures, from the copies kept up to date by the consumer."""
     figures: dict[str, DistrictFigures] = defaultdict(DistrictFigures)
     b, y = BuildingCopy, BuildingYearCopy
-    for district, count, area in await _rows(
+    for district, count, area in await fetch_rows(
         session,
         select(
             b.district_id, func.count(), func.coalesce(func.sum(b.gross_floor_area_m2), 0.0)
@@ -84,7 +82,7 @@ async def district_figures(
         col(previous.year) == year - 1,
         col(previous.tax_cents) > line_cents,
     )
-    for district, count, fresh in await _rows(
+    for district, count, fresh in await fetch_rows(
         session,
         joined.add_columns(func.count(), func.sum(case((~was_over, 1), else_=0)))
         .where(over)
@@ -92,14 +90,14 @@ async def district_figures(
     ):
         figures[district].cumulative_100m = int(count)
         figures[district].new_100m = int(fresh or 0)
-    for district, tax_year, cents in await _rows(
+    for district, tax_year, cents in await fetch_rows(
         session,
         joined.add_columns(col(y.year), func.sum(y.tax_cents))
         .where(col(y.year).in_([year, year - 1]))
         .group_by(col(b.district_id), col(y.year)),
     ):
         figures[district].tax_cents[int(tax_year)] = int(cents or 0)
-    for district, occupied, leasable in await _rows(
+    for district, occupied, leasable in await fetch_rows(
         session,
         joined.add_columns(func.sum(y.occupied_area_m2), func.sum(y.leasable_area_m2))
         .where(col(y.year) == year, col(y.leasable_area_m2).is_not(None))
@@ -108,7 +106,7 @@ async def district_figures(
         figures[district].occupied_m2 = float(occupied or 0)
         figures[district].leasable_m2 = float(leasable or 0)
     d, r, m, e = DesignationCopy, RenovationCopy, MovementCopy, EventCopy
-    for district, count in await _rows(
+    for district, count in await fetch_rows(
         session,
         select(b.district_id, func.count())
         .join(d, col(d.building_id) == col(b.id))
@@ -116,7 +114,7 @@ async def district_figures(
         .group_by(col(b.district_id)),
     ):
         figures[district].new_featured = int(count)
-    for district, count in await _rows(
+    for district, count in await fetch_rows(
         session,
         select(b.district_id, func.count())
         .join(r, col(r.building_id) == col(b.id))
@@ -124,7 +122,7 @@ async def district_figures(
         .group_by(col(b.district_id)),
     ):
         figures[district].renovations = int(count)
-    for district, net in await _rows(
+    for district, net in await fetch_rows(
         session,
         select(b.district_id, func.sum(case((col(m.kind) == "move_in", 1), else_=-1)))
         .join(m, col(m.building_id) == col(b.id))
@@ -132,17 +130,10 @@ async def district_figures(
         .group_by(col(b.district_id)),
     ):
         figures[district].net_move_in = int(net or 0)
-    start, end = year_bounds(year)
-    for district, count in await _rows(
+    for district, count in await fetch_rows(
         session,
         select(e.district_id, func.count())
-        .where(
-            e.kind == "promotion",
-            e.scope == "district",
-            e.status == "held",
-            col(e.starts_at) >= start,
-            col(e.starts_at) < end,
-        )
+        .where(_held_promotions(year))
         .group_by(col(e.district_id)),
     ):
         if district is not None:
@@ -156,7 +147,7 @@ async def buildings_over(
     """(id, name, tax of the year, tax of the year before) of a district's 亿元楼宇."""
     b, y = BuildingCopy, BuildingYearCopy
     previous = aliased(BuildingYearCopy)
-    rows = await _rows(
+    rows = await fetch_rows(
         session,
         select(b.id, b.name, y.tax_cents, previous.tax_cents)
         .join(y, and_(col(y.building_id) == col(b.id), col(y.year) == year))
@@ -173,7 +164,7 @@ async def designations_of(session: AsyncSession, district_id: str, year: int) ->
     """(building id, name, industry, date) designated in the year."""
     b, d = BuildingCopy, DesignationCopy
     return list(
-        await _rows(
+        await fetch_rows(
             session,
             sa_select(col(b.id), col(b.name), col(d.industry), col(d.designated_on))
             .join(d, col(d.building_id) == col(b.id))
@@ -187,7 +178,7 @@ async def renovations_of(session: AsyncSession, district_id: str, year: int) -> 
     """(renovation id, building name, completion date) completed in the year."""
     b, r = BuildingCopy, RenovationCopy
     return list(
-        await _rows(
+        await fetch_rows(
             session,
             sa_select(col(r.id), col(b.name), col(r.completed_on))
             .join(r, col(r.building_id) == col(b.id))
@@ -199,19 +190,11 @@ async def renovations_of(session: AsyncSession, district_id: str, year: int) -> 
 
 async def promotions_of(session: AsyncSession, district_id: str, year: int) -> list[EventCopy]:
     """A district's own promotion events held in the year."""
-    start, end = year_bounds(year)
     e = EventCopy
     return list(
         await session.exec(
             select(e)
-            .where(
-                e.kind == "promotion",
-                e.scope == "district",
-                e.status == "held",
-                e.district_id == district_id,
-                col(e.starts_at) >= start,
-                col(e.starts_at) < end,
-            )
+            .where(_held_promotions(year), e.district_id == district_id)
             .order_by(col(e.starts_at))
         )
     )

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.events.schedule.models import Event
-from shared import SHANGHAI
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """A calendar year in Beijing time, as a UTC interval [start, end)."""
-    start = datetime(year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
-    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
-    return start, end
+from shared import year_bounds
 
 
 async def get(session: AsyncSession, event_id: str) -> Event | None:

@@ -146,12 +146,12 @@ SET seq = figure_change.seq + 1, changed_at = EXCLUDED.changed_at
 """
 
 
-async def _add(
-    session: AsyncSession, sql: str, keys: list[tuple[Any, ...]], values: list[Any]
+async def _unnest(
+    session: AsyncSession, sql: str, rows: list[tuple[Any, ...]], *extra: Any
 ) -> None:
+    """Run a set-based statement whose parameters are `rows`' columns (as arrays), then `extra`."""
     conn = await driver_connection(session)
-    columns = [list(column) for column in zip(*keys, strict=True)] if keys else []
-    await conn.execute(sql, *columns, values)
+    await conn.execute(sql, *(list(column) for column in zip(*rows, strict=True)), *extra)
 
 
 async def add_month_tax(
@@ -162,14 +162,7 @@ async def add_month_tax(
         return
     items = sorted(deltas.items())
     if is_postgres(session):
-        conn = await driver_connection(session)
-        await conn.execute(
-            _ADD_MONTH_TAX,
-            [k[0] for k, _ in items],
-            [k[1] for k, _ in items],
-            [v[0] for _, v in items],
-            [v[1] for _, v in items],
-        )
+        await _unnest(session, _ADD_MONTH_TAX, [(*k, *v) for k, v in items])
         return
     rows = [
         {"building_id": b, "period": p, "tax_cents": cents, "tax_records": count}
@@ -193,7 +186,7 @@ async def add_year_tax(session: AsyncSession, deltas: dict[tuple[str, int], int]
         return
     items = sorted(deltas.items())
     if is_postgres(session):
-        await _add(session, _ADD_YEAR_TAX, [k for k, _ in items], [v for _, v in items])
+        await _unnest(session, _ADD_YEAR_TAX, [(*k, v) for k, v in items])
         return
     rows = [{"building_id": b, "year": y, "tax_cents": c} for (b, y), c in items]
     statement = dialect_insert(session, BuildingYear)
@@ -213,7 +206,7 @@ async def add_enterprise_tax(
         return
     items = sorted(deltas.items())
     if is_postgres(session):
-        await _add(session, _ADD_ENTERPRISE_TAX, [k for k, _ in items], [v for _, v in items])
+        await _unnest(session, _ADD_ENTERPRISE_TAX, [(*k, v) for k, v in items])
         return
     rows = [{"building_id": b, "uscc": u, "year": y, "tax_cents": c} for (b, u, y), c in items]
     statement = dialect_insert(session, EnterpriseBuildingYear)
@@ -267,10 +260,11 @@ async def recompute_occupancy(session: AsyncSession, pairs: set[tuple[str, str]]
 
 async def mark_changed(session: AsyncSession, pairs: set[tuple[str, str]], now: datetime) -> None:
     """Mark building-months whose figures changed, for the figures worker."""
+    if not pairs:
+        return
     ordered = sorted(pairs)
     if is_postgres(session):
-        conn = await driver_connection(session)
-        await conn.execute(_MARK_CHANGED, [b for b, _ in ordered], [p for _, p in ordered], now)
+        await _unnest(session, _MARK_CHANGED, ordered, now)
         return
     rows = [
         {"building_id": b, "period": p, "seq": 1, "changed_at": now, "first_changed_at": now}
