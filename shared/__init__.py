@@ -2,7 +2,7 @@
 
 from shared.app import COMMON_API_RESPONSES, create_service_app, database_ready
 from shared.clients import ServiceIdentity, service_client
-from shared.consumer import BatchConsumer, ConsumerConfig
+from shared.consumer import BatchConsumer, ConsumerConfig, DeadLetterSink
 from shared.database import (
     Database,
     DatabaseTarget,
@@ -12,6 +12,14 @@ from shared.database import (
     driver_connection,
     fetch_rows,
     is_postgres,
+)
+from shared.deadletters import (
+    ENVELOPE_VALUE_BYTES,
+    KafkaDeadLetters,
+    Letter,
+    TransientError,
+    envelope,
+    is_transient,
 )
 from shared.identity import (
     PRINCIPAL_HEADER,
@@ -60,7 +68,15 @@ from shared.problems import (
     problem_response,
     problem_responses,
 )
-from shared.schemas import Line, Paragraphs, RequestModel
+from shared.schemas import (
+    MAX_ID_CHARS,
+    PERIOD_PATTERN,
+    AsciiId,
+    Line,
+    Paragraphs,
+    Period,
+    RequestModel,
+)
 from shared.settings import BaseServiceSettings, load_settings
 from shared.types import (
     SHANGHAI,
@@ -81,7 +97,10 @@ from shared.validators import (
 
 __all__ = [
     "COMMON_API_RESPONSES",
+    "ENVELOPE_VALUE_BYTES",
     "MAX_ID",
+    "MAX_ID_CHARS",
+    "PERIOD_PATTERN",
     "PRINCIPAL_HEADER",
     "SHANGHAI",
     "TOPIC_DEADLETTER",
@@ -92,6 +111,7 @@ __all__ = [
     "TOPIC_REGISTRY_MOVEMENTS",
     "TOPIC_TAX",
     "AdminDep",
+    "AsciiId",
     "BadGateway",
     "BadRequest",
     "BaseServiceSettings",
@@ -100,10 +120,13 @@ __all__ = [
     "ConsumerConfig",
     "Database",
     "DatabaseTarget",
+    "DeadLetterSink",
     "FeaturedIndustry",
     "FieldError",
     "Forbidden",
     "GatewayTimeout",
+    "KafkaDeadLetters",
+    "Letter",
     "Limit",
     "Line",
     "NotFound",
@@ -114,6 +137,7 @@ __all__ = [
     "OverseerDep",
     "Paragraphs",
     "PayloadTooLarge",
+    "Period",
     "Principal",
     "PrincipalDep",
     "Problem",
@@ -126,6 +150,7 @@ __all__ = [
     "SessionDep",
     "TooManyRequests",
     "TopicSpec",
+    "TransientError",
     "UTCDateTime",
     "Unauthorized",
     "ValidationFailed",
@@ -140,12 +165,14 @@ __all__ = [
     "driver_connection",
     "enqueue",
     "ensure_topics",
+    "envelope",
     "featured_industry_of",
     "fetch_rows",
     "format_cents",
     "header",
     "industry_problem",
     "is_postgres",
+    "is_transient",
     "is_valid_uscc",
     "load_settings",
     "parse_cents",

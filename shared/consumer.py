@@ -1,5 +1,10 @@
 """A Kafka consumer whose poll loop runs in its own thread and whose batches are stored on an
 asyncio loop; offsets are committed only after the batch handler has returned (durably stored).
+
+A message never holds up its partition: tombstones (null values) are skipped and counted, and a
+batch that fails because of its content is split in halves until the record at fault is found;
+that record is dead-lettered with its reason and the rest are stored. A passing fault (the
+database or the broker away) is retried whole instead, so nothing good is set aside for it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata
+from prometheus_client import Counter
 
+from shared.deadletters import Letter, describe_failure, is_transient
 from shared.kafka import TopicSpec, bootstrap_servers, ensure_topics
 
 logger = logging.getLogger("sbe.consumer")
@@ -26,6 +33,19 @@ logger = logging.getLogger("sbe.consumer")
 BatchHandler = Callable[[list[ConsumerRecord]], Coroutine[Any, Any, None]]
 Polled = dict[TopicPartition, list[ConsumerRecord]]
 LagReporter = Callable[[str, int, int], None]
+DeadLetterSink = Callable[[list[Letter]], Coroutine[Any, Any, None]]
+
+SKIPPED = Counter(
+    "sbe_consumer_skipped_total",
+    "Messages a consumer skipped without storing them, by consumer, topic and reason "
+    "(tombstone: a null value).",
+    ["consumer", "topic", "reason"],
+)
+ISOLATED = Counter(
+    "sbe_consumer_isolated_total",
+    "Records a consumer dead-lettered after splitting a failing batch to find them.",
+    ["consumer", "topic"],
+)
 
 
 @dataclass(frozen=True)
@@ -136,12 +156,14 @@ class BatchConsumer:
         loop: asyncio.AbstractEventLoop,
         *,
         on_lag: LagReporter | None = None,
+        dead_letters: DeadLetterSink | None = None,
         name: str = "consumer",
     ) -> None:
         self.config = config
         self.handler = handler
         self.loop = loop
         self.on_lag = on_lag
+        self.dead_letters = dead_letters
         self.name = name
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -211,7 +233,7 @@ class BatchConsumer:
         # Depth-one pipeline: while batch N is being stored on the event loop, this thread
         # polls (decodes) batch N+1. Offsets of N are committed only once N is stored.
         backoff = 0.5
-        in_flight: tuple[Future[None], Polled] | None = None
+        in_flight: tuple[Future[None], Polled, list[ConsumerRecord]] | None = None
         watch = _BrokerWatch(consumer, self.config)
         while not self._stop.is_set():
             watch.check()
@@ -231,32 +253,97 @@ class BatchConsumer:
                     in_flight = None
                     continue
                 backoff = 0.5
-            in_flight = (self._submit(polled), polled) if polled else None
+            in_flight = self._submit(polled) if polled else None
         if in_flight is not None:
             self._settle(consumer, watch, *in_flight)
 
-    def _submit(self, polled: Polled) -> Future[None]:
-        batch = [record for records in polled.values() for record in records]
-        return asyncio.run_coroutine_threadsafe(self.handler(batch), self.loop)
+    def _submit(self, polled: Polled) -> tuple[Future[None], Polled, list[ConsumerRecord]]:
+        batch = []
+        for records in polled.values():
+            for record in records:
+                if record.value is None:
+                    SKIPPED.labels(self.name, record.topic, "tombstone").inc()
+                else:
+                    batch.append(record)
+        if not batch:
+            done: Future[None] = Future()
+            done.set_result(None)
+            return done, polled, batch
+        return asyncio.run_coroutine_threadsafe(self.handler(batch), self.loop), polled, batch
+
+    def _run_on_loop(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def _settle(
-        self, consumer: KafkaConsumer, watch: _BrokerWatch, future: Future[None], polled: Polled
+        self,
+        consumer: KafkaConsumer,
+        watch: _BrokerWatch,
+        future: Future[None],
+        polled: Polled,
+        batch: list[ConsumerRecord],
     ) -> bool:
         """Wait for a stored batch; commit its offsets, or report failure (nothing committed)."""
         try:
             future.result()
-        except Exception:
-            self.failures += 1
+        except Exception as error:
+            if is_transient(error) or self.dead_letters is None:
+                self.failures += 1
+                logger.warning(
+                    "a batch failed; it will be retried from its first offsets", exc_info=True
+                )
+                return False
             logger.warning(
-                "a batch failed; it will be retried from its first offsets", exc_info=True
+                "%s: a batch of %d failed on its content (%s); isolating the records at fault",
+                self.name,
+                len(batch),
+                describe_failure(error),
             )
-            return False
+            try:
+                self._isolate(batch, error)
+            except Exception:
+                self.failures += 1
+                logger.warning(
+                    "isolating failed (a passing fault); the batch will be retried",
+                    exc_info=True,
+                )
+                return False
         self.batches += 1
         # Offsets read from a topic that has since been recreated must not be committed to the
         # new one: they would skip its first messages for good.
         watch.check_topics()
         self._commit(consumer, polled)
         return True
+
+    def _isolate(self, records: list[ConsumerRecord], error: BaseException) -> None:
+        """Store what can be stored of a failing batch; dead-letter the records at fault.
+
+        Halves are stored in turn, each in its own unit of work; a half that fails is split
+        again, down to the single record, which goes to the dead letters with the database's
+        reason. A transient failure on the way raises, and the whole batch is retried.
+        """
+        assert self.dead_letters is not None
+        if len(records) == 1:
+            record = records[0]
+            letter = Letter(
+                record.topic,
+                record.partition,
+                record.offset,
+                record.key,
+                record.value,
+                "unstorable",
+                describe_failure(error),
+            )
+            self._run_on_loop(self.dead_letters([letter]))
+            ISOLATED.labels(self.name, record.topic).inc()
+            return
+        middle = len(records) // 2
+        for half in (records[:middle], records[middle:]):
+            try:
+                self._run_on_loop(self.handler(half))
+            except Exception as failure:
+                if is_transient(failure):
+                    raise
+                self._isolate(half, failure)
 
     @staticmethod
     def _rewind(consumer: KafkaConsumer, failed: Polled, polled: Polled) -> None:

@@ -3,7 +3,7 @@
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, ConfigDict, StringConstraints
 from sqlmodel import SQLModel
 
 
@@ -32,3 +32,21 @@ Line = Annotated[str, AfterValidator(_single_line)]
 
 Paragraphs = Annotated[str, AfterValidator(_multi_line)]
 """Free text that may span lines: notes, evidence."""
+
+
+# Feed and path identifiers: printable ASCII, at most 64 characters, which every column, log
+# line and header can hold as they are.
+ID_ASCII_PATTERN = r"^[\x21-\x7e][\x20-\x7e]{0,62}[\x21-\x7e]$|^[\x21-\x7e]$"
+MAX_ID_CHARS = 64
+
+# A month the platform can hold: ASCII digits only (Unicode digits such as '２０２３' are refused),
+# from 2000-01 to 2100-12.
+PERIOD_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
+
+Period = Annotated[str, StringConstraints(pattern=PERIOD_PATTERN)]
+"""A month, `YYYY-MM`, 2000-01 … 2100-12."""
+
+AsciiId = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_ID_CHARS, pattern=ID_ASCII_PATTERN)
+]
+"""An identifier sent by another system: printable ASCII, 1–64 characters."""

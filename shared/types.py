@@ -50,7 +50,8 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     )
 
 
-_PLAIN_DECIMAL = re.compile(r"(-?)(\d{1,16})(?:\.(\d{1,2}))?")
+# ASCII digits only: `\d` would also take other scripts' digits ('١٢٣'), which int() reads.
+_PLAIN_DECIMAL = re.compile(r"(-?)([0-9]{1,16})(?:\.([0-9]{1,2}))?")
 
 
 def parse_cents(value: str) -> int:
@@ -60,7 +61,7 @@ def parse_cents(value: str) -> int:
     """
     match = _PLAIN_DECIMAL.fullmatch(value)
     if match is None:
-        if re.fullmatch(r"-?\d+\.\d{3,}", value):
+        if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", value):
             raise ValueError("at most 2 decimal places")
         raise ValueError("not a plain decimal number")
     sign, whole, fraction = match.groups()

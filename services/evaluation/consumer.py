@@ -21,6 +21,7 @@ from shared import (
     BatchConsumer,
     ConsumerConfig,
     Database,
+    KafkaDeadLetters,
     TopicSpec,
 )
 
@@ -48,12 +49,11 @@ class InputsHandler:
         self.database = database
 
     async def __call__(self, records: list[ConsumerRecord]) -> None:
+        # An unreadable or malformed message raises here or below: the consumer splits the
+        # batch and dead-letters that message alone (see shared.consumer).
         by_topic: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for record in records:
-            try:
-                by_topic[record.topic].append(orjson.loads(record.value))
-            except orjson.JSONDecodeError:
-                logger.error("unreadable message on %s at offset %s", record.topic, record.offset)
+            by_topic[record.topic].append(orjson.loads(record.value))
         async with self.database.unit_of_work() as session:
             await service.apply_buildings(session, by_topic[TOPIC_REGISTRY_BUILDINGS])
             await service.apply_movements(session, by_topic[TOPIC_REGISTRY_MOVEMENTS])
@@ -76,4 +76,10 @@ def inputs_consumer(
         poll_timeout_ms=settings.consumer_poll_ms,
         topic_specs=FALLBACK_SPECS,
     )
-    return BatchConsumer(config, InputsHandler(database), loop, name="evaluation-inputs")
+    return BatchConsumer(
+        config,
+        InputsHandler(database),
+        loop,
+        dead_letters=KafkaDeadLetters(settings.kafka_bootstrap, "evaluation"),
+        name="evaluation-inputs",
+    )

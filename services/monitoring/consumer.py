@@ -13,7 +13,8 @@ import orjson
 from kafka.consumer.fetcher import ConsumerRecord
 
 from services.monitoring.buildings.service import BuildingDirectory
-from services.monitoring.ingest.service import ingest, set_aside
+from services.monitoring.ingest.schemas import DeadLetterReason
+from services.monitoring.ingest.service import RawMessage, Rejected, ingest, set_aside
 from services.monitoring.metrics import (
     BATCH_DURATION,
     BATCH_FAILURES,
@@ -34,6 +35,8 @@ from shared import (
     BatchConsumer,
     ConsumerConfig,
     Database,
+    KafkaDeadLetters,
+    Letter,
     TopicSpec,
 )
 
@@ -81,6 +84,24 @@ class FeedHandler:
         BATCH_SIZE.observe(len(records))
         BATCH_DURATION.observe(time.perf_counter() - started)
 
+    async def dead_letter(self, letters: list[Letter]) -> None:
+        """Set aside records the database refused (found by splitting a failing batch)."""
+        rejected = [
+            Rejected(
+                RawMessage(
+                    letter.topic, letter.partition, letter.offset, letter.key, letter.value or b""
+                ),
+                DeadLetterReason(letter.reason),
+                letter.detail,
+            )
+            for letter in letters
+        ]
+        async with self.database.unit_of_work() as session:
+            await set_aside(session, rejected)
+        for item in rejected:
+            INGEST_RECORDS.labels(item.message.topic, "deadletter").inc()
+            DEAD_LETTERS.labels(item.message.topic, item.reason.value).inc()
+
 
 class RegistryHandler:
     """Keeps the local copy of buildings, and watches move-outs of large taxpayers."""
@@ -93,14 +114,12 @@ class RegistryHandler:
         self.rules = rules
 
     async def __call__(self, records: list[ConsumerRecord]) -> None:
+        # An unreadable or malformed message raises here: the consumer splits the batch and
+        # dead-letters that message alone (see shared.consumer).
         buildings: list[dict[str, Any]] = []
         movements: list[dict[str, Any]] = []
         for record in records:
-            try:
-                value = orjson.loads(record.value)
-            except orjson.JSONDecodeError:
-                logger.error("unreadable message on %s at %s", record.topic, record.offset)
-                continue
+            value = orjson.loads(record.value)
             (buildings if record.topic == TOPIC_REGISTRY_BUILDINGS else movements).append(value)
         if buildings:
             await self.directory.apply(buildings)
@@ -124,7 +143,14 @@ def feed_consumer(
         poll_timeout_ms=settings.consumer_poll_ms,
         topic_specs=tuple(topics(settings)),
     )
-    return BatchConsumer(config, handler, loop, on_lag=report_lag, name="monitoring-feeds")
+    return BatchConsumer(
+        config,
+        handler,
+        loop,
+        on_lag=report_lag,
+        dead_letters=handler.dead_letter,
+        name="monitoring-feeds",
+    )
 
 
 def registry_consumer(
@@ -146,4 +172,11 @@ def registry_consumer(
             TopicSpec(TOPIC_REGISTRY_MOVEMENTS, REGISTRY_PARTITIONS),
         ),
     )
-    return BatchConsumer(config, handler, loop, on_lag=report_lag, name="monitoring-registry")
+    return BatchConsumer(
+        config,
+        handler,
+        loop,
+        on_lag=report_lag,
+        dead_letters=KafkaDeadLetters(settings.kafka_bootstrap, "monitoring"),
+        name="monitoring-registry",
+    )

@@ -6,8 +6,10 @@ from typing import Any
 
 import httpx
 
+from shared import TransientError
 
-class RegistryUnavailable(Exception):
+
+class RegistryUnavailable(TransientError):
     """The registry could not answer; the batch waiting on it is retried later."""
 
 

@@ -6,12 +6,12 @@ from fastapi import APIRouter, Query, Request
 
 from services.monitoring.figures import service
 from services.monitoring.figures.schemas import BuildingSeries, DistrictSummary
-from shared import PrincipalDep, SessionDep, problem_responses
+from shared import PERIOD_PATTERN, PrincipalDep, SessionDep, problem_responses
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 
 PeriodQuery = Annotated[
-    str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, inclusive.")
+    str | None, Query(pattern=PERIOD_PATTERN, description="YYYY-MM, inclusive.")
 ]
 
 

@@ -13,19 +13,29 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
-    StringConstraints,
     field_validator,
     model_validator,
 )
 from sqlmodel import Field as ModelField
 from sqlmodel import SQLModel
 
-from shared import MAX_ID, RequestModel, parse_cents, uscc_problem
+from shared import MAX_ID, AsciiId, Period, RequestModel, parse_cents, uscc_problem, utcnow
 
-Period = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-RecordId = Annotated[str, StringConstraints(min_length=1, max_length=100), Strict()]
-BuildingId = Annotated[str, StringConstraints(min_length=1, max_length=64), Strict()]
-Area = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+# The feeds' maxima, chosen so that no stored value and no monthly, yearly or city-wide sum can
+# overflow its column (amounts are summed in BIGINT fen, counts in INTEGER then BIGINT):
+MAX_AREA_M2 = 10_000_000.0  # 10 km² of floor space, several times the largest building on earth
+MAX_ENTERPRISES = 1_000_000  # tenants in one building
+MAX_AMOUNT_CNY = 100_000_000_000  # ¥100 billion in one tax record (a sign either way):
+# a building-month would need over 900,000 such records before its sum left BIGINT, and the
+# record that would push it over is dead-lettered rather than stored.
+MAX_AMOUNT_CENTS = MAX_AMOUNT_CNY * 100
+# A message is a few hundred bytes; anything over this is set aside unread.
+MAX_MESSAGE_BYTES = 64 * 1024
+EARLIEST_REPORT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+RecordId = Annotated[AsciiId, Strict()]
+BuildingId = Annotated[AsciiId, Strict()]
+Area = Annotated[float, Strict(), Field(allow_inf_nan=False, le=MAX_AREA_M2)]
 
 
 class DeadLetterReason(StrEnum):
@@ -34,6 +44,8 @@ class DeadLetterReason(StrEnum):
     unparseable = "unparseable"  # not UTF-8 JSON
     schema_violation = "schema_violation"  # JSON, but not what the contract allows
     unknown_building = "unknown_building"  # the registry does not know the building
+    oversized = "oversized"  # larger than MAX_MESSAGE_BYTES; kept as its first 64 KiB
+    unstorable = "unstorable"  # valid, but the database refused it (found by splitting a batch)
 
 
 class _Feed(BaseModel):
@@ -41,8 +53,19 @@ class _Feed(BaseModel):
 
     record_id: RecordId
     building_id: BuildingId
-    period: Period
+    period: Annotated[Period, Strict()]
     reported_at: AwareDatetime
+
+    @field_validator("reported_at")
+    @classmethod
+    def _reported_in_our_time(cls, value: dt.datetime) -> dt.datetime:
+        # Not before 2000 (no feed reaches that far back) and not beyond tomorrow (clock skew
+        # aside, a report from the future would outrank every correction made before it).
+        if value < EARLIEST_REPORT:
+            raise ValueError("must not be before 2000-01-01")
+        if value > utcnow() + dt.timedelta(days=1):
+            raise ValueError("must not be more than one day in the future")
+        return value
 
 
 class OccupancyMessage(_Feed):
@@ -50,7 +73,7 @@ class OccupancyMessage(_Feed):
 
     leasable_area_m2: Area = Field(gt=0)
     occupied_area_m2: Area = Field(ge=0)
-    enterprise_count: Annotated[int, Strict()] = Field(ge=0)
+    enterprise_count: Annotated[int, Strict()] = Field(ge=0, le=MAX_ENTERPRISES)
 
     @model_validator(mode="after")
     def _occupied_within_leasable(self) -> OccupancyMessage:
@@ -63,9 +86,12 @@ def _cents_from_decimal_string(value: object) -> int:
     if not isinstance(value, str):
         raise ValueError('must be a decimal string, e.g. "1234.50"')
     try:
-        return parse_cents(value)
+        cents = parse_cents(value)
     except ValueError as exc:
         raise ValueError(f"not a decimal string with at most 2 decimals: {exc}") from None
+    if abs(cents) > MAX_AMOUNT_CENTS:
+        raise ValueError(f"beyond ±{MAX_AMOUNT_CNY} CNY")
+    return cents
 
 
 class TaxMessage(_Feed):

@@ -4,7 +4,6 @@ reason. The same functions store a Kafka batch and replay dead letters."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -19,8 +18,22 @@ from services.monitoring.buildings.service import BuildingDirectory
 from services.monitoring.db import MonitoringOutbox
 from services.monitoring.ingest import repository
 from services.monitoring.ingest.models import OccupancyRecord, TaxRecord
-from services.monitoring.ingest.schemas import DeadLetterReason, OccupancyMessage, TaxMessage
-from shared import TOPIC_DEADLETTER, TOPIC_OCCUPANCY, TOPIC_TAX, enqueue, utcnow
+from services.monitoring.ingest.schemas import (
+    MAX_MESSAGE_BYTES,
+    DeadLetterReason,
+    OccupancyMessage,
+    TaxMessage,
+)
+from shared import (
+    ENVELOPE_VALUE_BYTES,
+    TOPIC_DEADLETTER,
+    TOPIC_OCCUPANCY,
+    TOPIC_TAX,
+    Letter,
+    enqueue,
+    envelope,
+    utcnow,
+)
 
 Outcome = str  # stored | duplicate | corrected | deadletter
 
@@ -77,6 +90,10 @@ def decode(
     validate_tax = TaxMessage.model_validate_json
     validate_occupancy = OccupancyMessage.model_validate_json
     for message in messages:
+        if len(message.value) > MAX_MESSAGE_BYTES:
+            detail = f"{len(message.value)} bytes, over the {MAX_MESSAGE_BYTES}-byte limit"
+            rejected.append(Rejected(message, DeadLetterReason.oversized, detail))
+            continue
         try:
             if message.topic == TOPIC_OCCUPANCY:
                 occupancy_record = validate_occupancy(message.value)
@@ -269,32 +286,33 @@ async def ingest(
     return report
 
 
-def dead_letter_message(rejected: Rejected, at: datetime) -> dict[str, Any]:
-    """What `sbe.deadletter.v1` carries: the original bytes, where they came from, and why."""
+def _letter(rejected: Rejected) -> Letter:
     message = rejected.message
-    envelope: dict[str, Any] = {
-        "topic": message.topic,
-        "partition": message.partition,
-        "offset": message.offset,
-        "key": message.key.decode("utf-8", "replace") if message.key is not None else None,
-        "value_base64": base64.b64encode(message.value).decode(),
-        "reason": rejected.reason.value,
-        "detail": rejected.detail,
-        "dead_lettered_at": at.isoformat(),
-    }
-    return envelope
+    return Letter(
+        message.topic,
+        message.partition,
+        message.offset,
+        message.key,
+        message.value,
+        rejected.reason.value,
+        rejected.detail,
+    )
 
 
 async def set_aside(session: AsyncSession, rejected: list[Rejected]) -> None:
-    """Keep rejected messages (for replay) and announce each once on the dead-letter topic."""
+    """Keep rejected messages (for replay) and announce each once on the dead-letter topic.
+
+    An oversized message is kept as its first 64 KiB, beside the SHA-256 of all of it: enough to
+    recognise it, and never more than the table and the dead-letter topic can carry.
+    """
     now = utcnow()
     rows = [
         {
             "topic": item.message.topic,
             "partition": item.message.partition,
             "offset": item.message.offset,
-            "key": item.message.key,
-            "value": item.message.value,
+            "key": item.message.key[:200] if item.message.key is not None else None,
+            "value": item.message.value[:ENVELOPE_VALUE_BYTES],
             "digest": hashlib.sha256(item.message.value).hexdigest(),
             "reason": item.reason.value,
             "detail": item.detail,
@@ -305,7 +323,5 @@ async def set_aside(session: AsyncSession, rejected: list[Rejected]) -> None:
     inserted = await repository.insert_dead_letters(session, rows)
     for item, row in zip(rejected, rows, strict=True):
         if (row["topic"], row["partition"], row["offset"], row["digest"]) in inserted:
-            key = item.message.key.decode("utf-8", "replace") if item.message.key else ""
-            enqueue(
-                session, MonitoringOutbox, TOPIC_DEADLETTER, key, dead_letter_message(item, now)
-            )
+            key = item.message.key.decode("utf-8", "replace")[:200] if item.message.key else ""
+            enqueue(session, MonitoringOutbox, TOPIC_DEADLETTER, key, envelope(_letter(item), now))
