@@ -53,6 +53,7 @@ AREAS = {
     "lists": "registry",
     "enterprise-movements": "registry",
     "featured-candidates": "registry",
+    "registry": "registry",
     "monitoring": "monitoring",
     "evaluation": "evaluation",
     "events": "events",

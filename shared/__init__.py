@@ -49,6 +49,7 @@ from shared.kafka import (
 from shared.logging import configure_logging, request_id_var
 from shared.middleware import ObservabilityMiddleware, header, send_problem
 from shared.outbox import OutboxMessageBase, OutboxRelay, enqueue, relaying
+from shared.outbox_api import outbox_router
 from shared.pagination import MAX_ID, Limit, Offset, RowId
 from shared.problems import (
     BadGateway,
@@ -175,6 +176,7 @@ __all__ = [
     "is_transient",
     "is_valid_uscc",
     "load_settings",
+    "outbox_router",
     "parse_cents",
     "problem_response",
     "problem_responses",

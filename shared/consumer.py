@@ -165,6 +165,9 @@ class BatchConsumer:
         self.on_lag = on_lag
         self.dead_letters = dead_letters
         self.name = name
+        for topic in config.topics:  # series exist from the start, so alerts see the first one
+            ISOLATED.labels(name, topic)
+            SKIPPED.labels(name, topic, "tombstone")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.batches = 0

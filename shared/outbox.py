@@ -1,5 +1,10 @@
 """Transactional outbox: a change and the message announcing it commit together, then a relay
 publishes the message. Nothing is announced that did not happen, nothing that happened is lost.
+
+A message the broker refuses for what it is (too large, say) must not hold up the ones behind
+it: after `MAX_ATTEMPTS` refusals it is parked — kept, counted in `sbe_outbox_parked_total`,
+listed and released again by an admin — and the relay goes on. A broker that is away parks
+nothing: the relay waits for it.
 """
 
 from __future__ import annotations
@@ -17,12 +22,14 @@ from typing import Any
 import orjson
 from kafka import KafkaProducer
 from prometheus_client import Counter
-from sqlalchemy import LargeBinary, delete, event, func, insert
+from sqlalchemy import LargeBinary, delete, event, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.database import Database
+from shared.database import Database, fetch_rows
+from shared.deadletters import describe_failure, is_transient
 from shared.kafka import TopicSpec, create_producer, ensure_topics
 from shared.types import UTCDateTime, utcnow
 
@@ -31,11 +38,16 @@ logger = logging.getLogger("sbe.outbox")
 OUTBOX_PUBLISHED = Counter(
     "sbe_outbox_published_total", "Outbox messages published to Kafka.", ["service"]
 )
+OUTBOX_PARKED = Counter(
+    "sbe_outbox_parked_total",
+    "Outbox messages set aside after the broker refused them MAX_ATTEMPTS times.",
+    ["service"],
+)
+MAX_ATTEMPTS = 3
 
 _PENDING = "sbe_outbox_pending"
 _ROWS = "sbe_outbox_rows"
 WAKE = "sbe_outbox_wake"
-_RELAY_LOCK_ID = 0x5BE0_0B0C  # advisory lock: one relay per service publishes at a time
 
 
 class OutboxMessageBase(SQLModel):
@@ -46,6 +58,9 @@ class OutboxMessageBase(SQLModel):
     key: str = Field(max_length=200)
     payload: bytes = Field(sa_type=LargeBinary)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    parked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    error: str | None = Field(default=None, max_length=500)
 
 
 def enqueue(
@@ -120,9 +135,11 @@ class OutboxRelay:
         batch_size: int = 500,
         idle_seconds: float = 1.0,
     ) -> None:
+        self.service = service
         self.database = database
         self.table = table
         self.published = OUTBOX_PUBLISHED.labels(service)
+        self.parked = OUTBOX_PARKED.labels(service)
         self.producer_factory = producer_factory
         self.topics = topics or []
         self.bootstrap = bootstrap
@@ -169,16 +186,19 @@ class OutboxRelay:
                 self._wake.clear()
 
     async def relay_once(self) -> int:
-        """Publish one batch; returns how many messages went out."""
+        """Publish one batch; returns how many messages were dealt with (sent or parked)."""
         table = self.table
         async with self.database.unit_of_work() as session:
             if self.database.target.is_postgres:
-                locked = await session.exec(select(func.pg_try_advisory_xact_lock(_RELAY_LOCK_ID)))
-                if not locked.one():
+                # One relay per service publishes at a time (order per key); each service has
+                # its own lock, so services sharing a database do not wait for each other.
+                lock = func.pg_try_advisory_xact_lock(func.hashtext(f"sbe-outbox-{self.service}"))
+                if not (await session.exec(select(lock))).one():
                     return 0
             rows = (
                 await session.exec(
                     select(col(table.id), col(table.topic), col(table.key), col(table.payload))
+                    .where(col(table.parked_at).is_(None))
                     .order_by(col(table.id))
                     .limit(self.batch_size)
                 )
@@ -186,10 +206,54 @@ class OutboxRelay:
             if not rows:
                 return 0
             messages = [(topic, key, payload) for _, topic, key, payload in rows]
-            await self._worker.run(self._publish, messages)
+            try:
+                await self._worker.run(self._publish, messages)
+            except Exception as error:
+                if is_transient(error) or _retriable(error):
+                    raise
+                return await self._one_by_one(session, list(rows))
             last_id = rows[-1][0]
-            await session.exec(delete(table).where(col(table.id) <= last_id))
+            await session.exec(
+                delete(table).where(col(table.id) <= last_id, col(table.parked_at).is_(None))
+            )
         self.published.inc(len(rows))
+        return len(rows)
+
+    async def _one_by_one(self, session: AsyncSession, rows: list[Any]) -> int:
+        """After a refused batch: publish each message alone, count a refusal against the
+        message that got it, park it after MAX_ATTEMPTS, and delete what went out."""
+        table = self.table
+        sent: list[int] = []
+        for row_id, topic, key, payload in rows:
+            try:
+                await self._worker.run(self._publish, [(topic, key, payload)])
+            except Exception as error:
+                if is_transient(error) or _retriable(error):
+                    break  # the broker went away: what was sent is deleted, the rest waits
+                attempts = await session.exec(
+                    update(table)
+                    .where(col(table.id) == row_id)
+                    .values(attempts=col(table.attempts) + 1, error=describe_failure(error)[:500])
+                    .returning(col(table.attempts))
+                )
+                if attempts.one()[0] >= MAX_ATTEMPTS:
+                    await session.exec(
+                        update(table).where(col(table.id) == row_id).values(parked_at=utcnow())
+                    )
+                    self.parked.inc()
+                    logger.error(
+                        "%s outbox: parked message %d for %s after %d refusals: %s",
+                        self.service,
+                        row_id,
+                        topic,
+                        MAX_ATTEMPTS,
+                        describe_failure(error),
+                    )
+                continue
+            sent.append(row_id)
+        if sent:
+            await session.exec(delete(table).where(col(table.id).in_(sent)))
+            self.published.inc(len(sent))
         return len(rows)
 
     def _publish(self, messages: list[tuple[str, str, bytes]]) -> None:
@@ -214,6 +278,49 @@ class OutboxRelay:
     async def close(self) -> None:
         """Close the producer (after the run task has been cancelled)."""
         await self._close_producer()
+
+
+def _retriable(error: BaseException) -> bool:
+    """A broker that is away or busy, not a refusal of the message: kafka-python marks the
+    errors worth retrying (timeouts, lost connections, leaders moving) as retriable."""
+    return bool(getattr(error, "retriable", False))
+
+
+async def parked_messages(
+    session: AsyncSession, table: type[OutboxMessageBase], *, limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """The parked messages (without their payloads), oldest first, and how many there are."""
+    parked = col(table.parked_at).is_not(None)
+    rows = await fetch_rows(
+        session,
+        sa_select(
+            col(table.id),
+            col(table.topic),
+            col(table.key),
+            func.length(col(table.payload)),
+            col(table.attempts),
+            col(table.error),
+            col(table.created_at),
+            col(table.parked_at),
+        )
+        .where(parked)
+        .order_by(col(table.id))
+        .limit(limit)
+        .offset(offset),
+    )
+    total = (await session.exec(select(func.count()).select_from(table).where(parked))).one()
+    return list(rows), int(total)
+
+
+async def release_parked(
+    session: AsyncSession, table: type[OutboxMessageBase], ids: list[int] | None
+) -> int:
+    """Put parked messages back in line for the relay (all, or those of `ids`)."""
+    statement = update(table).where(col(table.parked_at).is_not(None))
+    if ids is not None:
+        statement = statement.where(col(table.id).in_(ids))
+    result = await session.exec(statement.values(parked_at=None, attempts=0, error=None))
+    return int(result.rowcount or 0)
 
 
 @contextlib.asynccontextmanager

@@ -143,9 +143,9 @@ async def quiesce(pg_pool: asyncpg.Pool, services: Services, within: float = 15.
         if published_at is None:
             async with pg_pool.acquire() as conn:
                 pending = await conn.fetchval(
-                    "SELECT (SELECT count(*) FROM registry.outbox)"
-                    " + (SELECT count(*) FROM monitoring.outbox)"
-                    " + (SELECT count(*) FROM events.outbox)"
+                    "SELECT (SELECT count(*) FROM registry.outbox WHERE parked_at IS NULL)"
+                    " + (SELECT count(*) FROM monitoring.outbox WHERE parked_at IS NULL)"
+                    " + (SELECT count(*) FROM events.outbox WHERE parked_at IS NULL)"
                     " + (SELECT count(*) FROM monitoring.figure_change)"
                 )
             if pending == 0:

@@ -21,6 +21,7 @@ from shared import (
     create_service_app,
     database_target,
     load_settings,
+    outbox_router,
     relaying,
     service_client,
 )
@@ -60,5 +61,10 @@ def create_app(settings: EventsSettings | None = None) -> FastAPI:
         settings=settings,
         lifespan=lifespan,
         # The fixed paths (compliance, plans, calendar.ics) before /events/{event_id}.
-        routers=[compliance_router, planner_router, schedule_router],
+        routers=[
+            outbox_router("events", EventsOutbox),
+            compliance_router,
+            planner_router,
+            schedule_router,
+        ],
     )

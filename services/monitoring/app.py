@@ -32,6 +32,7 @@ from shared import (
     database_ready,
     database_target,
     load_settings,
+    outbox_router,
     relaying,
     service_client,
 )
@@ -117,6 +118,11 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
         "district summaries, early warnings and dead letters.",
         settings=settings,
         lifespan=lifespan,
-        routers=[figures_router, warnings_router, dead_letters_router],
+        routers=[
+            outbox_router("monitoring", MonitoringOutbox),
+            figures_router,
+            warnings_router,
+            dead_letters_router,
+        ],
         readiness=(database_ready, broker_ready),
     )

@@ -22,6 +22,7 @@ from shared import (
     create_service_app,
     database_target,
     load_settings,
+    outbox_router,
     relaying,
 )
 
@@ -63,5 +64,11 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         "enterprise movements pushed by district systems.",
         settings=settings,
         lifespan=lifespan,
-        routers=[districts_router, buildings_router, renovations_router, enterprises_router],
+        routers=[
+            outbox_router("registry", RegistryOutbox),
+            districts_router,
+            buildings_router,
+            renovations_router,
+            enterprises_router,
+        ],
     )
