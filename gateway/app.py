@@ -21,9 +21,10 @@ from starlette.types import Message, Receive, Scope, Send
 from gateway.audit import AuditWriter
 from gateway.authn import Authenticator
 from gateway.keys.router import router as keys_router
-from gateway.metrics import RATE_LIMITED
+from gateway.keys.service import CALENDAR_PATH, FEED_TOKEN_PARAM
+from gateway.metrics import CLIENT_LIMITED, RATE_LIMITED
 from gateway.openapi import OpenApiAggregator
-from gateway.proxy import Proxy
+from gateway.proxy import BodyTooLarge, Proxy, read_bounded_body
 from gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter, retry_after_header
 from gateway.settings import AREAS, GatewaySettings
 from shared import (
@@ -81,18 +82,25 @@ def _admin_app(settings: GatewaySettings) -> FastAPI:
             database,
             admin_token=settings.admin_token.get_secret_value() if settings.admin_token else None,
             cache_seconds=settings.key_cache_seconds,
+            unknown_cache_seconds=settings.unknown_key_cache_seconds,
             redis=redis,
         )
-        limiter: RateLimiter = (
-            RedisRateLimiter(redis, settings.rate_limit_per_second, settings.rate_limit_burst)
-            if redis is not None
-            else LocalRateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+
+        def limiter_of(rate: float, burst: int) -> RateLimiter:
+            if redis is not None:
+                return RedisRateLimiter(redis, rate, burst)
+            return LocalRateLimiter(rate, burst)
+
+        limiter = limiter_of(settings.rate_limit_per_second, settings.rate_limit_burst)
+        client_limiter = limiter_of(
+            settings.client_rate_limit_per_second, settings.client_rate_limit_burst
         )
         audit = AuditWriter(database, flush_seconds=settings.audit_flush_seconds)
         app.state.database = database
         app.state.proxy = proxy
         app.state.authenticator = authenticator
         app.state.limiter = limiter
+        app.state.client_limiter = client_limiter
         app.state.audit = audit
         app.state.openapi = OpenApiAggregator(proxy.session, settings.service_urls())
         tasks = [asyncio.create_task(audit.run(), name="audit")]
@@ -162,7 +170,7 @@ class Gateway:
         await self.api(scope, receive, send)
 
     async def api(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Authenticate, limit, route, audit: in that order, one pass."""
+        """Limit the client, authenticate, limit the key, route, audit: in that order, one pass."""
         state = self.admin_state
         started = time.perf_counter()
         status = 500
@@ -177,9 +185,29 @@ class Gateway:
         scope["sbe.route"] = (
             f"{API_PREFIX}{area}" if area in AREAS or area == "auth" else "unmatched"
         )
-        authorization = header(scope, b"authorization") or _feed_key(scope)
-        principal, reason = await state.authenticator.authenticate(authorization)
+        client = scope.get("client")
+        client_ip = client[0] if client else ""
+        # Secrets in a URL end up in logs and histories: they are taken out of the query before
+        # it is forwarded or recorded; the feed token is read from it on the calendar feed only.
+        query, feed_token = _strip_secrets(scope)
+        principal = None
         try:
+            wait = await state.client_limiter.check(f"client:{client_ip}")
+            if wait > 0:
+                CLIENT_LIMITED.inc()
+                await send_problem(
+                    tracked_send,
+                    429,
+                    "Too many requests from this address; slow down and retry later.",
+                    headers={"Retry-After": retry_after_header(wait)},
+                )
+                return
+            authorization = header(scope, b"authorization")
+            if authorization is None and feed_token is not None:
+                principal = await state.authenticator.authenticate_feed(feed_token)
+                reason = "Unknown or revoked calendar subscription token."
+            else:
+                principal, reason = await state.authenticator.authenticate(authorization)
             if principal is None:
                 await send_problem(
                     tracked_send, 401, reason, headers={"WWW-Authenticate": 'Bearer realm="sbe"'}
@@ -201,11 +229,7 @@ class Gateway:
                 and declared.isdigit()
                 and int(declared) > self.settings.max_body_bytes
             ):
-                await send_problem(
-                    tracked_send,
-                    413,
-                    f"Request bodies may not exceed {self.settings.max_body_bytes} bytes.",
-                )
+                await self._too_large(tracked_send)
                 return
             if area == "auth":
                 scope.setdefault("state", {})["principal"] = principal
@@ -213,47 +237,61 @@ class Gateway:
                 return
             service = AREAS.get(area)
             if service is None:
-                await send_problem(tracked_send, 404, f"No resource at {scope['path']}.")
+                await send_problem(tracked_send, 404, f"No resource at {scope['path']!r}.")
+                return
+            try:
+                body = await read_bounded_body(receive, self.settings.max_body_bytes)
+            except BodyTooLarge:
+                await self._too_large(tracked_send)
                 return
             await state.proxy.forward(
                 scope,
-                receive,
+                body,
                 tracked_send,
                 upstream=self.services[service],
                 upstream_name=service,
                 principal_header=sign_principal(
-                    principal, self.secret, scope["method"], scope["path"]
+                    principal,
+                    self.secret,
+                    scope["method"],
+                    scope["path"],
+                    query=query,
+                    body=body,
                 ),
                 request_id=request_id_var.get(),
             )
         finally:
-            client = scope.get("client")
             state.audit.record(
                 at=utcnow(),
                 principal=principal,
                 method=scope["method"],
                 path=scope["path"],
-                query=scope["query_string"].decode("latin-1"),
+                query=query,
                 status=status,
                 request_id=request_id_var.get(),
-                client_ip=client[0] if client else "",
+                client_ip=client_ip,
                 duration_ms=(time.perf_counter() - started) * 1000,
             )
 
+    async def _too_large(self, send: Send) -> None:
+        await send_problem(
+            send, 413, f"Request bodies may not exceed {self.settings.max_body_bytes} bytes."
+        )
 
-# Calendar applications (Outlook, phones) cannot send headers when they subscribe to a feed: the
-# feed alone also takes the key as `?key=`, which the gateway removes before forwarding or
-# auditing the request, so it never travels further or lands in a log.
-FEED_PATHS = frozenset({"/api/v1/events/calendar.ics"})
 
-
-def _feed_key(scope: Scope) -> bytes | None:
-    if scope["path"] not in FEED_PATHS or not scope["query_string"]:
-        return None
-    pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-    keys = [value for name, value in pairs if name == "key"]
-    scope["query_string"] = urlencode([(n, v) for n, v in pairs if n != "key"]).encode("latin-1")
-    return f"Bearer {keys[0]}".encode("latin-1") if keys else None
+def _strip_secrets(scope: Scope) -> tuple[str, str | None]:
+    """Remove `key` (an API key has no place in a URL) and, on the calendar feed, `token` from
+    the query string; returns the query left and the feed token found, if any."""
+    raw: bytes = scope["query_string"]
+    if not raw or (b"key=" not in raw and b"token=" not in raw):
+        return raw.decode("latin-1"), None
+    feed = scope["path"] == CALENDAR_PATH
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    tokens = [v for n, v in pairs if n == FEED_TOKEN_PARAM] if feed else []
+    dropped = {"key", FEED_TOKEN_PARAM} if feed else {"key"}
+    query = urlencode([(n, v) for n, v in pairs if n not in dropped])
+    scope["query_string"] = query.encode("latin-1")
+    return query, tokens[0] if tokens else None
 
 
 def create_app(settings: GatewaySettings | None = None) -> Gateway:

@@ -1,5 +1,10 @@
 """API key authentication on the hot path: a short cache in front of the key table, emptied at
-once on revocation (on every replica, through Redis pub/sub when SBE_REDIS_URL is set)."""
+once on revocation (on every replica, through Redis pub/sub when SBE_REDIS_URL is set).
+
+Keys nobody issued are remembered briefly too (a negative cache), so a client guessing or
+replaying a bad key costs one database query, not one per request. Calendar feed tokens are
+authenticated the same way, from their own table.
+"""
 
 from __future__ import annotations
 
@@ -28,13 +33,18 @@ class Authenticator:
         *,
         admin_token: str | None,
         cache_seconds: float,
+        unknown_cache_seconds: float = 10.0,
         redis: Any | None = None,
+        max_unknown: int = 10_000,
     ) -> None:
         self.database = database
         self.admin_hash = hash_key(admin_token) if admin_token else None
         self.cache_seconds = cache_seconds
+        self.unknown_cache_seconds = unknown_cache_seconds
+        self.max_unknown = max_unknown
         self.redis = redis
         self._cache: dict[str, tuple[Principal, float]] = {}
+        self._unknown: dict[str, float] = {}
 
     async def authenticate(self, authorization: bytes | None) -> tuple[Principal | None, str]:
         """The principal, or None and the reason it was refused."""
@@ -49,27 +59,49 @@ class Authenticator:
         key_hash = hash_key(key)
         if self.admin_hash is not None and hmac.compare_digest(key_hash, self.admin_hash):
             return Principal(key_id="bootstrap-admin", role=Role.admin, label="bootstrap admin"), ""
-        cached = self._cache.get(key_hash)
+        principal = await self._lookup(key_hash, repository.by_hash)
+        if principal is None:
+            return None, "Unknown or revoked API key."
+        return principal, ""
+
+    async def authenticate_feed(self, token: str) -> Principal | None:
+        """The principal a calendar feed token reads with, or None (unknown or revoked)."""
+        if not token or len(token) > 200:
+            AUTH_FAILURES.labels("malformed").inc()
+            return None
+        return await self._lookup("feed:" + hash_key(token), repository.feed_token_by_hash)
+
+    async def _lookup(self, cache_key: str, find: Any) -> Principal | None:
         now = time.monotonic()
+        cached = self._cache.get(cache_key)
         if cached is not None and cached[1] > now:
             KEY_CACHE.labels("hit").inc()
-            return cached[0], ""
+            return cached[0]
+        unknown_until = self._unknown.get(cache_key)
+        if unknown_until is not None and unknown_until > now:
+            KEY_CACHE.labels("unknown_hit").inc()
+            AUTH_FAILURES.labels("unknown").inc()
+            return None
         KEY_CACHE.labels("miss").inc()
         async with self.database.sessionmaker() as session:
-            row = await repository.by_hash(session, key_hash)
+            row = await find(session, cache_key.removeprefix("feed:"))
         if row is None or row.revoked_at is not None:
             AUTH_FAILURES.labels("unknown" if row is None else "revoked").inc()
-            return None, "Unknown or revoked API key."
+            if self.unknown_cache_seconds > 0:
+                if len(self._unknown) >= self.max_unknown:
+                    self._unknown.clear()  # a flood of distinct keys must not grow memory
+                self._unknown[cache_key] = now + self.unknown_cache_seconds
+            return None
         principal = Principal(
             key_id=row.id, role=Role(row.role), district_id=row.district_id, label=row.label
         )
         if self.cache_seconds > 0:
-            self._cache[key_hash] = (principal, now + self.cache_seconds)
-        return principal, ""
+            self._cache[cache_key] = (principal, now + self.cache_seconds)
+        return principal
 
     async def forget(self, key_hash: str) -> None:
-        """Drop a revoked key here and tell the other replicas to drop it too."""
-        self._cache.pop(key_hash, None)
+        """Drop a revoked key (or feed token) here and tell the other replicas to drop it too."""
+        self._drop(key_hash)
         if self.redis is not None:
             try:
                 await self.redis.publish(REVOCATION_CHANNEL, key_hash)
@@ -79,6 +111,10 @@ class Authenticator:
                     "for at most the key cache time",
                     exc_info=True,
                 )
+
+    def _drop(self, key_hash: str) -> None:
+        self._cache.pop(key_hash, None)
+        self._cache.pop("feed:" + key_hash, None)
 
     async def listen_for_revocations(self) -> None:
         """Forget keys other replicas revoke (runs as a task while Redis is configured)."""
@@ -92,7 +128,7 @@ class Authenticator:
                 async for message in pubsub.listen():
                     if message.get("type") == "message":
                         data = message["data"]
-                        self._cache.pop(data.decode() if isinstance(data, bytes) else data, None)
+                        self._drop(data.decode() if isinstance(data, bytes) else data)
             except asyncio.CancelledError:
                 raise
             except Exception:

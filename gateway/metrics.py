@@ -16,3 +16,11 @@ AUDIT_WRITTEN = Counter("sbe_gateway_audit_entries_total", "Audit entries stored
 AUDIT_DROPPED = Counter(
     "sbe_gateway_audit_dropped_total", "Audit entries dropped because the buffer was full."
 )
+AUDIT_REJECTED = Counter(
+    "sbe_gateway_audit_rejected_total",
+    "Audit entries the database refused; logged without their content and dropped.",
+)
+CLIENT_LIMITED = Counter(
+    "sbe_gateway_client_rate_limited_total",
+    "Requests refused with 429 by the per-client limit, before authentication.",
+)

@@ -1,8 +1,8 @@
 """Every gateway table, imported so the gateway's metadata is complete."""
 
 from gateway.db import GatewayTable
-from gateway.keys.models import ApiKey, AuditEntry
+from gateway.keys.models import ApiKey, AuditEntry, FeedToken
 
 metadata = GatewayTable.metadata
 
-__all__ = ["ApiKey", "AuditEntry", "metadata"]
+__all__ = ["ApiKey", "AuditEntry", "FeedToken", "metadata"]

@@ -23,6 +23,17 @@ class GatewaySettings(BaseServiceSettings):
         default=50.0, gt=0, description="Sustained requests/s per key."
     )
     rate_limit_burst: int = Field(default=100, ge=1, description="Requests a key may send at once.")
+    client_rate_limit_per_second: float = Field(
+        default=200.0,
+        gt=0,
+        description="Sustained requests/s per client address, applied before authentication.",
+    )
+    client_rate_limit_burst: int = Field(
+        default=400, ge=1, description="Requests one client address may send at once."
+    )
+    unknown_key_cache_seconds: float = Field(
+        default=10.0, ge=0, description="How long a key nobody issued is remembered as unknown."
+    )
     upstream_connect_timeout: float = Field(default=2.0, gt=0)
     upstream_read_timeout: float = Field(default=30.0, gt=0)
     upstream_pool_size: int = Field(default=200, ge=1)

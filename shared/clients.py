@@ -12,13 +12,20 @@ from shared.identity import PRINCIPAL_HEADER, Principal, Role, sign_principal
 class ServiceIdentity(httpx.Auth):
     """Signs each request as the calling service (role `service`: reads only)."""
 
+    requires_request_body = True  # the signature covers a digest of the body
+
     def __init__(self, service: str, secret: str) -> None:
         self.principal = Principal(key_id=f"service:{service}", role=Role.service, label=service)
         self.secret = secret
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers[PRINCIPAL_HEADER] = sign_principal(
-            self.principal, self.secret, request.method, request.url.path
+            self.principal,
+            self.secret,
+            request.method,
+            request.url.path,
+            query=request.url.query.decode("latin-1"),
+            body=request.content,
         )
         yield request
 

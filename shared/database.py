@@ -54,6 +54,9 @@ def create_engine(target: DatabaseTarget, *, pool_size: int = 20) -> AsyncEngine
     if target.is_postgres:
         return create_async_engine(
             target.url,
+            # Errors and logs name the statement, never its values: they may carry a USCC or
+            # an enterprise's tax (税收保密).
+            hide_parameters=True,
             pool_size=pool_size,
             max_overflow=max(1, pool_size // 2),
             pool_pre_ping=True,
@@ -67,7 +70,7 @@ def create_engine(target: DatabaseTarget, *, pool_size: int = 20) -> AsyncEngine
             },
         )
     Path(make_url(target.url).database or ".").parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(target.url, connect_args={"timeout": 30})
+    engine = create_async_engine(target.url, hide_parameters=True, connect_args={"timeout": 30})
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 

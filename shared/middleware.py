@@ -161,7 +161,11 @@ class BodyLimitMiddleware:
 
 
 class InternalIdentityMiddleware:
-    """On a service's own port, `/api/v1/…` needs the gateway's signed identity (else 401)."""
+    """On a service's own port, `/api/v1/…` needs the gateway's signed identity (else 401).
+
+    The signature covers a digest of the body, so the body is read (it is bounded by the body
+    limit around this middleware) before the application sees the request, then handed on.
+    """
 
     def __init__(self, app: ASGIApp, secrets: Sequence[str], prefix: str = "/api/v1/") -> None:
         """`secrets`: the one the gateway signs with, then any other accepted during a rotation."""
@@ -169,27 +173,66 @@ class InternalIdentityMiddleware:
         self.secrets = tuple(secrets)
         self.prefix = prefix
 
-    def _principal(self, scope: Scope) -> Principal | None:
+    def _principal(self, scope: Scope, body: bytes) -> Principal | None:
         signed = header(scope, PRINCIPAL_HEADER.encode())
         if not signed:
             return None
         value = signed.decode("latin-1")
+        query = scope.get("query_string", b"").decode("latin-1")
         for secret in self.secrets:
-            principal = verify_principal(value, secret, scope["method"], scope["path"])
+            principal = verify_principal(
+                value, secret, scope["method"], scope["path"], query=query, body=body
+            )
             if principal is not None:
                 return principal
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(self.prefix):
-            principal = self._principal(scope)
-            if principal is None:
-                await send_problem(
-                    send,
-                    401,
-                    "API requests reach this service only through the gateway.",
-                    headers={"WWW-Authenticate": 'Bearer realm="sbe"'},
-                )
-                return
-            scope.setdefault("state", {})["principal"] = principal
-        await self.app(scope, receive, send)
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        if not header(scope, PRINCIPAL_HEADER.encode()):
+            await self._refuse(send)
+            return
+        body, disconnected = await read_body(receive)
+        principal = None if disconnected else self._principal(scope, body)
+        if principal is None:
+            await self._refuse(send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, replay_body(body, receive), send)
+
+    @staticmethod
+    async def _refuse(send: Send) -> None:
+        await send_problem(
+            send,
+            401,
+            "API requests reach this service only through the gateway.",
+            headers={"WWW-Authenticate": 'Bearer realm="sbe"'},
+        )
+
+
+async def read_body(receive: Receive) -> tuple[bytes, bool]:
+    """The whole request body, and whether the client went away before sending all of it."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"".join(chunks), True
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+
+
+def replay_body(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands over an already read body once, then waits as the server does."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

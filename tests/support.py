@@ -70,13 +70,20 @@ def free_port() -> int:
 class SignedAs(httpx.Auth):
     """Signs requests as the gateway would for `principal` (service-level tests act as gateway)."""
 
+    requires_request_body = True
+
     def __init__(self, principal: Principal, secret: str) -> None:
         self.principal = principal
         self.secret = secret
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["x-sbe-principal"] = sign_principal(
-            self.principal, self.secret, request.method, request.url.path
+            self.principal,
+            self.secret,
+            request.method,
+            request.url.path,
+            query=request.url.query.decode("latin-1"),
+            body=request.content,
         )
         yield request
 

@@ -25,6 +25,22 @@ class ApiKey(GatewayTable, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class FeedToken(GatewayTable, table=True):
+    """A calendar subscription token (日历订阅): it reads the events calendar feed and nothing
+    else, with the role and district of whoever made it. Only its SHA-256 is kept."""
+
+    __tablename__ = "feed_token"
+
+    id: str = Field(primary_key=True, max_length=40)
+    token_hash: str = Field(max_length=64, unique=True)
+    role: str = Field(max_length=16)
+    district_id: str | None = Field(default=None, max_length=32)
+    label: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by: str = Field(max_length=40, index=True)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 class AuditEntry(GatewayTable, table=True):
     """One use of a key (or one refused attempt): who, what, when, with what outcome."""
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AwareDatetime
 
 from gateway.keys import repository, service
@@ -12,8 +12,20 @@ from gateway.keys.schemas import (
     ApiKeyPublic,
     AuditEntryPublic,
     AuditPage,
+    FeedTokenCreate,
+    FeedTokenIssued,
+    FeedTokenPublic,
 )
-from shared import AdminDep, Limit, Offset, SessionDep, problem_responses
+from shared import (
+    AdminDep,
+    Limit,
+    Offset,
+    Principal,
+    Role,
+    SessionDep,
+    problem_responses,
+    require_roles,
+)
 
 router = APIRouter(prefix="/api/v1/auth", tags=["identity"])
 
@@ -33,14 +45,65 @@ async def list_keys(session: SessionDep, principal: AdminDep) -> list[ApiKeyPubl
     "/keys/{key_id}", status_code=204, responses=problem_responses(404), summary="Revoke an API key"
 )
 async def revoke_key(
-    request: Request, session: SessionDep, principal: AdminDep, key_id: str
+    request: Request,
+    session: SessionDep,
+    principal: AdminDep,
+    key_id: Annotated[str, Path(max_length=40)],
 ) -> Response:
     """Revocation takes effect at once, on every gateway replica."""
-    key_hash = await service.revoke(session, key_id)
+    hashes = await service.revoke(session, key_id)
     # Commit before the caches forget the key: forgetting first would let a concurrent request
     # re-read the still-active row and cache it again.
     await session.commit()
-    await request.app.state.authenticator.forget(key_hash)
+    for key_hash in hashes:
+        await request.app.state.authenticator.forget(key_hash)
+    return Response(status_code=204)
+
+
+PersonDep = Annotated[
+    Principal, Depends(require_roles(Role.admin, Role.supervision, Role.district))
+]
+
+
+@router.post(
+    "/feed-tokens",
+    status_code=201,
+    response_model=FeedTokenIssued,
+    summary="Make a calendar subscription token",
+)
+async def issue_feed_token(
+    session: SessionDep, principal: PersonDep, body: FeedTokenCreate
+) -> FeedTokenIssued:
+    """For calendar applications, which cannot send headers: the token goes in the URL and
+    reads `GET /api/v1/events/calendar.ics` (with the caller's role and district) and nothing
+    else. Shown once; revoke it when a device is lost."""
+    return await service.issue_feed_token(session, principal, body)
+
+
+@router.get(
+    "/feed-tokens", response_model=list[FeedTokenPublic], summary="List calendar subscriptions"
+)
+async def list_feed_tokens(session: SessionDep, principal: PersonDep) -> list[FeedTokenPublic]:
+    """The caller's own; an admin sees everyone's."""
+    return await service.list_feed_tokens(session, principal)
+
+
+@router.delete(
+    "/feed-tokens/{token_id}",
+    status_code=204,
+    responses=problem_responses(404),
+    summary="Revoke a calendar subscription",
+)
+async def revoke_feed_token(
+    request: Request,
+    session: SessionDep,
+    principal: PersonDep,
+    token_id: Annotated[str, Path(max_length=40)],
+) -> Response:
+    """Takes effect at once, on every gateway replica."""
+    token_hash = await service.revoke_feed_token(session, principal, token_id)
+    await session.commit()
+    await request.app.state.authenticator.forget(token_hash)
     return Response(status_code=204)
 
 

@@ -87,3 +87,32 @@ class AuditPage(SQLModel):
 
     items: list[AuditEntryPublic] = Field(description="Audit entries.")
     total: int = Field(description="How many match in all.")
+
+
+class FeedTokenCreate(RequestModel):
+    """A calendar subscription to make for the caller."""
+
+    label: Line = Field(
+        min_length=1, max_length=100, description="Where it is used, e.g. 王科长的手机日历."
+    )
+
+
+class FeedTokenPublic(SQLModel):
+    """A calendar subscription token, without the secret."""
+
+    id: str = Field(description="Token id (used to revoke it).")
+    role: IssuableRole = Field(description="The role its calendar is read with.")
+    district_id: str | None = Field(description="The district it is read for, if any.")
+    label: str = Field(description="Where it is used.")
+    created_at: datetime = Field(description="When it was made.")
+    created_by: str = Field(description="Id of the key that made it.")
+    revoked_at: datetime | None = Field(description="When it was revoked, if it was.")
+
+
+class FeedTokenIssued(FeedTokenPublic):
+    """A new token: the only time the secret and the subscription address are shown."""
+
+    token: str = Field(description="The secret. Shown once.")
+    url: str = Field(
+        description="The subscription address (path and query) to give a calendar application."
+    )

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from typing import Any
 
 import httpx
+from prometheus_client import REGISTRY
+from sqlmodel import col, select
 
-from tests.gateway.conftest import bearer, issue
+from gateway.audit import AuditWriter
+from gateway.keys.models import AuditEntry
+from shared import Database, DatabaseTarget, fetch_rows, utcnow
+from tests.gateway.conftest import Stack, bearer, issue
+from tests.support import eventually
 
 
 async def audit(admin: httpx.AsyncClient, **params: str) -> dict:
@@ -55,3 +63,123 @@ class TestAuditTrail:
         ).status_code == 422
         ok = await admin.get("/api/v1/auth/audit", params={"from": "2026-01-01T00:00:00+08:00"})
         assert ok.status_code == 200
+
+
+async def audited(admin: httpx.AsyncClient, request_id: str) -> list[dict[str, Any]]:
+    response = await admin.get("/api/v1/auth/audit", params={"limit": 200})
+    return [e for e in response.json()["items"] if e["request_id"] == request_id]
+
+
+HOSTILE = [
+    ("GET", "/api/v1/%00"),
+    ("UNSUBSCRIBE", "/api/v1/x"),
+    ("GET", "/api/v1/" + "a" * 5000),
+    ("GET", "/api/v1/%ED%A0%80%FF"),
+    ("GET", "/api/v1/buildings?%00=%00&q=" + "%E4%B8%AD" * 400),
+    ("PROPPATCHXYZLONG", "/api/v1/buildings"),
+]
+
+
+class TestHostileRequests:
+    async def test_no_request_stops_the_audit_trail(
+        self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient
+    ) -> None:
+        for number, (method, path) in enumerate(HOSTILE):
+            response = await anonymous.request(
+                method, path, headers={"X-Request-ID": f"hostile-{number}"}
+            )
+            assert response.status_code < 500, (method, path)
+            after = f"after-{number}-{uuid.uuid4().hex[:6]}"
+            await anonymous.get("/api/v1/districts", headers={"X-Request-ID": after})
+            entries = await eventually(
+                lambda after=after: audited(admin, after),  # type: ignore[misc]
+                lambda e: len(e) == 1,
+            )
+            assert entries[0]["path"] == "/api/v1/districts"
+        nul = (await eventually(lambda: audited(admin, "hostile-0"), lambda e: len(e) == 1))[0]
+        assert nul["path"] == "/api/v1/\\x00"
+        method = (await eventually(lambda: audited(admin, "hostile-1"), lambda e: len(e) == 1))[0]
+        assert method["method"] == "UNSUBSCRIB"
+        long = (await eventually(lambda: audited(admin, "hostile-2"), lambda e: len(e) == 1))[0]
+        assert len(long["path"]) == 500
+
+    async def test_an_entry_the_database_refuses_is_dropped_alone(
+        self, platform: Stack, database_url: str
+    ) -> None:
+        database = Database.open(DatabaseTarget(database_url, "gateway"), pool_size=2)
+        writer = AuditWriter(database, flush_seconds=60)
+        rejected = REGISTRY.get_sample_value("sbe_gateway_audit_rejected_total") or 0.0
+        now = utcnow()
+        good = [
+            {
+                "at": now,
+                "key_id": None,
+                "role": None,
+                "district_id": None,
+                "method": "GET",
+                "path": "/api/v1/districts",
+                "query": "",
+                "status": 200,
+                "request_id": f"isolate-{n}",
+                "client_ip": "127.0.0.1",
+                "duration_ms": 1.0,
+            }
+            for n in range(5)
+        ]
+        # Entries are normalised before they are buffered; this one skips that on purpose.
+        bad = {**good[0], "method": "M" * 50, "request_id": "isolate-bad"}
+        writer._buffer.extend([good[0], good[1], bad, *good[2:]])
+        try:
+            await writer.flush()
+            async with database.sessionmaker() as session:
+                ids = {
+                    row[0]
+                    for row in await fetch_rows(
+                        session,
+                        select(AuditEntry.request_id).where(
+                            col(AuditEntry.request_id).like("isolate-%")
+                        ),
+                    )
+                }
+        finally:
+            await database.dispose()
+        assert ids == {f"isolate-{n}" for n in range(5)}
+        assert writer._buffer == []
+        assert REGISTRY.get_sample_value("sbe_gateway_audit_rejected_total") == rejected + 1
+
+
+class TestBeforeAuthentication:
+    async def test_a_client_over_its_limit_gets_429_before_any_key_is_checked(
+        self, platform: Stack
+    ) -> None:
+        async with (
+            platform.another_gateway(
+                client_rate_limit_per_second=0.5, client_rate_limit_burst=3
+            ) as gateway,
+            httpx.AsyncClient(base_url=gateway) as client,
+        ):
+            statuses = [
+                (await client.get("/api/v1/districts", headers=bearer("nobody"))).status_code
+                for _ in range(6)
+            ]
+            assert statuses[:3] == [401, 401, 401]
+            assert statuses[3:] == [429, 429, 429]
+            limited = await client.get("/api/v1/districts")
+            assert limited.headers["content-type"] == "application/problem+json"
+            assert int(limited.headers["retry-after"]) >= 1
+
+    async def test_an_unknown_key_costs_one_lookup_then_none(
+        self, anonymous: httpx.AsyncClient
+    ) -> None:
+        key = f"sbe_unknown_{uuid.uuid4().hex}"
+
+        def count(result: str) -> float:
+            value = REGISTRY.get_sample_value("sbe_gateway_key_cache_total", {"result": result})
+            return value or 0.0
+
+        misses, negative_hits = count("miss"), count("unknown_hit")
+        for _ in range(5):
+            response = await anonymous.get("/api/v1/districts", headers=bearer(key))
+            assert response.status_code == 401
+        assert count("miss") == misses + 1
+        assert count("unknown_hit") == negative_hits + 4

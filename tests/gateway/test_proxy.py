@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -15,7 +16,16 @@ from starlette.routing import Route
 from shared import verify_principal
 from tests.conftest import INTERNAL_SECRET
 from tests.gateway.conftest import ADMIN_TOKEN, Stack, bearer, issue
-from tests.support import free_port, serve
+from tests.support import eventually, free_port, serve
+
+
+async def audit_of(admin: httpx.AsyncClient, key_id: str) -> list[dict[str, Any]]:
+    response = await admin.get("/api/v1/auth/audit", params={"key_id": key_id})
+    return list(response.json()["items"])
+
+
+async def audit_page(admin: httpx.AsyncClient) -> list[dict[str, Any]]:
+    return list((await admin.get("/api/v1/auth/audit", params={"limit": 50})).json()["items"])
 
 
 async def echo(request: Request) -> JSONResponse:
@@ -88,9 +98,22 @@ class TestForwardedIdentity:
         seen = response.json()["headers"]
         assert "authorization" not in seen
         principal = verify_principal(
-            seen["x-sbe-principal"], INTERNAL_SECRET, "GET", "/api/v1/events/echo"
+            seen["x-sbe-principal"],
+            INTERNAL_SECRET,
+            "GET",
+            "/api/v1/events/echo",
+            query="year=2023",
         )
         assert principal is not None and principal.role == "admin"
+        # The signature holds for this query only.
+        other = verify_principal(
+            seen["x-sbe-principal"],
+            INTERNAL_SECRET,
+            "GET",
+            "/api/v1/events/echo",
+            query="year=2024",
+        )
+        assert other is None
         assert seen["x-request-id"] == "r1"
         assert response.json()["query"] == "year=2023"
 
@@ -102,7 +125,7 @@ class TestForwardedIdentity:
         ) as admin:
             key = await issue(admin, "district", "gusu")
         response = await to_fake_events.get(
-            "/api/v1/events/echo", headers={**bearer(key), "X-SBE-Principal": "v1.forged.x.y"}
+            "/api/v1/events/echo", headers={**bearer(key), "X-SBE-Principal": "v2.forged.x.y"}
         )
         seen = response.json()["headers"]["x-sbe-principal"]
         principal = verify_principal(seen, INTERNAL_SECRET, "GET", "/api/v1/events/echo")
@@ -175,23 +198,74 @@ class TestUpstreamFailures:
 
 
 class TestCalendarSubscription:
-    async def test_the_feed_takes_the_key_in_the_url_and_never_forwards_it(
-        self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient
+    """Calendar applications cannot send headers: they subscribe with a feed token in the URL,
+    which reads the calendar and nothing else. API keys never travel in a URL."""
+
+    async def feed_token(self, client: httpx.AsyncClient) -> dict[str, Any]:
+        response = await client.post("/api/v1/auth/feed-tokens", json={"label": "手机日历"})
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    async def test_a_feed_token_reads_the_calendar_and_is_never_forwarded_or_recorded(
+        self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient, platform: Stack
     ) -> None:
         key = await issue(admin, "district", "gusu")
-        response = await anonymous.get(
-            "/api/v1/events/calendar.ics", params={"key": key, "kind": "promotion"}
-        )
+        async with httpx.AsyncClient(base_url=platform.gateway_url, headers=bearer(key)) as gusu:
+            token = await self.feed_token(gusu)
+        assert token["role"] == "district" and token["district_id"] == "gusu"
+        assert token["url"] == f"/api/v1/events/calendar.ics?token={token['token']}"
+        response = await anonymous.get(token["url"] + "&kind=promotion")
         assert response.status_code == 200
         assert response.text.startswith("BEGIN:VCALENDAR")
-        await asyncio.sleep(0.2)
-        trail = (await admin.get("/api/v1/auth/audit", params={"limit": 5})).json()["items"]
-        feed = next(e for e in trail if e["path"] == "/api/v1/events/calendar.ics")
-        assert feed["query"] == "kind=promotion" and feed["role"] == "district"
+        trail = await eventually(
+            lambda: audit_of(admin, token["id"]), lambda items: len(items) >= 1
+        )
+        assert trail[0]["query"] == "kind=promotion" and trail[0]["role"] == "district"
+        assert token["token"] not in str(trail)
 
-    async def test_other_paths_do_not_take_a_key_in_the_url(
+    async def test_a_feed_token_reads_nothing_but_the_calendar(
+        self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient
+    ) -> None:
+        token = (await self.feed_token(admin))["token"]
+        for path in ("/api/v1/districts", "/api/v1/events", "/api/v1/auth/keys"):
+            response = await anonymous.get(path, params={"token": token})
+            assert response.status_code == 401, path
+        # Nor as a Bearer key.
+        response = await anonymous.get("/api/v1/districts", headers=bearer(token))
+        assert response.status_code == 401
+
+    async def test_a_revoked_feed_token_stops_at_once(
+        self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient
+    ) -> None:
+        token = await self.feed_token(admin)
+        assert (await anonymous.get(token["url"])).status_code == 200
+        revoked = await admin.delete(f"/api/v1/auth/feed-tokens/{token['id']}")
+        assert revoked.status_code == 204
+        assert (await anonymous.get(token["url"])).status_code == 401
+
+    async def test_revoking_a_key_revokes_the_subscriptions_it_made(
+        self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient, platform: Stack
+    ) -> None:
+        issued = await admin.post(
+            "/api/v1/auth/keys", json={"role": "supervision", "label": "督查室"}
+        )
+        key, key_id = issued.json()["key"], issued.json()["id"]
+        async with httpx.AsyncClient(base_url=platform.gateway_url, headers=bearer(key)) as office:
+            token = await self.feed_token(office)
+            mine = await office.get("/api/v1/auth/feed-tokens")
+            assert [t["id"] for t in mine.json()] == [token["id"]]
+        assert (await anonymous.get(token["url"])).status_code == 200
+        assert (await admin.delete(f"/api/v1/auth/keys/{key_id}")).status_code == 204
+        assert (await anonymous.get(token["url"])).status_code == 401
+
+    async def test_an_api_key_in_the_url_is_refused_and_never_recorded(
         self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient
     ) -> None:
         key = await issue(admin, "district", "gusu")
-        response = await anonymous.get("/api/v1/districts", params={"key": key})
-        assert response.status_code == 401
+        for path in ("/api/v1/events/calendar.ics", "/api/v1/districts"):
+            response = await anonymous.get(path, params={"key": key, "kind": "promotion"})
+            assert response.status_code == 401
+        trail = await eventually(
+            lambda: audit_page(admin), lambda items: any(e["key_id"] is None for e in items)
+        )
+        assert key not in str(trail)

@@ -1,4 +1,5 @@
-"""The gateway's signed identity: bound to method, path and time; forgeries are refused."""
+"""The gateway's signed identity: bound to method, path, query, body and time; forgeries are
+refused."""
 
 from __future__ import annotations
 
@@ -22,10 +23,27 @@ class TestSignedIdentity:
         assert verify_principal(header, SECRET, "GET", "/api/v1/buildings/b", now=1000) is None
         assert verify_principal(header, SECRET, "DELETE", "/api/v1/buildings/a", now=1000) is None
 
-    def test_stale_header_is_refused(self) -> None:
+    def test_replay_with_another_query_is_refused(self) -> None:
+        header = sign_principal(GUSU, SECRET, "GET", "/api/v1/x", query="year=2023", now=1000)
+        assert verify_principal(header, SECRET, "GET", "/api/v1/x", query="year=2023", now=1000)
+        for query in ("", "year=2024", "year=2023&district_id=sip"):
+            assert (
+                verify_principal(header, SECRET, "GET", "/api/v1/x", query=query, now=1000) is None
+            )
+
+    def test_replay_with_another_body_is_refused(self) -> None:
+        header = sign_principal(GUSU, SECRET, "POST", "/api/v1/x", body=b'{"a": 1}', now=1000)
+        assert verify_principal(header, SECRET, "POST", "/api/v1/x", body=b'{"a": 1}', now=1000)
+        for body in (b"", b'{"a": 2}'):
+            assert (
+                verify_principal(header, SECRET, "POST", "/api/v1/x", body=body, now=1000) is None
+            )
+
+    def test_stale_header_is_refused_after_30_seconds(self) -> None:
         header = sign_principal(GUSU, SECRET, "GET", "/api/v1/x", now=1000)
-        assert verify_principal(header, SECRET, "GET", "/api/v1/x", now=1061) is None
-        assert verify_principal(header, SECRET, "GET", "/api/v1/x", now=1059) == GUSU
+        assert verify_principal(header, SECRET, "GET", "/api/v1/x", now=1031) is None
+        assert verify_principal(header, SECRET, "GET", "/api/v1/x", now=969) is None
+        assert verify_principal(header, SECRET, "GET", "/api/v1/x", now=1029) == GUSU
 
     def test_tampered_principal_is_refused(self) -> None:
         header = sign_principal(GUSU, SECRET, "GET", "/api/v1/x", now=1000)
@@ -34,7 +52,7 @@ class TestSignedIdentity:
         assert verify_principal(forged, SECRET, "GET", "/api/v1/x", now=1000) is None
 
     def test_garbage_is_refused(self) -> None:
-        for header in ("", "v1", "v1.x.y.z", "v2.1.a.b", "a.b.c.d.e"):
+        for header in ("", "v1", "v1.x.y.z", "v2.1.a.b", "a.b.c.d.e", "v2.1.负载.签名", "v2.١.a.b"):
             assert verify_principal(header, SECRET, "GET", "/", now=1) is None
 
 

@@ -48,6 +48,29 @@ class TestRotation:
         assert (await call((CURRENT, PREVIOUS), OTHER)).status_code == 401
 
 
+class TestMalformedHeaders:
+    async def test_a_non_ascii_or_malformed_principal_is_401_not_500(self) -> None:
+        app = InternalIdentityMiddleware(echo, secrets=(CURRENT,))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://registry") as client:
+            for value in ("v2.1.负载.签名".encode(), b"v2.\xff\xfe.x.y", b"...", b"v2"):
+                response = await client.get(
+                    "/api/v1/buildings", headers=[(b"x-sbe-principal", value)]
+                )
+                assert response.status_code == 401, value
+
+    async def test_a_body_other_than_the_signed_one_is_refused(self) -> None:
+        app = InternalIdentityMiddleware(echo, secrets=(CURRENT,))
+        header = sign_principal(GUSU, CURRENT, "POST", "/api/v1/buildings", body=b"{}")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://registry") as client:
+            signed = {"x-sbe-principal": header}
+            ok = await client.post("/api/v1/buildings", content=b"{}", headers=signed)
+            assert ok.status_code == 200
+            swapped = await client.post("/api/v1/buildings", content=b'{"x":1}', headers=signed)
+            assert swapped.status_code == 401
+
+
 class TestSettings:
     async def test_a_service_built_with_an_accepted_secret_admits_its_signatures(self) -> None:
         settings = RegistrySettings(internal_secret=CURRENT, internal_secret_accepted=PREVIOUS)
