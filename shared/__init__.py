@@ -50,7 +50,7 @@ from shared.logging import configure_logging, request_id_var
 from shared.middleware import ObservabilityMiddleware, header, send_problem
 from shared.outbox import OutboxMessageBase, OutboxRelay, enqueue, relaying
 from shared.outbox_api import outbox_router
-from shared.pagination import MAX_ID, Limit, Offset, RowId
+from shared.pagination import MAX_ID, DistrictFilter, DistrictPath, Limit, Offset, RowId, TextId
 from shared.problems import (
     BadGateway,
     BadRequest,
@@ -79,6 +79,7 @@ from shared.schemas import (
     RequestModel,
 )
 from shared.settings import BaseServiceSettings, load_settings
+from shared.spreadsheets import csv_bytes, safe_cell, safe_row
 from shared.types import (
     SHANGHAI,
     UTCDateTime,
@@ -122,6 +123,8 @@ __all__ = [
     "Database",
     "DatabaseTarget",
     "DeadLetterSink",
+    "DistrictFilter",
+    "DistrictPath",
     "FeaturedIndustry",
     "FieldError",
     "Forbidden",
@@ -149,6 +152,7 @@ __all__ = [
     "ServiceIdentity",
     "ServiceUnavailable",
     "SessionDep",
+    "TextId",
     "TooManyRequests",
     "TopicSpec",
     "TransientError",
@@ -160,6 +164,7 @@ __all__ = [
     "configure_logging",
     "create_producer",
     "create_service_app",
+    "csv_bytes",
     "database_ready",
     "database_target",
     "dialect_insert",
@@ -184,6 +189,8 @@ __all__ = [
     "request_id_var",
     "require_roles",
     "round_half_up",
+    "safe_cell",
+    "safe_row",
     "send_problem",
     "service_client",
     "sign_principal",

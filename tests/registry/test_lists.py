@@ -90,3 +90,52 @@ class TestExportList:
         assert (
             await registry.get("/api/v1/lists/key", params={"format": "pdf"})
         ).status_code == 422
+
+
+FORMULAS = ['=HYPERLINK("http://x/","点击")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+class TestFormulaInjection:
+    """A name a district typed is shown as text in every export, never run as a formula."""
+
+    async def seed_formulas(self, registry: httpx.AsyncClient) -> None:
+        for number, name in enumerate(FORMULAS):
+            response = await registry.post(
+                "/api/v1/buildings",
+                json=fixtures.building(
+                    id=f"f-{number}",
+                    district_id="gusu",
+                    lists=["key"],
+                    name=name.replace("\t", "").replace("\r", "") if number >= 4 else name,
+                    address=name if number < 4 else "苏州市姑苏区",
+                ),
+            )
+            assert response.status_code == 201, response.text
+
+    async def test_csv_cells_are_neutralised(self, registry: httpx.AsyncClient) -> None:
+        await self.seed_formulas(registry)
+        response = await registry.get("/api/v1/lists/key", params={"format": "csv"})
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        cells = [cell for row in rows[1:] for cell in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        names = [row[2] for row in rows[1:]]
+        assert "'" + FORMULAS[0] in names and "'-2+3" in names
+
+    async def test_xlsx_holds_text_not_formulas(self, registry: httpx.AsyncClient) -> None:
+        await self.seed_formulas(registry)
+        response = await registry.get("/api/v1/lists/key", params={"format": "xlsx"})
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+        assert all(cell.data_type != "f" for cell in cells)
+        texts = [c.value for c in cells if isinstance(c.value, str)]
+        assert not [t for t in texts if t[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        assert "'" + FORMULAS[0] in texts
+
+    async def test_a_control_character_district_is_refused_not_a_crash(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        response = await registry.get(
+            "/api/v1/lists/key", params={"district_id": "\x0b", "format": "xlsx"}
+        )
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"

@@ -17,6 +17,7 @@ from services.evaluation.bluebook.service import (
     amount_yi,
 )
 from services.evaluation.scoring.formula import TARGET_INDICATORS
+from shared import safe_row
 
 STYLE = """
 body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:2em auto;
@@ -212,7 +213,7 @@ def xlsx(book: BlueBook) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

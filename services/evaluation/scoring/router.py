@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request
 from services.evaluation.scoring import service
 from services.evaluation.scoring.formula import DEFAULT
 from services.evaluation.scoring.schemas import Evidence, Robustness, SchemeDefinition, ScoreBoard
-from shared import AdminDep, PrincipalDep, SessionDep, problem_responses
+from shared import AdminDep, DistrictPath, PrincipalDep, SessionDep, problem_responses
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation"])
 
@@ -62,7 +62,11 @@ async def robustness(
     summary="The buildings and events behind a district's counts",
 )
 async def evidence(
-    request: Request, session: SessionDep, principal: PrincipalDep, district_id: str, year: Year
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    district_id: DistrictPath,
+    year: Year,
 ) -> Evidence:
     return await service.evidence(session, principal, district_id, year, _line(request))
 

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from services.evaluation.targets.schemas import DistrictTargets, YearTargets
-from shared import FieldError
+from shared import FieldError, csv_bytes, safe_row
 from shared.reference import TARGET_INDICATORS, district_ids, districts
 
 HEADERS_ZH = {
@@ -84,14 +84,13 @@ def parse(content: bytes) -> tuple[list[DistrictTargets], list[FieldError]]:
 def to_csv(targets: YearTargets) -> bytes:
     """UTF-8 with a BOM, so Excel shows the Chinese names; the importer reads it back as is."""
     names = {d.district_id: d.name_zh for d in districts()}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["district_id", "name_zh", *TARGET_INDICATORS])
-    for t in targets.targets:
-        writer.writerow(
+    return csv_bytes(
+        ["district_id", "name_zh", *TARGET_INDICATORS],
+        (
             [t.district_id, names[t.district_id], *(getattr(t, k) for k in TARGET_INDICATORS)]
-        )
-    return buffer.getvalue().encode("utf-8-sig")
+            for t in targets.targets
+        ),
+    )
 
 
 def to_xlsx(targets: YearTargets) -> bytes:
@@ -106,7 +105,9 @@ def to_xlsx(targets: YearTargets) -> bytes:
         cell.font = Font(bold=True)
     for t in targets.targets:
         sheet.append(
-            [t.district_id, names[t.district_id], *(getattr(t, k) for k in TARGET_INDICATORS)]
+            safe_row(
+                [t.district_id, names[t.district_id], *(getattr(t, k) for k in TARGET_INDICATORS)]
+            )
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -14,7 +14,16 @@ from services.events.schedule.schemas import (
     EventStatus,
     EventUpdate,
 )
-from shared import Limit, Offset, PrincipalDep, SessionDep, WriterDep, problem_responses
+from shared import (
+    DistrictFilter,
+    Limit,
+    Offset,
+    PrincipalDep,
+    SessionDep,
+    TextId,
+    WriterDep,
+    problem_responses,
+)
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
@@ -39,7 +48,7 @@ async def list_events(
     session: SessionDep,
     principal: PrincipalDep,
     year: Year = None,
-    district_id: Annotated[str | None, Query(description="Only this district's.")] = None,
+    district_id: DistrictFilter = None,
     kind: Annotated[EventKind | None, Query(description="Only this kind.")] = None,
     status: Annotated[EventStatus | None, Query(description="Only this status.")] = None,
     limit: Limit = 100,
@@ -72,7 +81,7 @@ async def calendar_feed(
     session: SessionDep,
     principal: PrincipalDep,
     year: Year = None,
-    district_id: Annotated[str | None, Query(description="Only this district's.")] = None,
+    district_id: DistrictFilter = None,
     kind: Annotated[EventKind | None, Query(description="Only this kind.")] = None,
 ) -> Response:
     """Subscribe from Outlook or a phone; cancelled events stay in, marked CANCELLED."""
@@ -97,7 +106,7 @@ async def calendar_feed(
 @router.get(
     "/{event_id}", response_model=EventPublic, responses=problem_responses(404), summary="One event"
 )
-async def get_event(session: SessionDep, principal: PrincipalDep, event_id: str) -> EventPublic:
+async def get_event(session: SessionDep, principal: PrincipalDep, event_id: TextId) -> EventPublic:
     return await service.read(session, principal, event_id)
 
 
@@ -108,6 +117,6 @@ async def get_event(session: SessionDep, principal: PrincipalDep, event_id: str)
     summary="Change an event (planned → held or cancelled)",
 )
 async def update_event(
-    session: SessionDep, principal: WriterDep, event_id: str, body: EventUpdate
+    session: SessionDep, principal: WriterDep, event_id: TextId, body: EventUpdate
 ) -> EventPublic:
     return await service.update(session, principal, event_id, body)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 
 from services.monitoring.figures import service
 from services.monitoring.figures.schemas import BuildingSeries, DistrictSummary
-from shared import PERIOD_PATTERN, PrincipalDep, SessionDep, problem_responses
+from shared import PERIOD_PATTERN, DistrictPath, PrincipalDep, SessionDep, TextId, problem_responses
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 
@@ -24,7 +24,7 @@ PeriodQuery = Annotated[
 async def building_series(
     session: SessionDep,
     principal: PrincipalDep,
-    building_id: str,
+    building_id: TextId,
     first: Annotated[PeriodQuery, Query(alias="from")] = None,
     last: Annotated[PeriodQuery, Query(alias="to")] = None,
 ) -> BuildingSeries:
@@ -43,7 +43,7 @@ async def district_summary(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
-    district_id: str,
+    district_id: DistrictPath,
     year: Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")],
 ) -> DistrictSummary:
     settings = request.app.state.settings

@@ -6,7 +6,16 @@ from fastapi import APIRouter, Query
 
 from services.monitoring.warnings import service
 from services.monitoring.warnings.schemas import WarningKind, WarningPage, WarningPublic
-from shared import Limit, Offset, PrincipalDep, RowId, SessionDep, WriterDep, problem_responses
+from shared import (
+    DistrictFilter,
+    Limit,
+    Offset,
+    PrincipalDep,
+    RowId,
+    SessionDep,
+    WriterDep,
+    problem_responses,
+)
 
 router = APIRouter(prefix="/api/v1/monitoring/warnings", tags=["monitoring"])
 
@@ -15,7 +24,7 @@ router = APIRouter(prefix="/api/v1/monitoring/warnings", tags=["monitoring"])
 async def list_warnings(
     session: SessionDep,
     principal: PrincipalDep,
-    district_id: Annotated[str | None, Query(description="Only this district.")] = None,
+    district_id: DistrictFilter = None,
     kind: Annotated[WarningKind | None, Query(description="Only this kind.")] = None,
     acknowledged: Annotated[bool | None, Query(description="Only (un)acknowledged.")] = None,
     limit: Limit = 50,

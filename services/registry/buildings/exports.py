@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from services.registry.buildings.schemas import BuildingPublic, BuildingStatus, ListKey
-from shared import SHANGHAI, FeaturedIndustry
+from shared import SHANGHAI, FeaturedIndustry, csv_bytes, safe_row
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -74,12 +72,8 @@ def rows(
 
 
 def to_csv(table: list[list[object]]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens Chinese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADERS_ZH)
-    writer.writerows(table)
-    return buffer.getvalue().encode("utf-8-sig")
+    """UTF-8 with a byte-order mark, so Excel opens Chinese text correctly; no live formulas."""
+    return csv_bytes(HEADERS_ZH, table)
 
 
 def to_xlsx(list_key: ListKey, table: list[list[object]]) -> bytes:
@@ -92,8 +86,7 @@ def to_xlsx(list_key: ListKey, table: list[list[object]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table:
-        # Text stored before validation tightened may hold characters XLSX cannot carry.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        sheet.append(safe_row(row))
     sheet.freeze_panes = "A2"
     widths = [6, 34, 30, 14, 12, 40, 16, 10, 20, 12]
     for index, width in enumerate(widths):

@@ -22,11 +22,13 @@ from services.registry.buildings.schemas import (
 from services.registry.districts import repository as districts
 from shared import (
     AdminDep,
+    DistrictFilter,
     FeaturedIndustry,
     Limit,
     Offset,
     PrincipalDep,
     SessionDep,
+    TextId,
     WriterDep,
     problem_responses,
 )
@@ -52,7 +54,7 @@ async def create_building(
 async def list_buildings(
     session: SessionDep,
     principal: PrincipalDep,
-    district_id: Annotated[str | None, Query(description="Only this district.")] = None,
+    district_id: DistrictFilter = None,
     list_key: Annotated[ListKey | None, Query(alias="list", description="Only this 名录.")] = None,
     featured_industry: Annotated[
         FeaturedIndustry | None, Query(description="Only buildings designated for this industry.")
@@ -81,7 +83,7 @@ async def list_buildings(
     summary="One building",
 )
 async def get_building(
-    session: SessionDep, principal: PrincipalDep, building_id: str
+    session: SessionDep, principal: PrincipalDep, building_id: TextId
 ) -> BuildingPublic:
     return await service.read(session, principal, building_id)
 
@@ -93,7 +95,7 @@ async def get_building(
     summary="Change a building",
 )
 async def update_building(
-    session: SessionDep, principal: WriterDep, building_id: str, body: BuildingUpdate
+    session: SessionDep, principal: WriterDep, building_id: TextId, body: BuildingUpdate
 ) -> BuildingPublic:
     return await service.update(session, principal, building_id, body)
 
@@ -106,7 +108,7 @@ async def update_building(
     summary="Designate a featured-industry building",
 )
 async def designate(
-    session: SessionDep, principal: AdminDep, building_id: str, body: DesignationCreate
+    session: SessionDep, principal: AdminDep, building_id: TextId, body: DesignationCreate
 ) -> DesignationPublic:
     """产业特色楼宇认定: the administrator's decision."""
     return await service.designate(session, principal, building_id, body)
@@ -119,7 +121,7 @@ async def designate(
     summary="Withdraw a featured-industry designation",
 )
 async def withdraw_designation(
-    session: SessionDep, principal: AdminDep, building_id: str, industry: FeaturedIndustry
+    session: SessionDep, principal: AdminDep, building_id: TextId, industry: FeaturedIndustry
 ) -> Response:
     await service.withdraw_designation(session, building_id, industry.value)
     return Response(status_code=204)
@@ -143,7 +145,7 @@ async def export_list(
     session: SessionDep,
     principal: PrincipalDep,
     list_key: ListKey,
-    district_id: Annotated[str | None, Query(description="Only this district.")] = None,
+    district_id: DistrictFilter = None,
     format: Annotated[Literal["json", "csv", "xlsx"], Query(description="Output format.")] = "json",
 ) -> ListPage | Response:
     """The key-building, new-project or renovation list, with Chinese column headers in files."""

@@ -14,7 +14,16 @@ from services.registry.enterprises.schemas import (
     MovementResult,
     TenantPublic,
 )
-from shared import Limit, Offset, PrincipalDep, SessionDep, WriterDep, problem_responses
+from shared import (
+    DistrictFilter,
+    Limit,
+    Offset,
+    PrincipalDep,
+    SessionDep,
+    TextId,
+    WriterDep,
+    problem_responses,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["enterprises"])
 
@@ -37,7 +46,7 @@ async def push_movements(
 async def list_movements(
     session: SessionDep,
     principal: PrincipalDep,
-    district_id: Annotated[str | None, Query(description="Only this district.")] = None,
+    district_id: DistrictFilter = None,
     building_id: Annotated[str | None, Query(description="Only this building.")] = None,
     kind: Annotated[MovementKind | None, Query(description="move_in or move_out.")] = None,
     date_from: Annotated[dt.date | None, Query(alias="from", description="On or after.")] = None,
@@ -65,7 +74,7 @@ async def list_movements(
     summary="Enterprises in a building now",
 )
 async def building_tenants(
-    session: SessionDep, principal: PrincipalDep, building_id: str
+    session: SessionDep, principal: PrincipalDep, building_id: TextId
 ) -> list[TenantPublic]:
     return await service.tenants(session, principal, building_id)
 
@@ -79,7 +88,7 @@ async def featured_candidates(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
-    district_id: Annotated[str | None, Query(description="Only this district.")] = None,
+    district_id: DistrictFilter = None,
     threshold: Annotated[
         float | None, Query(gt=0, le=1, description="Share that makes a candidate (default 0.5).")
     ] = None,

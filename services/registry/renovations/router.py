@@ -11,7 +11,16 @@ from services.registry.renovations.schemas import (
     RenovationPublic,
     RenovationUpdate,
 )
-from shared import Limit, Offset, PrincipalDep, SessionDep, WriterDep, problem_responses
+from shared import (
+    DistrictFilter,
+    Limit,
+    Offset,
+    PrincipalDep,
+    SessionDep,
+    TextId,
+    WriterDep,
+    problem_responses,
+)
 
 router = APIRouter(prefix="/api/v1/renovations", tags=["renovations"])
 
@@ -28,7 +37,7 @@ async def create_renovation(
 async def list_renovations(
     session: SessionDep,
     principal: PrincipalDep,
-    district_id: Annotated[str | None, Query(description="Only this district.")] = None,
+    district_id: DistrictFilter = None,
     building_id: Annotated[str | None, Query(description="Only this building.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -50,7 +59,7 @@ async def list_renovations(
     summary="One renovation",
 )
 async def get_renovation(
-    session: SessionDep, principal: PrincipalDep, renovation_id: str
+    session: SessionDep, principal: PrincipalDep, renovation_id: TextId
 ) -> RenovationPublic:
     return await service.read(session, principal, renovation_id)
 
@@ -62,6 +71,6 @@ async def get_renovation(
     summary="Change a renovation (e.g. record its completion)",
 )
 async def update_renovation(
-    session: SessionDep, principal: WriterDep, renovation_id: str, body: RenovationUpdate
+    session: SessionDep, principal: WriterDep, renovation_id: TextId, body: RenovationUpdate
 ) -> RenovationPublic:
     return await service.update(session, principal, renovation_id, body)
