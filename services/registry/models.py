@@ -3,7 +3,7 @@
 from services.registry.buildings.models import Building, BuildingListEntry, FeaturedDesignation
 from services.registry.db import RegistryOutbox, RegistryTable
 from services.registry.districts.models import District
-from services.registry.enterprises.models import Enterprise, Movement, Tenancy
+from services.registry.enterprises.models import Movement, Tenancy
 from services.registry.renovations.models import Renovation
 
 metadata = RegistryTable.metadata
@@ -12,7 +12,6 @@ __all__ = [
     "Building",
     "BuildingListEntry",
     "District",
-    "Enterprise",
     "FeaturedDesignation",
     "Movement",
     "RegistryOutbox",

@@ -120,6 +120,17 @@ class TestRaisingWarnings:
         assert len(found) == 1
         assert big in found[0]["message"] and "某大型企业" in found[0]["message"]
         assert "20000000" not in found[0]["message"]  # the enterprise's tax is never shown
+        # It rests on an enterprise's tax (税收保密): supervision sees it, the district does not,
+        # not even by its id.
+        office = (await monitoring.get(URL, auth=as_(SUPERVISION), params={"limit": 1000})).json()
+        assert found[0]["id"] in [w["id"] for w in office["items"]]
+        own = as_(district("xiangcheng"))
+        seen = (await monitoring.get(URL, auth=own, params={"limit": 1000})).json()["items"]
+        assert not [w for w in seen if w["kind"] == "large_taxpayer_moved_out"]
+        filtered = await monitoring.get(URL, auth=own, params={"kind": "large_taxpayer_moved_out"})
+        assert filtered.json()["total"] == 0
+        acknowledged = await monitoring.post(f"{URL}/{found[0]['id']}/acknowledge", auth=own)
+        assert acknowledged.status_code == 404
 
 
 class TestReadingAndAcknowledging:

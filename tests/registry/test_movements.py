@@ -227,3 +227,41 @@ class TestTenants:
     async def test_other_district_is_forbidden(self, registry: httpx.AsyncClient) -> None:
         response = await registry.get("/api/v1/buildings/g1/tenants", auth=as_(district("sip")))
         assert response.status_code == 403
+
+
+@pytest.mark.usefixtures("buildings")
+class TestDistrictLines:
+    """One district's push never changes what another district sees."""
+
+    async def test_another_districts_name_for_a_tenant_does_not_reach_its_building(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        uscc = fixtures.uscc()
+        gusu_record = fixtures.movement(building_id="g1", uscc=uscc, enterprise_name="姑苏某律所")
+        sip_record = fixtures.movement(building_id="s1", uscc=uscc, enterprise_name="冒名公司")
+        gusu, sip = as_(district("gusu")), as_(district("sip"))
+        assert (await registry.post(URL, json={"records": [gusu_record]}, auth=gusu)).is_success
+        assert (await registry.post(URL, json={"records": [sip_record]}, auth=sip)).is_success
+        tenants = (await registry.get("/api/v1/buildings/g1/tenants", auth=gusu)).json()
+        assert [t["enterprise_name"] for t in tenants] == ["姑苏某律所"]
+        theirs = (await registry.get("/api/v1/buildings/s1/tenants", auth=sip)).json()
+        assert [t["enterprise_name"] for t in theirs] == ["冒名公司"]
+
+    async def test_record_ids_are_namespaced_per_district(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        gusu, sip = as_(district("gusu")), as_(district("sip"))
+        record = fixtures.movement(building_id="g1", record_id="shared-id-1")
+        assert (await registry.post(URL, json={"records": [record]}, auth=gusu)).is_success
+        # sip uses the same id for its own record: no 409, nothing learnt about gusu's ids.
+        same_id = fixtures.movement(building_id="s1", record_id="shared-id-1")
+        response = await registry.post(URL, json={"records": [same_id]}, auth=sip)
+        assert response.status_code == 200
+        assert response.json() == {"accepted": 1, "duplicates": 0}
+        own = (await registry.get(URL, auth=gusu)).json()["items"]
+        assert [(m["record_id"], m["building_id"]) for m in own] == [("shared-id-1", "g1")]
+        # Within one district a reused id with other content is still a conflict, about itself.
+        changed = {**same_id, "enterprise_name": "另一家公司"}
+        conflict = await registry.post(URL, json={"records": [changed]}, auth=sip)
+        assert conflict.status_code == 409
+        assert "g1" not in conflict.text and "gusu" not in conflict.text

@@ -48,6 +48,7 @@ class MovementCopy(EvaluationTable, table=True):
     __tablename__ = "movement"
     __table_args__ = (Index("ix_movement_building_date", "building_id", "date"),)
 
+    district_id: str = Field(primary_key=True, max_length=32)
     record_id: str = Field(primary_key=True, max_length=100)
     building_id: str = Field(max_length=64)
     kind: str = Field(max_length=16)

@@ -64,7 +64,7 @@ async def insert_movements(session: AsyncSession, rows: list[dict[str, Any]]) ->
     """Movements are immutable: redelivered ones change nothing."""
     if rows:
         statement = dialect_insert(session, MovementCopy).on_conflict_do_nothing(
-            index_elements=["record_id"]
+            index_elements=["district_id", "record_id"]
         )
         await session.exec(statement, params=rows)
 

@@ -56,6 +56,7 @@ async def apply_movements(session: AsyncSession, movements: list[dict[str, Any]]
         session,
         [
             {
+                "district_id": m["district_id"],
                 "record_id": m["record_id"],
                 "building_id": m["building_id"],
                 "kind": m["kind"],

@@ -31,9 +31,12 @@ async def page(
     acknowledged: bool | None,
     limit: int,
     offset: int,
+    hidden_kinds: frozenset[str] = frozenset(),
 ) -> tuple[list[EarlyWarning], int]:
-    """Warnings, newest first."""
+    """Warnings, newest first (none of `hidden_kinds`)."""
     query = select(EarlyWarning)
+    if hidden_kinds:
+        query = query.where(col(EarlyWarning.kind).not_in(sorted(hidden_kinds)))
     if district_id is not None:
         query = query.where(EarlyWarning.district_id == district_id)
     if kind is not None:

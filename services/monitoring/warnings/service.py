@@ -165,10 +165,20 @@ async def large_taxpayers_moving_out(
     await repository.raise_once(session, rows)
 
 
+# A large taxpayer's move-out rests on that enterprise's tax in the building: enterprise-level tax
+# is confidential (税收保密), so these warnings go to admin and supervision only. Districts never
+# see them, so a district cannot learn an enterprise's tax standing by pushing a move-out.
+CONFIDENTIAL_KINDS = frozenset({WarningKind.large_taxpayer_moved_out.value})
+
+
+def _hidden_from(principal: Principal) -> frozenset[str]:
+    return frozenset() if principal.reads_everything else CONFIDENTIAL_KINDS
+
+
 async def list_page(session: AsyncSession, principal: Principal, **filters: Any) -> WarningPage:
     """Warnings the caller may see."""
     filters["district_id"] = principal.visible_district(filters.get("district_id"))
-    rows, total = await repository.page(session, **filters)
+    rows, total = await repository.page(session, hidden_kinds=_hidden_from(principal), **filters)
     return WarningPage(
         items=[WarningPublic.model_validate(w, from_attributes=True) for w in rows], total=total
     )
@@ -179,7 +189,7 @@ async def acknowledge(
 ) -> WarningPublic:
     """Mark a warning seen (admin, or the district it belongs to); repeating it changes nothing."""
     warning = await repository.get(session, warning_id)
-    if warning is None:
+    if warning is None or warning.kind in _hidden_from(principal):
         raise NotFound(f"No warning {warning_id}.")
     principal.ensure_write(warning.district_id)
     if warning.acknowledged_at is None:

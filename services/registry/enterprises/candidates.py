@@ -4,7 +4,6 @@ threshold share of tenant enterprises or of their leased area (产业特色楼�
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,16 +14,15 @@ from services.registry.enterprises.schemas import CandidatePage, FeaturedCandida
 from shared import FeaturedIndustry, Principal, featured_industry_of
 
 
-def shares(tenants: list[tuple[Tenancy, Any]]) -> list[IndustryShare]:
+def shares(tenants: list[Tenancy]) -> list[IndustryShare]:
     """Each featured industry's share of a building's tenants, by count and by leased area."""
     total_count = len(tenants)
-    total_area = sum(t.area_m2 or 0.0 for t, _ in tenants)
+    total_area = sum(t.area_m2 or 0.0 for t in tenants)
     count: dict[FeaturedIndustry, int] = defaultdict(int)
     area: dict[FeaturedIndustry, float] = defaultdict(float)
-    for tenancy, enterprise in tenants:
-        industry = (
-            featured_industry_of(enterprise.industry_code) if enterprise.industry_code else None
-        )
+    for tenancy in tenants:
+        code = tenancy.industry_code
+        industry = featured_industry_of(code) if code else None
         if industry is not None:
             count[industry] += 1
             area[industry] += tenancy.area_m2 or 0.0
@@ -52,9 +50,9 @@ async def candidates(
     """Buildings at or above `threshold` in some featured industry, by enterprises or by area."""
     district = principal.visible_district(district_id)
     rows = await repository.current_tenants(session, district_id=district)
-    by_building: dict[str, list[tuple[Tenancy, Any]]] = defaultdict(list)
-    for tenancy, enterprise in rows:
-        by_building[tenancy.building_id].append((tenancy, enterprise))
+    by_building: dict[str, list[Tenancy]] = defaultdict(list)
+    for tenancy in rows:
+        by_building[tenancy.building_id].append(tenancy)
     ids = sorted(by_building)
     designated = await buildings.designations_of(session, ids)
     summaries = await buildings.names_and_districts(session, ids)
@@ -77,7 +75,7 @@ async def candidates(
                     building_name=summaries[building_id][0],
                     district_id=summaries[building_id][1],
                     tenant_enterprises=len(tenants),
-                    leased_area_m2=sum(t.area_m2 or 0.0 for t, _ in tenants),
+                    leased_area_m2=sum(t.area_m2 or 0.0 for t in tenants),
                     shares=industry_shares,
                     candidate_industries=hits,
                     designated_industries=already,

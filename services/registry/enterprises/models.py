@@ -1,4 +1,4 @@
-"""Enterprise, movement and tenancy tables."""
+"""Movement and tenancy tables."""
 
 from datetime import date, datetime
 
@@ -9,28 +9,25 @@ from services.registry.db import RegistryTable
 from shared import UTCDateTime, utcnow
 
 
-class Enterprise(RegistryTable, table=True):
-    """An enterprise by its 统一社会信用代码; name and industry as last reported."""
-
-    uscc: str = Field(primary_key=True, max_length=18)
-    name: str = Field(max_length=200)
-    industry_code: str | None = Field(default=None, max_length=8)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
 class Movement(RegistryTable, table=True):
-    """One enterprise moving into or out of a building, as a district system reported it."""
+    """One enterprise moving into or out of a building, as a district system reported it.
+
+    Record ids are the district systems' own: each district has its own namespace, so one
+    district can neither collide with nor probe another's ids.
+    """
 
     __table_args__ = (
         Index("ix_movement_district_date", "district_id", "date"),
         Index("ix_movement_building_date", "building_id", "date"),
     )
 
+    district_id: str = Field(
+        primary_key=True, max_length=32, description="The building's district when reported."
+    )
     record_id: str = Field(primary_key=True, max_length=100)
     uscc: str = Field(max_length=18, index=True)
     enterprise_name: str = Field(max_length=200)
     building_id: str = Field(foreign_key="building.id", max_length=64)
-    district_id: str = Field(max_length=32, description="The building's district when reported.")
     kind: str = Field(max_length=16)
     date: date
     area_m2: float | None = None
@@ -41,11 +38,17 @@ class Movement(RegistryTable, table=True):
 
 
 class Tenancy(RegistryTable, table=True):
-    """Whether an enterprise is in a building now, kept current as movements arrive."""
+    """Whether an enterprise is in a building now, kept current as movements arrive.
+
+    Name and industry are as the building's own district reported them: no other district's
+    push can change what a district sees of its tenants.
+    """
 
     building_id: str = Field(foreign_key="building.id", primary_key=True, max_length=64)
     uscc: str = Field(primary_key=True, max_length=18)
     active: bool = Field(index=True)
+    enterprise_name: str = Field(default="", max_length=200)
+    industry_code: str | None = Field(default=None, max_length=8)
     area_m2: float | None = None
     since: date | None = Field(default=None, description="Date of the move-in it rests on.")
     last_movement_on: date = Field(description="Older movements arriving late change nothing.")

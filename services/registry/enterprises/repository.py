@@ -11,23 +11,27 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
-from services.registry.enterprises.models import Enterprise, Movement, Tenancy
+from services.registry.enterprises.models import Movement, Tenancy
 from shared import dialect_insert
 
 _CHUNK = 1000
 
 
-async def stored_hashes(session: AsyncSession, record_ids: Iterable[str]) -> dict[str, str]:
-    """record id → content hash, for the ids already stored."""
-    ids = list(record_ids)
-    found: dict[str, str] = {}
-    for start in range(0, len(ids), _CHUNK):
+async def stored_hashes(
+    session: AsyncSession, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """(district id, record id) → content hash, for the records already stored."""
+    ordered = sorted(set(keys))
+    found: dict[tuple[str, str], str] = {}
+    for start in range(0, len(ordered), _CHUNK):
         result = await session.exec(
-            select(Movement.record_id, Movement.content_hash).where(
-                col(Movement.record_id).in_(ids[start : start + _CHUNK])
+            select(Movement.district_id, Movement.record_id, Movement.content_hash).where(
+                tuple_(col(Movement.district_id), col(Movement.record_id)).in_(
+                    ordered[start : start + _CHUNK]
+                )
             )
         )
-        found.update(dict(result.all()))
+        found.update({(d, r): h for d, r, h in result.all()})
     return found
 
 
@@ -35,25 +39,6 @@ async def insert_movements(session: AsyncSession, rows: list[dict[str, Any]]) ->
     """Insert new movements in one round of multi-row statements."""
     if rows:
         await session.exec(insert(Movement), params=rows)
-
-
-async def upsert_enterprises(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Insert or refresh enterprises (name and industry as last reported)."""
-    if not rows:
-        return
-    statement = dialect_insert(session, Enterprise)
-    statement = statement.on_conflict_do_update(
-        index_elements=["uscc"],
-        set_={
-            "name": statement.excluded.name,
-            "industry_code": func.coalesce(
-                statement.excluded.industry_code, Enterprise.industry_code
-            ),
-            "updated_at": statement.excluded.updated_at,
-        },
-    )
-    for start in range(0, len(rows), _CHUNK):
-        await session.exec(statement, params=rows[start : start + _CHUNK])
 
 
 async def tenancies(
@@ -85,7 +70,14 @@ async def upsert_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) ->
         index_elements=["building_id", "uscc"],
         set_={
             column: getattr(statement.excluded, column)
-            for column in ("active", "area_m2", "since", "last_movement_on")
+            for column in (
+                "active",
+                "area_m2",
+                "since",
+                "last_movement_on",
+                "enterprise_name",
+                "industry_code",
+            )
         },
     )
     for start in range(0, len(rows), _CHUNK):
@@ -117,25 +109,25 @@ async def movement_page(
         query = query.where(Movement.date <= date_to)
     total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
     result = await session.exec(
-        query.order_by(col(Movement.date).desc(), Movement.record_id).limit(limit).offset(offset)
+        query.order_by(col(Movement.date).desc(), Movement.district_id, Movement.record_id)
+        .limit(limit)
+        .offset(offset)
     )
     return list(result), total
 
 
 async def current_tenants(
     session: AsyncSession, building_ids: list[str] | None = None, district_id: str | None = None
-) -> list[tuple[Tenancy, Enterprise]]:
-    """Active tenancies with their enterprises, for some buildings or a whole district."""
-    query = (
-        select(Tenancy, Enterprise)
-        .join(Enterprise, col(Enterprise.uscc) == col(Tenancy.uscc))
-        .where(col(Tenancy.active).is_(True))
-    )
+) -> list[Tenancy]:
+    """Active tenancies, for some buildings or a whole district."""
+    query = select(Tenancy).where(col(Tenancy.active).is_(True))
     if building_ids is not None:
         query = query.where(col(Tenancy.building_id).in_(building_ids))
     if district_id is not None:
         query = query.join(Building, col(Building.id) == col(Tenancy.building_id)).where(
             Building.district_id == district_id
         )
-    result = await session.exec(query.order_by(col(Tenancy.building_id), col(Enterprise.name)))
-    return [(row[0], row[1]) for row in result]
+    result = await session.exec(
+        query.order_by(col(Tenancy.building_id), col(Tenancy.enterprise_name))
+    )
+    return list(result)

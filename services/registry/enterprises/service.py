@@ -44,11 +44,13 @@ def content_hash(record: MovementRecord) -> str:
     ).hexdigest()
 
 
-def _conflicts_within(records: list[MovementRecord], hashes: list[str]) -> list[FieldError]:
-    first: dict[str, int] = {}
+def _conflicts_within(
+    records: list[MovementRecord], hashes: list[str], districts: dict[str, str]
+) -> list[FieldError]:
+    first: dict[tuple[str, str], int] = {}
     errors = []
     for index, record in enumerate(records):
-        seen = first.setdefault(record.record_id, index)
+        seen = first.setdefault((districts[record.building_id], record.record_id), index)
         if seen != index and hashes[seen] != hashes[index]:
             errors.append(
                 FieldError(
@@ -92,15 +94,17 @@ async def push(session: AsyncSession, principal: Principal, batch: MovementBatch
     """Store a batch of movements: every record or none; resends change nothing."""
     records = batch.records
     hashes = [content_hash(r) for r in records]
-    within = _conflicts_within(records, hashes)
+    # Record ids are namespaced by the building's district: a district's ids are its own.
+    districts = await _building_districts(session, principal, records)
+    keys = [(districts[r.building_id], r.record_id) for r in records]
+    within = _conflicts_within(records, hashes, districts)
     if within:
         raise Conflict("The batch reuses record ids with different content.", errors=within)
-    districts = await _building_districts(session, principal, records)
-    stored = await repository.stored_hashes(session, {r.record_id for r in records})
+    stored = await repository.stored_hashes(session, keys)
     clashes = [
         FieldError(index=i, field="record_id", message="already stored with other content")
-        for i, r in enumerate(records)
-        if r.record_id in stored and stored[r.record_id] != hashes[i]
+        for i, key in enumerate(keys)
+        if key in stored and stored[key] != hashes[i]
     ]
     if clashes:
         raise Conflict(
@@ -108,10 +112,10 @@ async def push(session: AsyncSession, principal: Principal, batch: MovementBatch
             "nothing was stored.",
             errors=clashes,
         )
-    fresh: dict[str, tuple[MovementRecord, str]] = {}
-    for record, digest in zip(records, hashes, strict=True):
-        if record.record_id not in stored:
-            fresh.setdefault(record.record_id, (record, digest))
+    fresh: dict[tuple[str, str], tuple[MovementRecord, str]] = {}
+    for record, digest, key in zip(records, hashes, keys, strict=True):
+        if key not in stored:
+            fresh.setdefault(key, (record, digest))
     new = [r for r, _ in fresh.values()]
     now = utcnow()
     rows = [
@@ -132,7 +136,6 @@ async def push(session: AsyncSession, principal: Principal, batch: MovementBatch
         raise Conflict(
             "Another push stored some of these record ids at the same moment; send the batch again."
         ) from exc
-    await _apply_to_enterprises(session, new, now)
     await _apply_to_tenancies(session, new)
     for row in rows:
         enqueue(
@@ -164,26 +167,6 @@ def _announcement(row: dict[str, Any]) -> dict[str, Any]:
     return message
 
 
-async def _apply_to_enterprises(
-    session: AsyncSession, records: list[MovementRecord], now: Any
-) -> None:
-    latest: dict[str, MovementRecord] = {}
-    for record in sorted(records, key=lambda r: r.date):
-        latest[record.uscc] = record
-    await repository.upsert_enterprises(
-        session,
-        [
-            {
-                "uscc": r.uscc,
-                "name": r.enterprise_name,
-                "industry_code": r.industry_code,
-                "updated_at": now,
-            }
-            for r in latest.values()
-        ],
-    )
-
-
 async def _apply_to_tenancies(session: AsyncSession, records: list[MovementRecord]) -> None:
     """Move each (building, enterprise) pair to the state its latest-dated movement gives."""
     pairs = {(r.building_id, r.uscc) for r in records}
@@ -196,6 +179,8 @@ async def _apply_to_tenancies(session: AsyncSession, records: list[MovementRecor
             "area_m2": t.area_m2,
             "since": t.since,
             "last_movement_on": t.last_movement_on,
+            "enterprise_name": t.enterprise_name,
+            "industry_code": t.industry_code,
         }
         for key, t in current.items()
     }
@@ -213,6 +198,10 @@ async def _apply_to_tenancies(session: AsyncSession, records: list[MovementRecor
             "area_m2": record.area_m2 if moving_in else None,
             "since": record.date if moving_in else None,
             "last_movement_on": record.date,
+            "enterprise_name": record.enterprise_name,
+            # A movement that names no industry keeps the one reported before.
+            "industry_code": record.industry_code
+            or (previous["industry_code"] if previous else None),
         }
     await repository.upsert_tenancies(session, list(state.values()))
 
@@ -227,12 +216,12 @@ async def list_page(session: AsyncSession, principal: Principal, **filters: Any)
     )
 
 
-def tenant_view(tenancy: Tenancy, enterprise: Any) -> TenantPublic:
+def tenant_view(tenancy: Tenancy) -> TenantPublic:
     """A tenant as the API shows it."""
-    code = enterprise.industry_code
+    code = tenancy.industry_code
     return TenantPublic(
-        uscc=enterprise.uscc,
-        enterprise_name=enterprise.name,
+        uscc=tenancy.uscc,
+        enterprise_name=tenancy.enterprise_name,
         industry_code=code,
         featured_industry=featured_industry_of(code) if code else None,
         area_m2=tenancy.area_m2,
@@ -249,4 +238,4 @@ async def tenants(
         raise NotFound(f"No building with id {building_id!r}.")
     principal.ensure_read(building.district_id)
     rows = await repository.current_tenants(session, building_ids=[building_id])
-    return [tenant_view(t, e) for t, e in rows]
+    return [tenant_view(t) for t in rows]
