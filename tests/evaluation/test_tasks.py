@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import httpx
 
+from shared.reference import district_ids
 from tests.support import SUPERVISION, as_, district, metric_value
 
 URL = "/api/v1/evaluation/tasks"
@@ -47,12 +50,82 @@ class TestKeyTasks:
         )
         assert response.status_code == 201
         task = response.json()
-        assert task["status"] == "done" and task["overdue"] is False
         assert task["reports"][0]["unit"] == "姑苏区人民政府"
+        assert task["units"] == [
+            {"unit": "姑苏区人民政府", "status": "done", "latest_report": task["reports"][0]}
+        ]
+        # One government done is not the task done: the other nine have not reported.
+        assert task["status"] == "in_progress"
         sip = await evaluation_api.post(
             f"{URL}/2.1/reports", json=report, auth=as_(district("sip"))
         )
-        assert sip.json()["reports"][0]["unit"] == "苏州工业园区管委会"
+        assert [r["unit"] for r in sip.json()["reports"]] == ["苏州工业园区管委会"]
+
+
+class TestPerUnitStatus:
+    REPORT: ClassVar[dict[str, str]] = {
+        "status": "done",
+        "evidence": "已完成",
+        "reported_on": "2023-04-20",
+    }
+
+    async def test_the_task_is_done_when_every_unit_is(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        for district_id in district_ids():
+            task = (
+                await evaluation_api.post(
+                    f"{URL}/2.1/reports", json=self.REPORT, auth=as_(district(district_id))
+                )
+            ).json()
+        assert task["status"] == "in_progress"  # the city's bureaus have not reported yet
+        for unit in ("市发改委", "市资源规划局", "市住建局", "市国资委"):
+            task = (
+                await evaluation_api.post(f"{URL}/2.1/reports", json={**self.REPORT, "unit": unit})
+            ).json()
+        assert task["status"] == "done"
+        full = (await evaluation_api.get(f"{URL}/2.1")).json()
+        assert len(full["units"]) == 14 and all(u["status"] == "done" for u in full["units"])
+        # A later report by one unit reopens the task for that unit alone.
+        later = {**self.REPORT, "status": "in_progress", "reported_on": "2023-05-01"}
+        await evaluation_api.post(f"{URL}/2.1/reports", json=later, auth=as_(district("gusu")))
+        again = (await evaluation_api.get(f"{URL}/2.1")).json()
+        assert again["status"] == "in_progress"
+        assert [u["unit"] for u in again["units"] if u["status"] != "done"] == ["姑苏区人民政府"]
+
+    async def test_a_district_sees_its_own_line_and_reports_only(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        await evaluation_api.post(
+            f"{URL}/2.1/reports", json=self.REPORT, auth=as_(district("gusu"))
+        )
+        seen = (await evaluation_api.get(f"{URL}/2.1", auth=as_(district("sip")))).json()
+        assert seen["reports"] == [] and seen["latest_report"] is None
+        assert [u["unit"] for u in seen["units"]] == ["苏州工业园区管委会"]
+        listed = (await evaluation_api.get(URL, auth=as_(district("sip")))).json()
+        line = next(t for t in listed if t["task_id"] == "2.1")
+        assert line["latest_report"] is None and line["status"] == "in_progress"
+
+    async def test_report_dates_are_bounded(self, evaluation_api: httpx.AsyncClient) -> None:
+        for reported_on in ("9999-12-31", "2099-01-01", "2022-12-31", "1900-01-01"):
+            response = await evaluation_api.post(
+                f"{URL}/2.1/reports",
+                json={**self.REPORT, "reported_on": reported_on},
+                auth=as_(district("gusu")),
+            )
+            assert response.status_code == 422, reported_on
+            assert response.json()["errors"][0]["field"] == "reported_on"
+        task = (await evaluation_api.get(f"{URL}/2.1")).json()
+        assert task["status"] == "not_started" and task["reports"] == []
+
+    async def test_the_admin_reports_only_for_responsible_units(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        response = await evaluation_api.post(
+            f"{URL}/1.1/reports", json={**self.REPORT, "unit": "市商务局"}
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "unit"
 
     async def test_a_district_cannot_report_for_departments(
         self, evaluation_api: httpx.AsyncClient

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from shared.reference import district_ids, targets_2023
+from shared.reference import district_ids, districts, targets_2023
 from tests.conftest import Services
 from tests.support import ADMIN, SUPERVISION, as_, district
 
@@ -112,6 +112,11 @@ class TestCompliance:
     async def test_a_district_key_sees_its_own_line(self, events: httpx.AsyncClient) -> None:
         body = (await events.get(URL, params={"year": 2023}, auth=as_(district("sip")))).json()
         assert [d["district_id"] for d in body["districts"]] == ["sip"]
+        # Other districts' shortfalls are theirs: only sip's own line and city-wide facts.
+        others = [d.name_zh for d in districts() if d.district_id != "sip"]
+        assert not [m for m in body["missing"] if any(m.startswith(n) for n in others)]
+        assert any(m.startswith("苏州工业园区") for m in body["missing"])
+        assert "2023年尚未召开市级楼宇发展大会" in body["missing"]
         assert (
             await events.get(URL, params={"year": 2023}, auth=as_(SUPERVISION))
         ).status_code == 200

@@ -22,14 +22,15 @@ async def list_tasks(
         int | None, Query(ge=1, le=5, description="Only this work area.")
     ] = None,
 ) -> list[TaskPublic]:
-    return await service.list_tasks(session, overdue=overdue, work_area_no=work_area_no)
+    """A district sees the task-wide status and its own unit's lines only."""
+    return await service.tasks_for(session, principal, overdue=overdue, work_area_no=work_area_no)
 
 
 @router.get(
     "/{task_id}", response_model=TaskDetail, responses=problem_responses(404), summary="A key task"
 )
 async def get_task(session: SessionDep, principal: PrincipalDep, task_id: TaskId) -> TaskDetail:
-    return await service.detail(session, task_id)
+    return await service.detail(session, principal, task_id)
 
 
 @router.post(

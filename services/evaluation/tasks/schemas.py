@@ -40,8 +40,16 @@ class ReportPublic(SQLModel):
     created_at: dt.datetime = Field(description="When it was recorded.")
 
 
+class UnitProgress(SQLModel):
+    """Where one responsible unit stands on a task: its own latest report decides it."""
+
+    unit: str = Field(description="Responsible unit (责任单位).")
+    status: TaskStatus = Field(description="The status of this unit's latest report.")
+    latest_report: ReportPublic | None = Field(description="This unit's latest report.")
+
+
 class TaskPublic(SQLModel):
-    """A key task and where it stands."""
+    """A key task and where it stands: done only when every responsible unit is done."""
 
     task_id: str = Field(description="Task number, e.g. 2.1.")
     work_area_no: int = Field(description="Work area (1–5).")
@@ -49,9 +57,17 @@ class TaskPublic(SQLModel):
     task: str = Field(description="The task.")
     deadline: dt.date | None = Field(description="Deadline; null for ongoing tasks (持续推进).")
     responsible_units: list[str] = Field(description="Responsible units (责任单位).")
-    status: TaskStatus = Field(description="The latest reported status.")
+    status: TaskStatus = Field(
+        description="done when every unit's latest report is done; not_started while no unit "
+        "has reported; in_progress otherwise."
+    )
     overdue: bool = Field(description="Past its deadline and not done.")
-    latest_report: ReportPublic | None = Field(description="The latest report.")
+    latest_report: ReportPublic | None = Field(
+        description="The latest report the caller may see (a district: its own unit's)."
+    )
+    units: list[UnitProgress] = Field(
+        description="Each responsible unit's standing (a district sees its own unit only)."
+    )
 
 
 class TaskDetail(TaskPublic):

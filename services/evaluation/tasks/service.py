@@ -17,6 +17,7 @@ from services.evaluation.tasks.schemas import (
     TaskDetail,
     TaskPublic,
     TaskStatus,
+    UnitProgress,
 )
 from shared import (
     SHANGHAI,
@@ -32,6 +33,8 @@ from shared.reference import districts, key_tasks_2023
 
 ALL_DISTRICTS = "各县级市（区）人民政府"
 SIP_COMMITTEE = "苏州工业园区管委会"
+# Annex 2 lists the plan's tasks for 2023: progress on them cannot be dated before that year.
+TASKS_YEAR = 2023
 
 
 def government_of(district_id: str) -> str:
@@ -47,13 +50,52 @@ def _units(task: KeyTask) -> list[str]:
     return units
 
 
+def reporting_units(task: KeyTask) -> list[str]:
+    """The units that each report on a task: "各县级市（区）人民政府" stands for ten governments."""
+    units: list[str] = []
+    for unit in _units(task):
+        expanded = (
+            [government_of(d.district_id) for d in districts()] if unit == ALL_DISTRICTS else [unit]
+        )
+        units.extend(u for u in expanded if u not in units)  # SIP's committee may be named too
+    return units
+
+
 def _report(report: TaskReport) -> ReportPublic:
     return ReportPublic.model_validate(report, from_attributes=True)
 
 
-def _view(task: KeyTask, reports: list[TaskReport], today: date) -> TaskPublic:
-    latest = reports[0] if reports else None
-    status = TaskStatus(latest.status) if latest else TaskStatus.not_started
+def _viewer_unit(principal: Principal) -> str | None:
+    """The unit whose lines a district sees; None for those who read everything."""
+    if principal.reads_everything or principal.district_id is None:
+        return None
+    return government_of(principal.district_id)
+
+
+def _view(
+    task: KeyTask, reports: list[TaskReport], today: date, viewer_unit: str | None
+) -> TaskPublic:
+    # `reports` come newest first, so the first one seen per unit is that unit's latest.
+    latest: dict[str, TaskReport] = {}
+    for report in reports:
+        latest.setdefault(report.unit, report)
+    units = [
+        UnitProgress(
+            unit=unit,
+            status=TaskStatus(latest[unit].status) if unit in latest else TaskStatus.not_started,
+            latest_report=_report(latest[unit]) if unit in latest else None,
+        )
+        for unit in reporting_units(task)
+    ]
+    if all(u.status is TaskStatus.done for u in units):
+        status = TaskStatus.done
+    elif any(u.latest_report is not None for u in units):
+        status = TaskStatus.in_progress
+    else:
+        status = TaskStatus.not_started
+    if viewer_unit is not None:
+        units = [u for u in units if u.unit == viewer_unit]
+        reports = [r for r in reports if r.unit == viewer_unit]
     return TaskPublic(
         task_id=task.task_id,
         work_area_no=task.work_area_no,
@@ -63,7 +105,8 @@ def _view(task: KeyTask, reports: list[TaskReport], today: date) -> TaskPublic:
         responsible_units=_units(task),
         status=status,
         overdue=task.deadline is not None and task.deadline < today and status != TaskStatus.done,
-        latest_report=_report(latest) if latest else None,
+        latest_report=_report(reports[0]) if reports else None,
+        units=units,
     )
 
 
@@ -72,7 +115,11 @@ def _today() -> date:
 
 
 async def list_tasks(
-    session: AsyncSession, *, overdue: bool | None, work_area_no: int | None
+    session: AsyncSession,
+    *,
+    overdue: bool | None,
+    work_area_no: int | None,
+    viewer_unit: str | None = None,
 ) -> list[TaskPublic]:
     """Every key task with its status, in task order."""
     tasks = sorted(
@@ -82,7 +129,7 @@ async def list_tasks(
     by_task: dict[str, list[TaskReport]] = defaultdict(list)
     for report in await repository.reports(session, [t.task_id for t in tasks]):
         by_task[report.task_id].append(report)
-    views = [_view(t, by_task[t.task_id], _today()) for t in tasks]
+    views = [_view(t, by_task[t.task_id], _today(), viewer_unit) for t in tasks]
     return [
         v
         for v in views
@@ -91,14 +138,42 @@ async def list_tasks(
     ]
 
 
-async def detail(session: AsyncSession, task_id: str) -> TaskDetail:
+async def tasks_for(
+    session: AsyncSession, principal: Principal, *, overdue: bool | None, work_area_no: int | None
+) -> list[TaskPublic]:
+    """The key tasks as the caller may see them (a district: its own unit's lines)."""
+    return await list_tasks(
+        session, overdue=overdue, work_area_no=work_area_no, viewer_unit=_viewer_unit(principal)
+    )
+
+
+async def detail(session: AsyncSession, principal: Principal, task_id: str) -> TaskDetail:
+    """One task with the reports the caller may see (a district: its own unit's)."""
     task = await repository.get(session, task_id)
     if task is None:
         raise NotFound(f"No key task {task_id!r}.")
     reports = await repository.reports(session, [task_id])
+    viewer_unit = _viewer_unit(principal)
+    visible = [r for r in reports if viewer_unit is None or r.unit == viewer_unit]
     return TaskDetail(
-        **_view(task, reports, _today()).model_dump(), reports=[_report(r) for r in reports]
+        **_view(task, reports, _today(), viewer_unit).model_dump(),
+        reports=[_report(r) for r in visible],
     )
+
+
+def _check_date(reported_on: date) -> None:
+    """Progress is dated within the plan's years and never in the future (Beijing time)."""
+    today = _today()
+    problem = None
+    if reported_on > today:
+        problem = f"must not be later than today ({today.isoformat()})"
+    elif reported_on < date(TASKS_YEAR, 1, 1):
+        problem = f"must not be before {TASKS_YEAR}-01-01, the year of the plan's tasks"
+    if problem:
+        raise ValidationFailed(
+            "The report's date is out of range.",
+            errors=[FieldError(field="reported_on", message=problem)],
+        )
 
 
 async def report(
@@ -109,6 +184,7 @@ async def report(
     task = await repository.get(session, task_id)
     if task is None:
         raise NotFound(f"No key task {task_id!r}.")
+    _check_date(data.reported_on)
     units = _units(task)
     if principal.role is Role.district:
         assert principal.district_id is not None
@@ -125,6 +201,16 @@ async def report(
                 errors=[FieldError(field="unit", message="required for the administrator")],
             )
         unit = data.unit
+        if unit not in reporting_units(task):
+            raise ValidationFailed(
+                f"{unit} is not responsible for task {task_id}.",
+                errors=[
+                    FieldError(
+                        field="unit",
+                        message="must be one of: " + "、".join(reporting_units(task)),
+                    )
+                ],
+            )
     await repository.add_report(
         session,
         TaskReport(
@@ -136,7 +222,7 @@ async def report(
             reported_by=principal.label or principal.key_id,
         ),
     )
-    return await detail(session, task_id)
+    return await detail(session, principal, task_id)
 
 
 async def seed_key_tasks(session: AsyncSession) -> None:

@@ -24,8 +24,14 @@ def local_month(event: Event) -> int:
     return event.starts_at.astimezone(SHANGHAI).month
 
 
-def check(year: int, events: list[Event], targets: dict[str, int] | None) -> Compliance:
-    """The compliance of a year's events (pure: everything it needs is given)."""
+def check(
+    year: int, events: list[Event], targets: dict[str, int] | None, only: str | None = None
+) -> Compliance:
+    """The compliance of a year's events (pure: everything it needs is given).
+
+    With `only`, the answer a district sees: the city-wide checks and its own line, with `ok`
+    and `missing` drawn from those alone, never from another district's shortfall.
+    """
     held = [e for e in events if e.status == "held"]
     promotions = [e for e in held if e.kind == "promotion"]
     missing: list[str] = []
@@ -68,6 +74,8 @@ def check(year: int, events: list[Event], targets: dict[str, int] | None) -> Com
         planned = sum(1 for e in own if e.status == "planned")
         target = targets.get(district.district_id) if targets is not None else None
         ok = target is None or done >= target
+        if only is not None and district.district_id != only:
+            continue
         if not ok:
             assert target is not None
             missing.append(
@@ -93,10 +101,10 @@ def check(year: int, events: list[Event], targets: dict[str, int] | None) -> Com
 async def compliance(
     session: AsyncSession, principal: Principal, year: int, targets: TargetsClient
 ) -> Compliance:
-    """The year's compliance; a district key sees its own line among the districts."""
-    result = check(
-        year, await repository.of_year(session, year), await targets.promotion_events(year)
+    """The year's compliance; a district key sees the city-wide checks and its own line."""
+    return check(
+        year,
+        await repository.of_year(session, year),
+        await targets.promotion_events(year),
+        only=None if principal.reads_everything else principal.district_id,
     )
-    if not principal.reads_everything:
-        result.districts = [d for d in result.districts if d.district_id == principal.district_id]
-    return result
