@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -94,15 +95,51 @@ class _Stop(Exception):
     pass
 
 
-def _raise_stop(signum: int, frame: FrameType | None) -> None:
-    raise _Stop
+class _StopOnce:
+    """The first SIGINT or SIGTERM interrupts the run; later ones (a second Ctrl-C, a group
+    signal arriving twice, as `timeout` and supervisors send) are noted and nothing more, so
+    they can never interrupt the stopping of the children."""
+
+    def __init__(self) -> None:
+        self.stopping = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        raise _Stop
+
+
+def ports_taken(env: dict[str, str]) -> list[str]:
+    """Every port `sbe run` would listen on that something else holds already, named."""
+    host = env.get("SBE_HOST", "127.0.0.1")
+    wanted = [(f"{spec.name} ({spec.port_env})", int(env[spec.port_env])) for spec in ALL]
+    if not env.get("SBE_KAFKA_BOOTSTRAP"):
+        wanted.append(
+            ("the bundled broker (SBE_BROKER_PORT)", int(env.get("SBE_BROKER_PORT", "9092")))
+        )
+    taken = []
+    for name, port in wanted:
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                taken.append(f"port {port} for {name} is already in use")
+    return taken
 
 
 def run() -> int:
     """Start broker (unless SBE_KAFKA_BOOTSTRAP is set), migrate, start all five, wait."""
     env = prepare_environment()
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGINT, _raise_stop)
+    taken = ports_taken(env)
+    if taken:
+        for line in taken:
+            print(f"sbe run: {line}", file=sys.stderr)
+        print("sbe run: nothing was started; free the ports or choose others", file=sys.stderr)
+        return 1
+    stop_once = _StopOnce()
+    signal.signal(signal.SIGTERM, stop_once)
+    signal.signal(signal.SIGINT, stop_once)
     broker = None
     children: dict[str, subprocess.Popen[bytes]] = {}
     try:
@@ -135,8 +172,7 @@ def run() -> int:
         print(f"sbe run: {exc}", file=sys.stderr)
         return 1
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stop_once.stopping = True  # from here on, a signal changes nothing
         ordered = [(GATEWAY.name, children[GATEWAY.name])] if GATEWAY.name in children else []
         ordered += [(n, p) for n, p in children.items() if n != GATEWAY.name]
         _stop(ordered)

@@ -38,8 +38,15 @@ class LiveStack:
         return self.process.wait(timeout)
 
 
-def launch(data_dir: Path, log: Path, extra_env: dict[str, str] | None = None) -> LiveStack:
-    """Start `sbe run` on free ports and wait for its banner."""
+def launch(
+    data_dir: Path,
+    log: Path,
+    extra_env: dict[str, str] | None = None,
+    *,
+    own_group: bool = False,
+) -> LiveStack:
+    """Start `sbe run` on free ports and wait for its banner (`own_group`: in a process group of
+    its own, as a shell or a supervisor starts it, so the group can be signalled whole)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SBE_")}
     env["SBE_DATA_DIR"] = str(data_dir)
     env["SBE_BROKER_PORT"] = str(free_port())
@@ -52,6 +59,7 @@ def launch(data_dir: Path, log: Path, extra_env: dict[str, str] | None = None) -
         stdout=subprocess.PIPE,
         stderr=log.open("a"),
         text=True,
+        start_new_session=own_group,
     )
     stack = LiveStack(process, data_dir, env)
     ready = threading.Event()

@@ -1,0 +1,96 @@
+"""`sbe run` stops everything it started however it is signalled, and refuses to start on a port
+that is taken."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from launcher.processes import ALL
+from tests.live import launch
+from tests.support import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process whose ancestry leads to `pid` (read from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+class TestStopping:
+    def test_two_signals_to_the_process_group_leave_nothing_running(
+        self, tmp_path: Path
+    ) -> None:
+        stack = launch(tmp_path / "data", tmp_path / "stack.log", own_group=True)
+        children = descendants(stack.process.pid)
+        ports = [stack.port(spec.name) for spec in ALL] + [int(stack.env["SBE_BROKER_PORT"])]
+        assert len(children) >= 6 and all(listening(p) for p in ports)
+        # What `timeout`, supervisors and CI do: the whole group, and then again.
+        os.killpg(stack.process.pid, signal.SIGTERM)
+        time.sleep(0.2)
+        os.killpg(stack.process.pid, signal.SIGTERM)
+        stack.process.wait(60)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(alive(pid) for pid in children):
+            time.sleep(0.2)
+        assert [pid for pid in children if alive(pid)] == []
+        assert [p for p in ports if listening(p)] == []
+
+
+class TestStarting:
+    def test_a_taken_port_is_named_before_anything_starts(self, tmp_path: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SBE_")}
+        env["SBE_DATA_DIR"] = str(tmp_path / "data")
+        broker_port = free_port()
+        env["SBE_BROKER_PORT"] = str(broker_port)
+        for spec in ALL:
+            env[spec.port_env] = str(free_port())
+        with socket.socket() as squatter:
+            squatter.bind(("127.0.0.1", int(env["SBE_REGISTRY_PORT"])))
+            squatter.listen()
+            result = subprocess.run(
+                [sys.executable, "-m", "launcher", "run"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        assert result.returncode == 1
+        assert f"port {env['SBE_REGISTRY_PORT']} for registry (SBE_REGISTRY_PORT)" in result.stderr
+        assert not listening(broker_port)
+        assert not (tmp_path / "data" / "registry.db").exists()  # not even migrated
