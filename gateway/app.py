@@ -14,8 +14,7 @@ from contextlib import asynccontextmanager, suppress
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import JSONResponse
 from starlette.types import Message, Receive, Scope, Send
 
 from gateway.audit import AuditWriter
@@ -35,6 +34,7 @@ from shared import (
     database_target,
     header,
     load_settings,
+    offline_docs,
     request_id_var,
     send_problem,
     sign_principal,
@@ -139,9 +139,7 @@ def _admin_app(settings: GatewaySettings) -> FastAPI:
         document = await request.app.state.openapi.document(request.app.openapi())
         return JSONResponse(document)
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="苏州楼宇经济智慧平台 API")
+    offline_docs(app, "苏州楼宇经济智慧平台 API")
 
     return app
 

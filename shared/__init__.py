@@ -1,6 +1,6 @@
 """The platform's common library. Services import from here and never from each other."""
 
-from shared.app import COMMON_API_RESPONSES, create_service_app, database_ready
+from shared.app import COMMON_API_RESPONSES, create_service_app, database_ready, offline_docs
 from shared.clients import ServiceIdentity, service_client
 from shared.consumer import BatchConsumer, ConsumerConfig, DeadLetterSink
 from shared.database import (
@@ -181,6 +181,7 @@ __all__ = [
     "is_transient",
     "is_valid_uscc",
     "load_settings",
+    "offline_docs",
     "outbox_router",
     "parse_cents",
     "problem_response",

@@ -6,12 +6,15 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from importlib.resources import files
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from shared.middleware import (
     BodyLimitMiddleware,
@@ -98,6 +101,26 @@ def probes_router(
     return router
 
 
+DOCS_ASSETS = "/docs-assets"
+
+
+def offline_docs(app: FastAPI, title: str, openapi_url: str = "/openapi.json") -> None:
+    """`/docs`: Swagger UI from assets the process serves itself (the fastapi-offline package's
+    copy), never from a CDN: government intranets have no internet."""
+    assets = files("fastapi_offline") / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(assets)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=title,
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+        )
+
+
 def _openapi_with_bearer(app: FastAPI) -> Callable[[], dict[str, Any]]:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -146,9 +169,11 @@ def create_service_app(
         version="1.0.0",
         lifespan=lifespan,
         openapi_url="/openapi.json" if own_docs else None,
-        docs_url="/docs" if own_docs else None,
-        redoc_url="/redoc" if own_docs else None,
+        docs_url=None,
+        redoc_url=None,
     )
+    if own_docs:
+        offline_docs(app, title)
     app.state.settings = settings
     app.include_router(probes_router(name, readiness, metrics_refreshers))
     for router in routers:

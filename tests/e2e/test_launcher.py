@@ -53,9 +53,7 @@ def alive(pid: int) -> bool:
 
 
 class TestStopping:
-    def test_two_signals_to_the_process_group_leave_nothing_running(
-        self, tmp_path: Path
-    ) -> None:
+    def test_two_signals_to_the_process_group_leave_nothing_running(self, tmp_path: Path) -> None:
         stack = launch(tmp_path / "data", tmp_path / "stack.log", own_group=True)
         children = descendants(stack.process.pid)
         ports = [stack.port(spec.name) for spec in ALL] + [int(stack.env["SBE_BROKER_PORT"])]
