@@ -53,7 +53,14 @@ async def _run_online(target: DatabaseTarget, metadata: MetaData) -> None:
     if target.is_postgres and target.schema:
         bootstrap = create_async_engine(target.url)
         async with bootstrap.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{target.schema}"'))
+            # Where a DBA made the schema for a least-privilege role (deploy/postgres), the role
+            # may not create schemas at all, even with IF NOT EXISTS: ask first.
+            exists = await conn.scalar(
+                text("SELECT 1 FROM pg_namespace WHERE nspname = :schema"),
+                {"schema": target.schema},
+            )
+            if not exists:
+                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{target.schema}"'))
         await bootstrap.dispose()
     engine = create_engine(target, pool_size=1)
     try:

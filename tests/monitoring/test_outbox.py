@@ -75,3 +75,28 @@ class TestRefusedMessages:
             assert (await monitoring.get(PARKED, auth=as_(principal))).status_code == 403
             refused = await monitoring.post(RELEASE, json={}, auth=as_(principal))
             assert refused.status_code == 403
+
+
+class TestRelayLocks:
+    async def test_another_services_relay_holding_its_lock_does_not_stop_this_one(
+        self, monitoring: httpx.AsyncClient, pg_pool: asyncpg.Pool, broker: str
+    ) -> None:
+        key = f"lock-{uuid.uuid4().hex[:8]}"
+        async with pg_pool.acquire() as holder:
+            # As if the registry's relay were busy publishing on the same database.
+            await holder.execute("SELECT pg_advisory_lock(hashtext('sbe-outbox-registry'))")
+            try:
+                async with pg_pool.acquire() as conn:
+                    await conn.execute(
+                        "INSERT INTO monitoring.outbox (topic, key, payload, created_at)"
+                        " VALUES ($1, $2, $3, now())",
+                        TOPIC_DEADLETTER,
+                        key,
+                        orjson.dumps({"while": "the registry's lock is held"}),
+                    )
+                published = await asyncio.to_thread(
+                    read_topic, broker, TOPIC_DEADLETTER, keys={key}, want=1
+                )
+                assert len(published) == 1
+            finally:
+                await holder.execute("SELECT pg_advisory_unlock(hashtext('sbe-outbox-registry'))")

@@ -317,3 +317,38 @@ def test_kubernetes_sets_only_variables_the_processes_read(
     for deployment in of_kind(rendered[overlay], "Deployment").values():
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         assert {v["name"] for v in container["env"]} <= known
+
+
+# --- least privilege in the database ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_compose_gives_each_process_its_own_database_role(name: str) -> None:
+    url = COMPOSE["services"][name]["environment"]["SBE_DATABASE_URL"]
+    assert url.startswith(f"postgresql+asyncpg://sbe_{name}:${{SBE_DB_PASSWORD_{name.upper()}")
+    postgres = COMPOSE["services"]["postgres"]
+    assert f"SBE_DB_PASSWORD_{name.upper()}" in postgres["environment"]
+
+
+def test_compose_creates_the_roles_on_the_databases_first_start() -> None:
+    mounts = COMPOSE["services"]["postgres"]["volumes"]
+    assert "./deploy/postgres/init-roles.sh:/docker-entrypoint-initdb.d/10-roles.sh:ro" in mounts
+    assert "./deploy/postgres/roles.psql:/docker-entrypoint-initdb.d/roles.psql:ro" in mounts
+    script = (DEPLOY / "postgres" / "init-roles.sh").read_text()
+    assert "/docker-entrypoint-initdb.d/roles.psql" in script
+    assert all(f"SBE_DB_PASSWORD_{n.upper()}" in script for n in PROCESSES)
+
+
+@needs_kubectl
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_kubernetes_gives_each_process_its_own_database_role(
+    overlay: str, rendered: dict[str, Any]
+) -> None:
+    deployments = of_kind(rendered[overlay], "Deployment")
+    secret = next(d for d in rendered[overlay] if d["kind"] == "Secret")
+    for name in PROCESSES:
+        (container,) = deployments[name]["spec"]["template"]["spec"]["containers"]
+        env = {e["name"]: e for e in container["env"]}
+        key = env["SBE_DATABASE_URL"]["valueFrom"]["secretKeyRef"]["key"]
+        assert key == f"database-url-{name}"
+        assert key in secret.get("data", {}) or key in secret.get("stringData", {})

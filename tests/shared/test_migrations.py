@@ -22,9 +22,7 @@ async def _inspect(dsn: str, schema: str) -> tuple[int, int]:
     """(rows in the schema's alembic_version, tables in the schema); drops the schema."""
     conn = await asyncpg.connect(dsn)
     try:
-        heads = await conn.fetchval(
-            f'SELECT count(*) FROM "{schema}".alembic_version'  # noqa: S608 (our own name)
-        )
+        heads = await conn.fetchval(f'SELECT count(*) FROM "{schema}".alembic_version')
         tables = await conn.fetchval(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1", schema
         )
