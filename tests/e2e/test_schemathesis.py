@@ -1,5 +1,6 @@
-"""Property-based run of schemathesis against the gateway's merged OpenAPI document:
-no 5xx, and every answer matches its documented status, media type and schema."""
+"""Property-based runs of schemathesis against the gateway's merged OpenAPI document, on
+PostgreSQL, as each role and with more than one seed: no 5xx, and every answer matches its
+documented status, media type and schema."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.live import LiveStack
@@ -23,13 +25,35 @@ CHECKS = ",".join(
 )
 
 
-def test_no_server_errors_and_no_schema_violations(live: LiveStack, tmp_path: Path) -> None:
+def key_for(live: LiveStack, role: str) -> str:
+    if role == "admin":
+        return live.admin_key
+    body = {"role": role, "label": f"schemathesis {role}"}
+    if role == "district":
+        body["district_id"] = "gusu"
+    response = httpx.post(
+        f"{live.gateway_url}/api/v1/auth/keys",
+        json=body,
+        headers={"Authorization": f"Bearer {live.admin_key}"},
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["key"])
+
+
+@pytest.mark.parametrize(
+    ("role", "seed"),
+    [("admin", 20230448), ("admin", 4812), ("supervision", 20230448), ("district", 4812)],
+)
+def test_no_server_errors_and_no_schema_violations(
+    live_pg: LiveStack, tmp_path: Path, role: str, seed: int
+) -> None:
+    live = live_pg
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
         "run",
         f"{live.gateway_url}/openapi.json",
         "--header",
-        f"Authorization: Bearer {live.admin_key}",
+        f"Authorization: Bearer {key_for(live, role)}",
         "--checks",
         CHECKS,
         "--max-examples",
@@ -39,7 +63,7 @@ def test_no_server_errors_and_no_schema_violations(live: LiveStack, tmp_path: Pa
         "--workers",
         "1",
         "--seed",
-        "20230448",
+        str(seed),
         "--no-color",
         "--generation-database",
         "none",

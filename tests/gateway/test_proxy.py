@@ -269,3 +269,27 @@ class TestCalendarSubscription:
             lambda: audit_page(admin), lambda items: any(e["key_id"] is None for e in items)
         )
         assert key not in str(trail)
+
+
+class TestBoundedIds:
+    """Ids the database cannot hold are refused with 422, never passed on to fail there."""
+
+    async def test_ids_beyond_the_integer_columns_are_422(self, admin: httpx.AsyncClient) -> None:
+        for method, path in (
+            ("GET", "/api/v1/evaluation/publications/2849468463"),
+            ("GET", "/api/v1/evaluation/publications/2849468463/diff"),
+            ("POST", "/api/v1/monitoring/warnings/99999999999/acknowledge"),
+        ):
+            response = await admin.request(method, path)
+            assert response.status_code == 422, (path, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+
+    async def test_text_ids_beyond_their_columns_are_422(self, admin: httpx.AsyncClient) -> None:
+        for path in (
+            "/api/v1/buildings/" + "b" * 65,
+            "/api/v1/buildings/%E6%A5%BC",
+            "/api/v1/monitoring/districts/gusu%0B/summary?year=2023",
+            "/api/v1/lists/key?district_id=%0B&format=xlsx",
+        ):
+            response = await admin.get(path)
+            assert response.status_code == 422, (path, response.text)
