@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from shared.kafka import TOPIC_DEADLETTER, create_producer
+from shared.logging import safe_error_text
 from shared.types import utcnow
 
 logger = logging.getLogger("sbe.deadletters")
@@ -70,16 +71,12 @@ def is_transient(error: BaseException) -> bool:
 
 
 def describe_failure(error: BaseException) -> str:
-    """A dead letter's detail for a record the database refused: the error's kind and the
-    database's own words, never the SQL statement or its parameters (they may carry an
-    enterprise's tax, 税收保密)."""
+    """A dead letter's detail for a record that could not be stored: the error's kind and, for
+    a database error, its SQLSTATE in words; never the statement, its parameters or the
+    database's own message (they may quote an enterprise's tax, 税收保密)."""
     original = getattr(error, "orig", None) or error
-    words = str(original).splitlines()[0] if str(original) else ""
-    sqlstate = getattr(original, "sqlstate", None) or getattr(
-        getattr(original, "__cause__", None), "sqlstate", None
-    )
-    prefix = f"{type(original).__name__}" + (f" (SQLSTATE {sqlstate})" if sqlstate else "")
-    return f"{prefix}: {words}"[:DETAIL_CHARS]
+    lines = safe_error_text(error).split(" [SQL:")[0].splitlines()
+    return f"{type(original).__name__}: {lines[0] if lines else ''}"[:DETAIL_CHARS]
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
+import sys
 
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
@@ -68,3 +70,34 @@ class TestEnvelope:
         body = envelope(Letter("t", 0, 1, None, b"{}", "unparseable", "?"), utcnow())
         assert base64.b64decode(body["value_base64"]) == b"{}"
         assert body["value_truncated"] is False and body["key"] is None
+
+
+class TestDatabaseErrorsInLogs:
+    async def test_a_refused_value_never_reaches_a_log_line(self, database_url: str) -> None:
+        from sqlalchemy import text
+
+        from shared import Database, DatabaseTarget
+        from shared.logging import JsonFormatter
+
+        database = Database.open(DatabaseTarget(database_url, "registry"), pool_size=1)
+        secret = "91350100M000100Y43"
+        formatter = JsonFormatter("test")
+        try:
+            for statement, value in (
+                ("SELECT CAST(:v AS integer)", secret),  # refused by the driver
+                ("SELECT CAST(CAST(:v AS text) AS integer)", secret),  # refused by PostgreSQL
+            ):
+                try:
+                    async with database.unit_of_work() as session:
+                        await session.exec(text(statement), params={"v": value})  # type: ignore[call-overload]
+                except Exception:
+                    record = logging.getLogger("t").makeRecord(
+                        "t", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+                    )
+                    line = formatter.format(record)
+                    assert secret not in line
+                    assert "SELECT CAST" in line  # the statement is still there to debug
+                else:
+                    raise AssertionError("the cast should have failed")
+        finally:
+            await database.dispose()
