@@ -21,7 +21,7 @@ from gateway.audit import AuditWriter
 from gateway.authn import Authenticator
 from gateway.keys.router import router as keys_router
 from gateway.keys.service import CALENDAR_PATH, FEED_TOKEN_PARAM
-from gateway.metrics import CLIENT_LIMITED, RATE_LIMITED
+from gateway.metrics import RATE_LIMITED
 from gateway.openapi import OpenApiAggregator
 from gateway.proxy import BodyTooLarge, Proxy, read_bounded_body
 from gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter, retry_after_header
@@ -192,7 +192,7 @@ class Gateway:
         try:
             wait = await state.client_limiter.check(f"client:{client_ip}")
             if wait > 0:
-                CLIENT_LIMITED.inc()
+                RATE_LIMITED.labels("client").inc()
                 await send_problem(
                     tracked_send,
                     429,

@@ -7,7 +7,12 @@ AUTH_FAILURES = Counter(
     "Requests refused for a missing, unknown or revoked key.",
     ["reason"],
 )
-RATE_LIMITED = Counter("sbe_gateway_rate_limited_total", "Requests refused with 429.", ["role"])
+RATE_LIMITED = Counter(
+    "sbe_gateway_rate_limited_total",
+    "Requests refused with 429, by the key's role (`client`: the per-address limit, applied "
+    "before authentication).",
+    ["role"],
+)
 UPSTREAM_ERRORS = Counter(
     "sbe_gateway_upstream_errors_total", "Upstream failures answered 502/504.", ["upstream", "kind"]
 )
@@ -19,8 +24,4 @@ AUDIT_DROPPED = Counter(
 AUDIT_REJECTED = Counter(
     "sbe_gateway_audit_rejected_total",
     "Audit entries the database refused; logged without their content and dropped.",
-)
-CLIENT_LIMITED = Counter(
-    "sbe_gateway_client_rate_limited_total",
-    "Requests refused with 429 by the per-client limit, before authentication.",
 )

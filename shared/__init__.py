@@ -70,6 +70,7 @@ from shared.problems import (
     problem_responses,
 )
 from shared.schemas import (
+    ID_ASCII_PATTERN,
     MAX_ID_CHARS,
     PERIOD_PATTERN,
     AsciiId,
@@ -100,6 +101,7 @@ from shared.validators import (
 __all__ = [
     "COMMON_API_RESPONSES",
     "ENVELOPE_VALUE_BYTES",
+    "ID_ASCII_PATTERN",
     "MAX_ID",
     "MAX_ID_CHARS",
     "PERIOD_PATTERN",

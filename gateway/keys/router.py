@@ -111,7 +111,7 @@ async def revoke_feed_token(
 async def audit(
     session: SessionDep,
     principal: AdminDep,
-    key_id: Annotated[str | None, Query(description="Only this key.")] = None,
+    key_id: Annotated[str | None, Query(max_length=40, description="Only this key.")] = None,
     since: Annotated[
         AwareDatetime | None, Query(alias="from", description="At or after (RFC 3339).")
     ] = None,

@@ -128,7 +128,9 @@ GOOD_AMOUNTS = st.decimals(
 def streams(draw: st.DrawFn) -> list[tuple[str, Any]]:
     """A stream of ("good", amount) and ("bad", class name) items, in any order."""
     good = draw(st.lists(GOOD_AMOUNTS, min_size=1, max_size=6))
-    classes = sorted(hostile_tax("b"))
+    classes = [(TOPIC_TAX, c) for c in sorted(hostile_tax("b"))] + [
+        (TOPIC_OCCUPANCY, c) for c in sorted(hostile_occupancy("b"))
+    ]
     bad = draw(st.lists(st.sampled_from(classes), min_size=1, max_size=6))
     items: list[tuple[str, Any]] = [("good", a) for a in good] + [("bad", c) for c in bad]
     return draw(st.permutations(items))
@@ -143,7 +145,10 @@ class TestAnyInterleaving:
 
         async def check(stream: list[tuple[str, Any]]) -> None:
             building = await register()
-            hostile = hostile_tax(building)
+            hostile = {
+                TOPIC_TAX: hostile_tax(building),
+                TOPIC_OCCUPANCY: hostile_occupancy(building),
+            }
             total = Decimal(0)
             for kind, item in stream:
                 if kind == "good":
@@ -153,16 +158,17 @@ class TestAnyInterleaving:
                     await feed.send(TOPIC_TAX, message, key=building)
                     await feed.send(TOPIC_TAX, message, key=building)
                 else:
-                    value = hostile[item]
+                    topic, name = item
+                    value = hostile[topic][name]
                     await asyncio.to_thread(
-                        feed.producer.send(TOPIC_TAX, key=building.encode(), value=value).get, 10
+                        feed.producer.send(topic, key=building.encode(), value=value).get, 10
                     )
             marker = tax(building, "2023-07", "1")
             await feed.send(TOPIC_TAX, marker, key=building)  # ingestion has not stalled
             await tax_total(monitoring, building, "2023-07", "1.00")
             body = await series(monitoring, building)
             assert month(body, "2023-06")["tax_total_cny"] == f"{total:.2f}"
-            bad = sum(1 for kind, item in stream if kind == "bad" and item != "tombstone")
+            bad = sum(1 for kind, item in stream if kind == "bad" and item[1] != "tombstone")
             await eventually(
                 lambda: dead_letters(monitoring, building), lambda items: len(items) == bad
             )

@@ -25,7 +25,8 @@ class TestMoney:
         assert parse_cents(text) == cents
 
     @pytest.mark.parametrize(
-        "text", ["1.234", "1e3", "abc", "", " 1", "NaN", "Infinity", "+1", "1,000"]
+        "text",
+        ["1.234", "1e3", "abc", "", " 1", "NaN", "Infinity", "+1", "1,000", "١٢٣", "１２.５", "2³"],
     )
     def test_refuses_anything_else(self, text: str) -> None:
         with pytest.raises(ValueError):

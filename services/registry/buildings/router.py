@@ -22,6 +22,7 @@ from services.registry.buildings.schemas import (
 from services.registry.districts import repository as districts
 from shared import (
     AdminDep,
+    AsciiId,
     DistrictFilter,
     FeaturedIndustry,
     Limit,
@@ -60,7 +61,7 @@ async def list_buildings(
         FeaturedIndustry | None, Query(description="Only buildings designated for this industry.")
     ] = None,
     ids: Annotated[
-        list[str] | None,
+        list[AsciiId] | None,
         Query(alias="id", max_length=1000, description="Only these ids (repeat the parameter)."),
     ] = None,
     limit: Limit = 50,

@@ -15,6 +15,8 @@ from services.registry.enterprises.schemas import (
     TenantPublic,
 )
 from shared import (
+    ID_ASCII_PATTERN,
+    MAX_ID_CHARS,
     DistrictFilter,
     Limit,
     Offset,
@@ -47,7 +49,10 @@ async def list_movements(
     session: SessionDep,
     principal: PrincipalDep,
     district_id: DistrictFilter = None,
-    building_id: Annotated[str | None, Query(description="Only this building.")] = None,
+    building_id: Annotated[
+        str | None,
+        Query(max_length=MAX_ID_CHARS, pattern=ID_ASCII_PATTERN, description="Only this building."),
+    ] = None,
     kind: Annotated[MovementKind | None, Query(description="move_in or move_out.")] = None,
     date_from: Annotated[dt.date | None, Query(alias="from", description="On or after.")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="On or before.")] = None,

@@ -12,6 +12,8 @@ from services.registry.renovations.schemas import (
     RenovationUpdate,
 )
 from shared import (
+    ID_ASCII_PATTERN,
+    MAX_ID_CHARS,
     DistrictFilter,
     Limit,
     Offset,
@@ -38,7 +40,10 @@ async def list_renovations(
     session: SessionDep,
     principal: PrincipalDep,
     district_id: DistrictFilter = None,
-    building_id: Annotated[str | None, Query(description="Only this building.")] = None,
+    building_id: Annotated[
+        str | None,
+        Query(max_length=MAX_ID_CHARS, pattern=ID_ASCII_PATTERN, description="Only this building."),
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> RenovationPage:
