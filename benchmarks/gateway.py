@@ -96,7 +96,7 @@ function init(args)
 end
 function request()
   seq = seq + 1
-  return requests[(seq - 1) %% #requests + 1]
+  return requests[(seq - 1) % #requests + 1]
 end
 """
 PRESIGNED_PER_THREAD = 20_000
@@ -236,6 +236,8 @@ def measure(options: argparse.Namespace, database: str) -> Results:
         # Limits stay on, high enough that the benchmark measures them without meeting them.
         "SBE_RATE_LIMIT_PER_SECOND": "1000000",
         "SBE_RATE_LIMIT_BURST": "1000000",
+        "SBE_CLIENT_RATE_LIMIT_PER_SECOND": "1000000",
+        "SBE_CLIENT_RATE_LIMIT_BURST": "1000000",
         "SBE_LOG_LEVEL": "WARNING",
     }
     stack = launch(work / "data", work / "stack.log", env)
@@ -264,7 +266,7 @@ def measure(options: argparse.Namespace, database: str) -> Results:
             args = [f"run-{runs}", str(runs * 10_000_000)] if lua else None
             if base == registry and lua is not None:
                 stem = work / f"signed-{runs}"
-                presign(principal, secret, path, f"run-{runs}", runs * 100_000_000, stem)
+                presign(principal, secret, path, f"run-{runs}", runs * 10_000_000, stem)
                 return wrk(base + path, {}, seconds, connections, presigned, [str(stem)])
             headers = signed(principal, secret, "GET", path) if base == registry else bearer
             return wrk(base + path, headers, seconds, connections, lua, args)
