@@ -8,15 +8,20 @@ own FastAPI app (key administration, audit, probes, the merged OpenAPI document 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
 from starlette.responses import JSONResponse
 from starlette.types import Message, Receive, Scope, Send
 
+from gateway.accounts.router import CSRF_HEADER, SESSION_COOKIE
+from gateway.accounts.router import router as accounts_router
+from gateway.accounts.service import SessionState, sha256
 from gateway.audit import AuditWriter
 from gateway.authn import Authenticator
 from gateway.keys.router import router as keys_router
@@ -84,6 +89,7 @@ def _admin_app(settings: GatewaySettings) -> FastAPI:
             cache_seconds=settings.key_cache_seconds,
             unknown_cache_seconds=settings.unknown_key_cache_seconds,
             redis=redis,
+            settings=settings,
         )
 
         def limiter_of(rate: float, burst: int) -> RateLimiter:
@@ -101,6 +107,9 @@ def _admin_app(settings: GatewaySettings) -> FastAPI:
         app.state.authenticator = authenticator
         app.state.limiter = limiter
         app.state.client_limiter = client_limiter
+        app.state.login_limiter = limiter_of(
+            settings.login_attempts_per_minute / 60, max(1, int(settings.login_attempts_per_minute))
+        )
         app.state.audit = audit
         app.state.openapi = OpenApiAggregator(proxy.session, settings.service_urls())
         tasks = [asyncio.create_task(audit.run(), name="audit")]
@@ -127,7 +136,7 @@ def _admin_app(settings: GatewaySettings) -> FastAPI:
         "`Authorization: Bearer <key>`; errors are RFC 9457 problem documents.",
         settings=settings,
         lifespan=lifespan,
-        routers=[keys_router],
+        routers=[accounts_router, keys_router],
         readiness=(database_ready, _services_ready),
         trust_forwarded_identity=False,
         observe=False,
@@ -201,9 +210,25 @@ class Gateway:
                 )
                 return
             authorization = header(scope, b"authorization")
+            session_token = _cookie(scope, SESSION_COOKIE) if authorization is None else None
+            if (scope["method"], scope["path"]) in OPEN_ROUTES:
+                # Signing in needs no credentials; the sign-in route limits attempts itself.
+                await self.admin(scope, receive, tracked_send)
+                return
             if authorization is None and feed_token is not None:
                 principal = await state.authenticator.authenticate_feed(feed_token)
                 reason = "Unknown or revoked calendar subscription token."
+            elif session_token is not None:
+                session = await state.authenticator.authenticate_session(session_token)
+                refusal = _session_refusal(scope, session)
+                if refusal is not None:
+                    status_code, detail = refusal
+                    await send_problem(tracked_send, status_code, detail)
+                    return
+                assert session is not None
+                principal = session.principal
+                reason = ""
+                scope.setdefault("state", {})["session"] = session
             else:
                 principal, reason = await state.authenticator.authenticate(authorization)
             if principal is None:
@@ -275,6 +300,51 @@ class Gateway:
         await send_problem(
             send, 413, f"Request bodies may not exceed {self.settings.max_body_bytes} bytes."
         )
+
+
+# Routes anyone may call without credentials (and the per-client limit still applies).
+OPEN_ROUTES = frozenset({("POST", "/api/v1/auth/login")})
+# What a session may still do while a password change or a second factor is pending.
+WHILE_RESTRICTED = frozenset(
+    {
+        ("GET", "/api/v1/auth/me"),
+        ("POST", "/api/v1/auth/logout"),
+        ("POST", "/api/v1/auth/password"),
+        ("POST", "/api/v1/auth/totp/enrol"),
+        ("POST", "/api/v1/auth/totp/confirm"),
+    }
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    """A cookie's value from the request, if sent."""
+    raw = header(scope, b"cookie")
+    if not raw:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(raw.decode("latin-1"))
+    except CookieError:
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel is not None else None
+
+
+def _session_refusal(scope: Scope, session: SessionState | None) -> tuple[int, str] | None:
+    """Why a session's request is refused (status, detail), or None when it may go on."""
+    if session is None:
+        return 401, "The session has ended or is unknown; sign in again."
+    if scope["method"] not in SAFE_METHODS:
+        # A cookie is sent by the browser on its own; the CSRF token only by our pages.
+        sent = header(scope, CSRF_HEADER.encode())
+        if not sent or not hmac.compare_digest(sha256(sent.decode("latin-1")), session.csrf_hash):
+            return 403, "A change made with a session must carry its X-CSRF-Token header."
+    if session.restricted and (scope["method"], scope["path"]) not in WHILE_RESTRICTED:
+        if session.password_change_required:
+            return 403, "Change your password first (POST /api/v1/auth/password)."
+        return 403, "Enrol a second factor first (POST /api/v1/auth/totp/enrol)."
+    return None
 
 
 def _strip_secrets(scope: Scope) -> tuple[str, str | None]:

@@ -71,15 +71,23 @@ class AuditWriter:
         request_id: str,
         client_ip: str,
         duration_ms: float,
+        event: str | None = None,
+        username: str | None = None,
     ) -> None:
-        """Queue one entry (never blocks, never fails the request)."""
+        """Queue one entry (never blocks, never fails the request). A person's entry names the
+        person (`user_id`, `username`); a key's names the key."""
         if len(self._buffer) >= self.max_buffer:
             AUDIT_DROPPED.inc()
             return
+        person = principal.user if principal is not None else None
+        name = printable(person or username or "", 64) or None
         self._buffer.append(
             {
                 "at": at,
-                "key_id": principal.key_id if principal else None,
+                "event": event,
+                "user_id": principal.key_id if principal is not None and person else None,
+                "username": name,
+                "key_id": principal.key_id if principal is not None and not person else None,
                 "role": principal.role.value if principal else None,
                 "district_id": principal.district_id if principal else None,
                 "method": printable(method, METHOD_CHARS),

@@ -12,12 +12,15 @@ import asyncio
 import hmac
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
+from gateway.accounts.service import SessionState, session_state, sha256
 from gateway.keys import repository
 from gateway.keys.service import hash_key
 from gateway.metrics import AUTH_FAILURES, KEY_CACHE
-from shared import Database, Principal, Role
+from gateway.settings import GatewaySettings
+from shared import Database, Principal, Role, utcnow
 
 logger = logging.getLogger("sbe.gateway.authn")
 
@@ -36,8 +39,13 @@ class Authenticator:
         unknown_cache_seconds: float = 10.0,
         redis: Any | None = None,
         max_unknown: int = 10_000,
+        settings: GatewaySettings | None = None,
+        session_cache_seconds: float = 5.0,
     ) -> None:
         self.database = database
+        self.settings = settings or GatewaySettings()
+        self.session_cache_seconds = session_cache_seconds
+        self._sessions: dict[str, tuple[SessionState, float]] = {}
         self.admin_hash = hash_key(admin_token) if admin_token else None
         self.cache_seconds = cache_seconds
         self.unknown_cache_seconds = unknown_cache_seconds
@@ -71,6 +79,30 @@ class Authenticator:
             return None
         return await self._lookup("feed:" + hash_key(token), repository.feed_token_by_hash)
 
+    async def authenticate_session(self, token: str) -> SessionState | None:
+        """The live session a cookie names (cached briefly; ended at once on every replica)."""
+        if not token or len(token) > 200:
+            AUTH_FAILURES.labels("malformed").inc()
+            return None
+        token_hash = sha256(token)
+        now = time.monotonic()
+        cached = self._sessions.get(token_hash)
+        if cached is not None and cached[1] > now:
+            known, wall = cached[0], utcnow()
+            idle = timedelta(minutes=self.settings.session_idle_minutes)
+            if known.expires_at > wall and wall - known.last_seen_at <= idle:
+                return known
+        async with self.database.unit_of_work() as session:
+            state = await session_state(session, self.settings, token_hash, utcnow())
+        if state is None:
+            self._sessions.pop(token_hash, None)
+            AUTH_FAILURES.labels("session").inc()
+            return None
+        if len(self._sessions) >= self.max_unknown:
+            self._sessions.clear()
+        self._sessions[token_hash] = (state, now + self.session_cache_seconds)
+        return state
+
     async def _lookup(self, cache_key: str, find: Any) -> Principal | None:
         now = time.monotonic()
         cached = self._cache.get(cache_key)
@@ -93,7 +125,11 @@ class Authenticator:
                 self._unknown[cache_key] = now + self.unknown_cache_seconds
             return None
         principal = Principal(
-            key_id=row.id, role=Role(row.role), district_id=row.district_id, label=row.label
+            key_id=row.id,
+            role=Role(row.role),
+            district_id=row.district_id,
+            label=row.label,
+            unit=row.unit,
         )
         if self.cache_seconds > 0:
             self._cache[cache_key] = (principal, now + self.cache_seconds)
@@ -115,6 +151,7 @@ class Authenticator:
     def _drop(self, key_hash: str) -> None:
         self._cache.pop(key_hash, None)
         self._cache.pop("feed:" + key_hash, None)
+        self._sessions.pop(key_hash, None)
 
     async def listen_for_revocations(self) -> None:
         """Forget keys other replicas revoke (runs as a task while Redis is configured)."""
@@ -125,6 +162,7 @@ class Authenticator:
                 await pubsub.subscribe(REVOCATION_CHANNEL)
                 # A revocation missed while disconnected must not survive: start afresh.
                 self._cache.clear()
+                self._sessions.clear()
                 async for message in pubsub.listen():
                     if message.get("type") == "message":
                         data = message["data"]
@@ -134,4 +172,5 @@ class Authenticator:
             except Exception:
                 logger.warning("revocation channel lost; resubscribing", exc_info=True)
                 self._cache.clear()
+                self._sessions.clear()
                 await asyncio.sleep(1.0)

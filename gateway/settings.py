@@ -41,6 +41,25 @@ class GatewaySettings(BaseServiceSettings):
         default=30.0, ge=0, description="How long a verified key is cached."
     )
     audit_flush_seconds: float = Field(default=1.0, gt=0)
+    session_idle_minutes: float = Field(
+        default=30, gt=0, description="A session unused this long ends (idle time-out)."
+    )
+    session_absolute_hours: float = Field(
+        default=12, gt=0, description="A session ends this long after sign-in, used or not."
+    )
+    password_expiry_days: int = Field(
+        default=180, ge=1, description="A password older than this must be changed."
+    )
+    second_factor_for_all: bool = Field(
+        default=False, description="Require TOTP of every person, not of administrators only."
+    )
+    login_attempts_per_minute: float = Field(
+        default=10, gt=0, description="Sign-in attempts one client address may make a minute."
+    )
+    lockout_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins in a row that lock an account."
+    )
+    lockout_minutes: float = Field(default=15, gt=0, description="How long a lock lasts.")
 
     @property
     def port(self) -> int:

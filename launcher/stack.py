@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import signal
@@ -10,6 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
@@ -46,18 +49,42 @@ def prepare_environment() -> dict[str, str]:
     return env
 
 
-def migrate_all(env: dict[str, str]) -> None:
-    """Bring every process's schema to its newest revision."""
+@contextmanager
+def _environment(env: dict[str, str]) -> Iterator[None]:
+    """Settings read inside the block see `env` (what the children will run with)."""
     previous = dict(os.environ)
     os.environ.update(env)
     try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(previous)
+
+
+def migrate_all(env: dict[str, str]) -> None:
+    """Bring every process's schema to its newest revision."""
+    with _environment(env):
         for spec in ALL:
             if spec.migrations:
                 settings = spec.settings()
                 upgrade(spec.migrations, database_target(settings, spec.name))
-    finally:
-        os.environ.clear()
-        os.environ.update(previous)
+
+
+def bootstrap_admin(env: dict[str, str]) -> str | None:
+    """Make the `admin` account on the first start; its one-time password (None later)."""
+    from gateway.accounts.service import ensure_bootstrap_admin
+    from shared import Database
+
+    async def ensure() -> str | None:
+        database = Database.open(database_target(GATEWAY.settings(), GATEWAY.name), pool_size=1)
+        try:
+            async with database.unit_of_work() as session:
+                return await ensure_bootstrap_admin(session)
+        finally:
+            await database.dispose()
+
+    with _environment(env):
+        return asyncio.run(ensure())
 
 
 def _wait_ready(url: str, processes: dict[str, subprocess.Popen[bytes]], timeout: float) -> None:
@@ -148,6 +175,7 @@ def run() -> int:
             broker = start_broker(port)
             env["SBE_KAFKA_BOOTSTRAP"] = f"127.0.0.1:{port}"
         migrate_all(env)
+        admin_password = bootstrap_admin(env)
         for spec in (*SERVICES, GATEWAY):
             children[spec.name] = subprocess.Popen(
                 [sys.executable, "-m", "launcher", "serve", spec.name],
@@ -156,7 +184,7 @@ def run() -> int:
             )
         gateway = f"http://{env.get('SBE_HOST', '127.0.0.1')}:{env[GATEWAY.port_env]}"
         _wait_ready(f"{gateway}/readyz", children, timeout=90)
-        _banner(gateway, env)
+        _banner(gateway, env, admin_password)
         while True:
             for name, process in children.items():
                 if process.poll() is not None:
@@ -180,13 +208,19 @@ def run() -> int:
             _stop([("broker", broker)], timeout=5)
 
 
-def _banner(gateway: str, env: dict[str, str]) -> None:
+def _banner(gateway: str, env: dict[str, str], admin_password: str | None) -> None:
+    account = (
+        f"admin / {admin_password}   (one-time password: change it at first sign-in)"
+        if admin_password
+        else "admin   (made at the first start; reset it with the admin key if lost)"
+    )
     lines = [
         "",
         "苏州楼宇经济智慧平台 is running",
         f"  gateway     {gateway}",
         f"  API docs    {gateway}/docs",
         f"  admin key   {env['SBE_ADMIN_TOKEN']}",
+        f"  account     {account}",
         f"  data        {env['SBE_DATA_DIR']}"
         + ("" if env.get("SBE_DATABASE_URL") else " (SQLite files)"),
         f"  broker      {env['SBE_KAFKA_BOOTSTRAP']}",

@@ -28,22 +28,29 @@ MAX_SKEW_SECONDS = 30
 
 
 class Role(StrEnum):
-    """The contract's three roles, plus the platform's own service-to-service identity."""
+    """The contract's three roles, the municipal bureaus, and the platform's own services."""
 
     admin = "admin"  # 发改委: everything
     supervision = "supervision"  # 督查室: reads everything, writes nothing
     district = "district"  # one district: its own data, plus city-wide reference data
+    bureau = "bureau"  # a municipal bureau (市住建局…): city-wide reference data, its own tasks
     service = "service"  # another platform service: reads only; never issued as an API key
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """An authenticated caller."""
+    """An authenticated caller: an API key, or a person signed in with a session.
+
+    `key_id` is the key's id or the person's user id; `user` is the person's username (None for
+    a key). Both ways in give the same principal, so role checks are the same for both.
+    """
 
     key_id: str
     role: Role
     district_id: str | None = None
     label: str = ""
+    unit: str | None = None  # a bureau's unit (责任单位), e.g. 市住建局
+    user: str | None = None
 
     @property
     def reads_everything(self) -> bool:
@@ -73,9 +80,12 @@ class Principal:
             raise Forbidden(f"The {self.role} role may not change data.")
 
     def visible_district(self, requested: str | None) -> str | None:
-        """The district filter a list query runs with: a district key sees only its own."""
+        """The district filter a list query runs with: a district key sees only its own; a
+        bureau reads no district's data."""
         if self.reads_everything:
             return requested
+        if self.district_id is None:
+            raise Forbidden(f"The {self.role} role reads city-wide reference data only.")
         if requested is not None and requested != self.district_id:
             raise Forbidden(f"This key may not read data of district {requested!r}.")
         return self.district_id
@@ -141,6 +151,8 @@ def verify_principal(
             role=Role(data["role"]),
             district_id=data.get("district_id"),
             label=str(data.get("label", "")),
+            unit=data.get("unit"),
+            user=data.get("user"),
         )
     except (ValueError, KeyError, TypeError):
         return None

@@ -25,6 +25,7 @@ class LiveStack:
     env: dict[str, str]
     gateway_url: str = ""
     admin_key: str = ""
+    admin_password: str = ""  # the `admin` account's one-time password, on the first start
     banner: list[str] = field(default_factory=list)
 
     def port(self, name: str) -> int:
@@ -72,6 +73,8 @@ def launch(
                 stack.gateway_url = line.split()[-1]
             if line.strip().startswith("admin key"):
                 stack.admin_key = line.split()[-1]
+            if line.strip().startswith("account") and " / " in line:
+                stack.admin_password = line.split(" / ", 1)[1].split()[0]
             if "stop with Ctrl-C" in line:
                 ready.set()
 

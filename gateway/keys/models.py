@@ -19,6 +19,7 @@ class ApiKey(GatewayTable, table=True):
     prefix: str = Field(max_length=16, description="First characters, to recognise a key.")
     role: str = Field(max_length=16)
     district_id: str | None = Field(default=None, max_length=32)
+    unit: str | None = Field(default=None, max_length=100)
     label: str = Field(max_length=100)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     created_by: str = Field(max_length=40)
@@ -35,6 +36,7 @@ class FeedToken(GatewayTable, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     role: str = Field(max_length=16)
     district_id: str | None = Field(default=None, max_length=32)
+    unit: str | None = Field(default=None, max_length=100)
     label: str = Field(max_length=100)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     created_by: str = Field(max_length=40, index=True)
@@ -42,16 +44,21 @@ class FeedToken(GatewayTable, table=True):
 
 
 class AuditEntry(GatewayTable, table=True):
-    """One use of a key (or one refused attempt): who, what, when, with what outcome."""
+    """One request (or one refused attempt), or one security event: who, what, when, with what
+    outcome. A request made with a session names the person; one made with a key, the key."""
 
     __tablename__ = "audit_entry"
     __table_args__ = (
         Index("ix_audit_entry_key_at", "key_id", "at"),
+        Index("ix_audit_entry_user_at", "user_id", "at"),
         Index("ix_audit_entry_at", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_type=UTCDateTime)
+    event: str | None = Field(default=None, max_length=32)
+    user_id: str | None = Field(default=None, max_length=40)
+    username: str | None = Field(default=None, max_length=64)
     key_id: str | None = Field(default=None, max_length=40)
     role: str | None = Field(default=None, max_length=16)
     district_id: str | None = Field(default=None, max_length=32)

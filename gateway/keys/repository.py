@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import func, insert, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -41,11 +41,19 @@ async def audit_page(
     until: datetime | None,
     limit: int,
     offset: int,
+    user: str | None = None,
+    event: str | None = None,
 ) -> tuple[list[AuditEntry], int]:
-    """Audit entries matching the filters, newest first."""
+    """Audit entries matching the filters, newest first (`user`: a user id or a username)."""
     query = select(AuditEntry)
     if key_id is not None:
         query = query.where(AuditEntry.key_id == key_id)
+    if user is not None:
+        query = query.where(
+            or_(col(AuditEntry.user_id) == user, col(AuditEntry.username) == user.lower())
+        )
+    if event is not None:
+        query = query.where(AuditEntry.event == event)
     if since is not None:
         query = query.where(AuditEntry.at >= since)
     if until is not None:

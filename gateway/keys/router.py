@@ -112,6 +112,13 @@ async def audit(
     session: SessionDep,
     principal: AdminDep,
     key_id: Annotated[str | None, Query(max_length=40, description="Only this key.")] = None,
+    user: Annotated[
+        str | None, Query(max_length=64, description="Only this person (user id or username).")
+    ] = None,
+    event: Annotated[
+        str | None,
+        Query(max_length=32, description="Only this security event (login_failed, …)."),
+    ] = None,
     since: Annotated[
         AwareDatetime | None, Query(alias="from", description="At or after (RFC 3339).")
     ] = None,
@@ -122,7 +129,14 @@ async def audit(
     offset: Offset = 0,
 ) -> AuditPage:
     entries, total = await repository.audit_page(
-        session, key_id=key_id, since=since, until=until, limit=limit, offset=offset
+        session,
+        key_id=key_id,
+        since=since,
+        until=until,
+        limit=limit,
+        offset=offset,
+        user=user,
+        event=event,
     )
     return AuditPage(
         items=[AuditEntryPublic.model_validate(e, from_attributes=True) for e in entries],

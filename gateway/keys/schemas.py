@@ -7,39 +7,62 @@ from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from shared import Line, RequestModel
-from shared.reference import district_ids
+from shared.reference import district_ids, key_tasks_2023
 
 
 class IssuableRole(StrEnum):
-    """Roles a key can be issued with (platform services have their own identity)."""
+    """Roles a key or a person can have (platform services have their own identity)."""
 
     admin = "admin"
     supervision = "supervision"
     district = "district"
+    bureau = "bureau"
+
+
+def bureau_units() -> list[str]:
+    """The municipal units that can hold the bureau role: those Annex 2 makes responsible for a
+    task, except the district governments (which report through district accounts)."""
+    units = {u for task in key_tasks_2023() for u in task.responsible_units}
+    return sorted(units - {"各县级市（区）人民政府", "苏州工业园区管委会"})
+
+
+def check_binding(role: IssuableRole, district_id: str | None, unit: str | None) -> None:
+    """A district role names its district, a bureau its unit, and no other role either."""
+    if role is IssuableRole.district:
+        if district_id is None:
+            raise ValueError("district_id is required for the district role")
+        if district_id not in district_ids():
+            raise ValueError(f"district_id {district_id!r} is not one of the ten districts")
+    elif district_id is not None:
+        raise ValueError(f"the {role.value} role is not bound to a district")
+    if role is IssuableRole.bureau:
+        if unit is None:
+            raise ValueError("unit is required for the bureau role")
+        if unit not in bureau_units():
+            raise ValueError(f"unit {unit!r} is not a responsible unit of the plan")
+    elif unit is not None:
+        raise ValueError(f"the {role.value} role is not bound to a unit")
 
 
 class ApiKeyCreate(RequestModel):
-    """A key to issue. A district key names its district; other roles name none."""
+    """A key to issue. A district key names its district, a bureau key its unit."""
 
-    role: IssuableRole = Field(description="admin (发改委), supervision (督查室) or district.")
+    role: IssuableRole = Field(
+        description="admin (发改委), supervision (督查室), district or bureau (市级部门)."
+    )
     district_id: str | None = Field(
-        default=None, description="Required for, and only for, district keys."
+        default=None, max_length=32, description="Required for, and only for, district keys."
+    )
+    unit: str | None = Field(
+        default=None, max_length=100, description="Required for, and only for, bureau keys."
     )
     label: Line = Field(
         min_length=1, max_length=100, description="Who holds it, e.g. 姑苏区数据平台."
     )
 
     @model_validator(mode="after")
-    def _district_binding(self) -> "ApiKeyCreate":
-        if self.role is IssuableRole.district:
-            if self.district_id is None:
-                raise ValueError("district_id is required for a district key")
-            if self.district_id not in district_ids():
-                raise ValueError(
-                    f"district_id {self.district_id!r} is not one of the ten districts"
-                )
-        elif self.district_id is not None:
-            raise ValueError(f"a {self.role.value} key is not bound to a district")
+    def _binding(self) -> "ApiKeyCreate":
+        check_binding(self.role, self.district_id, self.unit)
         return self
 
 
@@ -49,6 +72,7 @@ class ApiKeyPublic(SQLModel):
     id: str = Field(description="Key id (used to revoke it).")
     role: IssuableRole = Field(description="The key's role.")
     district_id: str | None = Field(description="The district a district key is bound to.")
+    unit: str | None = Field(default=None, description="The unit a bureau key is bound to.")
     label: str = Field(description="Who holds it.")
     prefix: str = Field(description="The key's first characters, to recognise it.")
     created_at: datetime = Field(description="When it was issued.")
@@ -63,14 +87,23 @@ class ApiKeyIssued(SQLModel):
     key: str = Field(description="The secret to send as `Authorization: Bearer <key>`. Shown once.")
     role: IssuableRole = Field(description="The key's role.")
     district_id: str | None = Field(description="The district a district key is bound to.")
+    unit: str | None = Field(default=None, description="The unit a bureau key is bound to.")
     label: str = Field(description="Who holds it.")
 
 
 class AuditEntryPublic(SQLModel):
-    """One use of a key."""
+    """One request, or one security event (sign-in, lock, password change…): who, what, when."""
 
     at: datetime = Field(description="When.")
-    key_id: str | None = Field(description="Which key (none when the key was not recognised).")
+    event: str | None = Field(
+        default=None,
+        description="A security event (login, login_failed, account_locked, logout, "
+        "password_changed, password_reset, second_factor_enrolled, user_created, user_changed, "
+        "session_ended); none for an API request.",
+    )
+    user_id: str | None = Field(default=None, description="The person, for a session's request.")
+    username: str | None = Field(default=None, description="The person's username.")
+    key_id: str | None = Field(description="Which key (none for a person or an unknown key).")
     role: str | None = Field(description="Its role.")
     district_id: str | None = Field(description="Its district.")
     method: str = Field(description="HTTP method.")

@@ -38,13 +38,19 @@ async def issue(session: AsyncSession, principal: Principal, data: ApiKeyCreate)
         prefix=secret[: len(KEY_PREFIX) + 6],
         role=data.role.value,
         district_id=data.district_id,
+        unit=data.unit,
         label=data.label,
         created_by=principal.key_id,
     )
     session.add(key)
     await session.flush()
     return ApiKeyIssued(
-        id=key.id, key=secret, role=data.role, district_id=key.district_id, label=key.label
+        id=key.id,
+        key=secret,
+        role=data.role,
+        district_id=key.district_id,
+        unit=key.unit,
+        label=key.label,
     )
 
 
@@ -85,6 +91,7 @@ async def issue_feed_token(
         token_hash=hash_key(secret),
         role=principal.role.value,
         district_id=principal.district_id,
+        unit=principal.unit,
         label=data.label,
         created_by=principal.key_id,
     )

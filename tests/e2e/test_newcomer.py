@@ -113,3 +113,24 @@ class TestRestart:
             assert issued.status_code == 200
         finally:
             assert second.stop() == 0
+
+
+class TestFirstAdministrator:
+    def test_make_run_prints_the_admin_accounts_one_time_password(self, live: LiveStack) -> None:
+        account = next(line for line in live.banner if line.strip().startswith("account"))
+        assert live.admin_password and live.admin_password in account
+        with httpx.Client(base_url=live.gateway_url) as browser:
+            signed = browser.post(
+                "/api/v1/auth/login", json={"username": "admin", "password": live.admin_password}
+            )
+            assert signed.status_code == 200, signed.text
+            body = signed.json()
+            assert body["user"]["role"] == "admin" and body["password_change_required"] is True
+            changed = browser.post(
+                "/api/v1/auth/password",
+                json={"current_password": live.admin_password, "new_password": "Gusu-Lou-2023!"},
+                headers={"X-CSRF-Token": body["csrf_token"]},
+            )
+            assert changed.status_code == 204
+            me = browser.get("/api/v1/auth/me").json()
+            assert me["second_factor_enrolment_required"] is True  # an administrator's next step

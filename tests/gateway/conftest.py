@@ -32,7 +32,10 @@ class Stack:
 
     def gateway_settings(self, **overrides: Any) -> GatewaySettings:
         values: dict[str, Any] = {f"{name}_url": url for name, url in self.services.urls.items()}
-        values.update(admin_token=ADMIN_TOKEN, audit_flush_seconds=0.05)
+        # Generous sign-in limits: the tests sign in often from one address.
+        values.update(
+            admin_token=ADMIN_TOKEN, audit_flush_seconds=0.05, login_attempts_per_minute=10_000
+        )
         values.update(overrides)
         return settings_from_env(GatewaySettings, self.services.env, **values)
 

@@ -113,6 +113,9 @@ class TestHostileRequests:
         good = [
             {
                 "at": now,
+                "event": None,
+                "user_id": None,
+                "username": None,
                 "key_id": None,
                 "role": None,
                 "district_id": None,

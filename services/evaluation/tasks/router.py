@@ -2,14 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from services.evaluation.tasks import service
 from services.evaluation.tasks.schemas import ReportCreate, TaskDetail, TaskPublic
-from shared import PrincipalDep, SessionDep, WriterDep, problem_responses
+from shared import Principal, PrincipalDep, Role, SessionDep, problem_responses, require_roles
 
 router = APIRouter(prefix="/api/v1/evaluation/tasks", tags=["evaluation"])
 
+ReporterDep = Annotated[Principal, Depends(require_roles(Role.admin, Role.district, Role.bureau))]
 TaskId = Annotated[str, Path(pattern=r"^\d{1,2}\.\d{1,2}$", description="Task number, e.g. 2.1.")]
 
 
@@ -41,7 +42,8 @@ async def get_task(session: SessionDep, principal: PrincipalDep, task_id: TaskId
     summary="Report progress on a key task",
 )
 async def report_progress(
-    session: SessionDep, principal: WriterDep, task_id: TaskId, body: ReportCreate
+    session: SessionDep, principal: ReporterDep, task_id: TaskId, body: ReportCreate
 ) -> TaskDetail:
-    """Districts report for their own government; the administrator for any responsible unit."""
+    """Districts report for their own government, bureaus for themselves; the administrator
+    for any responsible unit."""
     return await service.report(session, principal, task_id, body)

@@ -66,10 +66,12 @@ def _report(report: TaskReport) -> ReportPublic:
 
 
 def _viewer_unit(principal: Principal) -> str | None:
-    """The unit whose lines a district sees; None for those who read everything."""
-    if principal.reads_everything or principal.district_id is None:
+    """The unit whose lines a district or a bureau sees; None for those who read everything."""
+    if principal.reads_everything:
         return None
-    return government_of(principal.district_id)
+    if principal.role is Role.bureau:
+        return principal.unit or ""
+    return government_of(principal.district_id) if principal.district_id else ""
 
 
 def _view(
@@ -186,7 +188,13 @@ async def report(
         raise NotFound(f"No key task {task_id!r}.")
     _check_date(data.reported_on)
     units = _units(task)
-    if principal.role is Role.district:
+    if principal.role is Role.bureau:
+        if not principal.unit or principal.unit not in reporting_units(task):
+            raise Forbidden(f"Task {task_id} is not one {principal.unit} is responsible for.")
+        if data.unit not in (None, principal.unit):
+            raise Forbidden(f"A bureau reports for {principal.unit} only.")
+        unit = principal.unit
+    elif principal.role is Role.district:
         assert principal.district_id is not None
         own = government_of(principal.district_id)
         if ALL_DISTRICTS not in units and own not in units:

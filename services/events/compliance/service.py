@@ -106,5 +106,6 @@ async def compliance(
         year,
         await repository.of_year(session, year),
         await targets.promotion_events(year),
-        only=None if principal.reads_everything else principal.district_id,
+        # A bureau, bound to no district, sees the city-wide checks and no district's line.
+        only=None if principal.reads_everything else (principal.district_id or ""),
     )

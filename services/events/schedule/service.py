@@ -201,7 +201,8 @@ async def visible(
         if district_id is not None:
             principal.ensure_read(district_id)
         else:
-            only = principal.district_id
+            # A bureau, bound to no district, sees the city-wide events only.
+            only = principal.district_id or ""
     return await repository.page(
         session,
         year=year,

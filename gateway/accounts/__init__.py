@@ -1,0 +1,1 @@
+"""People's accounts: users, passwords, second factors and sessions (CONTRACT §9)."""
