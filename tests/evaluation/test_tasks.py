@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import httpx
 
+from shared import Principal, Role
 from shared.reference import district_ids
 from tests.support import SUPERVISION, as_, district, metric_value
 
@@ -161,3 +162,46 @@ class TestPerUnitStatus:
 
     async def test_unknown_task_is_404(self, evaluation_api: httpx.AsyncClient) -> None:
         assert (await evaluation_api.get(f"{URL}/9.9")).status_code == 404
+
+
+class TestBureaus:
+    """A municipal bureau reports its own unit's tasks and reads no district's data."""
+
+    BUREAU = Principal(
+        key_id="k-bureau", role=Role.bureau, label="市资源规划局", unit="市资源规划局"
+    )
+    REPORT: ClassVar[dict[str, str]] = {
+        "status": "done",
+        "evidence": "已出台规划条件",
+        "reported_on": "2023-04-20",
+    }
+
+    async def test_a_bureau_reports_for_its_own_unit(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        response = await evaluation_api.post(
+            f"{URL}/1.1/reports", json=self.REPORT, auth=as_(self.BUREAU)
+        )
+        assert response.status_code == 201, response.text
+        task = response.json()
+        assert task["status"] == "done" and task["reports"][0]["unit"] == "市资源规划局"
+
+    async def test_a_bureau_cannot_report_for_another_unit(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        other_task = await evaluation_api.post(
+            f"{URL}/1.2/reports", json=self.REPORT, auth=as_(self.BUREAU)
+        )
+        assert other_task.status_code == 403
+        impersonating = await evaluation_api.post(
+            f"{URL}/1.1/reports", json={**self.REPORT, "unit": "市住建局"}, auth=as_(self.BUREAU)
+        )
+        assert impersonating.status_code == 403
+
+    async def test_a_bureau_reads_no_districts_scores(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        scores = await evaluation_api.get(
+            "/api/v1/evaluation/scores", params={"year": 2023}, auth=as_(self.BUREAU)
+        )
+        assert scores.status_code == 200 and scores.json()["districts"] == []

@@ -359,6 +359,23 @@ class TestAdministratorReset:
         again = await browser().login("lv", reset.json()["initial_password"])
         assert again.json()["password_change_required"] is True
 
+    async def test_a_new_role_ends_sessions_and_applies_at_the_next_sign_in(
+        self, admin: httpx.AsyncClient, browser: Any
+    ) -> None:
+        person = await signed_in(browser, admin, "kong")  # district staff of gusu
+        user_id = (await person.get("/api/v1/auth/me")).json()["user"]["id"]
+        changed = await admin.patch(
+            f"{USERS}/{user_id}", json={"role": "bureau", "unit": "市住建局"}
+        )
+        assert changed.status_code == 200 and changed.json()["district_id"] is None
+        assert (await person.get("/api/v1/auth/me")).status_code == 401
+        again = browser()
+        assert (await again.login("kong", GOOD_PASSWORD)).status_code == 200
+        # A bureau reads no district's data.
+        assert (await again.get("/api/v1/buildings")).status_code == 403
+        bad = await admin.patch(f"{USERS}/{user_id}", json={"role": "district"})
+        assert bad.status_code == 422  # a district role needs its district
+
 
 class TestSecondFactor:
     async def test_an_admin_enrols_at_first_sign_in_and_then_needs_it(
