@@ -89,7 +89,18 @@ def main(argv: list[str] | None = None) -> None:
         "name", choices=sorted(n for n, s in BY_NAME.items() if s.migrations)
     )
     revision_parser.add_argument("-m", "--message", required=True)
+    commands.add_parser("openapi", help="print the merged OpenAPI document (no I/O)")
     args = parser.parse_args(argv)
+    if args.command == "openapi":
+        import orjson
+
+        from gateway.openapi import offline_document
+
+        sys.stdout.write(
+            orjson.dumps(offline_document(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+            .decode()
+        )
+        sys.exit(0)
     if args.command == "run":
         from launcher.stack import run
 

@@ -151,3 +151,43 @@ async def clear_changes(session: AsyncSession, changes: Sequence[tuple[str, str,
     )
     connection = await session.connection()
     await connection.execute(statement, [{"b": b, "p": p, "s": s} for b, p, s in changes])
+
+
+class AreaMonth(NamedTuple):
+    """A month summed over an area's buildings (a district, or the city)."""
+
+    period: str
+    tax_cents: int
+    tax_records: int
+    leasable_area_m2: float | None
+    occupied_area_m2: float | None
+    enterprise_count: int | None
+
+
+async def area_months(
+    session: AsyncSession, district_id: str | None, first: str | None, last: str | None
+) -> list[AreaMonth]:
+    """Months with data summed over a district's buildings (`None`: every building); occupancy
+    over the buildings that reported it that month."""
+    table = BuildingMonth.__table__  # type: ignore[attr-defined]
+    query = sa_select(
+        table.c.period,
+        func.coalesce(func.sum(table.c.tax_cents), 0),
+        func.coalesce(func.sum(table.c.tax_records), 0),
+        func.sum(table.c.leasable_area_m2),
+        func.sum(table.c.occupied_area_m2),
+        func.sum(table.c.enterprise_count),
+    ).group_by(table.c.period)
+    if district_id is not None:
+        in_district = select(KnownBuilding.id).where(KnownBuilding.district_id == district_id)
+        query = query.where(table.c.building_id.in_(in_district))
+    if first is not None:
+        query = query.where(table.c.period >= first)
+    if last is not None:
+        query = query.where(table.c.period <= last)
+    connection = await session.connection()
+    result = await connection.execute(query.order_by(table.c.period))
+    return [
+        AreaMonth(p, int(t), int(n), lease, occ, None if e is None else int(e))
+        for p, t, n, lease, occ, e in result
+    ]

@@ -5,7 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from services.monitoring.figures import service
-from services.monitoring.figures.schemas import BuildingSeries, DistrictSummary
+from services.monitoring.figures.schemas import (
+    AreaSeries,
+    BuildingSeries,
+    CitySummary,
+    DistrictSummary,
+)
 from shared import PERIOD_PATTERN, DistrictPath, PrincipalDep, SessionDep, TextId, problem_responses
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
@@ -49,3 +54,55 @@ async def district_summary(
     settings = request.app.state.settings
     tiers = (settings.tier_100m_cny, settings.tier_500m_cny, settings.tier_1b_cny)
     return await service.district_summary(session, principal, district_id, year, tiers)
+
+
+def _tiers(request: Request) -> tuple[int, int, int]:
+    settings = request.app.state.settings
+    return (settings.tier_100m_cny, settings.tier_500m_cny, settings.tier_1b_cny)
+
+
+YearQuery = Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")]
+
+
+@router.get(
+    "/city/summary",
+    response_model=CitySummary,
+    response_model_by_alias=True,
+    summary="The ten districts and the city's totals for a year",
+)
+async def city_summary(
+    request: Request, session: SessionDep, principal: PrincipalDep, year: YearQuery
+) -> CitySummary:
+    """Each district beside its previous year, with counts over 1亿, 5亿 and 10亿; a district
+    key sees its own district and the city's totals only."""
+    return await service.city_summary(session, principal, year, _tiers(request))
+
+
+@router.get(
+    "/districts/{district_id}/series",
+    response_model=AreaSeries,
+    responses=problem_responses(404),
+    summary="A district's monthly tax and occupancy",
+)
+async def district_series(
+    session: SessionDep,
+    principal: PrincipalDep,
+    district_id: DistrictPath,
+    first: Annotated[PeriodQuery, Query(alias="from")] = None,
+    last: Annotated[PeriodQuery, Query(alias="to")] = None,
+) -> AreaSeries:
+    """Sums over the district's buildings; occupancy over the buildings that reported."""
+    return await service.area_series(session, principal, district_id, first, last)
+
+
+@router.get(
+    "/city/series", response_model=AreaSeries, summary="The city's monthly tax and occupancy"
+)
+async def city_series(
+    session: SessionDep,
+    principal: PrincipalDep,
+    first: Annotated[PeriodQuery, Query(alias="from")] = None,
+    last: Annotated[PeriodQuery, Query(alias="to")] = None,
+) -> AreaSeries:
+    """Sums over every building; city totals, which every role may read."""
+    return await service.area_series(session, principal, None, first, last)

@@ -45,3 +45,46 @@ class DistrictSummary(SQLModel):
     tax_total_cny: str = Field(description="Tax of the district's buildings over the year.")
     tax_per_m2_cny: str | None = Field(description="Tax ÷ gross floor area of the buildings.")
     buildings_over: TierBuildings = Field(description="Buildings above 1亿, 5亿, 10亿.")
+
+
+class TierCounts(SQLModel):
+    """How many buildings are strictly above each tax tier in the year."""
+
+    model_config = {"populate_by_name": True}
+
+    over_100m: int = PydanticField(alias="100m", description="Above 1亿.")
+    over_500m: int = PydanticField(alias="500m", description="Above 5亿.")
+    over_1b: int = PydanticField(alias="1b", description="Above 10亿.")
+
+
+class CityDistrictLine(DistrictSummary):
+    """One district in the city summary, with the previous year beside it."""
+
+    tax_total_prev_cny: str = Field(description="The district's tax in the previous year.")
+    buildings_over_counts: TierCounts = Field(description="Counts over 1亿, 5亿, 10亿.")
+
+
+class CityTotals(SQLModel):
+    """The whole city's year."""
+
+    tax_total_cny: str = Field(description="Tax of every building over the year.")
+    tax_total_prev_cny: str = Field(description="The same over the previous year.")
+    occupancy_rate: float | None = Field(description="Σ occupied ÷ Σ leasable, latest months.")
+    buildings_over_counts: TierCounts = Field(description="Counts over 1亿, 5亿, 10亿.")
+
+
+class CitySummary(SQLModel):
+    """All ten districts in one answer, and the city's totals (CONTRACT §11)."""
+
+    year: int = Field(description="Calendar year.")
+    districts: list[CityDistrictLine] = Field(
+        description="The districts the caller may read (a district key: its own)."
+    )
+    city: CityTotals = Field(description="City-wide totals (every caller may read them).")
+
+
+class AreaSeries(SQLModel):
+    """An area's months (a district's or the city's), summed over its buildings."""
+
+    district_id: str | None = Field(description="The district; null for the whole city.")
+    months: list[MonthFigures] = Field(description="One entry per month with data, oldest first.")

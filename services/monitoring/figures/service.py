@@ -10,12 +10,26 @@ from services.monitoring.buildings import repository as buildings
 from services.monitoring.figures import repository
 from services.monitoring.figures.models import BuildingMonth
 from services.monitoring.figures.schemas import (
+    AreaSeries,
     BuildingSeries,
+    CityDistrictLine,
+    CitySummary,
+    CityTotals,
     DistrictSummary,
     MonthFigures,
     TierBuildings,
+    TierCounts,
 )
-from shared import FieldError, NotFound, Principal, ValidationFailed, format_cents, round_half_up
+from shared import (
+    FieldError,
+    NotFound,
+    Principal,
+    Role,
+    ValidationFailed,
+    format_cents,
+    parse_cents,
+    round_half_up,
+)
 from shared.reference import district_ids
 
 
@@ -93,4 +107,86 @@ async def district_summary(
         buildings_over=TierBuildings.model_validate(
             {"100m": over(tiers[0]), "500m": over(tiers[1]), "1b": over(tiers[2])}
         ),
+    )
+
+
+def _counts(tiers: TierBuildings) -> TierCounts:
+    return TierCounts.model_validate(
+        {"100m": len(tiers.over_100m), "500m": len(tiers.over_500m), "1b": len(tiers.over_1b)}
+    )
+
+
+async def city_summary(
+    session: AsyncSession, principal: Principal, year: int, tiers: tuple[int, int, int]
+) -> CitySummary:
+    """Every district's year beside the previous one, and the city's totals; a district key
+    sees its own line and the city's totals."""
+    everyone = Principal(key_id="city-summary", role=Role.service)
+    lines = []
+    occupied = leasable = 0.0
+    for district_id in district_ids():
+        line = await district_summary(session, everyone, district_id, year, tiers)
+        previous = await repository.district_year(session, district_id, year - 1)
+        figures = await repository.district_year(session, district_id, year)
+        occupied += figures.occupied_m2
+        leasable += figures.leasable_m2
+        lines.append(
+            CityDistrictLine(
+                **line.model_dump(),
+                tax_total_prev_cny=format_cents(sum(previous.tax_cents_by_building.values())),
+                buildings_over_counts=_counts(line.buildings_over),
+            )
+        )
+    tax = sum(parse_cents(line.tax_total_cny) for line in lines)
+    prev = sum(parse_cents(line.tax_total_prev_cny) for line in lines)
+    counts = [line.buildings_over_counts for line in lines]
+    city = CityTotals(
+        tax_total_cny=format_cents(tax),
+        tax_total_prev_cny=format_cents(prev),
+        occupancy_rate=occupied / leasable if leasable > 0 else None,
+        buildings_over_counts=TierCounts.model_validate(
+            {
+                "100m": sum(c.over_100m for c in counts),
+                "500m": sum(c.over_500m for c in counts),
+                "1b": sum(c.over_1b for c in counts),
+            }
+        ),
+    )
+    visible = [line for line in lines if principal.can_read(line.district_id)]
+    return CitySummary(year=year, districts=visible, city=city)
+
+
+async def area_series(
+    session: AsyncSession,
+    principal: Principal,
+    district_id: str | None,
+    first: str | None,
+    last: str | None,
+) -> AreaSeries:
+    """A district's months (or the city's, which every caller may read), summed."""
+    if first and last and first > last:
+        raise ValidationFailed(
+            "`from` is after `to`.", errors=[FieldError(field="from", message="is after `to`")]
+        )
+    if district_id is not None:
+        if district_id not in district_ids():
+            raise NotFound(f"No district {district_id!r}.")
+        principal.ensure_read(district_id)
+    rows = await repository.area_months(session, district_id, first, last)
+    return AreaSeries(
+        district_id=district_id,
+        months=[
+            MonthFigures(
+                period=row.period,
+                leasable_area_m2=row.leasable_area_m2,
+                occupied_area_m2=row.occupied_area_m2,
+                occupancy_rate=row.occupied_area_m2 / row.leasable_area_m2
+                if row.leasable_area_m2 and row.occupied_area_m2 is not None
+                else None,
+                enterprise_count=row.enterprise_count,
+                tax_total_cny=format_cents(row.tax_cents),
+            )
+            for row in rows
+            if row.leasable_area_m2 is not None or row.tax_records > 0
+        ],
     )

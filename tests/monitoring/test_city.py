@@ -1,0 +1,105 @@
+"""City-wide figures (CONTRACT §11): all ten districts in one answer with the previous year beside
+each, tier counts, and monthly series of a district and of the city, checked against sums worked
+by hand. Through the real broker and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from shared import TOPIC_OCCUPANCY, TOPIC_TAX
+from tests.fixtures import occupancy, tax
+from tests.monitoring.test_ingest import tax_total
+from tests.support import Feed, as_, district
+
+Register = Callable[..., Awaitable[str]]
+SUMMARY = "/api/v1/monitoring/city/summary"
+
+
+async def scenario(feed: Feed, register: Register, monitoring: httpx.AsyncClient) -> list[str]:
+    """G1 (gusu): 2023 tax 600,000,000 (2022: 50); G2 (gusu): 2023 tax 20; S1 (sip): 2023 tax
+    150,000,000 and 2022 tax 200,000,000. Occupancy: G1 800/1000 in 2023-06, S1 300/1000."""
+    g1, g2 = await register("gusu"), await register("gusu")
+    s1 = await register("sip")
+    await feed.send_all(
+        TOPIC_TAX,
+        [
+            tax(g1, "2023-03", "600000000.00"),
+            tax(g1, "2022-05", "50.00"),
+            tax(g2, "2023-03", "20.00"),
+            tax(s1, "2023-04", "150000000.00"),
+            tax(s1, "2022-04", "200000000.00"),
+        ],
+    )
+    await feed.send_all(
+        TOPIC_OCCUPANCY,
+        [occupancy(g1, "2023-06", 1000, 800), occupancy(s1, "2023-06", 1000, 300)],
+    )
+    await tax_total(monitoring, s1, "2022-04", "200000000.00")
+    await tax_total(monitoring, g2, "2023-03", "20.00")
+    return [g1, g2, s1]
+
+
+class TestCitySummary:
+    async def test_every_district_and_the_city_with_the_previous_year(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        await scenario(feed, register, monitoring)
+        body = (await monitoring.get(SUMMARY, params={"year": 2023})).json()
+        assert body["year"] == 2023 and len(body["districts"]) == 10
+        gusu = next(d for d in body["districts"] if d["district_id"] == "gusu")
+        assert gusu["tax_total_cny"] == "600000020.00"
+        assert gusu["tax_total_prev_cny"] == "50.00"
+        assert gusu["buildings_over_counts"] == {"100m": 1, "500m": 1, "1b": 0}
+        assert gusu["occupancy_rate"] == 0.8
+        sip = next(d for d in body["districts"] if d["district_id"] == "sip")
+        assert sip["tax_total_prev_cny"] == "200000000.00"
+        assert sip["buildings_over_counts"] == {"100m": 1, "500m": 0, "1b": 0}
+        assert body["city"] == {
+            "tax_total_cny": "750000020.00",
+            "tax_total_prev_cny": "200000050.00",
+            "occupancy_rate": 0.55,
+            "buildings_over_counts": {"100m": 2, "500m": 1, "1b": 0},
+        }
+
+    async def test_a_district_sees_its_own_line_and_the_city_totals(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        await scenario(feed, register, monitoring)
+        body = (
+            await monitoring.get(SUMMARY, params={"year": 2023}, auth=as_(district("sip")))
+        ).json()
+        assert [d["district_id"] for d in body["districts"]] == ["sip"]
+        assert body["city"]["tax_total_cny"] == "750000020.00"
+
+
+class TestSeries:
+    async def test_a_districts_months_are_its_buildings_summed(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        await scenario(feed, register, monitoring)
+        body = (
+            await monitoring.get(
+                "/api/v1/monitoring/districts/gusu/series", params={"from": "2023-01"}
+            )
+        ).json()
+        months = {m["period"]: m for m in body["months"]}
+        assert months["2023-03"]["tax_total_cny"] == "600000020.00"
+        assert months["2023-06"]["occupancy_rate"] == 0.8
+        assert "2022-05" not in months
+
+    async def test_the_citys_months_and_who_may_read_a_districts(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        await scenario(feed, register, monitoring)
+        city = (
+            await monitoring.get("/api/v1/monitoring/city/series", auth=as_(district("gusu")))
+        ).json()
+        months = {m["period"]: m for m in city["months"]}
+        assert months["2023-06"]["occupancy_rate"] == 0.55
+        assert months["2022-04"]["tax_total_cny"] == "200000000.00"
+        refused = await monitoring.get(
+            "/api/v1/monitoring/districts/sip/series", auth=as_(district("gusu"))
+        )
+        assert refused.status_code == 403
