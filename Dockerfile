@@ -2,6 +2,15 @@
 # One image, five processes: `sbe serve <gateway|registry|monitoring|evaluation|events>`.
 
 ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
+ARG NODE_IMAGE=node:20.19.5-bookworm-slim
+
+# --- console: the web console built from its lock file (nothing fetched at run time) ------
+FROM ${NODE_IMAGE} AS console
+WORKDIR /console
+COPY console/package.json console/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY console ./
+RUN npm run build
 
 # --- build: a virtual environment with the pinned dependency tree and the platform ---------
 FROM ${PYTHON_IMAGE} AS build
@@ -27,7 +36,9 @@ LABEL org.opencontainers.image.title="苏州楼宇经济智慧平台" \
 RUN groupadd --system --gid 10001 sbe \
  && useradd --system --uid 10001 --gid sbe --home-dir /var/lib/sbe --create-home sbe
 COPY --from=build /opt/sbe /opt/sbe
+COPY --from=console /console/dist /opt/sbe/console
 ENV PATH=/opt/sbe/bin:$PATH \
+    SBE_CONSOLE_DIR=/opt/sbe/console \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     SBE_HOST=0.0.0.0 \

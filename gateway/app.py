@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
@@ -24,6 +25,7 @@ from gateway.accounts.router import router as accounts_router
 from gateway.accounts.service import SessionState, sha256
 from gateway.audit import AuditWriter
 from gateway.authn import Authenticator
+from gateway.console import mount_console
 from gateway.keys.router import router as keys_router
 from gateway.keys.service import CALENDAR_PATH, FEED_TOKEN_PARAM
 from gateway.metrics import RATE_LIMITED
@@ -149,6 +151,8 @@ def _admin_app(settings: GatewaySettings) -> FastAPI:
         return JSONResponse(document)
 
     offline_docs(app, "苏州楼宇经济智慧平台 API")
+    # Last: the console answers every page path the routes above do not.
+    mount_console(app, Path(settings.console_dir) if settings.console_dir else None)
 
     return app
 

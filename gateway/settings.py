@@ -60,6 +60,9 @@ class GatewaySettings(BaseServiceSettings):
         default=5, ge=1, description="Failed sign-ins in a row that lock an account."
     )
     lockout_minutes: float = Field(default=15, gt=0, description="How long a lock lasts.")
+    console_dir: str | None = Field(
+        default=None, description="The built console (default: console/dist beside the code)."
+    )
 
     @property
     def port(self) -> int:

@@ -94,7 +94,8 @@ DOCKERFILE = (ROOT / "Dockerfile").read_text()
 
 def test_the_image_is_built_in_stages_and_runs_as_an_unprivileged_user() -> None:
     stages = re.findall(r"^FROM \S+ AS (\w+)$", DOCKERFILE, re.MULTILINE)
-    assert stages == ["build", "runtime"]
+    assert stages == ["console", "build", "runtime"]
+    assert "COPY --from=console /console/dist /opt/sbe/console" in DOCKERFILE
     runtime = DOCKERFILE.split("AS runtime", 1)[1]
     (user,) = re.findall(r"^USER (\S+)$", runtime, re.MULTILINE)
     assert not user.startswith(("0", "root"))

@@ -1,0 +1,38 @@
+// The ten districts (CONTRACT §4) and where each sits on the cockpit's tile map: a rough
+// geography of Suzhou, north at the top, the Yangtze towns above the old city.
+export const DISTRICT_IDS = [
+  "zhangjiagang",
+  "changshu",
+  "taicang",
+  "kunshan",
+  "wujiang",
+  "wuzhong",
+  "xiangcheng",
+  "gusu",
+  "sip",
+  "huqiu",
+] as const;
+
+export type DistrictId = (typeof DISTRICT_IDS)[number];
+
+/** [column, row] of each district's tile. */
+export const TILES: Record<DistrictId, [number, number]> = {
+  zhangjiagang: [0, 0],
+  changshu: [2, 0],
+  xiangcheng: [1, 1],
+  taicang: [3, 1],
+  huqiu: [0, 2],
+  gusu: [1, 2],
+  sip: [2, 2],
+  kunshan: [3, 2],
+  wuzhong: [1, 3],
+  wujiang: [1, 4],
+};
+
+export const INDICATORS = [
+  "new_100m_buildings",
+  "cumulative_100m_buildings",
+  "new_featured_buildings",
+  "stock_renovations",
+  "promotion_events",
+] as const;

@@ -1,0 +1,153 @@
+"""The console in a real browser: Debian's Chromium driven by Playwright (never a downloaded
+browser) against `sbe run` on PostgreSQL, with data the tests push through the API first."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from kafka import KafkaProducer
+
+from shared import TOPIC_OCCUPANCY, TOPIC_TAX, create_producer
+from tests import fixtures
+from tests.live import LiveStack, launch
+from tests.support import admin_sql, pg_url, scratch_name
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+BUILT = ROOT / "console" / "dist" / "index.html"
+AXE = ROOT / "console" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "console" / "test-artifacts"
+PASSWORD = "Lou-Yu-2023-Pass"
+
+needs_browser = pytest.mark.skipif(
+    not (Path(CHROMIUM).exists() and BUILT.exists() and AXE.exists()),
+    reason="Chromium (make tools) or the built console (make console) is missing",
+)
+
+
+@dataclass
+class Seeded:
+    """What the tests pushed, to check the pages against."""
+
+    stack: LiveStack
+    accounts: dict[str, tuple[str, str]] = field(default_factory=dict)  # role → (user, password)
+    buildings: dict[str, str] = field(default_factory=dict)
+
+
+def _feed(bootstrap: str, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    producer: KafkaProducer = create_producer(bootstrap, linger_ms=0)
+    try:
+        for topic, message in messages:
+            producer.send(topic, key=message["building_id"].encode(), value=orjson.dumps(message))
+        producer.flush(10)
+    finally:
+        producer.close()
+
+
+def _seed(stack: LiveStack) -> Seeded:
+    seeded = Seeded(stack)
+    admin = httpx.Client(
+        base_url=stack.gateway_url, headers={"Authorization": f"Bearer {stack.admin_key}"}
+    )
+    with admin:
+        for building_id, district_id, name in (
+            ("gusu-tower", "gusu", "姑苏金融大厦"),
+            ("sip-center", "sip", "苏州中心"),
+        ):
+            created = admin.post(
+                "/api/v1/buildings",
+                json=fixtures.building(
+                    id=building_id, district_id=district_id, name=name, lists=["key"]
+                ),
+            )
+            assert created.status_code == 201, created.text
+            seeded.buildings[district_id] = building_id
+        for role, username, extra in (
+            ("supervision", "ducha", {}),
+            ("district", "gusu.staff", {"district_id": "gusu"}),
+        ):
+            made = admin.post(
+                "/api/v1/auth/users",
+                json={"username": username, "display_name": f"{username}同志", "role": role, **extra},
+            )
+            assert made.status_code == 201, made.text
+            seeded.accounts[role] = (username, made.json()["initial_password"])
+    seeded.accounts["admin"] = ("admin", stack.admin_password)
+    bootstrap = stack.env["SBE_KAFKA_BOOTSTRAP_USED"]
+    _feed(
+        bootstrap,
+        [
+            (TOPIC_TAX, fixtures.tax("gusu-tower", "2023-03", "150000000.00")),
+            (TOPIC_TAX, fixtures.tax("sip-center", "2023-04", "80000000.00")),
+            (TOPIC_OCCUPANCY, fixtures.occupancy("gusu-tower", "2023-01", 10000, 9000)),
+            (TOPIC_OCCUPANCY, fixtures.occupancy("gusu-tower", "2023-02", 10000, 6000)),
+        ],
+    )
+    return seeded
+
+
+@pytest.fixture(scope="session")
+def console_stack() -> Iterator[Seeded]:
+    """`sbe run` on a scratch PostgreSQL database, serving the built console, seeded."""
+    base = Path(tempfile.mkdtemp(prefix="sbe-console-"))
+    database = scratch_name("sbe_console")
+    asyncio.run(admin_sql(f'CREATE DATABASE "{database}"'))
+    limits = {
+        "SBE_DATABASE_URL": pg_url(database),
+        "SBE_CLIENT_RATE_LIMIT_PER_SECOND": "5000",
+        "SBE_CLIENT_RATE_LIMIT_BURST": "5000",
+        "SBE_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+    }
+    stack = launch(base / "data", base / "stack.log", limits)
+    stack.env["SBE_KAFKA_BOOTSTRAP_USED"] = f"127.0.0.1:{stack.env['SBE_BROKER_PORT']}"
+    try:
+        yield _seed(stack)
+        assert stack.stop() == 0
+    finally:
+        if stack.process.poll() is None:
+            stack.process.kill()
+        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+async def browser_context() -> AsyncIterator[Any]:
+    """A fresh Chromium profile for each test (the launch flags the platform's CI needs)."""
+    from playwright.async_api import async_playwright
+
+    profile = tempfile.mkdtemp(prefix="sbe-chromium-")
+    async with async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+            viewport={"width": 1440, "height": 900},
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            accept_downloads=True,
+            # axe-core is injected into the pages it checks; the policy itself is tested below.
+            bypass_csp=True,
+        )
+        try:
+            yield context
+        finally:
+            await context.close()
+            shutil.rmtree(profile, ignore_errors=True)

