@@ -77,7 +77,12 @@ def _seed(stack: LiveStack) -> Seeded:
         ):
             made = admin.post(
                 "/api/v1/auth/users",
-                json={"username": username, "display_name": f"{username}同志", "role": role, **extra},
+                json={
+                    "username": username,
+                    "display_name": f"{username}同志",
+                    "role": role,
+                    **extra,
+                },
             )
             assert made.status_code == 201, made.text
             seeded.accounts[role] = (username, made.json()["initial_password"])
