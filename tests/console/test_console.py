@@ -50,6 +50,9 @@ async def sign_in(page: Any, base: str, username: str, password: str) -> None:
 async def first_sign_in(page: Any, seeded: Seeded, role: str) -> None:
     """Sign in with the one-time password and change it, as every person does first."""
     username, initial = seeded.accounts[role]
+    await page.goto(seeded.stack.gateway_url + "/login")
+    await page.get_by_role("button", name="登录").wait_for(timeout=WAIT_MS)
+    await accessible(page)
     await sign_in(page, seeded.stack.gateway_url, username, initial)
     await page.get_by_role("heading", name="首次登录请修改口令").wait_for(timeout=WAIT_MS)
     await accessible(page)
@@ -117,6 +120,21 @@ class TestDistrictStaff:
         await page.get_by_role("button", name="保存").click()
         await page.get_by_role("link", name="姑苏创新中心").wait_for(timeout=WAIT_MS)
         await shot(page, "district-buildings")
+
+        # Its page, and the edit form with the API's field errors.
+        await page.get_by_role("link", name="姑苏创新中心").click()
+        await page.get_by_role("heading", name="姑苏创新中心").wait_for(timeout=WAIT_MS)
+        await accessible(page)
+        await page.get_by_role("button", name="修改楼宇信息").click()
+        await page.get_by_label("楼宇名称").fill("")
+        await page.get_by_role("button", name="保存").click()
+        await page.get_by_role("alert").wait_for(timeout=WAIT_MS)
+        await page.get_by_label("楼宇名称").fill("姑苏创新中心A座")
+        await page.get_by_role("button", name="保存").click()
+        await page.get_by_role("heading", name="姑苏创新中心A座").wait_for(timeout=WAIT_MS)
+        await page.get_by_role("dialog").wait_for(state="hidden", timeout=WAIT_MS)
+        await shot(page, "district-building")
+        await page.get_by_role("menuitem", name="楼宇").click()
         async with page.expect_download() as download_info:
             await page.get_by_role("button", name="导出名录").hover()
             await page.get_by_text("重点楼宇名录 XLSX").click()

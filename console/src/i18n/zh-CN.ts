@@ -173,6 +173,7 @@ export default {
     list: "名录",
     industry: "特色产业",
     create: "登记楼宇",
+    edit: "修改楼宇信息",
     export: "导出名录",
     name: "楼宇名称",
     address: "地址",
