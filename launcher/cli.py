@@ -97,8 +97,9 @@ def main(argv: list[str] | None = None) -> None:
         from gateway.openapi import offline_document
 
         sys.stdout.write(
-            orjson.dumps(offline_document(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
-            .decode()
+            orjson.dumps(
+                offline_document(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+            ).decode()
         )
         sys.exit(0)
     if args.command == "run":
