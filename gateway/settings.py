@@ -86,6 +86,7 @@ AREAS = {
     "lists": "registry",
     "enterprise-movements": "registry",
     "featured-candidates": "registry",
+    "industry-structure": "registry",
     "registry": "registry",
     "monitoring": "monitoring",
     "evaluation": "evaluation",

@@ -468,6 +468,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enterprise-movements/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Move-ins, move-outs and net per month
+         * @description Every month of the year; a district key sees its own district.
+         */
+        get: operations["movement_flows_api_v1_enterprise_movements_flows_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evaluation/bluebook/{year}": {
         parameters: {
             query?: never;
@@ -924,6 +944,26 @@ export interface paths {
         };
         /** Buildings whose tenants make them featured-industry candidates */
         get: operations["featured_candidates_api_v1_featured_candidates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/industry-structure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tenants by GB/T 4754-2017 section or division
+         * @description By enterprises and leased area, never by tax; a district key sees its own district.
+         */
+        get: operations["industry_structure_api_v1_industry_structure_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2616,6 +2656,38 @@ export interface components {
             weight: number;
         };
         /**
+         * IndustryGroup
+         * @description Tenants of one industry section or division.
+         */
+        IndustryGroup: {
+            /**
+             * Area M2
+             * @description The area they lease.
+             */
+            area_m2: number;
+            /**
+             * Code
+             * @description GB/T 4754-2017 code (a section letter or a division number).
+             */
+            code: string;
+            /**
+             * Enterprises
+             * @description Enterprises in a building now.
+             */
+            enterprises: number;
+            /**
+             * Name Zh
+             * @description Its name in the standard.
+             */
+            name_zh: string;
+        };
+        /**
+         * IndustryLevel
+         * @description How finely tenants are grouped: GB/T 4754-2017 sections (门类) or divisions (大类).
+         * @enum {string}
+         */
+        IndustryLevel: "section" | "division";
+        /**
          * IndustryShare
          * @description One featured industry's share of a building's tenants.
          */
@@ -2778,6 +2850,32 @@ export interface components {
              * @description Sum of the month's tax records, a decimal string.
              */
             tax_total_cny: string;
+        };
+        /**
+         * MonthFlow
+         * @description One month's enterprise movements.
+         */
+        MonthFlow: {
+            /**
+             * Move In
+             * @description Move-ins dated in the month.
+             */
+            move_in: number;
+            /**
+             * Move Out
+             * @description Move-outs dated in the month.
+             */
+            move_out: number;
+            /**
+             * Net
+             * @description move_in − move_out.
+             */
+            net: number;
+            /**
+             * Period
+             * @description YYYY-MM
+             */
+            period: string;
         };
         /**
          * MovementBatch
@@ -7015,6 +7113,101 @@ export interface operations {
             };
         };
     };
+    movement_flows_api_v1_enterprise_movements_flows_get: {
+        parameters: {
+            query: {
+                /** @description Calendar year. */
+                year: number;
+                /** @description Only this district (e.g. gusu). */
+                district_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthFlow"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     bluebook_api_v1_evaluation_bluebook__year__get: {
         parameters: {
             query?: {
@@ -9654,6 +9847,101 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    industry_structure_api_v1_industry_structure_get: {
+        parameters: {
+            query?: {
+                /** @description Only this district (e.g. gusu). */
+                district_id?: string | null;
+                /** @description section (门类) or division (大类). */
+                level?: components["schemas"]["IndustryLevel"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndustryGroup"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

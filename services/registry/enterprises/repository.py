@@ -131,3 +131,31 @@ async def current_tenants(
         query.order_by(col(Tenancy.building_id), col(Tenancy.enterprise_name))
     )
     return list(result)
+
+
+async def active_industries(
+    session: AsyncSession, district_id: str | None
+) -> list[tuple[str | None, float | None]]:
+    """(industry code, leased area) of every enterprise in a building now, in a district or all."""
+    query = select(Tenancy.industry_code, Tenancy.area_m2).where(col(Tenancy.active).is_(True))
+    if district_id is not None:
+        query = query.join(Building, col(Building.id) == col(Tenancy.building_id)).where(
+            Building.district_id == district_id
+        )
+    return [(code, area) for code, area in await session.exec(query)]
+
+
+async def movements_by_day(
+    session: AsyncSession, year: int, district_id: str | None
+) -> list[tuple[dt.date, str, int]]:
+    """(date, kind, how many) of the movements dated in `year`, in a district or all."""
+    query = (
+        select(col(Movement.date), col(Movement.kind), func.count())
+        .where(
+            col(Movement.date) >= dt.date(year, 1, 1), col(Movement.date) <= dt.date(year, 12, 31)
+        )
+        .group_by(col(Movement.date), col(Movement.kind))
+    )
+    if district_id is not None:
+        query = query.where(Movement.district_id == district_id)
+    return [(day, kind, int(n)) for day, kind, n in await session.exec(query)]

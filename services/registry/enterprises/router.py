@@ -5,9 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from services.registry.enterprises import candidates, service
+from services.registry.enterprises import candidates, service, structure
 from services.registry.enterprises.schemas import (
     CandidatePage,
+    IndustryGroup,
+    IndustryLevel,
+    MonthFlow,
     MovementBatch,
     MovementKind,
     MovementPage,
@@ -28,6 +31,40 @@ from shared import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["enterprises"])
+
+
+@router.get(
+    "/enterprise-movements/flows",
+    response_model=list[MonthFlow],
+    responses=problem_responses(404),
+    summary="Move-ins, move-outs and net per month",
+)
+async def movement_flows(
+    session: SessionDep,
+    principal: PrincipalDep,
+    year: Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")],
+    district_id: DistrictFilter = None,
+) -> list[MonthFlow]:
+    """Every month of the year; a district key sees its own district."""
+    return await structure.flows(session, principal, year, district_id)
+
+
+@router.get(
+    "/industry-structure",
+    response_model=list[IndustryGroup],
+    responses=problem_responses(404),
+    summary="Tenants by GB/T 4754-2017 section or division",
+)
+async def industry_structure(
+    session: SessionDep,
+    principal: PrincipalDep,
+    district_id: DistrictFilter = None,
+    level: Annotated[
+        IndustryLevel, Query(description="section (门类) or division (大类).")
+    ] = IndustryLevel.section,
+) -> list[IndustryGroup]:
+    """By enterprises and leased area, never by tax; a district key sees its own district."""
+    return await structure.industry_structure(session, principal, district_id, level)
 
 
 @router.post(

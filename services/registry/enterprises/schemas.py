@@ -120,3 +120,28 @@ class CandidatePage(SQLModel):
 
     threshold: float = Field(description="The share that makes a candidate.")
     items: list[FeaturedCandidate] = Field(description="Candidate buildings.")
+
+
+class IndustryLevel(StrEnum):
+    """How finely tenants are grouped: GB/T 4754-2017 sections (门类) or divisions (大类)."""
+
+    section = "section"
+    division = "division"
+
+
+class IndustryGroup(SQLModel):
+    """Tenants of one industry section or division."""
+
+    code: str = Field(description="GB/T 4754-2017 code (a section letter or a division number).")
+    name_zh: str = Field(description="Its name in the standard.")
+    enterprises: int = Field(description="Enterprises in a building now.")
+    area_m2: float = Field(description="The area they lease.")
+
+
+class MonthFlow(SQLModel):
+    """One month's enterprise movements."""
+
+    period: str = Field(description="YYYY-MM")
+    move_in: int = Field(description="Move-ins dated in the month.")
+    move_out: int = Field(description="Move-outs dated in the month.")
+    net: int = Field(description="move_in − move_out.")
