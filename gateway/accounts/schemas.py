@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import StringConstraints, model_validator
+from pydantic import (
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
 from sqlmodel import Field, SQLModel
 
 from gateway.keys.schemas import IssuableRole, check_binding
@@ -78,10 +83,25 @@ class UserPublic(SQLModel):
     last_login_at: datetime | None = Field(default=None, description="Last sign-in.")
 
 
-class UserIssued(UserPublic):
-    """An account with its initial password: the only time it is shown."""
+class UserIssued(SQLModel):
+    """An account with its initial password: the only time it is shown (CONTRACT §9's answer;
+    `unit` joins it only for the bureau role)."""
 
+    id: str = Field(description="User id.")
+    username: str = Field(description="Sign-in name.")
+    display_name: str = Field(description="Name.")
+    role: IssuableRole = Field(description="Role.")
+    district_id: str | None = Field(description="District, for district staff.")
+    unit: str | None = Field(default=None, description="Unit, for bureau staff only.")
+    status: UserStatus = Field(description="active or disabled.")
     initial_password: str = Field(description="To be changed at first sign-in. Shown once.")
+
+    @model_serializer(mode="wrap")
+    def _unit_for_bureaus_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if self.unit is None:
+            data.pop("unit", None)
+        return data
 
 
 class Login(RequestModel):

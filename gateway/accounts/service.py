@@ -75,6 +75,20 @@ def public(user: User, now: datetime | None = None) -> UserPublic:
     )
 
 
+def issued_view(user: User, initial_password: str) -> UserIssued:
+    """An account as the answer that carries its one-time password."""
+    return UserIssued(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=IssuableRole(user.role),
+        district_id=user.district_id,
+        unit=user.unit,
+        status=UserStatus(user.status),
+        initial_password=initial_password,
+    )
+
+
 def password_change_required(user: User, settings: GatewaySettings, now: datetime) -> bool:
     """At first sign-in, after a reset, and once the password is older than the expiry."""
     expired = user.password_changed_at + timedelta(days=settings.password_expiry_days) < now
@@ -130,7 +144,7 @@ async def create_user(
         created_by=principal.key_id,
     )
     await repository.add(session, user)
-    issued = UserIssued(**public(user).model_dump(), initial_password=initial)
+    issued = issued_view(user, initial)
     return issued, Outcome(events=[Event("user_created", user)])
 
 
@@ -190,7 +204,7 @@ async def update_user(
     outcome.events.append(Event("user_changed", user))
     await session.flush()
     if initial is not None:
-        return UserIssued(**public(user, now).model_dump(), initial_password=initial), outcome
+        return issued_view(user, initial), outcome
     return public(user, now), outcome
 
 

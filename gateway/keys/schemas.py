@@ -2,8 +2,9 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from pydantic import model_validator
+from pydantic import SerializerFunctionWrapHandler, model_serializer, model_validator
 from sqlmodel import Field, SQLModel
 
 from shared import Line, RequestModel
@@ -87,8 +88,19 @@ class ApiKeyIssued(SQLModel):
     key: str = Field(description="The secret to send as `Authorization: Bearer <key>`. Shown once.")
     role: IssuableRole = Field(description="The key's role.")
     district_id: str | None = Field(description="The district a district key is bound to.")
-    unit: str | None = Field(default=None, description="The unit a bureau key is bound to.")
+    unit: str | None = Field(
+        default=None, description="The unit a bureau key is bound to (only for bureau keys)."
+    )
     label: str = Field(description="Who holds it.")
+
+    @model_serializer(mode="wrap")
+    def _unit_for_bureaus_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The contract's answer is {id, key, role, district_id, label}; `unit` joins it only
+        # for the bureau role, which the contract does not know.
+        data: dict[str, Any] = handler(self)
+        if self.unit is None:
+            data.pop("unit", None)
+        return data
 
 
 class AuditEntryPublic(SQLModel):

@@ -99,6 +99,15 @@ class TestCreatingAccounts:
         self, admin: httpx.AsyncClient
     ) -> None:
         user = await create(admin, "wang.gusu")
+        assert set(user) == {
+            "id",
+            "username",
+            "display_name",
+            "role",
+            "district_id",
+            "status",
+            "initial_password",
+        }
         assert user["role"] == "district" and user["district_id"] == "gusu"
         assert user["status"] == "active" and len(user["initial_password"]) >= 10
         listed = (await admin.get(USERS)).json()

@@ -1360,38 +1360,8 @@ export interface components {
              */
             unit?: string | null;
         };
-        /**
-         * ApiKeyIssued
-         * @description A newly issued key: the only time the secret is shown.
-         */
         ApiKeyIssued: {
-            /**
-             * District Id
-             * @description The district a district key is bound to.
-             */
-            district_id: string | null;
-            /**
-             * Id
-             * @description Key id.
-             */
-            id: string;
-            /**
-             * Key
-             * @description The secret to send as `Authorization: Bearer <key>`. Shown once.
-             */
-            key: string;
-            /**
-             * Label
-             * @description Who holds it.
-             */
-            label: string;
-            /** @description The key's role. */
-            role: components["schemas"]["IssuableRole"];
-            /**
-             * Unit
-             * @description The unit a bureau key is bound to.
-             */
-            unit?: string | null;
+            [key: string]: unknown;
         };
         /**
          * ApiKeyPublic
@@ -4155,67 +4125,8 @@ export interface components {
              */
             username: string;
         };
-        /**
-         * UserIssued
-         * @description An account with its initial password: the only time it is shown.
-         */
         UserIssued: {
-            /**
-             * Created At
-             * Format: date-time
-             * @description When the account was made.
-             */
-            created_at: string;
-            /**
-             * Display Name
-             * @description Name.
-             */
-            display_name: string;
-            /**
-             * District Id
-             * @description District, for district staff.
-             */
-            district_id: string | null;
-            /**
-             * Id
-             * @description User id.
-             */
-            id: string;
-            /**
-             * Initial Password
-             * @description To be changed at first sign-in. Shown once.
-             */
-            initial_password: string;
-            /**
-             * Last Login At
-             * @description Last sign-in.
-             */
-            last_login_at?: string | null;
-            /**
-             * Locked Until
-             * @description Locked until, if locked.
-             */
-            locked_until?: string | null;
-            /** @description Role. */
-            role: components["schemas"]["IssuableRole"];
-            /**
-             * Second Factor
-             * @description TOTP enrolled.
-             * @default false
-             */
-            second_factor?: boolean;
-            /** @description active or disabled. */
-            status: components["schemas"]["UserStatus"];
-            /**
-             * Unit
-             * @description Unit, for bureau staff.
-             */
-            unit?: string | null;
-            /**
-             * Username
-             * @description Sign-in name.
-             */
-            username: string;
+            [key: string]: unknown;
         };
         /**
          * UserPublic
