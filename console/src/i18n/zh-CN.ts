@@ -117,6 +117,7 @@ export default {
   cockpit: {
     title: "{year}年楼宇经济总览",
     targets: "全市目标完成情况",
+    targetsOwn: "本地区目标完成情况",
     target: "目标",
     tiers: "高税收楼宇",
     over500m: "幢超5亿元",
