@@ -109,6 +109,22 @@ class TestCompliance:
         assert body["ok"] is True, body["missing"]
         assert body["missing"] == []
 
+    async def test_only_city_conferences_and_joint_meetings_count(
+        self, events: httpx.AsyncClient, record: Record
+    ) -> None:
+        # A district records its own "conference" and "joint meeting": the plan's are the city's.
+        await record(kind="conference", venue="区会议中心", **day(6))
+        await record(kind="joint_meeting", venue="区政府", **day(3))
+        await record(kind="joint_meeting", venue="区政府", **day(9))
+        body = (await events.get(URL, params={"year": 2023})).json()
+        assert body["conference"] == {"held": 0, "ok": False}
+        assert body["joint_meetings"] == {"h1": 0, "h2": 0, "ok": False}
+        await record(
+            kind="conference", scope="city", district_id=None, venue="市会议中心", **day(6, 12)
+        )
+        body = (await events.get(URL, params={"year": 2023})).json()
+        assert body["conference"] == {"held": 1, "ok": True}
+
     async def test_a_district_key_sees_its_own_line(self, events: httpx.AsyncClient) -> None:
         body = (await events.get(URL, params={"year": 2023}, auth=as_(district("sip")))).json()
         assert [d["district_id"] for d in body["districts"]] == ["sip"]

@@ -49,10 +49,13 @@ def check(
         )
         if count == 0:
             missing.append(f"{year}年{months[0]}–{months[1]}月没有已举办的楼宇招商推介活动")
-    conferences = sum(1 for e in held if e.kind == "conference")
+    # The conference (市级楼宇发展大会) and the joint meetings (联席会议) are the city's to hold:
+    # only city-scope ones count, whatever a district records under those kinds.
+    city_held = [e for e in held if e.scope == "city"]
+    conferences = sum(1 for e in city_held if e.kind == "conference")
     if not conferences:
         missing.append(f"{year}年尚未召开市级楼宇发展大会")
-    joint = [e for e in held if e.kind == "joint_meeting"]
+    joint = [e for e in city_held if e.kind == "joint_meeting"]
     h1 = sum(1 for e in joint if local_month(e) <= 6)
     h2 = len(joint) - h1
     if not h1:

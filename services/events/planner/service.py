@@ -127,7 +127,7 @@ def _city_promotions(plan: _Calendar, live: list[Event]) -> None:
 
 
 def _conference_and_meetings(plan: _Calendar, live: list[Event]) -> None:
-    if not any(e.kind == "conference" for e in live):
+    if not any(e.kind == "conference" and e.scope == "city" for e in live):
         placed = plan.place(
             kind=EventKind.conference,
             scope=EventScope.city,
@@ -145,7 +145,10 @@ def _conference_and_meetings(plan: _Calendar, live: list[Event]) -> None:
         start=1,
     ):
         if any(
-            e.kind == "joint_meeting" and first.month <= local_month(e) <= last.month for e in live
+            e.kind == "joint_meeting"
+            and e.scope == "city"
+            and first.month <= local_month(e) <= last.month
+            for e in live
         ):
             continue
         if plan.first > last:
