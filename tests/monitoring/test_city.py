@@ -10,8 +10,9 @@ import httpx
 
 from shared import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests.fixtures import occupancy, tax
+from tests.monitoring.conftest import month, series
 from tests.monitoring.test_ingest import tax_total
-from tests.support import Feed, as_, district
+from tests.support import Feed, as_, district, eventually
 
 Register = Callable[..., Awaitable[str]]
 SUMMARY = "/api/v1/monitoring/city/summary"
@@ -36,8 +37,20 @@ async def scenario(feed: Feed, register: Register, monitoring: httpx.AsyncClient
         TOPIC_OCCUPANCY,
         [occupancy(g1, "2023-06", 1000, 800), occupancy(s1, "2023-06", 1000, 300)],
     )
-    await tax_total(monitoring, s1, "2022-04", "200000000.00")
-    await tax_total(monitoring, g2, "2023-03", "20.00")
+    # The records travel on several partitions: wait for every one of them.
+    for building, period, amount in (
+        (g1, "2023-03", "600000000.00"),
+        (g1, "2022-05", "50.00"),
+        (g2, "2023-03", "20.00"),
+        (s1, "2023-04", "150000000.00"),
+        (s1, "2022-04", "200000000.00"),
+    ):
+        await tax_total(monitoring, building, period, amount)
+    for building, rate in ((g1, 0.8), (s1, 0.3)):
+        await eventually(
+            lambda building=building: series(monitoring, building),  # type: ignore[misc]
+            lambda body, rate=rate: (month(body, "2023-06") or {}).get("occupancy_rate") == rate,  # type: ignore[misc]
+        )
     return [g1, g2, s1]
 
 

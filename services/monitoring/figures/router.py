@@ -15,6 +15,15 @@ from shared import PERIOD_PATTERN, DistrictPath, PrincipalDep, SessionDep, TextI
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 
+YearQuery = Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")]
+
+
+def _tiers(request: Request) -> tuple[int, int, int]:
+    """The 1亿, 5亿 and 10亿 lines, from the settings."""
+    settings = request.app.state.settings
+    return (settings.tier_100m_cny, settings.tier_500m_cny, settings.tier_1b_cny)
+
+
 PeriodQuery = Annotated[
     str | None, Query(pattern=PERIOD_PATTERN, description="YYYY-MM, inclusive.")
 ]
@@ -49,19 +58,9 @@ async def district_summary(
     session: SessionDep,
     principal: PrincipalDep,
     district_id: DistrictPath,
-    year: Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")],
+    year: YearQuery,
 ) -> DistrictSummary:
-    settings = request.app.state.settings
-    tiers = (settings.tier_100m_cny, settings.tier_500m_cny, settings.tier_1b_cny)
-    return await service.district_summary(session, principal, district_id, year, tiers)
-
-
-def _tiers(request: Request) -> tuple[int, int, int]:
-    settings = request.app.state.settings
-    return (settings.tier_100m_cny, settings.tier_500m_cny, settings.tier_1b_cny)
-
-
-YearQuery = Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")]
+    return await service.district_summary(session, principal, district_id, year, _tiers(request))
 
 
 @router.get(
