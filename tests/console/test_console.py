@@ -119,6 +119,7 @@ class TestDistrictStaff:
         await page.get_by_label("地址").fill("苏州市姑苏区人民路100号")
         await page.get_by_role("button", name="保存").click()
         await page.get_by_role("link", name="姑苏创新中心").wait_for(timeout=WAIT_MS)
+        await page.get_by_role("dialog").wait_for(state="hidden", timeout=WAIT_MS)
         await shot(page, "district-buildings")
 
         # Its page, and the edit form with the API's field errors.
@@ -243,6 +244,8 @@ class TestAdministrator:
 
         await page.get_by_role("menuitem", name="系统管理").click()
         await page.get_by_role("cell", name="ducha", exact=True).wait_for(timeout=WAIT_MS)
+        own = page.get_by_role("row").filter(has_text="系统管理员")
+        assert await own.get_by_role("button", name="停用").count() == 0  # not one's own account
         await accessible(page)
         await shot(page, "admin-users")
         for name in ("蓝皮书", "考核评价", "活动"):

@@ -24,7 +24,6 @@ from shared import (
     FieldError,
     NotFound,
     Principal,
-    Role,
     ValidationFailed,
     format_cents,
     parse_cents,
@@ -84,6 +83,13 @@ async def district_summary(
         raise NotFound(f"No district {district_id!r}.")
     principal.ensure_read(district_id)
     figures = await repository.district_year(session, district_id, year)
+    return summary_of(district_id, year, figures, tiers)
+
+
+def summary_of(
+    district_id: str, year: int, figures: repository.DistrictYear, tiers: tuple[int, int, int]
+) -> DistrictSummary:
+    """A district's year as the API shows it, from its figures (pure)."""
     total = sum(figures.tax_cents_by_building.values())
     per_m2 = (
         str(round_half_up(Decimal(total) / 100 / Decimal(str(figures.gross_floor_area_m2))))
@@ -121,13 +127,12 @@ async def city_summary(
 ) -> CitySummary:
     """Every district's year beside the previous one, and the city's totals; a district key
     sees its own line and the city's totals."""
-    everyone = Principal(key_id="city-summary", role=Role.service)
     lines = []
     occupied = leasable = 0.0
     for district_id in district_ids():
-        line = await district_summary(session, everyone, district_id, year, tiers)
-        previous = await repository.district_year(session, district_id, year - 1)
         figures = await repository.district_year(session, district_id, year)
+        previous = await repository.district_year(session, district_id, year - 1)
+        line = summary_of(district_id, year, figures, tiers)
         occupied += figures.occupied_m2
         leasable += figures.leasable_m2
         lines.append(
