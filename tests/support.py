@@ -104,6 +104,11 @@ def district(district_id: str) -> Principal:
     return Principal(key_id=f"test-{district_id}", role=Role.district, district_id=district_id)
 
 
+def bureau(unit: str) -> Principal:
+    """A municipal bureau's principal, bound to its unit."""
+    return Principal(key_id=f"test-bureau-{unit}", role=Role.bureau, label=unit, unit=unit)
+
+
 def settings_from_env(cls: type[Any], env: dict[str, str], **overrides: Any) -> Any:
     """Build a settings object from SBE_* values without touching os.environ."""
     values = {key.removeprefix("SBE_").lower(): value for key, value in env.items()}

@@ -37,6 +37,18 @@ class DistrictCheck(SQLModel):
     ok: bool = Field(description="held ≥ target.")
 
 
+class PendingReview(SQLModel):
+    """Held events of the year that count once an administrator verifies them (not in the checks
+    above, which count verified events only)."""
+
+    promotions: int = Field(description="Held promotion events (any scope) awaiting review.")
+    conferences: int = Field(description="Held city conferences awaiting review.")
+    joint_meetings: int = Field(description="Held city joint meetings awaiting review.")
+    districts: dict[str, int] = Field(
+        description="District promotion events awaiting review, by district (those with any)."
+    )
+
+
 class Compliance(SQLModel):
     """A year against the plan's rules; `ok` only when every rule holds."""
 
@@ -46,4 +58,5 @@ class Compliance(SQLModel):
     conference: ConferenceCheck = Field(description="The yearly conference.")
     joint_meetings: JointMeetingCheck = Field(description="The half-yearly joint meetings.")
     districts: list[DistrictCheck] = Field(description="Each district against its target.")
+    pending: PendingReview = Field(description="Held events awaiting review, beside the checks.")
     missing: list[str] = Field(description="What is missing, spelled out (Chinese).")

@@ -10,10 +10,12 @@ from services.events.compliance.schemas import (
     ConferenceCheck,
     DistrictCheck,
     JointMeetingCheck,
+    PendingReview,
     WindowCheck,
 )
 from services.events.schedule import repository
 from services.events.schedule.models import Event
+from services.events.schedule.service import awaits_review, counts
 from services.events.targets import TargetsClient
 from shared import SHANGHAI, Principal
 from shared.reference import districts
@@ -32,7 +34,9 @@ def check(
     With `only`, the answer a district sees: the city-wide checks and its own line, with `ok`
     and `missing` drawn from those alone, never from another district's shortfall.
     """
-    held = [e for e in events if e.status == "held"]
+    # Only verified, unvoided held events count; those awaiting review are shown beside them.
+    held = [e for e in events if counts(e)]
+    waiting = [e for e in events if awaits_review(e)]
     promotions = [e for e in held if e.kind == "promotion"]
     missing: list[str] = []
     windows = []
@@ -52,6 +56,7 @@ def check(
     # The conference (市级楼宇发展大会) and the joint meetings (联席会议) are the city's to hold:
     # only city-scope ones count, whatever a district records under those kinds.
     city_held = [e for e in held if e.scope == "city"]
+    city_waiting = [e for e in waiting if e.scope == "city"]
     conferences = sum(1 for e in city_held if e.kind == "conference")
     if not conferences:
         missing.append(f"{year}年尚未召开市级楼宇发展大会")
@@ -65,6 +70,7 @@ def check(
     if targets is None:
         missing.append(f"{year}年尚未设定各地推介活动目标")
     checks = []
+    pending_by_district: dict[str, int] = {}
     for district in districts():
         own = [
             e
@@ -73,17 +79,20 @@ def check(
             and e.scope == "district"
             and e.district_id == district.district_id
         ]
-        done = sum(1 for e in own if e.status == "held")
+        done = sum(1 for e in own if counts(e))
+        pending = sum(1 for e in own if awaits_review(e))
         planned = sum(1 for e in own if e.status == "planned")
         target = targets.get(district.district_id) if targets is not None else None
         ok = target is None or done >= target
         if only is not None and district.district_id != only:
             continue
+        if pending:
+            pending_by_district[district.district_id] = pending
         if not ok:
             assert target is not None
             missing.append(
                 f"{district.name_zh}：已举办推介活动{done}场，目标{target}场，还差{target - done}场"
-                f"（已计划{planned}场）"
+                f"（已计划{planned}场，待审核{pending}场）"
             )
         checks.append(
             DistrictCheck(
@@ -96,6 +105,12 @@ def check(
         windows=windows,
         conference=ConferenceCheck(held=conferences, ok=conferences > 0),
         joint_meetings=JointMeetingCheck(h1=h1, h2=h2, ok=h1 > 0 and h2 > 0),
+        pending=PendingReview(
+            promotions=sum(1 for e in waiting if e.kind == "promotion"),
+            conferences=sum(1 for e in city_waiting if e.kind == "conference"),
+            joint_meetings=sum(1 for e in city_waiting if e.kind == "joint_meeting"),
+            districts=pending_by_district,
+        ),
         districts=checks,
         missing=missing,
     )

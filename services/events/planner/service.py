@@ -205,7 +205,12 @@ def propose(
     plan = _Calendar(year=year, first=first, last=date(year, 12, 31))
     if not holiday_data_covers(year):
         plan.warnings.append(f"节假日数据尚未覆盖{year}年：只避开了周末，请核对法定节假日")
-    live = [e for e in existing if e.status != "cancelled"]
+    # A voided or rejected held event did not happen as recorded: the plan fills its place.
+    live = [
+        e
+        for e in existing
+        if e.status != "cancelled" and e.voided_at is None and e.review_state != "rejected"
+    ]
     for event in live:
         day = event.starts_at.astimezone(SHANGHAI).date()
         plan.occupy(event.venue, event.district_id or CITY, day)

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.events.schedule.models import Event
+from services.events.schedule.models import Event, EventChange
 from shared import year_bounds
 
 
@@ -41,6 +41,7 @@ async def page(
     status: str | None,
     limit: int,
     offset: int,
+    review: str | None = None,
 ) -> tuple[list[Event], int]:
     """Events matching the filters, by start."""
     query = select(Event)
@@ -57,6 +58,8 @@ async def page(
         query = query.where(Event.kind == kind)
     if status is not None:
         query = query.where(Event.status == status)
+    if review is not None:
+        query = query.where(Event.review_state == review, col(Event.voided_at).is_(None))
     total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
     rows = await session.exec(
         query.order_by(col(Event.starts_at), col(Event.id)).limit(limit).offset(offset)
@@ -71,5 +74,13 @@ async def of_year(session: AsyncSession, year: int) -> list[Event]:
         select(Event)
         .where(col(Event.starts_at) >= start, col(Event.starts_at) < end)
         .order_by(col(Event.starts_at))
+    )
+    return list(rows)
+
+
+async def changes(session: AsyncSession, event_id: str) -> list[EventChange]:
+    """An event's history, oldest first."""
+    rows = await session.exec(
+        select(EventChange).where(EventChange.event_id == event_id).order_by(col(EventChange.id))
     )
     return list(rows)

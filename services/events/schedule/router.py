@@ -7,14 +7,17 @@ from fastapi import APIRouter, Query, Response
 
 from services.events.schedule import calendar, service
 from services.events.schedule.schemas import (
+    EventChangePublic,
     EventCreate,
     EventKind,
     EventPage,
     EventPublic,
     EventStatus,
     EventUpdate,
+    VoidRequest,
 )
 from shared import (
+    AdminDep,
     DistrictFilter,
     Limit,
     Offset,
@@ -24,6 +27,7 @@ from shared import (
     WriterDep,
     problem_responses,
 )
+from shared.review import ReviewRequest, ReviewState
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
@@ -51,6 +55,10 @@ async def list_events(
     district_id: DistrictFilter = None,
     kind: Annotated[EventKind | None, Query(description="Only this kind.")] = None,
     status: Annotated[EventStatus | None, Query(description="Only this status.")] = None,
+    review: Annotated[
+        ReviewState | None,
+        Query(description="Only held events in this review state (not voided)."),
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> EventPage:
@@ -61,6 +69,7 @@ async def list_events(
         district_id=district_id,
         kind=kind.value if kind else None,
         status=status.value if status else None,
+        review=review.value if review else None,
         limit=limit,
         offset=offset,
     )
@@ -120,3 +129,43 @@ async def update_event(
     session: SessionDep, principal: WriterDep, event_id: TextId, body: EventUpdate
 ) -> EventPublic:
     return await service.update(session, principal, event_id, body)
+
+
+@router.post(
+    "/{event_id}/review",
+    response_model=EventPublic,
+    responses=problem_responses(404, 409),
+    summary="Verify or reject a held event (administrator)",
+)
+async def review_event(
+    session: SessionDep, principal: AdminDep, event_id: TextId, body: ReviewRequest
+) -> EventPublic:
+    """A held event entered by a district counts only once verified; a rejection gives the
+    district its reason. The decision may be revisited; every one is kept in the history."""
+    return await service.review(session, principal, event_id, body)
+
+
+@router.post(
+    "/{event_id}/void",
+    response_model=EventPublic,
+    responses=problem_responses(404, 409),
+    summary="Void a held event (administrator)",
+)
+async def void_event(
+    session: SessionDep, principal: AdminDep, event_id: TextId, body: VoidRequest
+) -> EventPublic:
+    """The event stops counting; it stays, with who voided it, when and why."""
+    return await service.void(session, principal, event_id, body)
+
+
+@router.get(
+    "/{event_id}/history",
+    response_model=list[EventChangePublic],
+    responses=problem_responses(404),
+    summary="An event's history",
+)
+async def event_history(
+    session: SessionDep, principal: PrincipalDep, event_id: TextId
+) -> list[EventChangePublic]:
+    """Recorded, changed, held, cancelled, reviewed, voided: every step, oldest first."""
+    return await service.history(session, principal, event_id)

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from shared import SHANGHAI, Line, Paragraphs, RequestModel
 from shared.reference import district_ids
+from shared.review import ReviewPublic
 
 
 class EventKind(StrEnum):
@@ -86,6 +87,39 @@ class EventUpdate(RequestModel):
     outcome: Outcome | None = Field(default=None, description="What the held event achieved.")
 
 
+class VoidRequest(RequestModel):
+    """Why a held event no longer counts (it was not held as recorded, or recorded twice…)."""
+
+    reason: Line = Field(min_length=1, max_length=500, description="Why it is voided.")
+
+
+class VoidPublic(SQLModel):
+    """Who voided a held event, when and why."""
+
+    reason: str = Field(description="Why.")
+    by: str = Field(description="The administrator who voided it.")
+    at: datetime = Field(description="When (+08:00).")
+
+    @field_serializer("at")
+    def _beijing_time(self, value: datetime) -> str:
+        return value.astimezone(SHANGHAI).isoformat()
+
+
+class EventChangePublic(SQLModel):
+    """One step of an event's history."""
+
+    action: str = Field(
+        description="recorded, changed, held, cancelled, reviewed, voided or evidence."
+    )
+    by: str = Field(description="Who.")
+    at: datetime = Field(description="When (+08:00).")
+    detail: dict[str, object] = Field(description="What changed.")
+
+    @field_serializer("at")
+    def _beijing_time(self, value: datetime) -> str:
+        return value.astimezone(SHANGHAI).isoformat()
+
+
 class EventPublic(SQLModel):
     """An event as the API shows it; times in Beijing time (Asia/Shanghai)."""
 
@@ -99,6 +133,15 @@ class EventPublic(SQLModel):
     venue: str = Field(description="Venue.")
     status: EventStatus = Field(description="planned, held or cancelled.")
     outcome: Outcome | None = Field(description="What it achieved, once held.")
+    review: ReviewPublic | None = Field(
+        description="A held event's review: it counts only once verified (null before it is held)."
+    )
+    voided: VoidPublic | None = Field(
+        description="Set when an administrator voided the held event: it no longer counts."
+    )
+    counts: bool = Field(
+        description="Whether the event counts in compliance and scores: held, verified, not voided."
+    )
     created_at: datetime = Field(description="When it was recorded.")
     updated_at: datetime = Field(description="When it last changed.")
 

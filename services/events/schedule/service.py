@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.events.db import EventsOutbox
 from services.events.schedule import repository
-from services.events.schedule.models import Event
+from services.events.schedule.models import Event, EventChange
 from services.events.schedule.schemas import (
+    EventChangePublic,
     EventCreate,
     EventPage,
     EventPublic,
@@ -18,6 +20,8 @@ from services.events.schedule.schemas import (
     EventStatus,
     EventUpdate,
     Outcome,
+    VoidPublic,
+    VoidRequest,
 )
 from shared import (
     TOPIC_EVENTS,
@@ -31,6 +35,29 @@ from shared import (
     enqueue,
     utcnow,
 )
+from shared.review import (
+    ReviewRequest,
+    ReviewState,
+    decide,
+    is_verified,
+    open_review,
+    review_of,
+    reviewer_of,
+)
+
+
+def counts(event: Event) -> bool:
+    """An event counts (compliance, scores) once held, verified and not voided."""
+    return event.status == EventStatus.held and is_verified(event) and event.voided_at is None
+
+
+def awaits_review(event: Event) -> bool:
+    """A held event that will count once an administrator verifies it."""
+    return (
+        event.status == EventStatus.held
+        and event.review_state == ReviewState.pending
+        and event.voided_at is None
+    )
 
 
 def public(event: Event) -> EventPublic:
@@ -55,6 +82,11 @@ def public(event: Event) -> EventPublic:
         )
         if has_outcome
         else None,
+        review=review_of(event),
+        voided=VoidPublic(reason=event.void_reason, by=event.voided_by, at=event.voided_at)
+        if event.voided_at is not None and event.void_reason and event.voided_by
+        else None,
+        counts=counts(event),
         created_at=event.created_at,
         updated_at=event.updated_at,
     )
@@ -63,6 +95,19 @@ def public(event: Event) -> EventPublic:
 def publish(session: AsyncSession, event: Event) -> None:
     """Announce the event's whole current state on `sbe.events.v1` (compacted by id)."""
     enqueue(session, EventsOutbox, TOPIC_EVENTS, event.id, public(event).model_dump(mode="json"))
+
+
+def _record(
+    session: AsyncSession, event: Event, principal: Principal, action: str, **detail: Any
+) -> None:
+    session.add(
+        EventChange(
+            event_id=event.id,
+            action=action,
+            by=reviewer_of(principal),
+            detail=orjson.dumps(detail, default=str).decode(),
+        )
+    )
 
 
 def _ensure_may_change(principal: Principal, scope: str, district_id: str | None) -> None:
@@ -124,9 +169,12 @@ async def create(session: AsyncSession, principal: Principal, data: EventCreate)
     )
     _apply_outcome(event, data.outcome)
     _ensure_not_future_if_held(event)
+    if event.status == EventStatus.held:
+        open_review(event, principal)
     await _ensure_venue_free(session, event)
     session.add(event)
     await session.flush()
+    _record(session, event, principal, "recorded", status=event.status, review=event.review_state)
     publish(session, event)
     return public(event)
 
@@ -152,6 +200,8 @@ async def update(
     may change; a held event's outcome may be recorded."""
     event = await _existing(session, event_id)
     _ensure_may_change(principal, event.scope, event.district_id)
+    if event.voided_at is not None:
+        raise Conflict("The event was voided; it no longer changes.")
     changes = data.model_dump(exclude_unset=True, exclude={"outcome"})
     details = {k: v for k, v in changes.items() if k != "status" and v is not None}
     new_status = data.status.value if data.status is not None else event.status
@@ -172,16 +222,81 @@ async def update(
             "ends_at must be after starts_at.",
             errors=[FieldError(field="ends_at", message="is not after starts_at")],
         )
+    newly = new_status != event.status
     event.status = new_status
     _apply_outcome(event, data.outcome)
     _ensure_not_future_if_held(event)
+    if event.status == EventStatus.held and (
+        newly or (data.outcome is not None and principal.role is not Role.admin)
+    ):
+        # Held, or a held event's outcome changed by its district: reviewed (again).
+        open_review(event, principal)
     if {"venue", "starts_at", "ends_at"} & details.keys():
         await _ensure_venue_free(session, event)
     event.updated_at = utcnow()
     session.add(event)
     await session.flush()
+    _record(
+        session,
+        event,
+        principal,
+        event.status if newly else "changed",
+        **{k: str(v) for k, v in details.items()},
+        **({"outcome": data.outcome.model_dump(exclude_unset=True)} if data.outcome else {}),
+        review=event.review_state,
+    )
     publish(session, event)
     return public(event)
+
+
+async def review(
+    session: AsyncSession, principal: Principal, event_id: str, data: ReviewRequest
+) -> EventPublic:
+    """An administrator verifies or rejects a held event (a district's own entry)."""
+    event = await _existing(session, event_id)
+    if event.status != EventStatus.held or event.review_state is None:
+        raise Conflict(f"The event is {event.status}; only a held event is reviewed.")
+    if event.voided_at is not None:
+        raise Conflict("The event was voided; it is not reviewed any more.")
+    decide(event, principal, data)
+    event.updated_at = utcnow()
+    session.add(event)
+    await session.flush()
+    _record(session, event, principal, "reviewed", decision=data.decision, reason=data.reason)
+    publish(session, event)
+    return public(event)
+
+
+async def void(
+    session: AsyncSession, principal: Principal, event_id: str, data: VoidRequest
+) -> EventPublic:
+    """An administrator voids a held event: it stops counting; the row and its history stay."""
+    event = await _existing(session, event_id)
+    if event.status != EventStatus.held:
+        raise Conflict(f"The event is {event.status}; only a held event is voided.")
+    if event.voided_at is not None:
+        raise Conflict("The event is already void.")
+    event.voided_at = utcnow()
+    event.voided_by = reviewer_of(principal)
+    event.void_reason = data.reason
+    event.updated_at = event.voided_at
+    session.add(event)
+    await session.flush()
+    _record(session, event, principal, "voided", reason=data.reason)
+    publish(session, event)
+    return public(event)
+
+
+async def history(
+    session: AsyncSession, principal: Principal, event_id: str
+) -> list[EventChangePublic]:
+    """Every step of the event's history, oldest first."""
+    event = await _existing(session, event_id)
+    _ensure_may_read(principal, event)
+    return [
+        EventChangePublic(action=c.action, by=c.by, at=c.at, detail=orjson.loads(c.detail))
+        for c in await repository.changes(session, event_id)
+    ]
 
 
 async def visible(
@@ -194,6 +309,7 @@ async def visible(
     status: str | None,
     limit: int,
     offset: int,
+    review: str | None = None,
 ) -> tuple[list[Event], int]:
     """Events the caller may see: a district key sees its own district's and the city-wide."""
     only = None
@@ -210,6 +326,7 @@ async def visible(
         only_district_and_city=only,
         kind=kind,
         status=status,
+        review=review,
         limit=limit,
         offset=offset,
     )
