@@ -82,7 +82,9 @@ from shared.schemas import (
 from shared.settings import BaseServiceSettings, load_settings
 from shared.spreadsheets import csv_bytes, safe_cell, safe_row
 from shared.types import (
+    LINE_100M_CENTS,
     SHANGHAI,
+    TIER_LINES_CENTS,
     UTCDateTime,
     format_cents,
     parse_cents,
@@ -102,11 +104,13 @@ __all__ = [
     "COMMON_API_RESPONSES",
     "ENVELOPE_VALUE_BYTES",
     "ID_ASCII_PATTERN",
+    "LINE_100M_CENTS",
     "MAX_ID",
     "MAX_ID_CHARS",
     "PERIOD_PATTERN",
     "PRINCIPAL_HEADER",
     "SHANGHAI",
+    "TIER_LINES_CENTS",
     "TOPIC_DEADLETTER",
     "TOPIC_EVENTS",
     "TOPIC_MONITORING_BUILDING_YEARS",

@@ -39,6 +39,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# 亿元楼宇 (全口径税收超过1亿元): a building whose tax summed over a calendar year is strictly above
+# 100,000,000 CNY. The platform's one definition of the line (monitoring's tiers and evaluation's
+# counts both read it), with the 5亿 and 10亿 tiers the monitoring also shows; in cents.
+LINE_100M_CENTS = 100_000_000 * 100
+TIER_LINES_CENTS = {"100m": LINE_100M_CENTS, "500m": 500_000_000 * 100, "1b": 1_000_000_000 * 100}
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the platform shows every time in Beijing time
 
 

@@ -13,7 +13,6 @@ class EvaluationSettings(BaseServiceSettings):
     consumer_session_timeout_ms: int = Field(default=10_000, ge=1000)
     consumer_heartbeat_ms: int = Field(default=3_000, ge=100)
     consumer_poll_ms: int = Field(default=500, ge=10, le=10_000)
-    line_100m_cny: int = Field(default=100_000_000, gt=0, description="亿元楼宇: strictly above.")
 
     @property
     def port(self) -> int:

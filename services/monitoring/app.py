@@ -25,6 +25,7 @@ from services.monitoring.settings import MonitoringSettings
 from services.monitoring.warnings.router import router as warnings_router
 from services.monitoring.warnings.service import WarningRules
 from shared import (
+    LINE_100M_CENTS,
     BatchConsumer,
     Database,
     broker_reachable,
@@ -51,7 +52,7 @@ def rules_of(settings: MonitoringSettings) -> WarningRules:
     return WarningRules(
         occupancy_drop_points=settings.warning_occupancy_drop_points,
         tax_drop_share=settings.warning_tax_drop_share,
-        line_100m_cents=settings.tier_100m_cny * 100,
+        line_100m_cents=LINE_100M_CENTS,
         large_taxpayer_cents=settings.large_taxpayer_cny * 100,
     )
 

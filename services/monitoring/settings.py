@@ -16,10 +16,6 @@ class MonitoringSettings(BaseServiceSettings):
     consumer_session_timeout_ms: int = Field(default=10_000, ge=1000)
     consumer_heartbeat_ms: int = Field(default=3_000, ge=100)
     consumer_poll_ms: int = Field(default=500, ge=10, le=10_000, description="Longest idle poll.")
-    # 亿元楼宇 tiers (strictly above), in CNY.
-    tier_100m_cny: int = Field(default=100_000_000, gt=0)
-    tier_500m_cny: int = Field(default=500_000_000, gt=0)
-    tier_1b_cny: int = Field(default=1_000_000_000, gt=0)
     warning_occupancy_drop_points: float = Field(
         default=10.0, gt=0, le=100, description="Month-on-month fall in occupancy, in points."
     )

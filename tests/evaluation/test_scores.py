@@ -2,18 +2,27 @@
 and movements through the registry, tax and occupancy through the Kafka feeds and monitoring,
 events through the events service; the evaluation learns all of it from their topics.
 
-The figures below are worked by hand (CONTRACT §7) for huqiu and xiangcheng; the other eight
-districts have no buildings and no achievements, so they score 0 and share rank 3.
+The figures below are worked by hand for huqiu and xiangcheng, under the default scheme v2
+(CONTRACT §10: buildings counted, tax per m² over operating buildings) and under v1 (CONTRACT §7:
+records counted, every building's area); the other eight districts have no buildings and no
+achievements, so they score 0 and share rank 3. Only verified inputs count: a promotion and a
+renovation huqiu entered itself are pending, and a held event the administrator voided is out.
 
 huqiu (targets 1/3/2/1/12): H1 over 1亿 in 2023 and not in 2022 → new; H2 exactly 1亿 (after a
-correction) → not over; 1 designation and 1 renovation in 2023; 3 own promotions held.
-    completions 1, 1/3, 1/2, 1, 3/12 → target component 61.666…
-    occupancy (8,000 + 6,000) / 20,000 = 0.7; tax/m² 250,000,000 / 100,000 = 2,500;
-    growth (250 − 50) / 50 = 4; net move-in 3 − 1 = 2 → normalised 0, 100, 100, 100 → 75
-    total 0.6 × 61.666… + 0.4 × 75 = 67.00
+correction) → not over; H2 first designated in 2023, H1 (featured since 2022) designated for a
+second industry in 2023; H2 renovated twice in 2023; H3 is planned (100,000 m², no tax);
+3 own promotions held and verified.
+  v2: completions 1, 1/3, 1/2 (one new featured building), 1, 3/12 → target component 61.666…
+      occupancy (8,000 + 6,000) / 20,000 = 0.7; tax/m² 250,000,000 / 100,000 = 2,500 (H3 not
+      operating); growth (250 − 50) / 50 = 4; net move-in 3 − 1 = 2 → normalised 0, 100, 100,
+      100 → 75; total 0.6 × 61.666… + 0.4 × 75 = 67.00
+  v1: completions 1, 1/3, 1 (two designation records), 1, 3/12 → 71.666…; tax/m²
+      250,000,000 / 200,000 = 1,250 → normalised 0, 0, 100, 100 → 50;
+      total 0.6 × 71.666… + 0.4 × 50 = 63.00
 xiangcheng (targets 4/14/3/0/6): X1 over 1亿 both years → cumulative 1, new 0.
-    completions 0, 1/14, 0, (0 left out), 0 → 1.7857142…; development 100, 0, 0, 0 → 25
-    total 0.6 × 1.7857142… + 0.4 × 25 = 11.07
+    completions 0, 1/14, 0, (0 left out), 0 → 1.7857142…
+  v2: development 100, 0, 0, 0 → 25; total 0.6 × 1.7857142… + 0.4 × 25 = 11.07
+  v1: development 100, 100, 0, 0 → 50; total 0.6 × 1.7857142… + 0.4 × 50 = 21.07
 """
 
 from __future__ import annotations
@@ -34,6 +43,8 @@ from tests.fixtures import occupancy, tax
 from tests.support import ADMIN, SUPERVISION, Feed, as_, district, eventually, metric_value
 
 SCORES = "/api/v1/evaluation/scores"
+V1 = "sbe-default-v1"
+HUQIU = district("huqiu")
 
 
 def client(services: Services, name: str) -> httpx.AsyncClient:
@@ -67,6 +78,7 @@ async def scenario(
             ("eval-h1", "huqiu", 50_000),
             ("eval-h2", "huqiu", 50_000),
             ("eval-x1", "xiangcheng", 100_000),
+            ("eval-h3", "huqiu", 100_000),
         ):
             created = await registry.post(
                 "/api/v1/buildings",
@@ -75,25 +87,35 @@ async def scenario(
                     district_id=district_id,
                     gross_floor_area_m2=area,
                     name=f"楼宇{building_id}",
+                    status="planned" if building_id == "eval-h3" else "operating",
                 ),
             )
             assert created.status_code == 201
         for building_id, industry, day in (
             ("eval-h2", "finance", "2023-05-01"),
             ("eval-h1", "legal", "2022-12-31"),
+            ("eval-h1", "finance", "2023-06-01"),  # a second industry: not a new building
         ):
             await registry.post(
                 f"/api/v1/buildings/{building_id}/featured-designation",
                 json={"industry": industry, "designated_on": day},
             )
-        await registry.post(
+        for started, completed in (("2023-01-10", "2023-09-30"), ("2023-10-10", "2023-11-30")):
+            await registry.post(
+                "/api/v1/renovations",
+                json={"building_id": "eval-h2", "started_on": started, "completed_on": completed},
+            )
+        # Entered by the district itself: pending, it does not count.
+        pending = await registry.post(
             "/api/v1/renovations",
             json={
-                "building_id": "eval-h2",
-                "started_on": "2023-01-10",
-                "completed_on": "2023-09-30",
+                "building_id": "eval-h1",
+                "started_on": "2023-02-01",
+                "completed_on": "2023-03-01",
             },
+            auth=as_(HUQIU),
         )
+        assert pending.json()["review"]["state"] == "pending"
         movements = [
             *(fixtures.movement(building_id="eval-h1", date="2023-04-01") for _ in range(3)),
             fixtures.movement(building_id="eval-h2", date="2023-05-01", kind="move_out"),
@@ -126,6 +148,26 @@ async def scenario(
                 },
             )
             assert created.status_code == 201, created.text
+        # Held by the district's own say: pending. Held and verified, then voided: out.
+        for n, (principal, start) in enumerate(
+            ((HUQIU, "2023-04-10T09:30:00+08:00"), (ADMIN, "2023-06-10T09:30:00+08:00"))
+        ):
+            created = await events.post(
+                "/api/v1/events",
+                json={
+                    **event,
+                    "title": f"虎丘区推介会{n + 10}",
+                    "venue": f"会场{n + 10}",
+                    "starts_at": start,
+                    "ends_at": start.replace("T09:30", "T11:30"),
+                },
+                auth=as_(principal),
+            )
+            assert created.status_code == 201, created.text
+        voided = await events.post(
+            f"/api/v1/events/{created.json()['id']}/void", json={"reason": "重复登记"}
+        )
+        assert voided.status_code == 200, voided.text
     h2_tax = tax("eval-h2", "2023-04", "120000000.00", reported_at="2024-01-10T00:00:00+08:00")
     await feed.send_all(
         TOPIC_TAX,
@@ -156,6 +198,11 @@ async def scenario(
             reached({"huqiu": 67.0, "xiangcheng": 11.07}),
             within=90,
         )
+        await eventually(
+            lambda: by_district(evaluation, scheme=V1),
+            reached({"huqiu": 63.0, "xiangcheng": 21.07}),
+            within=60,
+        )
     yield {"services": services}
     await empty_every_table(pg_pool, services)
 
@@ -171,7 +218,7 @@ class TestScores:
         self, evaluation: httpx.AsyncClient
     ) -> None:
         body = (await evaluation.get(SCORES, params={"year": 2023})).json()
-        assert body["year"] == 2023 and body["scheme"] == "sbe-default-v1"
+        assert body["year"] == 2023 and body["scheme"] == "sbe-default-v2"
         scores = {d["district_id"]: d for d in body["districts"]}
         assert len(scores) == 10
         assert (scores["huqiu"]["total"], scores["huqiu"]["rank"]) == (67.0, 1)
@@ -181,6 +228,31 @@ class TestScores:
         assert scores["huqiu"]["target_component"] == pytest.approx(185 / 3)
         assert scores["huqiu"]["development_component"] == 75
 
+    async def test_scheme_v1_still_counts_records_over_every_buildings_area(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        body = (await evaluation.get(SCORES, params={"year": 2023, "scheme": V1})).json()
+        scores = {d["district_id"]: d for d in body["districts"]}
+        assert (scores["huqiu"]["total"], scores["huqiu"]["rank"]) == (63.0, 1)
+        assert (scores["xiangcheng"]["total"], scores["xiangcheng"]["rank"]) == (21.07, 2)
+        huqiu = {i["key"]: i for i in scores["huqiu"]["indicators"]}
+        assert huqiu["new_featured_buildings"]["actual"] == 2
+        assert huqiu["stock_renovations"]["actual"] == 2
+        assert huqiu["tax_per_m2"]["actual"] == 1250
+        assert scores["huqiu"]["target_component"] == pytest.approx(215 / 3)
+
+    async def test_what_the_district_entered_alone_is_shown_pending_not_counted(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        body = (await evaluation.get(SCORES, params={"year": 2023})).json()
+        assert body["pending"] == {"huqiu": {"promotion_events": 1, "stock_renovations": 1}}
+        own = (await evaluation.get(SCORES, params={"year": 2023}, auth=as_(HUQIU))).json()
+        assert own["pending"] == body["pending"]
+        other = (
+            await evaluation.get(SCORES, params={"year": 2023}, auth=as_(district("xiangcheng")))
+        ).json()
+        assert other["pending"] == {}
+
     async def test_actuals_follow_the_contracts_definitions(
         self, evaluation: httpx.AsyncClient
     ) -> None:
@@ -189,9 +261,11 @@ class TestScores:
         # H2 is exactly 1亿 after its correction: not over. H1 was under 1亿 in 2022: new.
         assert huqiu["cumulative_100m_buildings"]["actual"] == 1
         assert huqiu["new_100m_buildings"]["actual"] == 1
-        assert huqiu["new_featured_buildings"]["actual"] == 1  # the 2022 one is not counted
+        # H1 featured since 2022 is not new; H2 renovated twice is one building
+        assert huqiu["new_featured_buildings"]["actual"] == 1
         assert huqiu["stock_renovations"]["actual"] == 1
-        assert huqiu["promotion_events"]["actual"] == 3  # city-wide, planned and 2024 ones not
+        # city-wide, planned, 2024, pending and voided ones not
+        assert huqiu["promotion_events"]["actual"] == 3
         assert huqiu["promotion_events"]["completion"] == 0.25
         assert huqiu["occupancy_rate"]["actual"] == pytest.approx(
             0.7
@@ -232,8 +306,18 @@ class TestEvidence:
         assert ids["cumulative_100m_buildings"] == ["eval-h1"]
         assert ids["new_100m_buildings"] == ["eval-h1"]
         assert ids["new_featured_buildings"] == ["eval-h2"]
+        assert len(ids["stock_renovations"]) == 1
         assert len(ids["promotion_events"]) == 3
         assert "150000000.00" in body["indicators"]["cumulative_100m_buildings"][0]["detail"]
+        assert [len(items) for items in body["pending"].values()] == [1, 1]
+        v1 = (
+            await evaluation.get(f"{SCORES}/huqiu/evidence", params={"year": 2023, "scheme": V1})
+        ).json()
+        assert [i["id"] for i in v1["indicators"]["new_featured_buildings"]] == [
+            "eval-h2",
+            "eval-h1",
+        ]
+        assert len(v1["indicators"]["stock_renovations"]) == 2
 
     async def test_another_districts_evidence_is_forbidden(
         self, evaluation: httpx.AsyncClient
@@ -273,7 +357,7 @@ class TestSchemes:
         assert (await evaluation.post("/api/v1/evaluation/schemes", json=scheme)).status_code == 201
         assert (await evaluation.post("/api/v1/evaluation/schemes", json=scheme)).status_code == 409
         scores = await by_district(evaluation, scheme="targets-only-v1")
-        assert scores["huqiu"]["total"] == 61.67  # 100 × 0.61666…, half up
+        assert scores["huqiu"]["total"] == 71.67  # records counted: 100 × 0.71666…, half up
 
     async def test_weights_must_add_up_and_only_the_admin_adds(
         self, evaluation: httpx.AsyncClient

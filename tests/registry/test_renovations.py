@@ -122,3 +122,62 @@ class TestReadRenovations:
         assert (await registry.get(url, auth=as_(district("sip")))).status_code == 200
         assert (await registry.get(url, auth=as_(district("gusu")))).status_code == 403
         assert (await registry.get(url, auth=as_(SUPERVISION))).status_code == 200
+
+
+class TestReviewOfCompletion:
+    """A completion a district enters counts once the administrator verifies it (CONTRACT §10)."""
+
+    async def test_a_district_completion_is_pending_and_the_admin_verifies_it(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        await building(registry, "g1", "gusu")
+        gusu = as_(district("gusu"))
+        created = await registry.post(
+            "/api/v1/renovations", json={"building_id": "g1", "started_on": "2023-02-01"}, auth=gusu
+        )
+        assert created.json()["review"] is None  # nothing to review until it is completed
+        url = f"/api/v1/renovations/{created.json()['id']}"
+        completed = await registry.patch(url, json={"completed_on": "2023-06-30"}, auth=gusu)
+        assert completed.json()["review"]["state"] == "pending"
+        forbidden = await registry.post(f"{url}/review", json={"decision": "verified"}, auth=gusu)
+        assert forbidden.status_code == 403
+        listed = await registry.get("/api/v1/renovations", params={"review": "pending"})
+        assert [r["id"] for r in listed.json()["items"]] == [created.json()["id"]]
+        verified = await registry.post(f"{url}/review", json={"decision": "verified"})
+        assert verified.status_code == 200 and verified.json()["review"]["state"] == "verified"
+        # A district moving the completion date is reviewed again.
+        moved = await registry.patch(url, json={"completed_on": "2023-07-31"}, auth=gusu)
+        assert moved.json()["review"]["state"] == "pending"
+        rejected = await registry.post(
+            f"{url}/review", json={"decision": "rejected", "reason": "竣工验收材料缺失"}
+        )
+        assert rejected.json()["review"]["reason"] == "竣工验收材料缺失"
+        seen = (await registry.get(url, auth=gusu)).json()
+        assert seen["review"]["state"] == "rejected"
+
+    async def test_the_administrators_completion_is_verified_at_once(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        await building(registry, "g1", "gusu")
+        body = await renovation(registry, building_id="g1", completed_on="2023-05-01")
+        assert body["review"]["state"] == "verified"
+
+    async def test_an_unfinished_renovation_is_not_reviewed(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        await building(registry, "g1", "gusu")
+        body = await renovation(registry, building_id="g1")
+        response = await registry.post(
+            f"/api/v1/renovations/{body['id']}/review", json={"decision": "verified"}
+        )
+        assert response.status_code == 409
+
+    async def test_supervision_does_not_review(self, registry: httpx.AsyncClient) -> None:
+        await building(registry, "g1", "gusu")
+        body = await renovation(registry, building_id="g1", completed_on="2023-05-01")
+        response = await registry.post(
+            f"/api/v1/renovations/{body['id']}/review",
+            json={"decision": "rejected", "reason": "x"},
+            auth=as_(SUPERVISION),
+        )
+        assert response.status_code == 403

@@ -36,8 +36,7 @@ async def bluebook(
     format: Annotated[Literal["html", "xlsx"], Query(description="html or xlsx.")] = "html",
 ) -> Response:
     """For the administrator and the supervision office: it names buildings' yearly tax."""
-    line = int(request.app.state.settings.line_100m_cny) * 100
-    book = await service.gather(session, year, line)
+    book = await service.gather(session, year)
     if format == "xlsx":
         body = await asyncio.to_thread(render.xlsx, book)
         return Response(

@@ -89,10 +89,10 @@ def _monthly(year: int, rows: Any) -> tuple[list[str], list[int | None], list[fl
     )
 
 
-async def gather(session: AsyncSession, year: int, line_cents: int) -> BlueBook:
+async def gather(session: AsyncSession, year: int) -> BlueBook:
     """The year's figures (404 when the year has no targets)."""
     names = {d.district_id: d.name_zh for d in districts()}
-    _, inputs = await scoring.gather(session, year, line_cents)
+    _, inputs = await scoring.gather(session, year, DEFAULT)
     results = {r.district_id: r for r in formula.score(DEFAULT, inputs)}
     lines = [
         DistrictLine(
@@ -108,7 +108,7 @@ async def gather(session: AsyncSession, year: int, line_cents: int) -> BlueBook:
     buildings, area = await repository.city_totals(session)
     month_rows = await repository.months_of_year(session, year)
     labels, monthly_tax, monthly_occupancy = _monthly(year, month_rows)
-    over = await repository.buildings_over(session, year, line_cents)
+    over = await repository.buildings_over(session, year)
     city_rates = [r for r in monthly_occupancy if r is not None]
     return BlueBook(
         year=year,

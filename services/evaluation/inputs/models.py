@@ -18,6 +18,7 @@ class BuildingCopy(EvaluationTable, table=True):
     name: str = Field(max_length=200)
     district_id: str = Field(max_length=32, index=True)
     gross_floor_area_m2: float
+    status: str = Field(default="operating", max_length=32, description="planned, operating…")
     registry_updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -40,6 +41,7 @@ class RenovationCopy(EvaluationTable, table=True):
     building_id: str = Field(max_length=64, index=True)
     started_on: date
     completed_on: date | None = Field(default=None, index=True)
+    review_state: str | None = Field(default=None, max_length=16, description="Its review.")
 
 
 class MovementCopy(EvaluationTable, table=True):
@@ -66,6 +68,8 @@ class EventCopy(EvaluationTable, table=True):
     district_id: str | None = Field(default=None, max_length=32)
     title: str = Field(max_length=200)
     status: str = Field(max_length=16)
+    review_state: str | None = Field(default=None, max_length=16, description="Its review.")
+    voided: bool = Field(default=False, description="Voided by an administrator.")
     starts_at: datetime = Field(sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 

@@ -23,6 +23,7 @@ async def apply_buildings(session: AsyncSession, snapshots: list[dict[str, Any]]
             "name": s["name"],
             "district_id": s["district_id"],
             "gross_floor_area_m2": float(s["gross_floor_area_m2"]),
+            "status": s.get("status", "operating"),
             "registry_updated_at": datetime.fromisoformat(s["updated_at"]),
         }
         for s in latest.values()
@@ -44,6 +45,7 @@ async def apply_buildings(session: AsyncSession, snapshots: list[dict[str, Any]]
                     "completed_on": date.fromisoformat(r["completed_on"])
                     if r["completed_on"]
                     else None,
+                    "review_state": r.get("review"),
                 }
                 for r in snapshot.get("renovations", [])
             ],
@@ -78,6 +80,8 @@ async def apply_events(session: AsyncSession, events: list[dict[str, Any]]) -> N
             "district_id": e["district_id"],
             "title": e["title"],
             "status": e["status"],
+            "review_state": (e.get("review") or {}).get("state"),
+            "voided": e.get("voided") is not None,
             "starts_at": datetime.fromisoformat(e["starts_at"]),
             "updated_at": datetime.fromisoformat(e["updated_at"]),
         }

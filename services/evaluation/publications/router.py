@@ -16,10 +16,6 @@ from shared import AdminDep, PrincipalDep, RowId, SessionDep, problem_responses
 router = APIRouter(prefix="/api/v1/evaluation/publications", tags=["evaluation"])
 
 
-def _line(request: Request) -> int:
-    return int(request.app.state.settings.line_100m_cny) * 100
-
-
 @router.post(
     "",
     status_code=201,
@@ -30,7 +26,7 @@ def _line(request: Request) -> int:
 async def publish(
     request: Request, session: SessionDep, principal: AdminDep, body: PublicationCreate
 ) -> PublicationPublic:
-    return await service.publish(session, principal, body, _line(request))
+    return await service.publish(session, principal, body)
 
 
 @router.get("", response_model=list[PublicationSummary], summary="Publications")
@@ -63,4 +59,4 @@ async def get_publication(
 async def publication_diff(
     request: Request, session: SessionDep, principal: PrincipalDep, publication_id: RowId
 ) -> PublicationDiff:
-    return await service.diff(session, principal, publication_id, _line(request))
+    return await service.diff(session, principal, publication_id)

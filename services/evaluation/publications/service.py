@@ -45,13 +45,13 @@ def _public(p: Publication, principal: Principal) -> PublicationPublic:
 
 
 async def publish(
-    session: AsyncSession, principal: Principal, data: PublicationCreate, line_cents: int
+    session: AsyncSession, principal: Principal, data: PublicationCreate
 ) -> PublicationPublic:
     """Freeze the year's assessment: scheme, target version, inputs digest, every figure."""
     with timed("publish"):
         scheme = await scoring.load_scheme(session, data.scheme)
-        version, inputs = await scoring.gather(session, data.year, line_cents)
-        board = scoring.board(data.year, scheme, formula.score(scheme, inputs))
+        version, inputs = await scoring.gather(session, data.year, scheme)
+        board = scoring.board(data.year, scheme, formula.score(scheme, inputs), inputs)
     snapshot = {
         "scheme": scoring.definition_of(scheme).model_dump(mode="json"),
         "scores": board.model_dump(mode="json"),
@@ -87,18 +87,16 @@ async def list_all(session: AsyncSession, year: int | None) -> list[PublicationS
     return [_summary(p) for p in await repository.of_year(session, year)]
 
 
-async def diff(
-    session: AsyncSession, principal: Principal, publication_id: int, line_cents: int
-) -> PublicationDiff:
+async def diff(session: AsyncSession, principal: Principal, publication_id: int) -> PublicationDiff:
     """What moved between the publication and today's figures (same scheme, today's targets)."""
     publication = await _existing(session, publication_id)
     published = _public(publication, principal).scores
     scheme = scoring.scheme_from_definition(
         SchemeDefinition.model_validate(orjson.loads(publication.snapshot)["scheme"])
     )
-    version, inputs = await scoring.gather(session, publication.year, line_cents)
+    version, inputs = await scoring.gather(session, publication.year, scheme)
     current = scoring.visible_to(
-        principal, scoring.board(publication.year, scheme, formula.score(scheme, inputs))
+        principal, scoring.board(publication.year, scheme, formula.score(scheme, inputs), inputs)
     )
     now = {d.district_id: d for d in current.districts}
     changes = []

@@ -39,12 +39,25 @@ class Scheme:
     development_indicators: tuple[str, ...] = DEVELOPMENT_INDICATORS
     aggregation: Literal["arithmetic", "geometric"] = "arithmetic"
     description: str = ""
+    # What the counts count: designation and renovation records (v1), or buildings (幢, v2).
+    counting: Literal["records", "buildings"] = "records"
+    # The floor area tax per m² divides by: every registered building (v1), or the operating
+    # ones only (v2: planned and under-construction buildings yield no tax yet).
+    tax_area: Literal["all", "operating"] = "all"
 
 
-DEFAULT = Scheme(
+V1 = Scheme(
     id="sbe-default-v1",
     description="苏州楼宇经济考核默认方案：目标完成60%（封顶100%），发展指标40%（跨地区极差标准化）。",
 )
+DEFAULT = Scheme(
+    id="sbe-default-v2",
+    description="苏州楼宇经济考核默认方案（第2版）：按楼宇（幢）计数，"
+    "单位面积税收只计运营中楼宇的建筑面积；权重同第1版。",
+    counting="buildings",
+    tax_area="operating",
+)
+SEEDED = (V1, DEFAULT)  # v1 stays: it reproduces every publication made under it
 
 
 @dataclass
@@ -55,6 +68,8 @@ class DistrictInputs:
     actuals: dict[str, int]
     targets: dict[str, int]
     development: dict[str, Decimal | None]  # None: no value (left out)
+    # Inputs awaiting review (shown beside the score, never counted): indicator → how many.
+    pending: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

@@ -23,7 +23,10 @@ from services.evaluation.inputs.models import (
     RenovationCopy,
 )
 from services.evaluation.scoring.models import ScoringScheme
-from shared import fetch_rows, year_bounds
+from shared import LINE_100M_CENTS, fetch_rows, year_bounds
+from shared.review import ReviewState
+
+VERIFIED, PENDING = ReviewState.verified.value, ReviewState.pending.value
 
 
 @dataclass
@@ -32,11 +35,16 @@ class DistrictFigures:
 
     buildings: int = 0
     gross_floor_area_m2: float = 0.0
+    operating_floor_area_m2: float = 0.0
     cumulative_100m: int = 0
     new_100m: int = 0
-    new_featured: int = 0
-    renovations: int = 0
+    new_featured: int = 0  # designation records dated in the year (v1)
+    new_featured_buildings: int = 0  # buildings first designated in the year (v2)
+    renovations: int = 0  # verified renovation records completed in the year (v1)
+    renovated_buildings: int = 0  # buildings with one (v2)
     promotions: int = 0
+    # Inputs a district entered that count once verified: indicator → how many await review.
+    pending: dict[str, int] = field(default_factory=dict)
     tax_cents: dict[int, int] = field(default_factory=dict)  # year → Σ tax
     occupied_m2: float = 0.0
     leasable_m2: float = 0.0
@@ -47,40 +55,52 @@ def _in_year(column: Any, year: int) -> Any:
     return and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
 
 
-def _held_promotions(year: int) -> Any:
-    """Promotion events a district organised and held in the year (CONTRACT §7)."""
+def _held_promotions(year: int, review: str = VERIFIED) -> Any:
+    """Promotion events a district organised and held in the year (CONTRACT §7), in a review
+    state (only verified ones count, CONTRACT §10), not voided."""
     start, end = year_bounds(year)
     e = EventCopy
     return and_(
         col(e.kind) == "promotion",
         col(e.scope) == "district",
         col(e.status) == "held",
+        col(e.review_state) == review,
+        col(e.voided).is_(False),
         col(e.starts_at) >= start,
         col(e.starts_at) < end,
     )
 
 
-async def district_figures(
-    session: AsyncSession, year: int, line_cents: int
-) -> dict[str, DistrictFigures]:
+def _completed(year: int, review: str = VERIFIED) -> Any:
+    """Renovations completed in the year, in a review state (only verified ones count)."""
+    r = RenovationCopy
+    return and_(_in_year(col(r.completed_on), year), col(r.review_state) == review)
+
+
+async def district_figures(session: AsyncSession, year: int) -> dict[str, DistrictFigures]:
     """district id → figures, from the copies kept up to date by the consumer."""
     figures: dict[str, DistrictFigures] = defaultdict(DistrictFigures)
     b, y = BuildingCopy, BuildingYearCopy
-    for district, count, area in await fetch_rows(
+    operating = case((col(b.status) == "operating", b.gross_floor_area_m2), else_=0.0)
+    for district, count, area, operating_area in await fetch_rows(
         session,
         select(
-            b.district_id, func.count(), func.coalesce(func.sum(b.gross_floor_area_m2), 0.0)
+            b.district_id,
+            func.count(),
+            func.coalesce(func.sum(b.gross_floor_area_m2), 0.0),
+            func.coalesce(func.sum(operating), 0.0),
         ).group_by(col(b.district_id)),
     ):
         figures[district].buildings = int(count)
         figures[district].gross_floor_area_m2 = float(area)
+        figures[district].operating_floor_area_m2 = float(operating_area)
     joined = select(b.district_id).join(y, col(y.building_id) == col(b.id))
-    over = and_(col(y.year) == year, col(y.tax_cents) > line_cents)
+    over = and_(col(y.year) == year, col(y.tax_cents) > LINE_100M_CENTS)
     previous = aliased(BuildingYearCopy)
     was_over = exists().where(
         col(previous.building_id) == col(b.id),
         col(previous.year) == year - 1,
-        col(previous.tax_cents) > line_cents,
+        col(previous.tax_cents) > LINE_100M_CENTS,
     )
     for district, count, fresh in await fetch_rows(
         session,
@@ -114,14 +134,33 @@ async def district_figures(
         .group_by(col(b.district_id)),
     ):
         figures[district].new_featured = int(count)
+    # A building is a new featured building in the year of its first designation only.
+    first = (
+        sa_select(col(d.building_id), func.min(d.designated_on).label("first_on"))
+        .group_by(col(d.building_id))
+        .subquery()
+    )
     for district, count in await fetch_rows(
         session,
         select(b.district_id, func.count())
-        .join(r, col(r.building_id) == col(b.id))
-        .where(_in_year(col(r.completed_on), year))
+        .join(first, first.c.building_id == col(b.id))
+        .where(_in_year(first.c.first_on, year))
         .group_by(col(b.district_id)),
     ):
-        figures[district].renovations = int(count)
+        figures[district].new_featured_buildings = int(count)
+    for review, in_review in ((VERIFIED, False), (PENDING, True)):
+        for district, count, distinct in await fetch_rows(
+            session,
+            select(b.district_id, func.count(), func.count(func.distinct(r.building_id)))
+            .join(r, col(r.building_id) == col(b.id))
+            .where(_completed(year, review))
+            .group_by(col(b.district_id)),
+        ):
+            if in_review:
+                figures[district].pending["stock_renovations"] = int(count)
+            else:
+                figures[district].renovations = int(count)
+                figures[district].renovated_buildings = int(distinct)
     for district, net in await fetch_rows(
         session,
         select(b.district_id, func.sum(case((col(m.kind) == "move_in", 1), else_=-1)))
@@ -130,19 +169,24 @@ async def district_figures(
         .group_by(col(b.district_id)),
     ):
         figures[district].net_move_in = int(net or 0)
-    for district, count in await fetch_rows(
-        session,
-        select(e.district_id, func.count())
-        .where(_held_promotions(year))
-        .group_by(col(e.district_id)),
-    ):
-        if district is not None:
-            figures[district].promotions = int(count)
+    for review, in_review in ((VERIFIED, False), (PENDING, True)):
+        for district, count in await fetch_rows(
+            session,
+            select(e.district_id, func.count())
+            .where(_held_promotions(year, review))
+            .group_by(col(e.district_id)),
+        ):
+            if district is None:
+                continue
+            if in_review:
+                figures[district].pending["promotion_events"] = int(count)
+            else:
+                figures[district].promotions = int(count)
     return figures
 
 
 async def buildings_over(
-    session: AsyncSession, district_id: str, year: int, line_cents: int
+    session: AsyncSession, district_id: str, year: int
 ) -> list[tuple[str, str, int, int | None]]:
     """(id, name, tax of the year, tax of the year before) of a district's 亿元楼宇."""
     b, y = BuildingCopy, BuildingYearCopy
@@ -154,47 +198,64 @@ async def buildings_over(
         .outerjoin(
             previous, and_(col(previous.building_id) == col(b.id), col(previous.year) == year - 1)
         )
-        .where(col(b.district_id) == district_id, col(y.tax_cents) > line_cents)
+        .where(col(b.district_id) == district_id, col(y.tax_cents) > LINE_100M_CENTS)
         .order_by(col(y.tax_cents).desc()),
     )
     return [(i, n, int(t), int(p) if p is not None else None) for i, n, t, p in rows]
 
 
-async def designations_of(session: AsyncSession, district_id: str, year: int) -> list[Any]:
-    """(building id, name, industry, date) designated in the year."""
+async def designations_of(
+    session: AsyncSession, district_id: str, year: int, *, first_only: bool = False
+) -> list[Any]:
+    """(building id, name, industry, date) designated in the year; with `first_only`, a
+    building's first designation, where it falls in the year (one row per building)."""
     b, d = BuildingCopy, DesignationCopy
-    return list(
-        await fetch_rows(
-            session,
-            sa_select(col(b.id), col(b.name), col(d.industry), col(d.designated_on))
-            .join(d, col(d.building_id) == col(b.id))
-            .where(col(b.district_id) == district_id, _in_year(col(d.designated_on), year))
-            .order_by(col(d.designated_on)),
-        )
+    query = (
+        sa_select(col(b.id), col(b.name), col(d.industry), col(d.designated_on))
+        .join(d, col(d.building_id) == col(b.id))
+        .where(col(b.district_id) == district_id, _in_year(col(d.designated_on), year))
     )
+    if first_only:
+        earlier = aliased(DesignationCopy)
+        query = query.where(
+            ~exists().where(
+                col(earlier.building_id) == col(d.building_id),
+                (col(earlier.designated_on) < col(d.designated_on))
+                | (
+                    (col(earlier.designated_on) == col(d.designated_on))
+                    & (col(earlier.industry) < col(d.industry))
+                ),
+            )
+        )
+    return list(await fetch_rows(session, query.order_by(col(d.designated_on), col(d.industry))))
 
 
-async def renovations_of(session: AsyncSession, district_id: str, year: int) -> list[Any]:
-    """(renovation id, building name, completion date) completed in the year."""
+async def renovations_of(
+    session: AsyncSession, district_id: str, year: int, review: str = VERIFIED
+) -> list[Any]:
+    """(renovation id, building name, completion date) completed in the year, in a review
+    state."""
     b, r = BuildingCopy, RenovationCopy
     return list(
         await fetch_rows(
             session,
-            sa_select(col(r.id), col(b.name), col(r.completed_on))
+            sa_select(col(r.id), col(b.name), col(r.completed_on), col(b.id))
             .join(r, col(r.building_id) == col(b.id))
-            .where(col(b.district_id) == district_id, _in_year(col(r.completed_on), year))
-            .order_by(col(r.completed_on)),
+            .where(col(b.district_id) == district_id, _completed(year, review))
+            .order_by(col(r.completed_on), col(r.id)),
         )
     )
 
 
-async def promotions_of(session: AsyncSession, district_id: str, year: int) -> list[EventCopy]:
-    """A district's own promotion events held in the year."""
+async def promotions_of(
+    session: AsyncSession, district_id: str, year: int, review: str = VERIFIED
+) -> list[EventCopy]:
+    """A district's own promotion events held in the year, in a review state."""
     e = EventCopy
     return list(
         await session.exec(
             select(e)
-            .where(_held_promotions(year), e.district_id == district_id)
+            .where(_held_promotions(year, review), e.district_id == district_id)
             .order_by(col(e.starts_at))
         )
     )

@@ -13,12 +13,8 @@ router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation"])
 
 Year = Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")]
 SchemeId = Annotated[
-    str, Query(max_length=64, description="Scoring scheme (default sbe-default-v1).")
+    str, Query(max_length=64, description=f"Scoring scheme (default {DEFAULT.id}).")
 ]
-
-
-def _line(request: Request) -> int:
-    return int(request.app.state.settings.line_100m_cny) * 100
 
 
 @router.get(
@@ -35,7 +31,7 @@ async def scores(
     scheme: SchemeId = DEFAULT.id,
 ) -> ScoreBoard:
     """Admin and supervision see every district; a district key sees its own (ranked among all)."""
-    return await service.scores(session, principal, year, scheme, _line(request))
+    return await service.scores(session, principal, year, scheme)
 
 
 @router.get(
@@ -52,7 +48,7 @@ async def robustness(
     scheme: SchemeId = DEFAULT.id,
 ) -> Robustness:
     """Median rank and rank range over weights moved, geometric aggregation, no development."""
-    return await service.robustness(session, principal, year, scheme, _line(request))
+    return await service.robustness(session, principal, year, scheme)
 
 
 @router.get(
@@ -67,8 +63,10 @@ async def evidence(
     principal: PrincipalDep,
     district_id: DistrictPath,
     year: Year,
+    scheme: SchemeId = DEFAULT.id,
 ) -> Evidence:
-    return await service.evidence(session, principal, district_id, year, _line(request))
+    """What each count of the district's year is made of, and what awaits review beside it."""
+    return await service.evidence(session, principal, district_id, year, scheme)
 
 
 @router.get("/schemes", response_model=list[SchemeDefinition], summary="Scoring schemes")

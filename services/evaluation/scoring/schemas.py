@@ -29,6 +29,16 @@ class SchemeDefinition(RequestModel):
     aggregation: Literal["arithmetic", "geometric"] = Field(
         default="arithmetic", description="How target completions are averaged."
     )
+    counting: Literal["records", "buildings"] = Field(
+        default="records",
+        description="new_featured_buildings and stock_renovations count records (v1) or distinct "
+        "buildings, 幢 (v2).",
+    )
+    tax_area: Literal["all", "operating"] = Field(
+        default="all",
+        description="Tax per m² divides by every building's floor area (v1) or by the operating "
+        "buildings' only (v2).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> SchemeDefinition:
@@ -74,6 +84,11 @@ class ScoreBoard(SQLModel):
     year: int = Field(description="Calendar year.")
     scheme: str = Field(description="Scheme id.")
     districts: list[DistrictScorePublic] = Field(description="By rank.")
+    pending: dict[str, dict[str, int]] = Field(
+        default_factory=dict,
+        description="Beside the scores, never in them: district → indicator → inputs the "
+        "district entered that await the administrator's review (districts with any).",
+    )
 
 
 class RankRange(SQLModel):
@@ -109,4 +124,8 @@ class Evidence(SQLModel):
 
     district_id: str = Field(description="District.")
     year: int = Field(description="Calendar year.")
+    scheme: str = Field(description="The scheme whose way of counting the lists follow.")
     indicators: dict[str, list[EvidenceItem]] = Field(description="Indicator → what it counts.")
+    pending: dict[str, list[EvidenceItem]] = Field(
+        description="Indicator → what the district entered that awaits review (not counted)."
+    )

@@ -7,15 +7,16 @@ import dataclasses
 import hashlib
 import statistics
 from decimal import Decimal
+from typing import Any
 
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.evaluation.metrics import timed
 from services.evaluation.scoring import formula, repository
-from services.evaluation.scoring.formula import DEFAULT, DistrictInputs, DistrictScore, Scheme
+from services.evaluation.scoring.formula import SEEDED, DistrictInputs, DistrictScore, Scheme
 from services.evaluation.scoring.models import ScoringScheme
-from services.evaluation.scoring.repository import DistrictFigures
+from services.evaluation.scoring.repository import PENDING, DistrictFigures
 from services.evaluation.scoring.schemas import (
     DistrictScorePublic,
     Evidence,
@@ -27,7 +28,7 @@ from services.evaluation.scoring.schemas import (
     ScoreBoard,
 )
 from services.evaluation.targets import service as targets
-from shared import SHANGHAI, Conflict, NotFound, Principal, format_cents
+from shared import LINE_100M_CENTS, SHANGHAI, Conflict, NotFound, Principal, format_cents
 from shared.reference import district_ids
 
 
@@ -41,6 +42,8 @@ def scheme_from_definition(definition: SchemeDefinition) -> Scheme:
         development_indicators=tuple(definition.development_indicators),
         aggregation=definition.aggregation,
         description=definition.description,
+        counting=definition.counting,
+        tax_area=definition.tax_area,
     )
 
 
@@ -54,13 +57,16 @@ def definition_of(scheme: Scheme) -> SchemeDefinition:
         target_indicators=list(scheme.target_indicators),
         development_indicators=list(scheme.development_indicators),
         aggregation=scheme.aggregation,
+        counting=scheme.counting,
+        tax_area=scheme.tax_area,
     )
 
 
 async def seed_default_scheme(session: AsyncSession) -> None:
-    """The default scheme is data like any other (runs at start)."""
-    if await repository.scheme(session, DEFAULT.id) is None:
-        await _store(session, definition_of(DEFAULT), "参考数据")
+    """The platform's schemes (v1 and the default, v2) are data like any other (runs at start)."""
+    for scheme in SEEDED:
+        if await repository.scheme(session, scheme.id) is None:
+            await _store(session, definition_of(scheme), "参考数据")
 
 
 async def _store(session: AsyncSession, definition: SchemeDefinition, by: str) -> None:
@@ -99,19 +105,27 @@ def _decimal(value: float) -> Decimal:
 
 
 def district_inputs(
-    year: int, figures: dict[str, DistrictFigures], year_targets: dict[str, dict[str, int]]
+    year: int,
+    figures: dict[str, DistrictFigures],
+    year_targets: dict[str, dict[str, int]],
+    scheme: Scheme,
 ) -> list[DistrictInputs]:
-    """Actuals and development values of the ten districts (CONTRACT §7)."""
+    """Actuals and development values of the ten districts (CONTRACT §7, §10) under a scheme's
+    way of counting: records or buildings; every building's floor area or the operating ones'."""
     inputs = []
+    by_building = scheme.counting == "buildings"
     for district_id in district_ids():
         f = figures.get(district_id, DistrictFigures())
         this_year, last_year = f.tax_cents.get(year, 0), f.tax_cents.get(year - 1, 0)
+        area = (
+            f.operating_floor_area_m2 if scheme.tax_area == "operating" else f.gross_floor_area_m2
+        )
         development: dict[str, Decimal | None] = {
             "occupancy_rate": _decimal(f.occupied_m2) / _decimal(f.leasable_m2)
             if f.leasable_m2 > 0
             else None,
-            "tax_per_m2": Decimal(this_year) / 100 / _decimal(f.gross_floor_area_m2)
-            if f.buildings and f.gross_floor_area_m2 > 0
+            "tax_per_m2": Decimal(this_year) / 100 / _decimal(area)
+            if f.buildings and area > 0
             else None,
             "tax_growth": Decimal(this_year - last_year) / Decimal(last_year)
             if f.buildings and last_year != 0
@@ -124,25 +138,28 @@ def district_inputs(
                 actuals={
                     "new_100m_buildings": f.new_100m,
                     "cumulative_100m_buildings": f.cumulative_100m,
-                    "new_featured_buildings": f.new_featured,
-                    "stock_renovations": f.renovations,
+                    "new_featured_buildings": f.new_featured_buildings
+                    if by_building
+                    else f.new_featured,
+                    "stock_renovations": f.renovated_buildings if by_building else f.renovations,
                     "promotion_events": f.promotions,
                 },
                 targets=year_targets.get(district_id, {}),
                 development=development,
+                pending=dict(f.pending),
             )
         )
     return inputs
 
 
 async def gather(
-    session: AsyncSession, year: int, line_cents: int
+    session: AsyncSession, year: int, scheme: Scheme
 ) -> tuple[int, list[DistrictInputs]]:
     """The year's inputs and the target version they use (404 when the year has no targets)."""
     in_force = await targets.in_force(session, year)
     by_district = {t.district_id: t.model_dump(exclude={"district_id"}) for t in in_force.targets}
-    figures = await repository.district_figures(session, year, line_cents)
-    return in_force.version, district_inputs(year, figures, by_district)
+    figures = await repository.district_figures(session, year)
+    return in_force.version, district_inputs(year, figures, by_district, scheme)
 
 
 def _number(value: Decimal | int | None) -> float | int | None:
@@ -151,13 +168,16 @@ def _number(value: Decimal | int | None) -> float | int | None:
     return float(value)
 
 
-def board(year: int, scheme: Scheme, results: list[DistrictScore]) -> ScoreBoard:
+def board(
+    year: int, scheme: Scheme, results: list[DistrictScore], inputs: list[DistrictInputs]
+) -> ScoreBoard:
     """Scores as the API shows them, by rank then by the districts' order."""
     order = {d: i for i, d in enumerate(district_ids())}
     ranked = sorted(results, key=lambda r: (r.rank, order[r.district_id]))
     return ScoreBoard(
         year=year,
         scheme=scheme.id,
+        pending={i.district_id: i.pending for i in inputs if i.pending},
         districts=[
             DistrictScorePublic(
                 district_id=r.district_id,
@@ -187,17 +207,18 @@ def visible_to(principal: Principal, scores: ScoreBoard) -> ScoreBoard:
     """A district key sees its own line (ranked among all)."""
     if not principal.reads_everything:
         scores.districts = [d for d in scores.districts if d.district_id == principal.district_id]
+        scores.pending = {d: p for d, p in scores.pending.items() if d == principal.district_id}
     return scores
 
 
 async def scores(
-    session: AsyncSession, principal: Principal, year: int, scheme_id: str, line_cents: int
+    session: AsyncSession, principal: Principal, year: int, scheme_id: str
 ) -> ScoreBoard:
     """The year's scores under a scheme, role-scoped."""
     with timed("scores"):
         scheme = await load_scheme(session, scheme_id)
-        _, inputs = await gather(session, year, line_cents)
-        return visible_to(principal, board(year, scheme, formula.score(scheme, inputs)))
+        _, inputs = await gather(session, year, scheme)
+        return visible_to(principal, board(year, scheme, formula.score(scheme, inputs), inputs))
 
 
 def variations(scheme: Scheme) -> dict[str, Scheme]:
@@ -221,12 +242,12 @@ def variations(scheme: Scheme) -> dict[str, Scheme]:
 
 
 async def robustness(
-    session: AsyncSession, principal: Principal, year: int, scheme_id: str, line_cents: int
+    session: AsyncSession, principal: Principal, year: int, scheme_id: str
 ) -> Robustness:
     """Each district's median rank and rank range over the method's variations."""
     with timed("robustness"):
         scheme = await load_scheme(session, scheme_id)
-        _, inputs = await gather(session, year, line_cents)
+        _, inputs = await gather(session, year, scheme)
         ranks: dict[str, list[int]] = {d: [] for d in district_ids()}
         runs = variations(scheme)
         for variant in runs.values():
@@ -249,21 +270,64 @@ async def robustness(
     return Robustness(year=year, scheme=scheme.id, variations=list(runs), districts=ranges)
 
 
+def _once_per_building(rows: list[Any], counting: str) -> list[Any]:
+    """Under a scheme counting buildings (幢), a building's first row only (rows by date)."""
+    if counting != "buildings":
+        return rows
+    seen: set[str] = set()
+    kept = []
+    for row in rows:
+        if row[-1] not in seen:
+            seen.add(row[-1])
+            kept.append(row)
+    return kept
+
+
+def _renovation_items(rows: list[Any]) -> list[EvidenceItem]:
+    return [
+        EvidenceItem(id=i, name=n, detail=f"{day.isoformat()}完成改造") for i, n, day, _ in rows
+    ]
+
+
+def _event_items(events: list[Any]) -> list[EvidenceItem]:
+    return [
+        EvidenceItem(
+            id=e.id, name=e.title, detail=e.starts_at.astimezone(SHANGHAI).date().isoformat()
+        )
+        for e in events
+    ]
+
+
 async def evidence(
-    session: AsyncSession, principal: Principal, district_id: str, year: int, line_cents: int
+    session: AsyncSession, principal: Principal, district_id: str, year: int, scheme_id: str
 ) -> Evidence:
-    """The buildings, designations, renovations and events behind a district's counts."""
+    """The buildings, designations, renovations and events behind a district's counts under a
+    scheme, and beside them what awaits review."""
     if district_id not in district_ids():
         raise NotFound(f"No district {district_id!r}.")
     principal.ensure_read(district_id)
-    over = await repository.buildings_over(session, district_id, year, line_cents)
-    new = [row for row in over if row[3] is None or row[3] <= line_cents]
-    designations = await repository.designations_of(session, district_id, year)
-    renovations = await repository.renovations_of(session, district_id, year)
+    scheme = await load_scheme(session, scheme_id)
+    over = await repository.buildings_over(session, district_id, year)
+    new = [row for row in over if row[3] is None or row[3] <= LINE_100M_CENTS]
+    designations = await repository.designations_of(
+        session, district_id, year, first_only=scheme.counting == "buildings"
+    )
+    renovations = _once_per_building(
+        await repository.renovations_of(session, district_id, year), scheme.counting
+    )
     promotions = await repository.promotions_of(session, district_id, year)
     return Evidence(
         district_id=district_id,
         year=year,
+        scheme=scheme.id,
+        pending={
+            "stock_renovations": _renovation_items(
+                await repository.renovations_of(session, district_id, year, PENDING)
+            ),
+            "promotion_events": _event_items(
+                await repository.promotions_of(session, district_id, year, PENDING)
+            ),
+        },
         indicators={
             "cumulative_100m_buildings": [
                 EvidenceItem(id=i, name=n, detail=f"{year}年税收{format_cents(t)}元")
@@ -282,18 +346,8 @@ async def evidence(
                 EvidenceItem(id=i, name=n, detail=f"{industry}，{day.isoformat()}认定")
                 for i, n, industry, day in designations
             ],
-            "stock_renovations": [
-                EvidenceItem(id=i, name=n, detail=f"{day.isoformat()}完成改造")
-                for i, n, day in renovations
-            ],
-            "promotion_events": [
-                EvidenceItem(
-                    id=e.id,
-                    name=e.title,
-                    detail=e.starts_at.astimezone(SHANGHAI).date().isoformat(),
-                )
-                for e in promotions
-            ],
+            "stock_renovations": _renovation_items(renovations),
+            "promotion_events": _event_items(promotions),
         },
     )
 

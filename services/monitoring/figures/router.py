@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from services.monitoring.figures import service
 from services.monitoring.figures.schemas import (
@@ -16,12 +16,6 @@ from shared import PERIOD_PATTERN, DistrictPath, PrincipalDep, SessionDep, TextI
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 
 YearQuery = Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")]
-
-
-def _tiers(request: Request) -> tuple[int, int, int]:
-    """The 1亿, 5亿 and 10亿 lines, from the settings."""
-    settings = request.app.state.settings
-    return (settings.tier_100m_cny, settings.tier_500m_cny, settings.tier_1b_cny)
 
 
 PeriodQuery = Annotated[
@@ -54,13 +48,12 @@ async def building_series(
     summary="A district's year: occupancy, tax, tax per m², 亿元楼宇",
 )
 async def district_summary(
-    request: Request,
     session: SessionDep,
     principal: PrincipalDep,
     district_id: DistrictPath,
     year: YearQuery,
 ) -> DistrictSummary:
-    return await service.district_summary(session, principal, district_id, year, _tiers(request))
+    return await service.district_summary(session, principal, district_id, year)
 
 
 @router.get(
@@ -70,11 +63,11 @@ async def district_summary(
     summary="The ten districts and the city's totals for a year",
 )
 async def city_summary(
-    request: Request, session: SessionDep, principal: PrincipalDep, year: YearQuery
+    session: SessionDep, principal: PrincipalDep, year: YearQuery
 ) -> CitySummary:
     """Each district beside its previous year, with counts over 1亿, 5亿 and 10亿; a district
     key sees its own district and the city's totals only."""
-    return await service.city_summary(session, principal, year, _tiers(request))
+    return await service.city_summary(session, principal, year)
 
 
 @router.get(

@@ -21,6 +21,7 @@ from services.monitoring.figures.schemas import (
     TierCounts,
 )
 from shared import (
+    TIER_LINES_CENTS,
     FieldError,
     NotFound,
     Principal,
@@ -76,19 +77,16 @@ async def district_summary(
     principal: Principal,
     district_id: str,
     year: int,
-    tiers: tuple[int, int, int],
 ) -> DistrictSummary:
     """A district's occupancy, tax, tax per m² and tier buildings for a year."""
     if district_id not in district_ids():
         raise NotFound(f"No district {district_id!r}.")
     principal.ensure_read(district_id)
     figures = await repository.district_year(session, district_id, year)
-    return summary_of(district_id, year, figures, tiers)
+    return summary_of(district_id, year, figures)
 
 
-def summary_of(
-    district_id: str, year: int, figures: repository.DistrictYear, tiers: tuple[int, int, int]
-) -> DistrictSummary:
+def summary_of(district_id: str, year: int, figures: repository.DistrictYear) -> DistrictSummary:
     """A district's year as the API shows it, from its figures (pure)."""
     total = sum(figures.tax_cents_by_building.values())
     per_m2 = (
@@ -97,10 +95,8 @@ def summary_of(
         else None
     )
 
-    def over(threshold_cny: int) -> list[str]:
-        return sorted(
-            b for b, cents in figures.tax_cents_by_building.items() if cents > threshold_cny * 100
-        )
+    def over(line_cents: int) -> list[str]:
+        return sorted(b for b, cents in figures.tax_cents_by_building.items() if cents > line_cents)
 
     return DistrictSummary(
         district_id=district_id,
@@ -111,7 +107,7 @@ def summary_of(
         tax_total_cny=format_cents(total),
         tax_per_m2_cny=per_m2,
         buildings_over=TierBuildings.model_validate(
-            {"100m": over(tiers[0]), "500m": over(tiers[1]), "1b": over(tiers[2])}
+            {tier: over(line) for tier, line in TIER_LINES_CENTS.items()}
         ),
     )
 
@@ -122,9 +118,7 @@ def _counts(tiers: TierBuildings) -> TierCounts:
     )
 
 
-async def city_summary(
-    session: AsyncSession, principal: Principal, year: int, tiers: tuple[int, int, int]
-) -> CitySummary:
+async def city_summary(session: AsyncSession, principal: Principal, year: int) -> CitySummary:
     """Every district's year beside the previous one, and the city's totals; a district key
     sees its own line and the city's totals."""
     lines = []
@@ -132,7 +126,7 @@ async def city_summary(
     for district_id in district_ids():
         figures = await repository.district_year(session, district_id, year)
         previous = await repository.district_year(session, district_id, year - 1)
-        line = summary_of(district_id, year, figures, tiers)
+        line = summary_of(district_id, year, figures)
         occupied += figures.occupied_m2
         leasable += figures.leasable_m2
         lines.append(

@@ -73,6 +73,7 @@ async def publish(session: AsyncSession, building_id: str) -> None:
                 "id": r.id,
                 "started_on": r.started_on.isoformat(),
                 "completed_on": r.completed_on.isoformat() if r.completed_on else None,
+                "review": r.review_state,
             }
             for r in works
         ],

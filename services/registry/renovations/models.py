@@ -6,10 +6,12 @@ from sqlmodel import Field
 
 from services.registry.db import RegistryTable
 from shared import UTCDateTime, utcnow
+from shared.review import ReviewColumns
 
 
-class Renovation(RegistryTable, table=True):
-    """One renovation project of a stock building."""
+class Renovation(RegistryTable, ReviewColumns, table=True):
+    """One renovation project of a stock building. Its completion is reviewed (`ReviewColumns`):
+    it counts as a completed renovation only once an administrator verified it."""
 
     id: str = Field(primary_key=True, max_length=64)
     building_id: str = Field(foreign_key="building.id", index=True, max_length=64)

@@ -43,6 +43,7 @@ async def page(
     building_id: str | None,
     limit: int,
     offset: int,
+    review: str | None = None,
 ) -> tuple[list[tuple[Renovation, str]], int]:
     """Renovations with their building's district, newest start first."""
     query = select(Renovation, Building.district_id).join(
@@ -52,6 +53,8 @@ async def page(
         query = query.where(Building.district_id == district_id)
     if building_id is not None:
         query = query.where(Renovation.building_id == building_id)
+    if review is not None:
+        query = query.where(Renovation.review_state == review)
     total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
     result = await session.exec(
         query.order_by(col(Renovation.started_on).desc(), Renovation.id).limit(limit).offset(offset)

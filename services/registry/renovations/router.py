@@ -14,6 +14,7 @@ from services.registry.renovations.schemas import (
 from shared import (
     ID_ASCII_PATTERN,
     MAX_ID_CHARS,
+    AdminDep,
     DistrictFilter,
     Limit,
     Offset,
@@ -23,6 +24,7 @@ from shared import (
     WriterDep,
     problem_responses,
 )
+from shared.review import ReviewRequest, ReviewState
 
 router = APIRouter(prefix="/api/v1/renovations", tags=["renovations"])
 
@@ -44,6 +46,9 @@ async def list_renovations(
         str | None,
         Query(max_length=MAX_ID_CHARS, pattern=ID_ASCII_PATTERN, description="Only this building."),
     ] = None,
+    review: Annotated[
+        ReviewState | None, Query(description="Only completions in this review state.")
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> RenovationPage:
@@ -52,6 +57,7 @@ async def list_renovations(
         principal,
         district_id=district_id,
         building_id=building_id,
+        review=review.value if review else None,
         limit=limit,
         offset=offset,
     )
@@ -79,3 +85,17 @@ async def update_renovation(
     session: SessionDep, principal: WriterDep, renovation_id: TextId, body: RenovationUpdate
 ) -> RenovationPublic:
     return await service.update(session, principal, renovation_id, body)
+
+
+@router.post(
+    "/{renovation_id}/review",
+    response_model=RenovationPublic,
+    responses=problem_responses(404, 409),
+    summary="Verify or reject a completed renovation (administrator)",
+)
+async def review_renovation(
+    session: SessionDep, principal: AdminDep, renovation_id: TextId, body: ReviewRequest
+) -> RenovationPublic:
+    """A completion entered by a district counts only once verified; a rejection gives the
+    district its reason."""
+    return await service.review(session, principal, renovation_id, body)

@@ -6,6 +6,7 @@ from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from shared import RequestModel
+from shared.review import ReviewPublic
 
 
 class RenovationBase(SQLModel):
@@ -38,6 +39,9 @@ class RenovationPublic(RenovationBase):
     id: str = Field(description="Renovation id.")
     building_id: str = Field(description="The renovated building.")
     district_id: str = Field(description="The building's district.")
+    review: ReviewPublic | None = Field(
+        description="The completion's review: it counts once verified (null until completed)."
+    )
     created_at: datetime = Field(description="When it was recorded.")
     updated_at: datetime = Field(description="When it last changed.")
 

@@ -14,11 +14,14 @@ from services.registry.renovations.schemas import (
     RenovationPublic,
     RenovationUpdate,
 )
-from shared import FieldError, NotFound, Principal, ValidationFailed, utcnow
+from shared import Conflict, FieldError, NotFound, Principal, ValidationFailed, utcnow
+from shared.review import ReviewRequest, decide, open_review, review_of
 
 
 def _public(renovation: Renovation, district_id: str) -> RenovationPublic:
-    return RenovationPublic.model_validate({**renovation.model_dump(), "district_id": district_id})
+    return RenovationPublic.model_validate(
+        {**renovation.model_dump(), "district_id": district_id, "review": review_of(renovation)}
+    )
 
 
 async def create(
@@ -38,6 +41,8 @@ async def create(
         started_on=data.started_on,
         completed_on=data.completed_on,
     )
+    if renovation.completed_on is not None:
+        open_review(renovation, principal)
     session.add(renovation)
     await session.flush()
     await building_service.publish(session, building.id)
@@ -73,7 +78,29 @@ async def update(
             errors=[FieldError(field="completed_on", message="is before started_on")],
         )
     renovation.started_on = started_on
-    renovation.completed_on = completed_on
+    if completed_on != renovation.completed_on:
+        # A completion entered or changed by a district is reviewed (again); a completion taken
+        # back leaves nothing to review.
+        renovation.completed_on = completed_on
+        if completed_on is None:
+            renovation.review_state = renovation.review_reason = renovation.review_by = None
+            renovation.review_at = None
+        else:
+            open_review(renovation, principal)
+    renovation.updated_at = utcnow()
+    await session.flush()
+    await building_service.publish(session, renovation.building_id)
+    return _public(renovation, district_id)
+
+
+async def review(
+    session: AsyncSession, principal: Principal, renovation_id: str, data: ReviewRequest
+) -> RenovationPublic:
+    """An administrator verifies or rejects a district's completed renovation."""
+    renovation, district_id = await _existing(session, renovation_id)
+    if renovation.completed_on is None:
+        raise Conflict("The renovation is not completed; only a completion is reviewed.")
+    decide(renovation, principal, data)
     renovation.updated_at = utcnow()
     await session.flush()
     await building_service.publish(session, renovation.building_id)
@@ -88,12 +115,14 @@ async def list_page(
     building_id: str | None,
     limit: int,
     offset: int,
+    review: str | None = None,
 ) -> RenovationPage:
     """Renovations the caller may see."""
     rows, total = await repository.page(
         session,
         district_id=principal.visible_district(district_id),
         building_id=building_id,
+        review=review,
         limit=limit,
         offset=offset,
     )
