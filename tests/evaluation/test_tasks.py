@@ -13,6 +13,20 @@ from tests.support import SUPERVISION, as_, district, metric_value
 URL = "/api/v1/evaluation/tasks"
 
 
+async def verified(client: httpx.AsyncClient, response: httpx.Response) -> dict:
+    """The administrator verifies the report a district or a bureau just made (its newest)."""
+    assert response.status_code == 201, response.text
+    task = response.json()
+    report = task["reports"][0]
+    assert report["review"]["state"] == "pending"
+    decided = await client.post(
+        f"{URL}/{task['task_id']}/reports/{report['id']}/review", json={"decision": "verified"}
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["review"]["state"] == "verified"
+    return dict((await client.get(f"{URL}/{task['task_id']}")).json())
+
+
 class TestKeyTasks:
     async def test_the_annex_2_tasks_are_listed_and_overdue_ones_flagged(
         self, evaluation_api: httpx.AsyncClient
@@ -52,9 +66,19 @@ class TestKeyTasks:
         assert response.status_code == 201
         task = response.json()
         assert task["reports"][0]["unit"] == "姑苏区人民政府"
+        # Pending until the administrator verifies it: the unit has not moved yet.
         assert task["units"] == [
-            {"unit": "姑苏区人民政府", "status": "done", "latest_report": task["reports"][0]}
+            {
+                "unit": "姑苏区人民政府",
+                "status": "not_started",
+                "latest_report": None,
+                "pending_report": task["reports"][0],
+            }
         ]
+        assert task["status"] == "not_started"
+        task = await verified(evaluation_api, response)
+        gusu = next(u for u in task["units"] if u["unit"] == "姑苏区人民政府")
+        assert gusu["status"] == "done" and gusu["pending_report"] is None
         # One government done is not the task done: the other nine have not reported.
         assert task["status"] == "in_progress"
         sip = await evaluation_api.post(
@@ -74,11 +98,12 @@ class TestPerUnitStatus:
         self, evaluation_api: httpx.AsyncClient
     ) -> None:
         for district_id in district_ids():
-            task = (
+            task = await verified(
+                evaluation_api,
                 await evaluation_api.post(
                     f"{URL}/2.1/reports", json=self.REPORT, auth=as_(district(district_id))
-                )
-            ).json()
+                ),
+            )
         assert task["status"] == "in_progress"  # the city's bureaus have not reported yet
         for unit in ("市发改委", "市资源规划局", "市住建局", "市国资委"):
             task = (
@@ -89,16 +114,22 @@ class TestPerUnitStatus:
         assert len(full["units"]) == 14 and all(u["status"] == "done" for u in full["units"])
         # A later report by one unit reopens the task for that unit alone.
         later = {**self.REPORT, "status": "in_progress", "reported_on": "2023-05-01"}
-        await evaluation_api.post(f"{URL}/2.1/reports", json=later, auth=as_(district("gusu")))
-        again = (await evaluation_api.get(f"{URL}/2.1")).json()
+        reopening = await evaluation_api.post(
+            f"{URL}/2.1/reports", json=later, auth=as_(district("gusu"))
+        )
+        assert (await evaluation_api.get(f"{URL}/2.1")).json()["status"] == "done"  # pending
+        again = await verified(evaluation_api, reopening)
         assert again["status"] == "in_progress"
         assert [u["unit"] for u in again["units"] if u["status"] != "done"] == ["姑苏区人民政府"]
 
     async def test_a_district_sees_its_own_line_and_reports_only(
         self, evaluation_api: httpx.AsyncClient
     ) -> None:
-        await evaluation_api.post(
-            f"{URL}/2.1/reports", json=self.REPORT, auth=as_(district("gusu"))
+        await verified(
+            evaluation_api,
+            await evaluation_api.post(
+                f"{URL}/2.1/reports", json=self.REPORT, auth=as_(district("gusu"))
+            ),
         )
         seen = (await evaluation_api.get(f"{URL}/2.1", auth=as_(district("sip")))).json()
         assert seen["reports"] == [] and seen["latest_report"] is None
@@ -183,7 +214,8 @@ class TestBureaus:
             f"{URL}/1.1/reports", json=self.REPORT, auth=as_(self.BUREAU)
         )
         assert response.status_code == 201, response.text
-        task = response.json()
+        assert response.json()["status"] == "not_started"  # pending review
+        task = await verified(evaluation_api, response)
         assert task["status"] == "done" and task["reports"][0]["unit"] == "市资源规划局"
 
     async def test_a_bureau_cannot_report_for_another_unit(
@@ -205,3 +237,63 @@ class TestBureaus:
             "/api/v1/evaluation/scores", params={"year": 2023}, auth=as_(self.BUREAU)
         )
         assert scores.status_code == 200 and scores.json()["districts"] == []
+
+
+class TestReview:
+    """A unit's report moves its status only once the administrator verifies it."""
+
+    REPORT: ClassVar[dict[str, str]] = {
+        "status": "done",
+        "evidence": "已形成三个名录并报送",
+        "reported_on": "2023-04-20",
+    }
+
+    async def test_a_rejection_keeps_the_unit_where_it_was_and_tells_the_district_why(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        gusu = as_(district("gusu"))
+        task = (await evaluation_api.post(f"{URL}/2.1/reports", json=self.REPORT, auth=gusu)).json()
+        report_id = task["reports"][0]["id"]
+        url = f"{URL}/2.1/reports/{report_id}/review"
+        no_reason = await evaluation_api.post(url, json={"decision": "rejected"})
+        assert no_reason.status_code == 422
+        rejected = await evaluation_api.post(
+            url, json={"decision": "rejected", "reason": "名录未附正式文件"}
+        )
+        assert rejected.json()["review"]["state"] == "rejected"
+        seen = (await evaluation_api.get(f"{URL}/2.1", auth=gusu)).json()
+        assert seen["reports"][0]["review"]["reason"] == "名录未附正式文件"
+        assert seen["units"][0]["status"] == "not_started"
+        assert seen["units"][0]["pending_report"] is None
+
+    async def test_the_administrators_report_is_verified_at_once(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        task = (
+            await evaluation_api.post(
+                f"{URL}/1.1/reports", json={**self.REPORT, "unit": "市资源规划局"}
+            )
+        ).json()
+        assert task["reports"][0]["review"]["state"] == "verified"
+        assert task["status"] == "done"
+
+    async def test_only_the_administrator_reviews(self, evaluation_api: httpx.AsyncClient) -> None:
+        gusu = as_(district("gusu"))
+        task = (await evaluation_api.post(f"{URL}/2.1/reports", json=self.REPORT, auth=gusu)).json()
+        url = f"{URL}/2.1/reports/{task['reports'][0]['id']}/review"
+        for principal in (district("gusu"), SUPERVISION, TestBureaus.BUREAU):
+            response = await evaluation_api.post(
+                url, json={"decision": "verified"}, auth=as_(principal)
+            )
+            assert response.status_code == 403
+        assert (await evaluation_api.get(f"{URL}/2.1")).json()["status"] == "not_started"
+
+    async def test_a_report_is_reviewed_under_its_own_task(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        gusu = as_(district("gusu"))
+        task = (await evaluation_api.post(f"{URL}/2.1/reports", json=self.REPORT, auth=gusu)).json()
+        elsewhere = await evaluation_api.post(
+            f"{URL}/1.1/reports/{task['reports'][0]['id']}/review", json={"decision": "verified"}
+        )
+        assert elsewhere.status_code == 404

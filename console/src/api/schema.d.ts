@@ -628,7 +628,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The buildings and events behind a district's counts */
+        /**
+         * The buildings and events behind a district's counts
+         * @description What each count of the district's year is made of, and what awaits review beside it.
+         */
         get: operations["evidence_api_v1_evaluation_scores__district_id__evidence_get"];
         put?: never;
         post?: never;
@@ -768,6 +771,27 @@ export interface paths {
          *     for any responsible unit.
          */
         post: operations["report_progress_api_v1_evaluation_tasks__task_id__reports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/tasks/{task_id}/reports/{report_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify or reject a unit's report (administrator)
+         * @description A report by a district or a bureau moves its unit's status only once verified; a
+         *     rejection gives the unit its reason.
+         */
+        post: operations["review_report_api_v1_evaluation_tasks__task_id__reports__report_id__review_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -933,6 +957,67 @@ export interface paths {
         head?: never;
         /** Change an event (planned → held or cancelled) */
         patch: operations["update_event_api_v1_events__event_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/events/{event_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An event's history
+         * @description Recorded, changed, held, cancelled, reviewed, voided: every step, oldest first.
+         */
+        get: operations["event_history_api_v1_events__event_id__history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{event_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify or reject a held event (administrator)
+         * @description A held event entered by a district counts only once verified; a rejection gives the
+         *     district its reason. The decision may be revisited; every one is kept in the history.
+         */
+        post: operations["review_event_api_v1_events__event_id__review_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{event_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void a held event (administrator)
+         * @description The event stops counting; it stays, with who voided it, when and why.
+         */
+        post: operations["void_event_api_v1_events__event_id__void_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/featured-candidates": {
@@ -1287,6 +1372,27 @@ export interface paths {
         head?: never;
         /** Change a renovation (e.g. record its completion) */
         patch: operations["update_renovation_api_v1_renovations__renovation_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/renovations/{renovation_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify or reject a completed renovation (administrator)
+         * @description A completion entered by a district counts only once verified; a rejection gives the
+         *     district its reason.
+         */
+        post: operations["review_renovation_api_v1_renovations__renovation_id__review_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -1806,6 +1912,8 @@ export interface components {
              * @description Every rule below holds.
              */
             ok: boolean;
+            /** @description Held events awaiting review, beside the checks. */
+            pending: components["schemas"]["PendingReview"];
             /**
              * Windows
              * @description The six two-month windows, in order.
@@ -2154,6 +2262,34 @@ export interface components {
             stock_renovations: number;
         };
         /**
+         * EventChangePublic
+         * @description One step of an event's history.
+         */
+        EventChangePublic: {
+            /**
+             * Action
+             * @description recorded, changed, held, cancelled, reviewed, voided or evidence.
+             */
+            action: string;
+            /**
+             * At
+             * @description When (+08:00).
+             */
+            at: string;
+            /**
+             * By
+             * @description Who.
+             */
+            by: string;
+            /**
+             * Detail
+             * @description What changed.
+             */
+            detail: {
+                [key: string]: unknown;
+            };
+        };
+        /**
          * EventCreate
          * @description A new event. A district-scope event names its district; a city event may name the
          *     district hosting it.
@@ -2225,6 +2361,11 @@ export interface components {
          */
         EventPublic: {
             /**
+             * Counts
+             * @description Whether the event counts in compliance and scores: held, verified, not voided.
+             */
+            counts: boolean;
+            /**
              * Created At
              * @description When it was recorded.
              */
@@ -2248,6 +2389,8 @@ export interface components {
             kind: components["schemas"]["EventKind"];
             /** @description What it achieved, once held. */
             outcome: components["schemas"]["Outcome"] | null;
+            /** @description A held event's review: it counts only once verified (null before it is held). */
+            review: components["schemas"]["ReviewPublic"] | null;
             /** @description Scope. */
             scope: components["schemas"]["EventScope"];
             /**
@@ -2272,6 +2415,8 @@ export interface components {
              * @description Venue.
              */
             venue: string;
+            /** @description Set when an administrator voided the held event: it no longer counts. */
+            voided: components["schemas"]["VoidPublic"] | null;
         };
         /**
          * EventScope
@@ -2331,6 +2476,18 @@ export interface components {
             indicators: {
                 [key: string]: components["schemas"]["EvidenceItem"][];
             };
+            /**
+             * Pending
+             * @description Indicator → what the district entered that awaits review (not counted).
+             */
+            pending: {
+                [key: string]: components["schemas"]["EvidenceItem"][];
+            };
+            /**
+             * Scheme
+             * @description The scheme whose way of counting the lists follow.
+             */
+            scheme: string;
             /**
              * Year
              * @description Calendar year.
@@ -3096,6 +3253,35 @@ export interface components {
             new_password: string;
         };
         /**
+         * PendingReview
+         * @description Held events of the year that count once an administrator verifies them (not in the checks
+         *     above, which count verified events only).
+         */
+        PendingReview: {
+            /**
+             * Conferences
+             * @description Held city conferences awaiting review.
+             */
+            conferences: number;
+            /**
+             * Districts
+             * @description District promotion events awaiting review, by district (those with any).
+             */
+            districts: {
+                [key: string]: number;
+            };
+            /**
+             * Joint Meetings
+             * @description Held city joint meetings awaiting review.
+             */
+            joint_meetings: number;
+            /**
+             * Promotions
+             * @description Held promotion events (any scope) awaiting review.
+             */
+            promotions: number;
+        };
+        /**
          * PlanRequest
          * @description What to plan: a year, optionally other targets than the evaluation's, and a first day.
          */
@@ -3224,7 +3410,7 @@ export interface components {
             /**
              * Scheme
              * @description Scoring scheme.
-             * @default sbe-default-v1
+             * @default sbe-default-v2
              */
             scheme?: string;
             /**
@@ -3490,6 +3676,8 @@ export interface components {
              * @description Renovation id.
              */
             id: string;
+            /** @description The completion's review: it counts once verified (null until completed). */
+            review: components["schemas"]["ReviewPublic"] | null;
             /**
              * Started On
              * Format: date
@@ -3606,6 +3794,8 @@ export interface components {
              * @description Date of the progress.
              */
             reported_on: string;
+            /** @description Its review: a unit's status follows its latest verified report. */
+            review: components["schemas"]["ReviewPublic"];
             /** @description Status reported. */
             status: components["schemas"]["TaskStatus"];
             /**
@@ -3614,6 +3804,52 @@ export interface components {
              */
             unit: string;
         };
+        /**
+         * ReviewDecision
+         * @enum {string}
+         */
+        ReviewDecision: "verified" | "rejected";
+        /**
+         * ReviewPublic
+         * @description Where a reported input stands in review.
+         */
+        ReviewPublic: {
+            /**
+             * At
+             * @description When it was decided or entered (+08:00).
+             */
+            at: string | null;
+            /**
+             * By
+             * @description Who decided (null while pending).
+             */
+            by: string | null;
+            /**
+             * Reason
+             * @description The reviewer's reason, if any.
+             */
+            reason: string | null;
+            /** @description pending, verified or rejected. */
+            state: components["schemas"]["ReviewState"];
+        };
+        /**
+         * ReviewRequest
+         * @description An administrator's decision on a reported input; a rejection gives its reason.
+         */
+        ReviewRequest: {
+            /** @description verified or rejected. */
+            decision: components["schemas"]["ReviewDecision"];
+            /**
+             * Reason
+             * @description Why (required to reject; shown to the district).
+             */
+            reason?: string | null;
+        };
+        /**
+         * ReviewState
+         * @enum {string}
+         */
+        ReviewState: "pending" | "verified" | "rejected";
         /**
          * Robustness
          * @description Ranks under method variations (OECD/JRC composite-indicator practice).
@@ -3659,6 +3895,13 @@ export interface components {
              */
             completion_cap?: number | string;
             /**
+             * Counting
+             * @description new_featured_buildings and stock_renovations count records (v1) or distinct buildings, 幢 (v2).
+             * @default records
+             * @enum {string}
+             */
+            counting?: "records" | "buildings";
+            /**
              * Description
              * @description What it is for.
              * @default
@@ -3689,6 +3932,13 @@ export interface components {
              * @description Weight of the target component.
              */
             target_weight: number | string;
+            /**
+             * Tax Area
+             * @description Tax per m² divides by every building's floor area (v1) or by the operating buildings' only (v2).
+             * @default all
+             * @enum {string}
+             */
+            tax_area?: "all" | "operating";
         };
         /**
          * SchemeDefinition
@@ -3708,6 +3958,13 @@ export interface components {
              * @default 1
              */
             completion_cap?: string;
+            /**
+             * Counting
+             * @description new_featured_buildings and stock_renovations count records (v1) or distinct buildings, 幢 (v2).
+             * @default records
+             * @enum {string}
+             */
+            counting?: "records" | "buildings";
             /**
              * Description
              * @description What it is for.
@@ -3739,6 +3996,13 @@ export interface components {
              * @description Weight of the target component.
              */
             target_weight: string;
+            /**
+             * Tax Area
+             * @description Tax per m² divides by every building's floor area (v1) or by the operating buildings' only (v2).
+             * @default all
+             * @enum {string}
+             */
+            tax_area?: "all" | "operating";
         };
         /**
          * ScoreBoard
@@ -3750,6 +4014,15 @@ export interface components {
              * @description By rank.
              */
             districts: components["schemas"]["DistrictScorePublic"][];
+            /**
+             * Pending
+             * @description Beside the scores, never in them: district → indicator → inputs the district entered that await the administrator's review (districts with any).
+             */
+            pending?: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
             /**
              * Scheme
              * @description Scheme id.
@@ -3897,7 +4170,7 @@ export interface components {
              * @description Responsible units (责任单位).
              */
             responsible_units: string[];
-            /** @description done when every unit's latest report is done; not_started while no unit has reported; in_progress otherwise. */
+            /** @description done when every unit's latest verified report is done; not_started while no unit has a verified report; in_progress otherwise. */
             status: components["schemas"]["TaskStatus"];
             /**
              * Task
@@ -3947,7 +4220,7 @@ export interface components {
              * @description Responsible units (责任单位).
              */
             responsible_units: string[];
-            /** @description done when every unit's latest report is done; not_started while no unit has reported; in_progress otherwise. */
+            /** @description done when every unit's latest verified report is done; not_started while no unit has a verified report; in_progress otherwise. */
             status: components["schemas"]["TaskStatus"];
             /**
              * Task
@@ -4087,9 +4360,11 @@ export interface components {
          * @description Where one responsible unit stands on a task: its own latest report decides it.
          */
         UnitProgress: {
-            /** @description This unit's latest report. */
+            /** @description This unit's latest verified report. */
             latest_report: components["schemas"]["ReportPublic"] | null;
-            /** @description The status of this unit's latest report. */
+            /** @description This unit's latest report awaiting review, if newer. */
+            pending_report?: components["schemas"]["ReportPublic"] | null;
+            /** @description The status of this unit's latest verified report. */
             status: components["schemas"]["TaskStatus"];
             /**
              * Unit
@@ -4223,6 +4498,38 @@ export interface components {
              * @default false
              */
             unlock?: boolean;
+        };
+        /**
+         * VoidPublic
+         * @description Who voided a held event, when and why.
+         */
+        VoidPublic: {
+            /**
+             * At
+             * @description When (+08:00).
+             */
+            at: string;
+            /**
+             * By
+             * @description The administrator who voided it.
+             */
+            by: string;
+            /**
+             * Reason
+             * @description Why.
+             */
+            reason: string;
+        };
+        /**
+         * VoidRequest
+         * @description Why a held event no longer counts (it was not held as recorded, or recorded twice…).
+         */
+        VoidRequest: {
+            /**
+             * Reason
+             * @description Why it is voided.
+             */
+            reason: string;
         };
         /**
          * WarningKind
@@ -7758,7 +8065,7 @@ export interface operations {
             query: {
                 /** @description Calendar year. */
                 year: number;
-                /** @description Scoring scheme (default sbe-default-v1). */
+                /** @description Scoring scheme (default sbe-default-v2). */
                 scheme?: string;
             };
             header?: never;
@@ -7853,7 +8160,7 @@ export interface operations {
             query: {
                 /** @description Calendar year. */
                 year: number;
-                /** @description Scoring scheme (default sbe-default-v1). */
+                /** @description Scoring scheme (default sbe-default-v2). */
                 scheme?: string;
             };
             header?: never;
@@ -7948,6 +8255,8 @@ export interface operations {
             query: {
                 /** @description Calendar year. */
                 year: number;
+                /** @description Scoring scheme (default sbe-default-v2). */
+                scheme?: string;
             };
             header?: never;
             path: {
@@ -8777,6 +9086,105 @@ export interface operations {
             };
         };
     };
+    review_report_api_v1_evaluation_tasks__task_id__reports__report_id__review_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task number, e.g. 2.1. */
+                task_id: string;
+                /** @description Numeric id. */
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_events_api_v1_events_get: {
         parameters: {
             query?: {
@@ -8788,6 +9196,8 @@ export interface operations {
                 kind?: components["schemas"]["EventKind"] | null;
                 /** @description Only this status. */
                 status?: components["schemas"]["EventStatus"] | null;
+                /** @description Only held events in this review state (not voided). */
+                review?: components["schemas"]["ReviewState"] | null;
                 /** @description Page size (1–1000). */
                 limit?: number;
                 /** @description How many to skip. */
@@ -9617,6 +10027,313 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["EventUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    event_history_api_v1_events__event_id__history_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id. */
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventChangePublic"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    review_event_api_v1_events__event_id__review_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id. */
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    void_event_api_v1_events__event_id__void_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id. */
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidRequest"];
             };
         };
         responses: {
@@ -11144,6 +11861,8 @@ export interface operations {
                 district_id?: string | null;
                 /** @description Only this building. */
                 building_id?: string | null;
+                /** @description Only completions in this review state. */
+                review?: components["schemas"]["ReviewState"] | null;
                 /** @description Page size (1–1000). */
                 limit?: number;
                 /** @description How many to skip. */
@@ -11460,6 +12179,113 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    review_renovation_api_v1_renovations__renovation_id__review_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id. */
+                renovation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenovationPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@ from sqlmodel import Field
 
 from services.evaluation.db import EvaluationTable
 from shared import UTCDateTime, utcnow
+from shared.review import ReviewColumns
 
 
 class KeyTask(EvaluationTable, table=True):
@@ -22,8 +23,9 @@ class KeyTask(EvaluationTable, table=True):
     responsible_units: str = Field(sa_column=Column(Text, nullable=False), description="JSON list.")
 
 
-class TaskReport(EvaluationTable, table=True):
-    """Progress a responsible unit reported, with its evidence."""
+class TaskReport(EvaluationTable, ReviewColumns, table=True):
+    """Progress a responsible unit reported, with its evidence. A district's or a bureau's report
+    is reviewed (`ReviewColumns`): a unit's status follows its latest verified report."""
 
     __tablename__ = "task_report"
 

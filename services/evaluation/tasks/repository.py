@@ -24,6 +24,11 @@ async def reports(session: AsyncSession, task_ids: list[str]) -> list[TaskReport
     return list(await session.exec(query))
 
 
+async def report(session: AsyncSession, task_id: str, report_id: int) -> TaskReport | None:
+    found = await session.get(TaskReport, report_id)
+    return found if found is not None and found.task_id == task_id else None
+
+
 async def add_report(session: AsyncSession, report: TaskReport) -> TaskReport:
     session.add(report)
     await session.flush()

@@ -5,8 +5,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from services.evaluation.tasks import service
-from services.evaluation.tasks.schemas import ReportCreate, TaskDetail, TaskPublic
-from shared import Principal, PrincipalDep, Role, SessionDep, problem_responses, require_roles
+from services.evaluation.tasks.schemas import ReportCreate, ReportPublic, TaskDetail, TaskPublic
+from shared import (
+    AdminDep,
+    Principal,
+    PrincipalDep,
+    Role,
+    RowId,
+    SessionDep,
+    problem_responses,
+    require_roles,
+)
+from shared.review import ReviewRequest
 
 router = APIRouter(prefix="/api/v1/evaluation/tasks", tags=["evaluation"])
 
@@ -47,3 +57,17 @@ async def report_progress(
     """Districts report for their own government, bureaus for themselves; the administrator
     for any responsible unit."""
     return await service.report(session, principal, task_id, body)
+
+
+@router.post(
+    "/{task_id}/reports/{report_id}/review",
+    response_model=ReportPublic,
+    responses=problem_responses(404),
+    summary="Verify or reject a unit's report (administrator)",
+)
+async def review_report(
+    session: SessionDep, principal: AdminDep, task_id: TaskId, report_id: RowId, body: ReviewRequest
+) -> ReportPublic:
+    """A report by a district or a bureau moves its unit's status only once verified; a
+    rejection gives the unit its reason."""
+    return await service.review(session, principal, task_id, report_id, body)

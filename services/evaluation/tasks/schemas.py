@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from shared import Line, Paragraphs, RequestModel
+from shared.review import ReviewPublic
 
 
 class TaskStatus(StrEnum):
@@ -38,14 +39,20 @@ class ReportPublic(SQLModel):
     reported_on: dt.date = Field(description="Date of the progress.")
     reported_by: str = Field(description="Key that reported it.")
     created_at: dt.datetime = Field(description="When it was recorded.")
+    review: ReviewPublic = Field(
+        description="Its review: a unit's status follows its latest verified report."
+    )
 
 
 class UnitProgress(SQLModel):
     """Where one responsible unit stands on a task: its own latest report decides it."""
 
     unit: str = Field(description="Responsible unit (责任单位).")
-    status: TaskStatus = Field(description="The status of this unit's latest report.")
-    latest_report: ReportPublic | None = Field(description="This unit's latest report.")
+    status: TaskStatus = Field(description="The status of this unit's latest verified report.")
+    latest_report: ReportPublic | None = Field(description="This unit's latest verified report.")
+    pending_report: ReportPublic | None = Field(
+        default=None, description="This unit's latest report awaiting review, if newer."
+    )
 
 
 class TaskPublic(SQLModel):
@@ -58,8 +65,8 @@ class TaskPublic(SQLModel):
     deadline: dt.date | None = Field(description="Deadline; null for ongoing tasks (持续推进).")
     responsible_units: list[str] = Field(description="Responsible units (责任单位).")
     status: TaskStatus = Field(
-        description="done when every unit's latest report is done; not_started while no unit "
-        "has reported; in_progress otherwise."
+        description="done when every unit's latest verified report is done; not_started while "
+        "no unit has a verified report; in_progress otherwise."
     )
     overdue: bool = Field(description="Past its deadline and not done.")
     latest_report: ReportPublic | None = Field(

@@ -30,6 +30,7 @@ from shared import (
     utcnow,
 )
 from shared.reference import districts, key_tasks_2023
+from shared.review import ReviewRequest, ReviewState, decide, is_verified, open_review, review_of
 
 ALL_DISTRICTS = "各县级市（区）人民政府"
 SIP_COMMITTEE = "苏州工业园区管委会"
@@ -62,7 +63,9 @@ def reporting_units(task: KeyTask) -> list[str]:
 
 
 def _report(report: TaskReport) -> ReportPublic:
-    return ReportPublic.model_validate(report, from_attributes=True)
+    return ReportPublic.model_validate(
+        {**report.model_dump(), "review": review_of(report)}, from_attributes=True
+    )
 
 
 def _viewer_unit(principal: Principal) -> str | None:
@@ -77,15 +80,21 @@ def _viewer_unit(principal: Principal) -> str | None:
 def _view(
     task: KeyTask, reports: list[TaskReport], today: date, viewer_unit: str | None
 ) -> TaskPublic:
-    # `reports` come newest first, so the first one seen per unit is that unit's latest.
+    # `reports` come newest first, so the first one seen per unit is that unit's latest. Only
+    # verified reports decide a unit's status; a newer one awaiting review is shown beside it.
     latest: dict[str, TaskReport] = {}
+    waiting: dict[str, TaskReport] = {}
     for report in reports:
-        latest.setdefault(report.unit, report)
+        if is_verified(report):
+            latest.setdefault(report.unit, report)
+        elif report.review_state == ReviewState.pending and report.unit not in latest:
+            waiting.setdefault(report.unit, report)
     units = [
         UnitProgress(
             unit=unit,
             status=TaskStatus(latest[unit].status) if unit in latest else TaskStatus.not_started,
             latest_report=_report(latest[unit]) if unit in latest else None,
+            pending_report=_report(waiting[unit]) if unit in waiting else None,
         )
         for unit in reporting_units(task)
     ]
@@ -219,18 +228,29 @@ async def report(
                     )
                 ],
             )
-    await repository.add_report(
-        session,
-        TaskReport(
-            task_id=task_id,
-            unit=unit,
-            status=data.status.value,
-            evidence=data.evidence,
-            reported_on=data.reported_on,
-            reported_by=principal.label or principal.key_id,
-        ),
+    entry = TaskReport(
+        task_id=task_id,
+        unit=unit,
+        status=data.status.value,
+        evidence=data.evidence,
+        reported_on=data.reported_on,
+        reported_by=principal.label or principal.key_id,
     )
+    open_review(entry, principal)
+    await repository.add_report(session, entry)
     return await detail(session, principal, task_id)
+
+
+async def review(
+    session: AsyncSession, principal: Principal, task_id: str, report_id: int, data: ReviewRequest
+) -> ReportPublic:
+    """An administrator verifies or rejects a unit's report."""
+    entry = await repository.report(session, task_id, report_id)
+    if entry is None:
+        raise NotFound(f"No report {report_id} on key task {task_id!r}.")
+    decide(entry, principal, data)
+    await session.flush()
+    return _report(entry)
 
 
 async def seed_key_tasks(session: AsyncSession) -> None:

@@ -1,6 +1,6 @@
-"""review state, voiding and building status in the copies
+"""review state, voiding and building status in the copies; review of key-task reports
 
-The copies are refilled from the registry's and the events' compacted topics; until then a
+Reports recorded before review existed were never reviewed: they start pending. The copies are refilled from the registry's and the events' compacted topics; until then a
 copied building counts as operating and a copied event or renovation as not yet reviewed.
 
 Revision ID: evaluation_0004
@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
+
+import shared.types
 
 from alembic import op
 
@@ -33,9 +35,23 @@ def upgrade() -> None:
     with op.batch_alter_table('renovation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('review_state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
 
+    with op.batch_alter_table('task_report', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('review_state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
+        batch_op.add_column(sa.Column('review_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True))
+        batch_op.add_column(sa.Column('review_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True))
+        batch_op.add_column(sa.Column('review_at', shared.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f('ix_task_report_review_state'), ['review_state'], unique=False)
+    op.execute("UPDATE task_report SET review_state = 'pending'")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('task_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_task_report_review_state'))
+        batch_op.drop_column('review_at')
+        batch_op.drop_column('review_by')
+        batch_op.drop_column('review_reason')
+        batch_op.drop_column('review_state')
+
     with op.batch_alter_table('renovation', schema=None) as batch_op:
         batch_op.drop_column('review_state')
 
