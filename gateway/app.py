@@ -47,6 +47,7 @@ from shared import (
     sign_principal,
     utcnow,
 )
+from shared.middleware import body_limit
 
 SERVICE = "gateway"
 API_PREFIX = "/api/v1/"
@@ -82,7 +83,6 @@ def _admin_app(settings: GatewaySettings) -> FastAPI:
             connect_timeout=settings.upstream_connect_timeout,
             read_timeout=settings.upstream_read_timeout,
             pool_size=settings.upstream_pool_size,
-            max_body=settings.max_body_bytes,
         )
         await proxy.start()
         authenticator = Authenticator(
@@ -250,13 +250,15 @@ class Gateway:
                     headers={"Retry-After": retry_after_header(wait)},
                 )
                 return
+            limit = body_limit(
+                self.settings.max_body_bytes,
+                self.settings.max_upload_bytes,
+                scope["method"],
+                scope["path"],
+            )
             declared = header(scope, b"content-length")
-            if (
-                declared is not None
-                and declared.isdigit()
-                and int(declared) > self.settings.max_body_bytes
-            ):
-                await self._too_large(tracked_send)
+            if declared is not None and declared.isdigit() and int(declared) > limit:
+                await self._too_large(tracked_send, limit)
                 return
             if area == "auth":
                 scope.setdefault("state", {})["principal"] = principal
@@ -267,9 +269,9 @@ class Gateway:
                 await send_problem(tracked_send, 404, f"No resource at {scope['path']!r}.")
                 return
             try:
-                body = await read_bounded_body(receive, self.settings.max_body_bytes)
+                body = await read_bounded_body(receive, limit)
             except BodyTooLarge:
-                await self._too_large(tracked_send)
+                await self._too_large(tracked_send, limit)
                 return
             await state.proxy.forward(
                 scope,
@@ -300,10 +302,8 @@ class Gateway:
                 duration_ms=(time.perf_counter() - started) * 1000,
             )
 
-    async def _too_large(self, send: Send) -> None:
-        await send_problem(
-            send, 413, f"Request bodies may not exceed {self.settings.max_body_bytes} bytes."
-        )
+    async def _too_large(self, send: Send, limit: int) -> None:
+        await send_problem(send, 413, f"Request bodies may not exceed {limit} bytes.")
 
 
 # Routes anyone may call without credentials (and the per-client limit still applies).

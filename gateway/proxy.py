@@ -67,13 +67,10 @@ async def read_bounded_body(receive: Receive, limit: int) -> bytes:
 class Proxy:
     """Forwards a request to an upstream service and streams its answer back."""
 
-    def __init__(
-        self, *, connect_timeout: float, read_timeout: float, pool_size: int, max_body: int
-    ) -> None:
+    def __init__(self, *, connect_timeout: float, read_timeout: float, pool_size: int) -> None:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.pool_size = pool_size
-        self.max_body = max_body
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:

@@ -184,7 +184,11 @@ def create_service_app(
     # that refused requests are counted and carry a request id too.
     if trust_forwarded_identity:
         app.add_middleware(InternalIdentityMiddleware, secrets=settings.accepted_secrets())
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     if observe:
         app.add_middleware(ObservabilityMiddleware, service=name)
     return app

@@ -117,17 +117,42 @@ def route_template(scope: Scope) -> str:
     return scope.get("sbe.route", "unmatched")
 
 
+# Evidence files are uploaded as the raw body of `POST …/evidence` (shared.attachments): those
+# routes take bodies up to the upload limit, every other one the ordinary limit.
+UPLOAD_SUFFIX = "/evidence"
+
+
+def body_limit(max_body: int, max_upload: int, method: str, path: str) -> int:
+    """The largest request body the route takes."""
+    if method == "POST" and path.endswith(UPLOAD_SUFFIX):
+        return max(max_body, max_upload)
+    return max_body
+
+
 class BodyLimitMiddleware:
     """Refuses request bodies over the limit with 413 before the application reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int = 0) -> None:
+        self.app = app
+        self.max_body = max_bytes
+        self.max_upload = max_upload_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = body_limit(self.max_body, self.max_upload, scope["method"], scope["path"])
+        await _Bounded(self.app, limit)(scope, receive, send)
+
+
+class _Bounded:
+    """One request held to one limit."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await send_problem(send, 413, self._detail())

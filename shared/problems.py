@@ -101,6 +101,10 @@ class PayloadTooLarge(ProblemError):
     status, title, slug = 413, "Content Too Large", "payload-too-large"
 
 
+class UnsupportedMediaType(ProblemError):
+    status, title, slug = 415, "Unsupported Media Type", "unsupported-media-type"
+
+
 class ValidationFailed(ProblemError):
     status, title, slug = 422, "Unprocessable Content", "validation-error"
 
@@ -130,6 +134,7 @@ _TITLES = {
         NotFound,
         Conflict,
         PayloadTooLarge,
+        UnsupportedMediaType,
         ValidationFailed,
         TooManyRequests,
         BadGateway,

@@ -39,6 +39,9 @@ class BaseServiceSettings(BaseSettings):
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     host: str = Field(default="127.0.0.1", description="Interface the HTTP server binds.")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024, gt=0, description="The largest evidence file (20 MiB)."
+    )
     database_pool_size: int = Field(
         default=20,
         ge=1,

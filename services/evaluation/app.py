@@ -18,6 +18,7 @@ from services.evaluation.scoring.service import seed_default_scheme
 from services.evaluation.settings import EvaluationSettings
 from services.evaluation.targets.router import router as targets_router
 from services.evaluation.targets.service import seed_2023
+from services.evaluation.tasks.evidence import router as report_evidence_router
 from services.evaluation.tasks.router import router as tasks_router
 from services.evaluation.tasks.service import seed_key_tasks
 from shared import BatchConsumer, Database, create_service_app, database_target, load_settings
@@ -64,6 +65,7 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
             scoring_router,
             publications_router,
             tasks_router,
+            report_evidence_router,
             bluebook_router,
         ],
         metrics_refreshers=(refresh_metrics,),

@@ -12,6 +12,7 @@ from services.evaluation.inputs.models import (
 from services.evaluation.publications.models import Publication
 from services.evaluation.scoring.models import ScoringScheme
 from services.evaluation.targets.models import Target, TargetVersion
+from services.evaluation.tasks.evidence import ReportAttachment, ReportBlob
 from services.evaluation.tasks.models import KeyTask, TaskReport
 
 metadata = EvaluationTable.metadata
@@ -25,6 +26,8 @@ __all__ = [
     "MovementCopy",
     "Publication",
     "RenovationCopy",
+    "ReportAttachment",
+    "ReportBlob",
     "ScoringScheme",
     "Target",
     "TargetVersion",

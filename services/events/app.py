@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from services.events.compliance.router import router as compliance_router
 from services.events.db import EventsOutbox
 from services.events.planner.router import router as planner_router
+from services.events.schedule.evidence import router as evidence_router
 from services.events.schedule.router import router as schedule_router
 from services.events.settings import EventsSettings
 from services.events.targets import TargetsClient
@@ -66,5 +67,6 @@ def create_app(settings: EventsSettings | None = None) -> FastAPI:
             compliance_router,
             planner_router,
             schedule_router,
+            evidence_router,
         ],
     )

@@ -12,6 +12,7 @@ from services.registry.db import RegistryOutbox
 from services.registry.districts.repository import upsert_reference_districts
 from services.registry.districts.router import router as districts_router
 from services.registry.enterprises.router import router as enterprises_router
+from services.registry.renovations.evidence import router as renovation_evidence_router
 from services.registry.renovations.router import router as renovations_router
 from services.registry.settings import RegistrySettings
 from shared import (
@@ -69,6 +70,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             districts_router,
             buildings_router,
             renovations_router,
+            renovation_evidence_router,
             enterprises_router,
         ],
     )

@@ -4,6 +4,7 @@ from services.registry.buildings.models import Building, BuildingListEntry, Feat
 from services.registry.db import RegistryOutbox, RegistryTable
 from services.registry.districts.models import District
 from services.registry.enterprises.models import Movement, Tenancy
+from services.registry.renovations.evidence import RenovationAttachment, RenovationBlob
 from services.registry.renovations.models import Renovation
 
 metadata = RegistryTable.metadata
@@ -16,6 +17,8 @@ __all__ = [
     "Movement",
     "RegistryOutbox",
     "Renovation",
+    "RenovationAttachment",
+    "RenovationBlob",
     "Tenancy",
     "metadata",
 ]

@@ -297,3 +297,38 @@ class TestReview:
             f"{URL}/1.1/reports/{task['reports'][0]['id']}/review", json={"decision": "verified"}
         )
         assert elsewhere.status_code == 404
+
+
+class TestReportEvidence:
+    PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+    async def test_a_unit_attaches_evidence_to_its_report_and_no_other_unit_sees_it(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        gusu = as_(district("gusu"))
+        report = {"status": "done", "evidence": "见附件", "reported_on": "2023-04-20"}
+        task = (await evaluation_api.post(f"{URL}/2.1/reports", json=report, auth=gusu)).json()
+        url = f"{URL}/2.1/reports/{task['reports'][0]['id']}/evidence"
+        attached = await evaluation_api.post(
+            url,
+            params={"filename": "名录.pdf"},
+            content=self.PDF,
+            headers={"Content-Type": "application/pdf"},
+            auth=gusu,
+        )
+        assert attached.status_code == 201, attached.text
+        assert [a["title"] for a in (await evaluation_api.get(url, auth=gusu)).json()] == [
+            "名录.pdf"
+        ]
+        sip = as_(district("sip"))
+        assert (await evaluation_api.get(url, auth=sip)).status_code == 404
+        stolen = await evaluation_api.post(
+            url,
+            params={"filename": "x.pdf"},
+            content=self.PDF,
+            headers={"Content-Type": "application/pdf"},
+            auth=sip,
+        )
+        assert stolen.status_code == 403
+        admin_sees = await evaluation_api.get(f"{url}/{attached.json()['id']}")
+        assert admin_sees.content == self.PDF

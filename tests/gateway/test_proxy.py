@@ -154,6 +154,46 @@ class TestBodies:
         response = await to_fake_events.post("/api/v1/events/echo", content=chunks())
         assert response.status_code == 413
 
+    async def test_an_evidence_file_up_to_20_mib_passes_and_one_over_is_413(
+        self, admin: httpx.AsyncClient
+    ) -> None:
+        created = await admin.post(
+            "/api/v1/events",
+            json={
+                "kind": "promotion",
+                "scope": "district",
+                "district_id": "gusu",
+                "title": "推介会",
+                "starts_at": "2023-03-15T09:30:00+08:00",
+                "ends_at": "2023-03-15T11:30:00+08:00",
+                "venue": "会场",
+                "status": "held",
+            },
+        )
+        assert created.status_code == 201, created.text
+        url = f"/api/v1/events/{created.json()['id']}/evidence"
+        pdf = b"%PDF-1.7\n" + b"0" * (20 * 1024 * 1024 - 9)
+        taken = await admin.post(
+            url,
+            params={"filename": "a.pdf"},
+            content=pdf,
+            headers={"Content-Type": "application/pdf"},
+        )
+        assert taken.status_code == 201, taken.text
+        assert taken.json()["size_bytes"] == 20 * 1024 * 1024
+        over = await admin.post(
+            url,
+            params={"filename": "b.pdf"},
+            content=pdf + b"0",
+            headers={"Content-Type": "application/pdf"},
+        )
+        assert over.status_code == 413
+        # Elsewhere the ordinary limit holds: an 11 MiB JSON body is still refused.
+        elsewhere = await admin.post(
+            url + "/links", content=b"{" + b" " * (11 * 1024 * 1024) + b"}"
+        )
+        assert elsewhere.status_code == 413
+
     async def test_a_large_answer_is_streamed_back(self, to_fake_events: httpx.AsyncClient) -> None:
         response = await to_fake_events.get("/api/v1/events/stream")
         assert response.status_code == 200

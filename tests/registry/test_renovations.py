@@ -181,3 +181,33 @@ class TestReviewOfCompletion:
             auth=as_(SUPERVISION),
         )
         assert response.status_code == 403
+
+
+class TestRenovationEvidence:
+    async def test_the_district_attaches_photos_and_another_district_cannot(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        await building(registry, "g1", "gusu")
+        body = await renovation(registry, building_id="g1", completed_on="2023-05-01")
+        url = f"/api/v1/renovations/{body['id']}/evidence"
+        jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+        gusu = as_(district("gusu"))
+        attached = await registry.post(
+            url,
+            params={"filename": "改造后.jpg"},
+            content=jpeg,
+            headers={"Content-Type": "image/jpeg"},
+            auth=gusu,
+        )
+        assert attached.status_code == 201, attached.text
+        assert attached.json()["content_type"] == "image/jpeg"
+        other = as_(district("sip"))
+        assert (await registry.get(url, auth=other)).status_code == 403
+        refused = await registry.post(
+            url,
+            params={"filename": "x.jpg"},
+            content=jpeg,
+            headers={"Content-Type": "image/jpeg"},
+            auth=other,
+        )
+        assert refused.status_code == 403

@@ -241,13 +241,38 @@ async def report(
     return await detail(session, principal, task_id)
 
 
+async def _report_of(session: AsyncSession, task_id: str, report_id: int) -> TaskReport:
+    entry = await repository.report(session, task_id, report_id)
+    if entry is None:
+        raise NotFound(f"No report {report_id} on key task {task_id!r}.")
+    return entry
+
+
+async def ensure_may_see_report(
+    session: AsyncSession, principal: Principal, task_id: str, report_id: int
+) -> None:
+    """A unit sees its own reports; those who read everything see all (404 otherwise: another
+    unit's report is not shown to exist)."""
+    entry = await _report_of(session, task_id, report_id)
+    viewer = _viewer_unit(principal)
+    if viewer is not None and entry.unit != viewer:
+        raise NotFound(f"No report {report_id} on key task {task_id!r}.")
+
+
+async def ensure_may_attach(
+    session: AsyncSession, principal: Principal, task_id: str, report_id: int
+) -> None:
+    """Evidence is added to a report by its own unit or by the administrator."""
+    entry = await _report_of(session, task_id, report_id)
+    if principal.role is not Role.admin and entry.unit != _viewer_unit(principal):
+        raise Forbidden(f"Report {report_id} is not your unit's.")
+
+
 async def review(
     session: AsyncSession, principal: Principal, task_id: str, report_id: int, data: ReviewRequest
 ) -> ReportPublic:
     """An administrator verifies or rejects a unit's report."""
-    entry = await repository.report(session, task_id, report_id)
-    if entry is None:
-        raise NotFound(f"No report {report_id} on key task {task_id!r}.")
+    entry = await _report_of(session, task_id, report_id)
     decide(entry, principal, data)
     await session.flush()
     return _report(entry)

@@ -287,6 +287,31 @@ async def void(
     return public(event)
 
 
+async def ensure_may_attach(session: AsyncSession, principal: Principal, event_id: str) -> None:
+    """Evidence is added by those who may change the event, while it still counts or may."""
+    event = await _existing(session, event_id)
+    _ensure_may_change(principal, event.scope, event.district_id)
+    if event.voided_at is not None:
+        raise Conflict("The event was voided; it takes no more evidence.")
+
+
+async def evidence_added(
+    session: AsyncSession, principal: Principal, event_id: str, attachment: Any
+) -> None:
+    """Evidence is part of the event's history."""
+    event = await _existing(session, event_id)
+    _record(
+        session,
+        event,
+        principal,
+        "evidence",
+        kind=attachment.kind,
+        title=attachment.title,
+        sha256=attachment.sha256,
+        url=attachment.url,
+    )
+
+
 async def history(
     session: AsyncSession, principal: Principal, event_id: str
 ) -> list[EventChangePublic]:

@@ -63,6 +63,14 @@ async def read(session: AsyncSession, principal: Principal, renovation_id: str) 
     return _public(renovation, district_id)
 
 
+async def ensure_may_change(
+    session: AsyncSession, principal: Principal, renovation_id: str
+) -> None:
+    """403/404 unless the caller may change the renovation."""
+    _, district_id = await _existing(session, renovation_id)
+    principal.ensure_write(district_id)
+
+
 async def update(
     session: AsyncSession, principal: Principal, renovation_id: str, data: RenovationUpdate
 ) -> RenovationPublic:

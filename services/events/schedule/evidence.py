@@ -1,0 +1,57 @@
+"""Evidence of events (签到表, 现场照片, 纪要…): files and links, in the events database."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.events.db import EventsTable
+from services.events.schedule import service
+from shared import Principal, PrincipalDep, SessionDep, TextId, WriterDep
+from shared.attachments import (
+    AttachmentColumns,
+    AttachmentPublic,
+    BlobColumns,
+    DatabaseBlobs,
+    evidence_router,
+)
+
+
+class EventAttachment(EventsTable, AttachmentColumns, table=True):
+    """A file or a link attached to an event."""
+
+    __tablename__ = "attachment"
+
+
+class EventBlob(EventsTable, BlobColumns, table=True):
+    """The bytes of the events' files, once per distinct content."""
+
+    __tablename__ = "blob"
+
+
+async def readable(session: SessionDep, principal: PrincipalDep, event_id: TextId) -> str:
+    """The event, for those who may see it."""
+    await service.read(session, principal, event_id)
+    return event_id
+
+
+async def writable(session: SessionDep, principal: WriterDep, event_id: TextId) -> str:
+    """The event, for those who may change it (its district, the administrator)."""
+    await service.ensure_may_attach(session, principal, event_id)
+    return event_id
+
+
+async def recorded(
+    session: AsyncSession, principal: Principal, event_id: str, attachment: AttachmentPublic
+) -> None:
+    await service.evidence_added(session, principal, event_id, attachment)
+
+
+router = evidence_router(
+    "/api/v1/events/{event_id}/evidence",
+    tag="events",
+    table=EventAttachment,
+    blobs=DatabaseBlobs(EventBlob),
+    readable=readable,
+    writable=writable,
+    added=recorded,
+)
