@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
+from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
 from services.evaluation.scoring.formula import DEFAULT
-from services.evaluation.scoring.schemas import SchemeDefinition, ScoreBoard
+from services.evaluation.scoring.schemas import SCHEME_ID_PATTERN, SchemeDefinition, ScoreBoard
 from shared import RequestModel
 
 
@@ -15,7 +17,9 @@ class PublicationCreate(RequestModel):
     """Publish a year's assessment."""
 
     year: int = Field(ge=2000, le=2100, description="Calendar year.")
-    scheme: str = Field(default=DEFAULT.id, max_length=64, description="Scoring scheme.")
+    scheme: Annotated[str, StringConstraints(pattern=SCHEME_ID_PATTERN)] = Field(
+        default=DEFAULT.id, description="Scoring scheme."
+    )
 
 
 class PublicationSummary(SQLModel):

@@ -6,14 +6,25 @@ from fastapi import APIRouter, Query, Request
 
 from services.evaluation.scoring import service
 from services.evaluation.scoring.formula import DEFAULT
-from services.evaluation.scoring.schemas import Evidence, Robustness, SchemeDefinition, ScoreBoard
+from services.evaluation.scoring.schemas import (
+    SCHEME_ID_PATTERN,
+    Evidence,
+    Robustness,
+    SchemeDefinition,
+    ScoreBoard,
+)
 from shared import AdminDep, DistrictPath, PrincipalDep, SessionDep, problem_responses
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation"])
 
 Year = Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")]
 SchemeId = Annotated[
-    str, Query(max_length=64, description=f"Scoring scheme (default {DEFAULT.id}).")
+    str,
+    Query(
+        pattern=SCHEME_ID_PATTERN,
+        max_length=64,
+        description=f"Scoring scheme (default {DEFAULT.id}).",
+    ),
 ]
 
 

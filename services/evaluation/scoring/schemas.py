@@ -11,11 +11,13 @@ from sqlmodel import Field, SQLModel
 from services.evaluation.scoring.formula import DEVELOPMENT_INDICATORS, TARGET_INDICATORS
 from shared import Line, RequestModel
 
+SCHEME_ID_PATTERN = r"^[a-z0-9][a-z0-9.-]{2,63}$"
+
 
 class SchemeDefinition(RequestModel):
     """A scoring scheme. Weights add up to 1; indicators come from the contract's lists."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{2,63}$")] = Field(
+    id: Annotated[str, StringConstraints(pattern=SCHEME_ID_PATTERN)] = Field(
         description="Stable id, e.g. sbe-balanced-v2."
     )
     description: Line = Field(default="", max_length=500, description="What it is for.")
