@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.evaluation.bluebook.router import router as bluebook_router
+from services.evaluation.coverage.router import router as coverage_router
 from services.evaluation.consumer import inputs_consumer
 from services.evaluation.metrics import refresh as refresh_metrics
 from services.evaluation.publications.router import router as publications_router
@@ -67,6 +68,7 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
             tasks_router,
             report_evidence_router,
             bluebook_router,
+            coverage_router,
         ],
         metrics_refreshers=(refresh_metrics,),
     )

@@ -202,3 +202,53 @@ class TestUpdateBuilding:
     async def test_missing_is_404(self, registry: httpx.AsyncClient) -> None:
         response = await registry.patch("/api/v1/buildings/nope", json={"name": "x"})
         assert response.status_code == 404
+
+
+class TestRetire:
+    async def _two(self, registry: httpx.AsyncClient) -> None:
+        for building_id in ("r1", "r2"):
+            created = await registry.post(
+                "/api/v1/buildings",
+                json=fixtures.building(id=building_id, district_id="gusu", lists=["key"]),
+            )
+            assert created.status_code == 201
+
+    async def test_a_merged_building_names_where_it_went_and_leaves_the_lists(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        await self._two(registry)
+        missing = await registry.post(
+            "/api/v1/buildings/r1/retire",
+            json={"kind": "merged", "reason": "并入r2统一管理", "retired_on": "2024-01-01"},
+        )
+        assert missing.status_code == 422
+        retired = await registry.post(
+            "/api/v1/buildings/r1/retire",
+            json={
+                "kind": "merged",
+                "reason": "并入r2统一管理",
+                "retired_on": "2024-01-01",
+                "merged_into": "r2",
+            },
+        )
+        assert retired.status_code == 200, retired.text
+        assert retired.json()["retired"]["merged_into"] == "r2"
+        listed = (await registry.get("/api/v1/lists/key")).json()
+        assert [b["id"] for b in listed["items"]] == ["r2"]
+        assert (await registry.get("/api/v1/buildings/r1")).status_code == 200
+        twice = await registry.post(
+            "/api/v1/buildings/r1/retire",
+            json={"kind": "demolished", "reason": "x", "retired_on": "2024-01-01"},
+        )
+        assert twice.status_code == 409
+
+    async def test_a_retirement_cannot_be_dated_in_the_future(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        await self._two(registry)
+        response = await registry.post(
+            "/api/v1/buildings/r1/retire",
+            json={"kind": "demolished", "reason": "拆除", "retired_on": "2999-01-01"},
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "retired_on"

@@ -409,6 +409,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/buildings/{building_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a building (administrator)
+         * @description Demolished, merged into another, converted: the building is kept with the reason and stops
+         *     counting in the years after it was retired. Buildings are never deleted.
+         */
+        post: operations["retire_building_api_v1_buildings__building_id__retire_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/buildings/{building_id}/tenants": {
         parameters: {
             query?: never;
@@ -500,6 +521,27 @@ export interface paths {
          * @description For the administrator and the supervision office: it names buildings' yearly tax.
          */
         get: operations["bluebook_api_v1_evaluation_bluebook__year__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registered large buildings vs Annex 1
+         * @description Each district's registered buildings of ≥ 10,000 m² against Annex 1's 2022 count (347 in
+         *     all); a district key sees its own line and the city's totals.
+         */
+        get: operations["coverage_api_v1_evaluation_coverage_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1935,6 +1977,8 @@ export interface components {
              * @description Building name (楼宇名称).
              */
             name: string;
+            /** @description Set once the building is retired (never deleted). */
+            retired?: components["schemas"]["Retirement"] | null;
             /** @description planned, under_construction, operating or renovating. */
             status: components["schemas"]["BuildingStatus"];
             /**
@@ -2150,6 +2194,37 @@ export interface components {
             ok: boolean;
         };
         /**
+         * Coverage
+         * @description The ten districts and the city: is every large building of Annex 1 on the platform?
+         */
+        Coverage: {
+            /**
+             * Annex 1 Count
+             * @description The city's Annex 1 count (347).
+             */
+            annex_1_count: number;
+            /**
+             * Districts
+             * @description In the plan's order.
+             */
+            districts: components["schemas"]["DistrictCoverage"][];
+            /**
+             * Min Floor Area M2
+             * @description The size counted (10,000 m²).
+             */
+            min_floor_area_m2: number;
+            /**
+             * Registered
+             * @description The city's registered standing buildings ≥ 10,000 m².
+             */
+            registered: number;
+            /**
+             * Share
+             * @description registered / annex_1_count.
+             */
+            share: number | null;
+        };
+        /**
          * DeadLetterPage
          * @description One page of dead letters, newest first.
          */
@@ -2337,6 +2412,47 @@ export interface components {
              * @description Promotion events the district is to hold.
              */
             target: number | null;
+        };
+        /**
+         * DistrictCoverage
+         * @description One district's registered large buildings against Annex 1.
+         */
+        DistrictCoverage: {
+            /**
+             * Annex 1 Count
+             * @description Office buildings over 10,000 m² in 2022 (Annex 1, 2022年万㎡以上商务楼宇数).
+             */
+            annex_1_count: number;
+            /**
+             * District Id
+             * @description District.
+             */
+            district_id: string;
+            /**
+             * Missing
+             * @description How many of Annex 1's buildings are not registered yet.
+             */
+            missing: number;
+            /**
+             * Name
+             * @description Its Chinese name.
+             */
+            name: string;
+            /**
+             * Registered
+             * @description Buildings of ≥ 10,000 m² registered and standing (operating or renovating).
+             */
+            registered: number;
+            /**
+             * Registered In Pipeline
+             * @description Buildings of ≥ 10,000 m² registered as planned or under construction.
+             */
+            registered_in_pipeline: number;
+            /**
+             * Share
+             * @description registered / annex_1_count (null when Annex 1 is 0).
+             */
+            share: number | null;
         };
         /**
          * DistrictPublic
@@ -4029,6 +4145,65 @@ export interface components {
              */
             unit: string;
         };
+        /**
+         * RetireRequest
+         * @description Retire a building: it stays in the registry with the reason, and stops counting in the
+         *     years after `retired_on`.
+         */
+        RetireRequest: {
+            /** @description demolished, merged, converted or other. */
+            kind: components["schemas"]["RetirementKind"];
+            /**
+             * Merged Into
+             * @description For a merger: the building it became part of.
+             */
+            merged_into?: string | null;
+            /**
+             * Reason
+             * @description Why (shown with it).
+             */
+            reason: string;
+            /**
+             * Retired On
+             * Format: date
+             * @description When it stopped being a building of the platform.
+             */
+            retired_on: string;
+        };
+        /**
+         * Retirement
+         * @description How a building was retired.
+         */
+        Retirement: {
+            /**
+             * By
+             * @description The administrator who retired it.
+             */
+            by: string;
+            /** @description demolished, merged, converted or other. */
+            kind: components["schemas"]["RetirementKind"];
+            /**
+             * Merged Into
+             * @description For a merger: the building it became part of.
+             */
+            merged_into: string | null;
+            /**
+             * Reason
+             * @description Why.
+             */
+            reason: string;
+            /**
+             * Retired On
+             * Format: date
+             * @description When.
+             */
+            retired_on: string;
+        };
+        /**
+         * RetirementKind
+         * @enum {string}
+         */
+        RetirementKind: "demolished" | "merged" | "converted" | "other";
         /**
          * ReviewDecision
          * @enum {string}
@@ -7194,6 +7369,113 @@ export interface operations {
             };
         };
     };
+    retire_building_api_v1_buildings__building_id__retire_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id. */
+                building_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetireRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildingPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     building_tenants_api_v1_buildings__building_id__tenants_get: {
         parameters: {
             query?: never;
@@ -7708,6 +7990,86 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    coverage_api_v1_evaluation_coverage_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coverage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

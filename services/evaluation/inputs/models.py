@@ -19,6 +19,7 @@ class BuildingCopy(EvaluationTable, table=True):
     district_id: str = Field(max_length=32, index=True)
     gross_floor_area_m2: float
     status: str = Field(default="operating", max_length=32, description="planned, operating…")
+    retired_on: date | None = Field(default=None, description="Retired: counts up to that year.")
     registry_updated_at: datetime = Field(sa_type=UTCDateTime)
 
 

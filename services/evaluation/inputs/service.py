@@ -24,6 +24,9 @@ async def apply_buildings(session: AsyncSession, snapshots: list[dict[str, Any]]
             "district_id": s["district_id"],
             "gross_floor_area_m2": float(s["gross_floor_area_m2"]),
             "status": s.get("status", "operating"),
+            "retired_on": date.fromisoformat(s["retired"]["retired_on"])
+            if s.get("retired")
+            else None,
             "registry_updated_at": datetime.fromisoformat(s["updated_at"]),
         }
         for s in latest.values()

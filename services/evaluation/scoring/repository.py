@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func
+from sqlalchemy import and_, case, exists, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
@@ -55,6 +55,12 @@ def _in_year(column: Any, year: int) -> Any:
     return and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
 
 
+def _standing(year: int) -> Any:
+    """Buildings that count in the year: not retired, or retired during it or later."""
+    b = BuildingCopy
+    return or_(col(b.retired_on).is_(None), col(b.retired_on) >= date(year, 1, 1))
+
+
 def _held_promotions(year: int, review: str = VERIFIED) -> Any:
     """Promotion events a district organised and held in the year (CONTRACT §7), in a review
     state (only verified ones count, CONTRACT §10), not voided."""
@@ -89,12 +95,14 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
             func.count(),
             func.coalesce(func.sum(b.gross_floor_area_m2), 0.0),
             func.coalesce(func.sum(operating), 0.0),
-        ).group_by(col(b.district_id)),
+        )
+        .where(_standing(year))
+        .group_by(col(b.district_id)),
     ):
         figures[district].buildings = int(count)
         figures[district].gross_floor_area_m2 = float(area)
         figures[district].operating_floor_area_m2 = float(operating_area)
-    joined = select(b.district_id).join(y, col(y.building_id) == col(b.id))
+    joined = select(b.district_id).join(y, col(y.building_id) == col(b.id)).where(_standing(year))
     over = and_(col(y.year) == year, col(y.tax_cents) > LINE_100M_CENTS)
     previous = aliased(BuildingYearCopy)
     was_over = exists().where(
@@ -130,7 +138,7 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
         session,
         select(b.district_id, func.count())
         .join(d, col(d.building_id) == col(b.id))
-        .where(_in_year(col(d.designated_on), year))
+        .where(_in_year(col(d.designated_on), year), _standing(year))
         .group_by(col(b.district_id)),
     ):
         figures[district].new_featured = int(count)
@@ -144,7 +152,7 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
         session,
         select(b.district_id, func.count())
         .join(first, first.c.building_id == col(b.id))
-        .where(_in_year(first.c.first_on, year))
+        .where(_in_year(first.c.first_on, year), _standing(year))
         .group_by(col(b.district_id)),
     ):
         figures[district].new_featured_buildings = int(count)
@@ -153,7 +161,7 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
             session,
             select(b.district_id, func.count(), func.count(func.distinct(r.building_id)))
             .join(r, col(r.building_id) == col(b.id))
-            .where(_completed(year, review))
+            .where(_completed(year, review), _standing(year))
             .group_by(col(b.district_id)),
         ):
             if in_review:
@@ -165,7 +173,7 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
         session,
         select(b.district_id, func.sum(case((col(m.kind) == "move_in", 1), else_=-1)))
         .join(m, col(m.building_id) == col(b.id))
-        .where(_in_year(col(m.date), year))
+        .where(_in_year(col(m.date), year), _standing(year))
         .group_by(col(b.district_id)),
     ):
         figures[district].net_move_in = int(net or 0)

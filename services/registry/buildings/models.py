@@ -18,6 +18,13 @@ class Building(RegistryTable, table=True):
     address: str = Field(max_length=300)
     gross_floor_area_m2: float
     status: str = Field(sa_type=String(32))
+    # Retired (demolished, merged into another…): kept, never deleted; it stops counting from the
+    # year after it was retired.
+    retired_on: date | None = None
+    retired_as: str | None = Field(default=None, max_length=16)
+    retired_reason: str | None = Field(default=None, max_length=500)
+    retired_by: str | None = Field(default=None, max_length=100)
+    merged_into: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

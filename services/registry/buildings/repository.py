@@ -24,9 +24,12 @@ class BuildingFilter:
     list_key: str | None = None
     featured_industry: str | None = None
     ids: tuple[str, ...] | None = None
+    standing: bool = False  # only buildings not retired
 
 
 def _filtered(query: SelectT, f: BuildingFilter) -> SelectT:
+    if f.standing:
+        query = query.where(col(Building.retired_on).is_(None))
     if f.district_id is not None:
         query = query.where(col(Building.district_id) == f.district_id)
     if f.ids is not None:

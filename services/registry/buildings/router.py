@@ -18,6 +18,7 @@ from services.registry.buildings.schemas import (
     DesignationPublic,
     ListKey,
     ListPage,
+    RetireRequest,
 )
 from services.registry.districts import repository as districts
 from shared import (
@@ -102,6 +103,20 @@ async def update_building(
 
 
 @router.post(
+    "/buildings/{building_id}/retire",
+    response_model=BuildingPublic,
+    responses=problem_responses(404, 409),
+    summary="Retire a building (administrator)",
+)
+async def retire_building(
+    session: SessionDep, principal: AdminDep, building_id: TextId, body: RetireRequest
+) -> BuildingPublic:
+    """Demolished, merged into another, converted: the building is kept with the reason and stops
+    counting in the years after it was retired. Buildings are never deleted."""
+    return await service.retire(session, principal, building_id, body)
+
+
+@router.post(
     "/buildings/{building_id}/featured-designation",
     status_code=201,
     response_model=DesignationPublic,
@@ -150,7 +165,8 @@ async def export_list(
     format: Annotated[Literal["json", "csv", "xlsx"], Query(description="Output format.")] = "json",
 ) -> ListPage | Response:
     """The key-building, new-project or renovation list, with Chinese column headers in files."""
-    f = BuildingFilter(district_id=district_id, list_key=list_key.value)
+    # A 名录 lists the buildings standing: a retired one stays in the registry, not on the lists.
+    f = BuildingFilter(district_id=district_id, list_key=list_key.value, standing=True)
     page = await service.list_page(session, principal, f, None, 0)
     if format == "json":
         return ListPage(

@@ -79,10 +79,42 @@ class BuildingUpdate(RequestModel):
     _unique = field_validator("lists")(_unique_lists)
 
 
+class RetirementKind(StrEnum):
+    demolished = "demolished"  # 拆除
+    merged = "merged"  # 合并
+    converted = "converted"  # 改作他用
+    other = "other"
+
+
+class RetireRequest(RequestModel):
+    """Retire a building: it stays in the registry with the reason, and stops counting in the
+    years after `retired_on`."""
+
+    kind: RetirementKind = Field(description="demolished, merged, converted or other.")
+    reason: Line = Field(min_length=1, max_length=500, description="Why (shown with it).")
+    retired_on: date = Field(description="When it stopped being a building of the platform.")
+    merged_into: Annotated[str, StringConstraints(pattern=ID_PATTERN)] | None = Field(
+        default=None, description="For a merger: the building it became part of."
+    )
+
+
+class Retirement(SQLModel):
+    """How a building was retired."""
+
+    kind: RetirementKind = Field(description="demolished, merged, converted or other.")
+    reason: str = Field(description="Why.")
+    retired_on: date = Field(description="When.")
+    by: str = Field(description="The administrator who retired it.")
+    merged_into: str | None = Field(description="For a merger: the building it became part of.")
+
+
 class BuildingPublic(BuildingBase):
     """A building as the API shows it."""
 
     id: str = Field(description="Building id.")
+    retired: Retirement | None = Field(
+        default=None, description="Set once the building is retired (never deleted)."
+    )
     lists: list[ListKey] = Field(description="The 名录 the building is on.")
     featured_industries: list[FeaturedIndustry] = Field(
         description="Featured industries the building has been designated for."

@@ -18,11 +18,15 @@ from services.registry.buildings.schemas import (
     BuildingUpdate,
     DesignationCreate,
     DesignationPublic,
+    Retirement,
+    RetirementKind,
+    RetireRequest,
 )
 from services.registry.db import RegistryOutbox
 from services.registry.districts import repository as districts
 from services.registry.renovations import repository as renovations
 from shared import (
+    SHANGHAI,
     TOPIC_REGISTRY_BUILDINGS,
     Conflict,
     FieldError,
@@ -42,6 +46,15 @@ def _view(
             **building.model_dump(),
             "lists": sorted(lists),
             "featured_industries": sorted({d.industry for d in designations}),
+            "retired": Retirement(
+                kind=RetirementKind(building.retired_as),
+                reason=building.retired_reason or "",
+                retired_on=building.retired_on,
+                by=building.retired_by or "",
+                merged_into=building.merged_into,
+            )
+            if building.retired_on is not None and building.retired_as is not None
+            else None,
         }
     )
 
@@ -146,6 +159,10 @@ async def update(
     """Change a building; moving it to another district needs the right to write both."""
     building = await get_existing(session, building_id)
     principal.ensure_write(building.district_id)
+    if building.retired_on is not None:
+        raise Conflict(
+            f"Building {building_id} was retired on {building.retired_on}; it is kept as it was."
+        )
     changes = data.model_dump(exclude_unset=True, exclude={"lists"})
     if changes.get("district_id") not in (None, building.district_id):
         principal.ensure_write(changes["district_id"])
@@ -156,6 +173,41 @@ async def update(
             setattr(building, field, getattr(value, "value", value))
     if data.lists is not None:
         await repository.replace_lists(session, building_id, [k.value for k in data.lists])
+    building.updated_at = utcnow()
+    await session.flush()
+    await publish(session, building_id)
+    (view,) = await views(session, [building])
+    return view
+
+
+async def retire(
+    session: AsyncSession, principal: Principal, building_id: str, data: RetireRequest
+) -> BuildingPublic:
+    """Retire a building (demolished, merged…): the administrator's decision, with its reason.
+    The building stays, with its history; it stops counting in the years after `retired_on`."""
+    building = await get_existing(session, building_id)
+    if building.retired_on is not None:
+        raise Conflict(f"Building {building_id} is already retired.")
+    problems = []
+    if data.retired_on > utcnow().astimezone(SHANGHAI).date():
+        problems.append(FieldError(field="retired_on", message="must not lie in the future"))
+    if (data.merged_into is not None) != (data.kind == RetirementKind.merged):
+        problems.append(
+            FieldError(field="merged_into", message="names the building a merger went into")
+        )
+    elif data.merged_into is not None:
+        target = await repository.get(session, data.merged_into)
+        if target is None or target.id == building_id or target.retired_on is not None:
+            problems.append(
+                FieldError(field="merged_into", message="is not another standing building")
+            )
+    if problems:
+        raise ValidationFailed("The retirement is not consistent.", errors=problems)
+    building.retired_on = data.retired_on
+    building.retired_as = data.kind.value
+    building.retired_reason = data.reason
+    building.retired_by = principal.label or principal.key_id
+    building.merged_into = data.merged_into
     building.updated_at = utcnow()
     await session.flush()
     await publish(session, building_id)
