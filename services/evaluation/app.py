@@ -10,8 +10,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.evaluation.bluebook.router import router as bluebook_router
-from services.evaluation.coverage.router import router as coverage_router
 from services.evaluation.consumer import inputs_consumer
+from services.evaluation.coverage.router import router as coverage_router
 from services.evaluation.metrics import refresh as refresh_metrics
 from services.evaluation.publications.router import router as publications_router
 from services.evaluation.scoring.router import router as scoring_router
