@@ -3,7 +3,7 @@
 from services.registry.buildings.models import Building, BuildingListEntry, FeaturedDesignation
 from services.registry.db import RegistryOutbox, RegistryTable
 from services.registry.districts.models import District
-from services.registry.enterprises.models import Movement, Tenancy
+from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
 from services.registry.renovations.evidence import RenovationAttachment, RenovationBlob
 from services.registry.renovations.models import Renovation
 
@@ -15,6 +15,7 @@ __all__ = [
     "District",
     "FeaturedDesignation",
     "Movement",
+    "MovementVersion",
     "RegistryOutbox",
     "Renovation",
     "RenovationAttachment",

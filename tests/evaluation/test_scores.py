@@ -510,3 +510,29 @@ class TestRetirement:
         await eventually(covered, lambda n: n == 2, within=30)
         after = await by_district(evaluation)
         assert after["xiangcheng"]["total"] == before["xiangcheng"]["total"]  # 2023 stands
+
+
+class TestCorrectionsReachTheScores:
+    """After the retirement: it changes the movements."""
+
+    async def test_a_withdrawn_move_in_leaves_net_move_in(
+        self, evaluation: httpx.AsyncClient, scenario: dict[str, Any]
+    ) -> None:
+        def net(scores: dict[str, dict[str, Any]]) -> Any:
+            line = {i["key"]: i for i in scores["xiangcheng"]["indicators"]}
+            return line["net_move_in"]["actual"]
+
+        assert net(await by_district(evaluation)) == 1
+        async with client(scenario["services"], "registry") as registry:
+            listed = await registry.get(
+                "/api/v1/enterprise-movements",
+                params={"building_id": "eval-x1", "from": "2023-01-01", "to": "2023-12-31"},
+            )
+            (movement,) = listed.json()["items"]
+            withdrawn = await registry.post(
+                "/api/v1/enterprise-movements/withdrawals",
+                json={"record_id": movement["record_id"], "reason": "误报"},
+                auth=as_(district("xiangcheng")),
+            )
+            assert withdrawn.status_code == 200, withdrawn.text
+        await eventually(lambda: by_district(evaluation), lambda s: net(s) == 0, within=30)

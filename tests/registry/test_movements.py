@@ -265,3 +265,154 @@ class TestDistrictLines:
         conflict = await registry.post(URL, json={"records": [changed]}, auth=sip)
         assert conflict.status_code == 409
         assert "g1" not in conflict.text and "gusu" not in conflict.text
+
+
+@pytest.mark.usefixtures("buildings")
+class TestCorrections:
+    """A district corrects or withdraws its records; every version is kept (更正、撤回)."""
+
+    GUSU = as_(district("gusu"))
+
+    async def _push(self, registry: httpx.AsyncClient, **overrides: object) -> dict:
+        record = fixtures.movement(building_id="g1", **overrides)
+        response = await registry.post(URL, json={"records": [record]}, auth=self.GUSU)
+        assert response.status_code == 200, response.text
+        return record
+
+    async def _tenants(self, registry: httpx.AsyncClient, building_id: str) -> list[str]:
+        response = await registry.get(f"/api/v1/buildings/{building_id}/tenants")
+        return [t["uscc"] for t in response.json()]
+
+    async def test_a_correction_moves_the_tenant_and_keeps_the_earlier_version(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        record = await self._push(registry)
+        assert await self._tenants(registry, "g1") == [record["uscc"]]
+        fields = {k: v for k, v in record.items() if k != "record_id"}
+        corrected = await registry.post(
+            f"{URL}/corrections",
+            json={
+                "record_id": record["record_id"],
+                "reason": "楼宇填报错误",
+                "record": {**fields, "building_id": "g2", "area_m2": 800},
+            },
+            auth=self.GUSU,
+        )
+        assert corrected.status_code == 200, corrected.text
+        assert corrected.json()["version"] == 2 and corrected.json()["building_id"] == "g2"
+        assert await self._tenants(registry, "g1") == []
+        assert await self._tenants(registry, "g2") == [record["uscc"]]
+        history = (
+            await registry.get(
+                f"{URL}/versions", params={"record_id": record["record_id"]}, auth=self.GUSU
+            )
+        ).json()
+        assert [v["version"] for v in history["versions"]] == [1, 2]
+        assert history["versions"][0]["record"]["building_id"] == "g1"
+        assert history["versions"][0]["ended_by"] == "corrected"
+        assert history["versions"][0]["reason"] == "楼宇填报错误"
+        assert history["versions"][1]["record"]["area_m2"] == 800
+        # The district system resending the first version is told it no longer holds.
+        resent = await registry.post(URL, json={"records": [record]}, auth=self.GUSU)
+        assert resent.status_code == 409
+
+    async def test_a_withdrawn_record_stops_counting_and_stays_visible(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        record = await self._push(registry)
+        withdrawn = await registry.post(
+            f"{URL}/withdrawals",
+            json={"record_id": record["record_id"], "reason": "重复报送"},
+            auth=self.GUSU,
+        )
+        assert withdrawn.status_code == 200, withdrawn.text
+        assert withdrawn.json()["withdrawn_at"] is not None
+        assert await self._tenants(registry, "g1") == []
+        flows = (
+            await registry.get(f"{URL}/flows", params={"year": 2023, "district_id": "gusu"})
+        ).json()
+        assert sum(m["move_in"] for m in flows) == 0
+        listed = (await registry.get(URL)).json()["items"]
+        assert [m["withdrawn_at"] is not None for m in listed] == [True]
+        history = (
+            await registry.get(
+                f"{URL}/versions",
+                params={"record_id": record["record_id"], "district_id": "gusu"},
+            )
+        ).json()
+        assert history["withdrawn"] is True and history["versions"][0]["ended_by"] == "withdrawn"
+        again = await registry.post(
+            f"{URL}/withdrawals",
+            json={"record_id": record["record_id"], "reason": "x"},
+            auth=self.GUSU,
+        )
+        assert again.status_code == 409
+
+    async def test_an_earlier_move_in_takes_over_when_the_later_one_is_withdrawn(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        first = await self._push(registry, date="2023-01-05", area_m2=100)
+        second = await self._push(registry, uscc=first["uscc"], date="2023-06-05", area_m2=500)
+        await registry.post(
+            f"{URL}/withdrawals",
+            json={"record_id": second["record_id"], "reason": "日期错误"},
+            auth=self.GUSU,
+        )
+        tenants = (await registry.get("/api/v1/buildings/g1/tenants")).json()
+        assert [(t["since"], t["area_m2"]) for t in tenants] == [("2023-01-05", 100)]
+
+    async def test_another_district_can_neither_correct_nor_see_the_record(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        record = await self._push(registry)
+        sip = as_(district("sip"))
+        withdrawn = await registry.post(
+            f"{URL}/withdrawals",
+            json={"record_id": record["record_id"], "reason": "x"},
+            auth=sip,
+        )
+        assert withdrawn.status_code == 404  # sip's own namespace has no such record
+        named = await registry.post(
+            f"{URL}/withdrawals",
+            json={"record_id": record["record_id"], "district_id": "gusu", "reason": "x"},
+            auth=sip,
+        )
+        assert named.status_code == 403
+        seen = await registry.get(
+            f"{URL}/versions",
+            params={"record_id": record["record_id"], "district_id": "gusu"},
+            auth=sip,
+        )
+        assert seen.status_code == 403
+        supervision = await registry.post(
+            f"{URL}/withdrawals",
+            json={"record_id": record["record_id"], "district_id": "gusu", "reason": "x"},
+            auth=as_(SUPERVISION),
+        )
+        assert supervision.status_code == 403
+
+    async def test_a_correction_stays_within_the_records_district(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        record = await self._push(registry)
+        fields = {k: v for k, v in record.items() if k != "record_id"}
+        moved = await registry.post(
+            f"{URL}/corrections",
+            json={
+                "record_id": record["record_id"],
+                "district_id": "gusu",
+                "reason": "x",
+                "record": {**fields, "building_id": "s1"},
+            },
+        )
+        assert moved.status_code == 422
+        unchanged = await registry.post(
+            f"{URL}/corrections",
+            json={"record_id": record["record_id"], "reason": "x", "record": fields},
+            auth=self.GUSU,
+        )
+        assert unchanged.status_code == 409
+        admin_without_district = await registry.post(
+            f"{URL}/withdrawals", json={"record_id": record["record_id"], "reason": "x"}
+        )
+        assert admin_without_district.status_code == 422

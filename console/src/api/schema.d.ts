@@ -489,6 +489,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enterprise-movements/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a movement record (a new version)
+         * @description 更正: the record says something else from now on; what it said before is kept with the
+         *     reason. A district corrects its own records (within its own buildings); the administrator
+         *     names the district.
+         */
+        post: operations["correct_movement_api_v1_enterprise_movements_corrections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enterprise-movements/flows": {
         parameters: {
             query?: never;
@@ -503,6 +525,46 @@ export interface paths {
         get: operations["movement_flows_api_v1_enterprise_movements_flows_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprise-movements/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of a movement record
+         * @description Oldest first; the last is what the record says now (none when it was withdrawn).
+         */
+        get: operations["movement_versions_api_v1_enterprise_movements_versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprise-movements/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a movement record
+         * @description 撤回: the record stays, marked withdrawn with the reason, and no longer counts.
+         */
+        post: operations["withdraw_movement_api_v1_enterprise_movements_withdrawals_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3357,6 +3419,94 @@ export interface components {
             records: components["schemas"]["MovementRecord"][];
         };
         /**
+         * MovementCorrection
+         * @description A district corrects one of its records: a new version, with the reason (更正).
+         */
+        MovementCorrection: {
+            /**
+             * District Id
+             * @description Its district (the administrator names it).
+             */
+            district_id?: string | null;
+            /**
+             * Reason
+             * @description Why it is corrected.
+             */
+            reason: string;
+            /** @description What the record says now. */
+            record: components["schemas"]["MovementFields"];
+            /**
+             * Record Id
+             * @description The record corrected.
+             */
+            record_id: string;
+        };
+        /**
+         * MovementFields
+         * @description A movement record's content, as a correction restates it (its record_id stays).
+         */
+        MovementFields: {
+            /**
+             * Area M2
+             * @description Leased area.
+             */
+            area_m2?: number | null;
+            /**
+             * Building Id
+             * @description The building.
+             */
+            building_id: string;
+            /**
+             * Date
+             * Format: date
+             * @description Date of the movement.
+             */
+            date: string;
+            /**
+             * Enterprise Name
+             * @description Enterprise name.
+             */
+            enterprise_name: string;
+            /**
+             * Industry Code
+             * @description GB/T 4754-2017 industry code.
+             */
+            industry_code?: string | null;
+            /** @description move_in or move_out. */
+            kind: components["schemas"]["MovementKind"];
+            /**
+             * Uscc
+             * @description 统一社会信用代码 (GB 32100-2015), check character verified.
+             */
+            uscc: string;
+        };
+        /**
+         * MovementHistory
+         * @description Every version of a movement record, oldest first.
+         */
+        MovementHistory: {
+            /**
+             * District Id
+             * @description District.
+             */
+            district_id: string;
+            /**
+             * Record Id
+             * @description Record id.
+             */
+            record_id: string;
+            /**
+             * Versions
+             * @description Oldest first; the last is current.
+             */
+            versions: components["schemas"]["MovementVersionPublic"][];
+            /**
+             * Withdrawn
+             * @description Whether the record is withdrawn.
+             */
+            withdrawn: boolean;
+        };
+        /**
          * MovementKind
          * @enum {string}
          */
@@ -3431,6 +3581,17 @@ export interface components {
              * @description 统一社会信用代码 (GB 32100-2015), check character verified.
              */
             uscc: string;
+            /**
+             * Version
+             * @description 1, or more once corrected.
+             * @default 1
+             */
+            version?: number;
+            /**
+             * Withdrawn At
+             * @description When it was withdrawn (it no longer counts).
+             */
+            withdrawn_at?: string | null;
         };
         /**
          * MovementRecord
@@ -3491,6 +3652,65 @@ export interface components {
              * @description Records already stored with the same content.
              */
             duplicates: number;
+        };
+        /**
+         * MovementVersionPublic
+         * @description One version of a record: what it said, and how that version ended.
+         */
+        MovementVersionPublic: {
+            /**
+             * At
+             * @description When.
+             */
+            at: string | null;
+            /**
+             * By
+             * @description Who corrected or withdrew it.
+             */
+            by: string | null;
+            /**
+             * Ended By
+             * @description corrected or withdrawn; null for the current one.
+             */
+            ended_by: string | null;
+            /**
+             * Reason
+             * @description Why it was corrected or withdrawn.
+             */
+            reason: string | null;
+            /**
+             * Record
+             * @description What the record said.
+             */
+            record: {
+                [key: string]: unknown;
+            };
+            /**
+             * Version
+             * @description Version number, from 1.
+             */
+            version: number;
+        };
+        /**
+         * MovementWithdrawal
+         * @description A district withdraws one of its records (撤回): it stays, marked, and no longer counts.
+         */
+        MovementWithdrawal: {
+            /**
+             * District Id
+             * @description Its district (the administrator names it).
+             */
+            district_id?: string | null;
+            /**
+             * Reason
+             * @description Why it is withdrawn.
+             */
+            reason: string;
+            /**
+             * Record Id
+             * @description The record withdrawn.
+             */
+            record_id: string;
         };
         /**
          * Outcome
@@ -7838,6 +8058,110 @@ export interface operations {
             };
         };
     };
+    correct_movement_api_v1_enterprise_movements_corrections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MovementCorrection"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovementPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     movement_flows_api_v1_enterprise_movements_flows_get: {
         parameters: {
             query: {
@@ -7893,6 +8217,205 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    movement_versions_api_v1_enterprise_movements_versions_get: {
+        parameters: {
+            query: {
+                /** @description The record. */
+                record_id: string;
+                /** @description Only this district (e.g. gusu). */
+                district_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovementHistory"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdraw_movement_api_v1_enterprise_movements_withdrawals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MovementWithdrawal"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovementPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -56,6 +56,8 @@ class MovementCopy(EvaluationTable, table=True):
     building_id: str = Field(max_length=64)
     kind: str = Field(max_length=16)
     date: date
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    withdrawn: bool = Field(default=False, description="Withdrawn by its district: not counted.")
 
 
 class EventCopy(EvaluationTable, table=True):

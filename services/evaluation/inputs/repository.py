@@ -61,12 +61,25 @@ async def replace_children(
 
 
 async def insert_movements(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Movements are immutable: redelivered ones change nothing."""
-    if rows:
-        statement = dialect_insert(session, MovementCopy).on_conflict_do_nothing(
-            index_elements=["district_id", "record_id"]
+    """A record's later version (a correction, a withdrawal) replaces an earlier one; a
+    redelivered or older version changes nothing."""
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["district_id"], row["record_id"])
+        if key not in latest or latest[key]["version"] <= row["version"]:
+            latest[key] = row
+    if latest:
+        statement = dialect_insert(session, MovementCopy)
+        statement = statement.on_conflict_do_update(
+            index_elements=["district_id", "record_id"],
+            set_={
+                k: statement.excluded[k]
+                for k in ("building_id", "kind", "date", "version", "withdrawn")
+            },
+            where=col(MovementCopy.version) < statement.excluded.version,
         )
-        await session.exec(statement, params=rows)
+        for chunk in _chunks(list(latest.values())):
+            await session.exec(statement, params=chunk)
 
 
 async def upsert_events(session: AsyncSession, rows: list[dict[str, Any]]) -> None:

@@ -66,6 +66,8 @@ async def apply_movements(session: AsyncSession, movements: list[dict[str, Any]]
                 "building_id": m["building_id"],
                 "kind": m["kind"],
                 "date": date.fromisoformat(m["date"]),
+                "version": int(m.get("version", 1)),
+                "withdrawn": bool(m.get("withdrawn", False)),
             }
             for m in movements
         ],

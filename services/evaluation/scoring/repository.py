@@ -173,7 +173,7 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
         session,
         select(b.district_id, func.sum(case((col(m.kind) == "move_in", 1), else_=-1)))
         .join(m, col(m.building_id) == col(b.id))
-        .where(_in_year(col(m.date), year), _standing(year))
+        .where(_in_year(col(m.date), year), col(m.withdrawn).is_(False), _standing(year))
         .group_by(col(b.district_id)),
     ):
         figures[district].net_move_in = int(net or 0)

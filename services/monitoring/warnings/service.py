@@ -144,7 +144,7 @@ async def large_taxpayers_moving_out(
     now = utcnow()
     rows = []
     for movement in movements:
-        if movement.get("kind") != "move_out":
+        if movement.get("kind") != "move_out" or movement.get("withdrawn"):
             continue
         moved = date.fromisoformat(movement["date"])
         tax = await repository.enterprise_tax(

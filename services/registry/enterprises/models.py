@@ -35,6 +35,25 @@ class Movement(RegistryTable, table=True):
     content_hash: str = Field(max_length=64, description="Tells a duplicate from a conflict.")
     pushed_by: str = Field(max_length=100)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Corrections make new versions (the earlier ones are kept in movement_version); a withdrawn
+    # record stays, marked, and no longer counts.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class MovementVersion(RegistryTable, table=True):
+    """What a movement record said before a correction, or why it was withdrawn."""
+
+    __tablename__ = "movement_version"
+
+    district_id: str = Field(primary_key=True, max_length=32)
+    record_id: str = Field(primary_key=True, max_length=100)
+    version: int = Field(primary_key=True, description="The version this entry ended.")
+    action: str = Field(max_length=16, description="corrected or withdrawn.")
+    content: str = Field(max_length=4000, description="JSON of the record as it was.")
+    reason: str = Field(max_length=500)
+    by: str = Field(max_length=100)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Tenancy(RegistryTable, table=True):

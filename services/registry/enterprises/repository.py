@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, insert, tuple_
+from sqlalchemy import delete, func, insert, tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
-from services.registry.enterprises.models import Movement, Tenancy
+from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
 from shared import dialect_insert
 
 _CHUNK = 1000
@@ -95,7 +95,7 @@ async def movement_page(
     limit: int,
     offset: int,
 ) -> tuple[list[Movement], int]:
-    """Movements matching the filters, newest first."""
+    """Movements matching the filters (withdrawn ones too, marked), newest first."""
     query = select(Movement)
     if district_id is not None:
         query = query.where(Movement.district_id == district_id)
@@ -152,10 +152,60 @@ async def movements_by_day(
     query = (
         select(col(Movement.date), col(Movement.kind), func.count())
         .where(
-            col(Movement.date) >= dt.date(year, 1, 1), col(Movement.date) <= dt.date(year, 12, 31)
+            col(Movement.date) >= dt.date(year, 1, 1),
+            col(Movement.date) <= dt.date(year, 12, 31),
+            col(Movement.withdrawn_at).is_(None),
         )
         .group_by(col(Movement.date), col(Movement.kind))
     )
     if district_id is not None:
         query = query.where(Movement.district_id == district_id)
     return [(day, kind, int(n)) for day, kind, n in await session.exec(query)]
+
+
+async def movement(session: AsyncSession, district_id: str, record_id: str) -> Movement | None:
+    return await session.get(Movement, (district_id, record_id))
+
+
+async def add_version(session: AsyncSession, version: MovementVersion) -> None:
+    session.add(version)
+    await session.flush()
+
+
+async def versions(
+    session: AsyncSession, district_id: str, record_id: str
+) -> list[MovementVersion]:
+    """A record's earlier versions, oldest first."""
+    result = await session.exec(
+        select(MovementVersion)
+        .where(MovementVersion.district_id == district_id, MovementVersion.record_id == record_id)
+        .order_by(col(MovementVersion.version))
+    )
+    return list(result)
+
+
+async def standing_movements_of(
+    session: AsyncSession, pairs: set[tuple[str, str]]
+) -> list[Movement]:
+    """The movements (not withdrawn) of some (building, enterprise) pairs, in arrival order."""
+    if not pairs:
+        return []
+    result = await session.exec(
+        select(Movement)
+        .where(
+            tuple_(col(Movement.building_id), col(Movement.uscc)).in_(sorted(pairs)),
+            col(Movement.withdrawn_at).is_(None),
+        )
+        .order_by(col(Movement.received_at), col(Movement.record_id))
+    )
+    return list(result)
+
+
+async def delete_tenancies(session: AsyncSession, pairs: set[tuple[str, str]]) -> None:
+    """Forget the tenancies of pairs no standing movement supports any more."""
+    if pairs:
+        await session.exec(
+            delete(Tenancy).where(
+                tuple_(col(Tenancy.building_id), col(Tenancy.uscc)).in_(sorted(pairs))
+            )
+        )

@@ -12,9 +12,13 @@ from services.registry.enterprises.schemas import (
     IndustryLevel,
     MonthFlow,
     MovementBatch,
+    MovementCorrection,
+    MovementHistory,
     MovementKind,
     MovementPage,
+    MovementPublic,
     MovementResult,
+    MovementWithdrawal,
     TenantPublic,
 )
 from shared import (
@@ -79,6 +83,50 @@ async def push_movements(
     """All or nothing, at most 5,000 records; a resent record_id with the same content is a
     duplicate, with other content a 409. District keys only for their own buildings."""
     return await service.push(session, principal, body)
+
+
+@router.post(
+    "/enterprise-movements/corrections",
+    response_model=MovementPublic,
+    responses=problem_responses(403, 404, 409),
+    summary="Correct a movement record (a new version)",
+)
+async def correct_movement(
+    session: SessionDep, principal: WriterDep, body: MovementCorrection
+) -> MovementPublic:
+    """更正: the record says something else from now on; what it said before is kept with the
+    reason. A district corrects its own records (within its own buildings); the administrator
+    names the district."""
+    return await service.correct(session, principal, body)
+
+
+@router.post(
+    "/enterprise-movements/withdrawals",
+    response_model=MovementPublic,
+    responses=problem_responses(403, 404, 409),
+    summary="Withdraw a movement record",
+)
+async def withdraw_movement(
+    session: SessionDep, principal: WriterDep, body: MovementWithdrawal
+) -> MovementPublic:
+    """撤回: the record stays, marked withdrawn with the reason, and no longer counts."""
+    return await service.withdraw(session, principal, body)
+
+
+@router.get(
+    "/enterprise-movements/versions",
+    response_model=MovementHistory,
+    responses=problem_responses(403, 404),
+    summary="Every version of a movement record",
+)
+async def movement_versions(
+    session: SessionDep,
+    principal: PrincipalDep,
+    record_id: Annotated[str, Query(min_length=1, max_length=100, description="The record.")],
+    district_id: DistrictFilter = None,
+) -> MovementHistory:
+    """Oldest first; the last is what the record says now (none when it was withdrawn)."""
+    return await service.history(session, principal, record_id, district_id)
 
 
 @router.get("/enterprise-movements", response_model=MovementPage, summary="List movements")

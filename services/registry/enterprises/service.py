@@ -12,14 +12,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.registry.buildings import repository as buildings
 from services.registry.db import RegistryOutbox
 from services.registry.enterprises import repository
-from services.registry.enterprises.models import Tenancy
+from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
 from services.registry.enterprises.schemas import (
+    MovementBase,
     MovementBatch,
+    MovementCorrection,
+    MovementHistory,
     MovementKind,
     MovementPage,
     MovementPublic,
     MovementRecord,
     MovementResult,
+    MovementVersionPublic,
+    MovementWithdrawal,
     TenantPublic,
 )
 from services.registry.metrics import MOVEMENT_RECORDS
@@ -167,6 +172,30 @@ def _announcement(row: dict[str, Any]) -> dict[str, Any]:
     return message
 
 
+def _advance(state: dict[tuple[str, str], dict[str, Any]], records: list[Any]) -> None:
+    """Move each (building, enterprise) pair of `state` to what the records, taken by date, give
+    (pure; records are pushed records or stored movements)."""
+    # A stable sort keeps arrival order among movements of the same day.
+    for record in sorted(records, key=lambda r: r.date):
+        key = (record.building_id, record.uscc)
+        previous = state.get(key)
+        if previous is not None and record.date < previous["last_movement_on"]:
+            continue  # an older movement arriving late does not undo a newer one
+        moving_in = record.kind == MovementKind.move_in
+        state[key] = {
+            "building_id": record.building_id,
+            "uscc": record.uscc,
+            "active": moving_in,
+            "area_m2": record.area_m2 if moving_in else None,
+            "since": record.date if moving_in else None,
+            "last_movement_on": record.date,
+            "enterprise_name": record.enterprise_name,
+            # A movement that names no industry keeps the one reported before.
+            "industry_code": record.industry_code
+            or (previous["industry_code"] if previous else None),
+        }
+
+
 async def _apply_to_tenancies(session: AsyncSession, records: list[MovementRecord]) -> None:
     """Move each (building, enterprise) pair to the state its latest-dated movement gives."""
     pairs = {(r.building_id, r.uscc) for r in records}
@@ -184,26 +213,182 @@ async def _apply_to_tenancies(session: AsyncSession, records: list[MovementRecor
         }
         for key, t in current.items()
     }
-    # A stable sort keeps arrival order among movements of the same day.
-    for record in sorted(records, key=lambda r: r.date):
-        key = (record.building_id, record.uscc)
-        previous = state.get(key)
-        if previous is not None and record.date < previous["last_movement_on"]:
-            continue  # an older movement arriving late does not undo a newer one
-        moving_in = record.kind is MovementKind.move_in
-        state[key] = {
-            "building_id": record.building_id,
-            "uscc": record.uscc,
-            "active": moving_in,
-            "area_m2": record.area_m2 if moving_in else None,
-            "since": record.date if moving_in else None,
-            "last_movement_on": record.date,
-            "enterprise_name": record.enterprise_name,
-            # A movement that names no industry keeps the one reported before.
-            "industry_code": record.industry_code
-            or (previous["industry_code"] if previous else None),
-        }
+    _advance(state, records)
     await repository.upsert_tenancies(session, list(state.values()))
+
+
+async def _rebuild_tenancies(session: AsyncSession, pairs: set[tuple[str, str]]) -> None:
+    """Work the pairs' tenancies out again from their standing movements (after a correction
+    or a withdrawal changed what they rest on)."""
+    state: dict[tuple[str, str], dict[str, Any]] = {}
+    _advance(state, await repository.standing_movements_of(session, pairs))
+    await repository.delete_tenancies(session, pairs - state.keys())
+    await repository.upsert_tenancies(session, list(state.values()))
+
+
+def _record_content(movement: Movement) -> dict[str, Any]:
+    return MovementBase.model_validate(movement, from_attributes=True).model_dump(mode="json")
+
+
+async def _own_record(
+    session: AsyncSession, principal: Principal, record_id: str, district_id: str | None
+) -> Movement:
+    """The record in the caller's namespace (the administrator names the district); 404 when
+    the district has no such record, so another district's ids cannot be probed."""
+    if principal.district_id is not None and district_id not in (None, principal.district_id):
+        raise Forbidden("A district key corrects its own district's records only.")
+    namespace = district_id or principal.district_id
+    if namespace is None:
+        raise ValidationFailed(
+            "Name the record's district.",
+            errors=[FieldError(field="district_id", message="required for the administrator")],
+        )
+    principal.ensure_write(namespace)
+    movement = await repository.movement(session, namespace, record_id)
+    if movement is None:
+        raise NotFound(f"No movement record {record_id!r} in {namespace}.")
+    return movement
+
+
+def _announce(session: AsyncSession, movement: Movement) -> None:
+    row = movement.model_dump()
+    enqueue(
+        session,
+        RegistryOutbox,
+        TOPIC_REGISTRY_MOVEMENTS,
+        movement.building_id,
+        {
+            **_announcement(row),
+            "version": movement.version,
+            "withdrawn": movement.withdrawn_at is not None,
+        },
+    )
+
+
+def _public(movement: Movement) -> MovementPublic:
+    return MovementPublic.model_validate(movement, from_attributes=True)
+
+
+async def correct(
+    session: AsyncSession, principal: Principal, data: MovementCorrection
+) -> MovementPublic:
+    """A new version of one of the caller's records; the earlier one is kept with the reason.
+    Tenancies, flows and counts follow the corrected record."""
+    movement = await _own_record(session, principal, data.record_id, data.district_id)
+    if movement.withdrawn_at is not None:
+        raise Conflict(f"Record {data.record_id!r} was withdrawn; it is not corrected.")
+    corrected = MovementRecord.model_validate(
+        {**data.record.model_dump(), "record_id": movement.record_id}
+    )
+    building = await buildings.get(session, corrected.building_id)
+    if building is None or building.district_id != movement.district_id:
+        raise ValidationFailed(
+            "The corrected record names no building of the record's district.",
+            errors=[
+                FieldError(
+                    field="record.building_id",
+                    message=f"no building {corrected.building_id!r} in {movement.district_id}",
+                )
+            ],
+        )
+    digest = content_hash(corrected)
+    if digest == movement.content_hash:
+        raise Conflict("The correction changes nothing the record says.")
+    await repository.add_version(
+        session,
+        MovementVersion(
+            district_id=movement.district_id,
+            record_id=movement.record_id,
+            version=movement.version,
+            action="corrected",
+            content=orjson.dumps(_record_content(movement)).decode(),
+            reason=data.reason,
+            by=principal.label or principal.key_id,
+        ),
+    )
+    pairs = {(movement.building_id, movement.uscc), (corrected.building_id, corrected.uscc)}
+    for field, value in corrected.model_dump(exclude={"record_id"}).items():
+        setattr(movement, field, value)
+    movement.kind = corrected.kind.value
+    movement.content_hash = digest
+    movement.version += 1
+    movement.pushed_by = principal.key_id
+    movement.received_at = utcnow()
+    await session.flush()
+    await _rebuild_tenancies(session, pairs)
+    _announce(session, movement)
+    return _public(movement)
+
+
+async def withdraw(
+    session: AsyncSession, principal: Principal, data: MovementWithdrawal
+) -> MovementPublic:
+    """Withdraw one of the caller's records: it stays, marked, and no longer counts."""
+    movement = await _own_record(session, principal, data.record_id, data.district_id)
+    if movement.withdrawn_at is not None:
+        raise Conflict(f"Record {data.record_id!r} is already withdrawn.")
+    await repository.add_version(
+        session,
+        MovementVersion(
+            district_id=movement.district_id,
+            record_id=movement.record_id,
+            version=movement.version,
+            action="withdrawn",
+            content=orjson.dumps(_record_content(movement)).decode(),
+            reason=data.reason,
+            by=principal.label or principal.key_id,
+        ),
+    )
+    movement.withdrawn_at = utcnow()
+    movement.version += 1  # the withdrawal is the record's latest version: copies follow it
+    await session.flush()
+    await _rebuild_tenancies(session, {(movement.building_id, movement.uscc)})
+    _announce(session, movement)
+    return _public(movement)
+
+
+async def history(
+    session: AsyncSession, principal: Principal, record_id: str, district_id: str | None
+) -> MovementHistory:
+    """Every version of a record, oldest first (the last is what it says now)."""
+    namespace = principal.visible_district(district_id) if district_id else principal.district_id
+    if namespace is None:
+        raise ValidationFailed(
+            "Name the record's district.",
+            errors=[FieldError(field="district_id", message="required to find the record")],
+        )
+    principal.ensure_read(namespace)
+    movement = await repository.movement(session, namespace, record_id)
+    if movement is None:
+        raise NotFound(f"No movement record {record_id!r} in {namespace}.")
+    versions = [
+        MovementVersionPublic(
+            version=v.version,
+            record=orjson.loads(v.content),
+            ended_by=v.action,
+            reason=v.reason,
+            by=v.by,
+            at=v.at,
+        )
+        for v in await repository.versions(session, namespace, record_id)
+    ]
+    if movement.withdrawn_at is None:
+        versions.append(
+            MovementVersionPublic(
+                version=movement.version,
+                record=_record_content(movement),
+                ended_by=None,
+                reason=None,
+                by=None,
+                at=None,
+            )
+        )
+    return MovementHistory(
+        district_id=namespace,
+        record_id=record_id,
+        withdrawn=movement.withdrawn_at is not None,
+        versions=versions,
+    )
 
 
 async def list_page(session: AsyncSession, principal: Principal, **filters: Any) -> MovementPage:
