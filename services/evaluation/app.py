@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from services.evaluation.bluebook.router import router as bluebook_router
 from services.evaluation.consumer import inputs_consumer
 from services.evaluation.coverage.router import router as coverage_router
+from services.evaluation.history.router import router as history_router
 from services.evaluation.metrics import refresh as refresh_metrics
 from services.evaluation.publications.router import router as publications_router
 from services.evaluation.scoring.router import router as scoring_router
@@ -69,6 +70,7 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
             report_evidence_router,
             bluebook_router,
             coverage_router,
+            history_router,
         ],
         metrics_refreshers=(refresh_metrics,),
     )

@@ -1,6 +1,7 @@
 """Every evaluation table, imported so the service's metadata is complete (migrations, tests)."""
 
 from services.evaluation.db import EvaluationTable
+from services.evaluation.history.models import TaxHistory
 from services.evaluation.inputs.models import (
     BuildingCopy,
     BuildingYearCopy,
@@ -32,5 +33,6 @@ __all__ = [
     "Target",
     "TargetVersion",
     "TaskReport",
+    "TaxHistory",
     "metadata",
 ]

@@ -954,6 +954,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluation/tax-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Imported yearly tax totals
+         * @description For the administrator and the supervision office (buildings' tax is not for districts).
+         */
+        get: operations["list_history_api_v1_evaluation_tax_history_get"];
+        put?: never;
+        /**
+         * Import yearly tax totals from before the feed (administrator)
+         * @description The file (CSV or XLSX, the raw body) has columns building_id, year, tax_total_cny (or
+         *     楼宇编号, 年度, 全口径税收（元）). The totals serve the "new 亿元楼宇" rule and growth for the
+         *     year after; they are marked imported and never shown as monthly records. Without
+         *     `dry_run=false` nothing is stored; with it, nothing is stored unless every row is clean.
+         */
+        post: operations["import_history_api_v1_evaluation_tax_history_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -3073,42 +3100,6 @@ export interface components {
              */
             message: string;
         };
-        /**
-         * ImportReport
-         * @description What a CSV import found, and (unless a dry run) stored.
-         */
-        ImportReport: {
-            /**
-             * Dry Run
-             * @description Nothing was stored.
-             */
-            dry_run: boolean;
-            /**
-             * Problems
-             * @description Every problem, by row (index from 0) and column.
-             */
-            problems: components["schemas"]["FieldError"][];
-            /**
-             * Targets
-             * @description The rows read without problems.
-             */
-            targets: components["schemas"]["DistrictTargets"][];
-            /**
-             * Valid
-             * @description The file has no problem.
-             */
-            valid: boolean;
-            /**
-             * Version
-             * @description The version stored (not on a dry run).
-             */
-            version: number | null;
-            /**
-             * Year
-             * @description Calendar year.
-             */
-            year: number;
-        };
         /** IndicatorChange */
         IndicatorChange: {
             /**
@@ -4874,6 +4865,48 @@ export interface components {
          */
         TaskStatus: "not_started" | "in_progress" | "done";
         /**
+         * TaxYearPublic
+         * @description An imported yearly total.
+         */
+        TaxYearPublic: {
+            /**
+             * Building Id
+             * @description Building.
+             */
+            building_id: string;
+            /**
+             * Imported
+             * @description Always true: not from the feed.
+             * @default true
+             */
+            imported?: boolean;
+            /**
+             * Imported At
+             * @description When (+08:00).
+             */
+            imported_at: string;
+            /**
+             * Imported By
+             * @description Who imported it.
+             */
+            imported_by: string;
+            /**
+             * Source
+             * @description The file it came from.
+             */
+            source: string;
+            /**
+             * Tax Total Cny
+             * @description Decimal string.
+             */
+            tax_total_cny: string;
+            /**
+             * Year
+             * @description Calendar year.
+             */
+            year: number;
+        };
+        /**
          * TenantPublic
          * @description An enterprise in a building now (no tax figures: 税收保密).
          */
@@ -5279,6 +5312,78 @@ export interface components {
              * @description Version number (1 = first set).
              */
             version: number;
+            /**
+             * Year
+             * @description Calendar year.
+             */
+            year: number;
+        };
+        /**
+         * ImportReport
+         * @description What an import found, and (unless it was a dry run) what it stored.
+         */
+        services__evaluation__history__schemas__ImportReport: {
+            /**
+             * Dry Run
+             * @description Nothing was stored: the file was checked only.
+             */
+            dry_run: boolean;
+            /**
+             * Errors
+             * @description Every fault, by data row (index 0 is the first row under the header).
+             */
+            errors: components["schemas"]["FieldError"][];
+            /**
+             * Replaced
+             * @description Of those, rows that replaced an earlier import.
+             */
+            replaced: number;
+            /**
+             * Rows
+             * @description Data rows read.
+             */
+            rows: number;
+            /**
+             * Stored
+             * @description Rows stored (0 in a dry run or when any row is at fault).
+             */
+            stored: number;
+            /**
+             * Valid
+             * @description Rows without a fault.
+             */
+            valid: number;
+        };
+        /**
+         * ImportReport
+         * @description What a CSV import found, and (unless a dry run) stored.
+         */
+        services__evaluation__targets__schemas__ImportReport: {
+            /**
+             * Dry Run
+             * @description Nothing was stored.
+             */
+            dry_run: boolean;
+            /**
+             * Problems
+             * @description Every problem, by row (index from 0) and column.
+             */
+            problems: components["schemas"]["FieldError"][];
+            /**
+             * Targets
+             * @description The rows read without problems.
+             */
+            targets: components["schemas"]["DistrictTargets"][];
+            /**
+             * Valid
+             * @description The file has no problem.
+             */
+            valid: boolean;
+            /**
+             * Version
+             * @description The version stored (not on a dry run).
+             */
+            version: number | null;
             /**
              * Year
              * @description Calendar year.
@@ -9856,7 +9961,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportReport"];
+                    "application/json": components["schemas"]["services__evaluation__targets__schemas__ImportReport"];
                 };
             };
             /** @description Bad Request */
@@ -10678,6 +10783,189 @@ export interface operations {
             };
             /** @description Content Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_history_api_v1_evaluation_tax_history_get: {
+        parameters: {
+            query?: {
+                /** @description Only this building. */
+                building_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxYearPublic"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_history_api_v1_evaluation_tax_history_post: {
+        parameters: {
+            query?: {
+                /** @description Check the file and report every fault; store nothing. */
+                dry_run?: boolean;
+                /** @description The file's name (kept as source). */
+                filename?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["services__evaluation__history__schemas__ImportReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

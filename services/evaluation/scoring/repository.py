@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_
+from sqlalchemy import and_, case, exists, func, literal, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.evaluation.history.models import TaxHistory
 from services.evaluation.inputs.models import (
     BuildingCopy,
     BuildingYearCopy,
@@ -61,6 +62,22 @@ def _standing(year: int) -> Any:
     return or_(col(b.retired_on).is_(None), col(b.retired_on) >= date(year, 1, 1))
 
 
+def _previous_tax(year: int) -> Any:
+    """Each building's tax over the year before `year`: the feed's figure, or where the feed has
+    none, the total imported for the years before it (building_id, tax_cents, imported)."""
+    y, h = BuildingYearCopy, TaxHistory
+    feed: Any = sa_select(
+        col(y.building_id).label("building_id"),
+        col(y.tax_cents).label("tax_cents"),
+        literal(False).label("imported"),
+    ).where(col(y.year) == year - 1)
+    history = sa_select(col(h.building_id), col(h.tax_cents), literal(True)).where(
+        col(h.year) == year - 1,
+        ~exists().where(col(y.building_id) == col(h.building_id), col(y.year) == year - 1),
+    )
+    return union_all(feed, history).subquery("previous_tax")
+
+
 def _held_promotions(year: int, review: str = VERIFIED) -> Any:
     """Promotion events a district organised and held in the year (CONTRACT §7), in a review
     state (only verified ones count, CONTRACT §10), not voided."""
@@ -104,11 +121,9 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
         figures[district].operating_floor_area_m2 = float(operating_area)
     joined = select(b.district_id).join(y, col(y.building_id) == col(b.id)).where(_standing(year))
     over = and_(col(y.year) == year, col(y.tax_cents) > LINE_100M_CENTS)
-    previous = aliased(BuildingYearCopy)
+    previous = _previous_tax(year)
     was_over = exists().where(
-        col(previous.building_id) == col(b.id),
-        col(previous.year) == year - 1,
-        col(previous.tax_cents) > LINE_100M_CENTS,
+        previous.c.building_id == col(b.id), previous.c.tax_cents > LINE_100M_CENTS
     )
     for district, count, fresh in await fetch_rows(
         session,
@@ -118,13 +133,21 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
     ):
         figures[district].cumulative_100m = int(count)
         figures[district].new_100m = int(fresh or 0)
-    for district, tax_year, cents in await fetch_rows(
+    for district, cents in await fetch_rows(
         session,
-        joined.add_columns(col(y.year), func.sum(y.tax_cents))
-        .where(col(y.year).in_([year, year - 1]))
-        .group_by(col(b.district_id), col(y.year)),
+        joined.add_columns(func.sum(y.tax_cents))
+        .where(col(y.year) == year)
+        .group_by(col(b.district_id)),
     ):
-        figures[district].tax_cents[int(tax_year)] = int(cents or 0)
+        figures[district].tax_cents[year] = int(cents or 0)
+    for district, cents in await fetch_rows(
+        session,
+        select(b.district_id, func.sum(previous.c.tax_cents))
+        .join(previous, previous.c.building_id == col(b.id))
+        .where(_standing(year))
+        .group_by(col(b.district_id)),
+    ):
+        figures[district].tax_cents[year - 1] = int(cents or 0)
     for district, occupied, leasable in await fetch_rows(
         session,
         joined.add_columns(func.sum(y.occupied_area_m2), func.sum(y.leasable_area_m2))
@@ -195,21 +218,25 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
 
 async def buildings_over(
     session: AsyncSession, district_id: str, year: int
-) -> list[tuple[str, str, int, int | None]]:
-    """(id, name, tax of the year, tax of the year before) of a district's 亿元楼宇."""
+) -> list[tuple[str, str, int, int | None, bool]]:
+    """(id, name, tax of the year, tax of the year before, whether that was imported) of a
+    district's 亿元楼宇."""
     b, y = BuildingCopy, BuildingYearCopy
-    previous = aliased(BuildingYearCopy)
+    previous = _previous_tax(year)
     rows = await fetch_rows(
         session,
-        select(b.id, b.name, y.tax_cents, previous.tax_cents)
-        .join(y, and_(col(y.building_id) == col(b.id), col(y.year) == year))
-        .outerjoin(
-            previous, and_(col(previous.building_id) == col(b.id), col(previous.year) == year - 1)
+        sa_select(
+            col(b.id), col(b.name), col(y.tax_cents), previous.c.tax_cents, previous.c.imported
         )
+        .join(y, and_(col(y.building_id) == col(b.id), col(y.year) == year))
+        .outerjoin(previous, previous.c.building_id == col(b.id))
         .where(col(b.district_id) == district_id, col(y.tax_cents) > LINE_100M_CENTS)
         .order_by(col(y.tax_cents).desc()),
     )
-    return [(i, n, int(t), int(p) if p is not None else None) for i, n, t, p in rows]
+    return [
+        (i, n, int(t), int(p) if p is not None else None, bool(imported))
+        for i, n, t, p, imported in rows
+    ]
 
 
 async def designations_of(

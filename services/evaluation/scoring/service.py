@@ -331,16 +331,20 @@ async def evidence(
         indicators={
             "cumulative_100m_buildings": [
                 EvidenceItem(id=i, name=n, detail=f"{year}年税收{format_cents(t)}元")
-                for i, n, t, _ in over
+                for i, n, t, _, _ in over
             ],
             "new_100m_buildings": [
                 EvidenceItem(
                     id=i,
                     name=n,
                     detail=f"{year - 1}年税收"
-                    + ("无数据" if p is None else f"{format_cents(p)}元（未超1亿）"),
+                    + (
+                        "无数据"
+                        if p is None
+                        else f"{format_cents(p)}元（未超1亿{'，导入数据' if imported else ''}）"
+                    ),
                 )
-                for i, n, _, p in new
+                for i, n, _, p, imported in new
             ],
             "new_featured_buildings": [
                 EvidenceItem(id=i, name=n, detail=f"{industry}，{day.isoformat()}认定")
