@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httpx
+import pytest
 
 from shared import Principal, Role
 from shared.reference import district_ids
@@ -332,3 +333,86 @@ class TestReportEvidence:
         assert stolen.status_code == 403
         admin_sees = await evaluation_api.get(f"{url}/{attached.json()['id']}")
         assert admin_sees.content == self.PDF
+
+
+class TestYearlyLists:
+    """每年动态调整: the administrator adds and edits a year's tasks, with history."""
+
+    NEW: ClassVar[dict] = {
+        "task_id": "2024-1.1",
+        "year": 2024,
+        "work_area_no": 1,
+        "work_area": "优化楼宇服务流程",
+        "task": "制定楼宇经济统计监测办法",
+        "deadline": "2024-06-30",
+        "responsible_units": ["市统计局", "各县级市（区）人民政府"],
+        "reason": "2024年工作要点",
+    }
+
+    async def test_the_administrator_adds_and_changes_a_years_task_with_history(
+        self, evaluation_api: httpx.AsyncClient, services: object
+    ) -> None:
+        added = await evaluation_api.post(URL, json=self.NEW)
+        assert added.status_code == 201, added.text
+        body = added.json()
+        assert body["year"] == 2024 and len(body["units"]) == 11
+        assert (await evaluation_api.post(URL, json=self.NEW)).status_code == 409
+        changed = await evaluation_api.patch(
+            f"{URL}/2024-1.1",
+            json={"deadline": "2024-09-30", "responsible_units": ["市统计局"], "reason": "调整"},
+        )
+        assert changed.status_code == 200, changed.text
+        assert changed.json()["deadline"] == "2024-09-30"
+        assert [u["unit"] for u in changed.json()["units"]] == ["市统计局"]
+        history = (await evaluation_api.get(f"{URL}/2024-1.1/history")).json()
+        assert [h["action"] for h in history] == ["added", "changed"]
+        assert history[1]["before"]["deadline"] == "2024-06-30"
+        assert history[1]["after"]["deadline"] == "2024-09-30"
+        assert history[1]["reason"] == "调整"
+        listed = (await evaluation_api.get(URL, params={"year": 2024})).json()
+        assert [t["task_id"] for t in listed] == ["2024-1.1"]
+        assert len((await evaluation_api.get(URL, params={"year": 2023})).json()) == 17
+
+    async def test_a_reports_date_is_bounded_by_its_tasks_year(
+        self, evaluation_api: httpx.AsyncClient
+    ) -> None:
+        await evaluation_api.post(URL, json=self.NEW)
+        early = await evaluation_api.post(
+            f"{URL}/2024-1.1/reports",
+            json={
+                "status": "in_progress",
+                "evidence": "起草中",
+                "reported_on": "2023-12-31",
+                "unit": "市统计局",
+            },
+        )
+        assert early.status_code == 422
+        assert early.json()["errors"][0]["field"] == "reported_on"
+
+    async def test_an_edit_of_an_annex_2_task_survives_a_restart(
+        self, evaluation_api: httpx.AsyncClient, services: Any
+    ) -> None:
+        changed = await evaluation_api.patch(
+            f"{URL}/1.1", json={"deadline": "2023-06-30", "reason": "延期"}
+        )
+        assert changed.status_code == 200
+        from services.evaluation.tasks.service import seed_key_tasks
+
+        database = services.apps["evaluation"].state.database
+        async with database.unit_of_work() as session:
+            await seed_key_tasks(session)
+        again = (await evaluation_api.get(f"{URL}/1.1")).json()
+        assert again["deadline"] == "2023-06-30"
+
+    @pytest.mark.parametrize("principal", [SUPERVISION, district("gusu"), TestBureaus.BUREAU])
+    async def test_only_the_administrator_sets_the_tasks(
+        self, evaluation_api: httpx.AsyncClient, principal: Principal
+    ) -> None:
+        assert (
+            await evaluation_api.post(URL, json=self.NEW, auth=as_(principal))
+        ).status_code == 403
+        assert (
+            await evaluation_api.patch(
+                f"{URL}/1.1", json={"deadline": None, "reason": "x"}, auth=as_(principal)
+            )
+        ).status_code == 403

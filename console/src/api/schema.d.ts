@@ -836,7 +836,12 @@ export interface paths {
          */
         get: operations["list_tasks_api_v1_evaluation_tasks_get"];
         put?: never;
-        post?: never;
+        /**
+         * Add a key task to a year's list (administrator)
+         * @description 每年动态调整: the year's tasks, deadlines and units are the administrator's to set; every
+         *     change is kept with its reason.
+         */
+        post: operations["add_task_api_v1_evaluation_tasks_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -852,6 +857,24 @@ export interface paths {
         };
         /** A key task */
         get: operations["get_task_api_v1_evaluation_tasks__task_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a key task (administrator) */
+        patch: operations["change_task_api_v1_evaluation_tasks__task_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/evaluation/tasks/{task_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A key task's changes */
+        get: operations["task_history_api_v1_evaluation_tasks__task_id__history_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4757,6 +4780,93 @@ export interface components {
              */
             targets: components["schemas"]["DistrictTargets"][];
         };
+        /**
+         * TaskChangePublic
+         * @description One change to a task.
+         */
+        TaskChangePublic: {
+            /**
+             * Action
+             * @description added or changed.
+             */
+            action: string;
+            /**
+             * After
+             * @description The task after.
+             */
+            after: {
+                [key: string]: unknown;
+            };
+            /**
+             * At
+             * Format: date-time
+             * @description When.
+             */
+            at: string;
+            /**
+             * Before
+             * @description The task before (null when added).
+             */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * By
+             * @description Who.
+             */
+            by: string;
+            /**
+             * Reason
+             * @description Why.
+             */
+            reason: string;
+        };
+        /**
+         * TaskCreate
+         * @description A key task added to a year's list (the plan asks for 每年动态调整).
+         */
+        TaskCreate: {
+            /**
+             * Deadline
+             * @description Deadline; none for ongoing.
+             */
+            deadline?: string | null;
+            /**
+             * Reason
+             * @description Why it is added.
+             */
+            reason: string;
+            /**
+             * Responsible Units
+             * @description Responsible units (责任单位).
+             */
+            responsible_units: string[];
+            /**
+             * Task
+             * @description The task.
+             */
+            task: string;
+            /**
+             * Task Id
+             * @description Number, e.g. 2024-2.1 (a year's own tasks carry the year).
+             */
+            task_id: string;
+            /**
+             * Work Area
+             * @description Work area name.
+             */
+            work_area: string;
+            /**
+             * Work Area No
+             * @description Work area number.
+             */
+            work_area_no: number;
+            /**
+             * Year
+             * @description The year whose list it is on.
+             */
+            year: number;
+        };
         /** TaskDetail */
         TaskDetail: {
             /**
@@ -4808,6 +4918,12 @@ export interface components {
              * @description Work area (1–5).
              */
             work_area_no: number;
+            /**
+             * Year
+             * @description The year whose list it is on.
+             * @default 2023
+             */
+            year?: number;
         };
         /**
          * TaskPublic
@@ -4858,12 +4974,40 @@ export interface components {
              * @description Work area (1–5).
              */
             work_area_no: number;
+            /**
+             * Year
+             * @description The year whose list it is on.
+             * @default 2023
+             */
+            year?: number;
         };
         /**
          * TaskStatus
          * @enum {string}
          */
         TaskStatus: "not_started" | "in_progress" | "done";
+        /**
+         * TaskUpdate
+         * @description Changes to a task (fields left out stay); the reason is kept in its history.
+         */
+        TaskUpdate: {
+            /**
+             * Deadline
+             * @description New deadline (null: ongoing).
+             */
+            deadline?: string | null;
+            /**
+             * Reason
+             * @description Why it changes.
+             */
+            reason: string;
+            /** Responsible Units */
+            responsible_units?: string[] | null;
+            /** Task */
+            task?: string | null;
+            /** Work Area */
+            work_area?: string | null;
+        };
         /**
          * TaxYearPublic
          * @description An imported yearly total.
@@ -10033,6 +10177,8 @@ export interface operations {
                 overdue?: boolean | null;
                 /** @description Only this work area. */
                 work_area_no?: number | null;
+                /** @description Only this year's list. */
+                year?: number | null;
             };
             header?: never;
             path?: never;
@@ -10111,12 +10257,106 @@ export interface operations {
             };
         };
     };
+    add_task_api_v1_evaluation_tasks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_task_api_v1_evaluation_tasks__task_id__get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description Task number, e.g. 2.1. */
+                /** @description Task number, e.g. 2.1 or 2024-2.1. */
                 task_id: string;
             };
             cookie?: never;
@@ -10204,12 +10444,212 @@ export interface operations {
             };
         };
     };
+    change_task_api_v1_evaluation_tasks__task_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task number, e.g. 2.1 or 2024-2.1. */
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    task_history_api_v1_evaluation_tasks__task_id__history_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task number, e.g. 2.1 or 2024-2.1. */
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskChangePublic"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     report_progress_api_v1_evaluation_tasks__task_id__reports_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description Task number, e.g. 2.1. */
+                /** @description Task number, e.g. 2.1 or 2024-2.1. */
                 task_id: string;
             };
             cookie?: never;
@@ -10306,7 +10746,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Task number, e.g. 2.1. */
+                /** @description Task number, e.g. 2.1 or 2024-2.1. */
                 task_id: string;
                 /** @description Numeric id. */
                 report_id: number;
@@ -10404,7 +10844,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Task number, e.g. 2.1. */
+                /** @description Task number, e.g. 2.1 or 2024-2.1. */
                 task_id: string;
                 /** @description Numeric id. */
                 report_id: number;
@@ -10524,7 +10964,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Task number, e.g. 2.1. */
+                /** @description Task number, e.g. 2.1 or 2024-2.1. */
                 task_id: string;
                 /** @description Numeric id. */
                 report_id: number;
@@ -10623,7 +11063,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Task number, e.g. 2.1. */
+                /** @description Task number, e.g. 2.1 or 2024-2.1. */
                 task_id: string;
                 /** @description Numeric id. */
                 report_id: number;
@@ -10719,7 +11159,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Task number, e.g. 2.1. */
+                /** @description Task number, e.g. 2.1 or 2024-2.1. */
                 task_id: string;
                 /** @description Numeric id. */
                 report_id: number;

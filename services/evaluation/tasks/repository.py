@@ -3,7 +3,7 @@
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.evaluation.tasks.models import KeyTask, TaskReport
+from services.evaluation.tasks.models import KeyTask, TaskChange, TaskReport
 
 
 async def tasks(session: AsyncSession) -> list[KeyTask]:
@@ -35,5 +35,20 @@ async def add_report(session: AsyncSession, report: TaskReport) -> TaskReport:
     return report
 
 
-async def merge_task(session: AsyncSession, task: KeyTask) -> None:
-    await session.merge(task)
+async def add_missing_task(session: AsyncSession, task: KeyTask) -> None:
+    """Seed a task unless it is there (an administrator's later edits stand)."""
+    if await session.get(KeyTask, task.task_id) is None:
+        session.add(task)
+        await session.flush()
+
+
+async def add_change(session: AsyncSession, change: TaskChange) -> None:
+    session.add(change)
+    await session.flush()
+
+
+async def changes(session: AsyncSession, task_id: str) -> list[TaskChange]:
+    result = await session.exec(
+        select(TaskChange).where(TaskChange.task_id == task_id).order_by(col(TaskChange.id))
+    )
+    return list(result)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Annotated
 
+from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
 from shared import Line, Paragraphs, RequestModel
 from shared.review import ReviewPublic
+
+Unit = Annotated[Line, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
 
 
 class TaskStatus(StrEnum):
@@ -55,10 +59,52 @@ class UnitProgress(SQLModel):
     )
 
 
+TASK_ID_PATTERN = r"^(20[0-9]{2}-)?[0-9]{1,2}\.[0-9]{1,2}$"
+
+
+class TaskCreate(RequestModel):
+    """A key task added to a year's list (the plan asks for 每年动态调整)."""
+
+    task_id: Annotated[str, StringConstraints(pattern=TASK_ID_PATTERN)] = Field(
+        description="Number, e.g. 2024-2.1 (a year's own tasks carry the year)."
+    )
+    year: int = Field(ge=2023, le=2100, description="The year whose list it is on.")
+    work_area_no: int = Field(ge=1, le=9, description="Work area number.")
+    work_area: Line = Field(min_length=1, max_length=100, description="Work area name.")
+    task: Paragraphs = Field(min_length=1, max_length=2000, description="The task.")
+    deadline: dt.date | None = Field(default=None, description="Deadline; none for ongoing.")
+    responsible_units: list[Unit] = Field(
+        min_length=1, max_length=30, description="Responsible units (责任单位)."
+    )
+    reason: Line = Field(min_length=1, max_length=500, description="Why it is added.")
+
+
+class TaskUpdate(RequestModel):
+    """Changes to a task (fields left out stay); the reason is kept in its history."""
+
+    work_area: Line | None = Field(default=None, min_length=1, max_length=100)
+    task: Paragraphs | None = Field(default=None, min_length=1, max_length=2000)
+    deadline: dt.date | None = Field(default=None, description="New deadline (null: ongoing).")
+    responsible_units: list[Unit] | None = Field(default=None, min_length=1, max_length=30)
+    reason: Line = Field(min_length=1, max_length=500, description="Why it changes.")
+
+
+class TaskChangePublic(SQLModel):
+    """One change to a task."""
+
+    action: str = Field(description="added or changed.")
+    before: dict[str, object] | None = Field(description="The task before (null when added).")
+    after: dict[str, object] = Field(description="The task after.")
+    reason: str = Field(description="Why.")
+    by: str = Field(description="Who.")
+    at: dt.datetime = Field(description="When.")
+
+
 class TaskPublic(SQLModel):
     """A key task and where it stands: done only when every responsible unit is done."""
 
     task_id: str = Field(description="Task number, e.g. 2.1.")
+    year: int = Field(default=2023, description="The year whose list it is on.")
     work_area_no: int = Field(description="Work area (1–5).")
     work_area: str = Field(description="Work area name.")
     task: str = Field(description="The task.")

@@ -10,17 +10,21 @@ import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.evaluation.tasks import repository
-from services.evaluation.tasks.models import KeyTask, TaskReport
+from services.evaluation.tasks.models import KeyTask, TaskChange, TaskReport
 from services.evaluation.tasks.schemas import (
     ReportCreate,
     ReportPublic,
+    TaskChangePublic,
+    TaskCreate,
     TaskDetail,
     TaskPublic,
     TaskStatus,
+    TaskUpdate,
     UnitProgress,
 )
 from shared import (
     SHANGHAI,
+    Conflict,
     FieldError,
     Forbidden,
     NotFound,
@@ -34,8 +38,6 @@ from shared.review import ReviewRequest, ReviewState, decide, is_verified, open_
 
 ALL_DISTRICTS = "各县级市（区）人民政府"
 SIP_COMMITTEE = "苏州工业园区管委会"
-# Annex 2 lists the plan's tasks for 2023: progress on them cannot be dated before that year.
-TASKS_YEAR = 2023
 
 
 def government_of(district_id: str) -> str:
@@ -109,6 +111,7 @@ def _view(
         reports = [r for r in reports if r.unit == viewer_unit]
     return TaskPublic(
         task_id=task.task_id,
+        year=task.year,
         work_area_no=task.work_area_no,
         work_area=task.work_area,
         task=task.task,
@@ -125,18 +128,24 @@ def _today() -> date:
     return utcnow().astimezone(SHANGHAI).date()
 
 
+def task_order(task: KeyTask) -> tuple[int, ...]:
+    """By year, then by number (2.10 after 2.9)."""
+    number = task.task_id.rsplit("-", 1)[-1]
+    return (task.year, *(int(p) for p in number.split(".")))
+
+
 async def list_tasks(
     session: AsyncSession,
     *,
     overdue: bool | None,
     work_area_no: int | None,
     viewer_unit: str | None = None,
+    year: int | None = None,
 ) -> list[TaskPublic]:
     """Every key task with its status, in task order."""
-    tasks = sorted(
-        await repository.tasks(session),
-        key=lambda t: tuple(int(p) for p in t.task_id.split(".")),
-    )
+    tasks = sorted(await repository.tasks(session), key=task_order)
+    if year is not None:
+        tasks = [t for t in tasks if t.year == year]
     by_task: dict[str, list[TaskReport]] = defaultdict(list)
     for report in await repository.reports(session, [t.task_id for t in tasks]):
         by_task[report.task_id].append(report)
@@ -150,11 +159,20 @@ async def list_tasks(
 
 
 async def tasks_for(
-    session: AsyncSession, principal: Principal, *, overdue: bool | None, work_area_no: int | None
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    overdue: bool | None,
+    work_area_no: int | None,
+    year: int | None = None,
 ) -> list[TaskPublic]:
     """The key tasks as the caller may see them (a district: its own unit's lines)."""
     return await list_tasks(
-        session, overdue=overdue, work_area_no=work_area_no, viewer_unit=_viewer_unit(principal)
+        session,
+        overdue=overdue,
+        work_area_no=work_area_no,
+        viewer_unit=_viewer_unit(principal),
+        year=year,
     )
 
 
@@ -172,14 +190,14 @@ async def detail(session: AsyncSession, principal: Principal, task_id: str) -> T
     )
 
 
-def _check_date(reported_on: date) -> None:
-    """Progress is dated within the plan's years and never in the future (Beijing time)."""
+def _check_date(reported_on: date, year: int) -> None:
+    """Progress is dated from the task's year on and never in the future (Beijing time)."""
     today = _today()
     problem = None
     if reported_on > today:
         problem = f"must not be later than today ({today.isoformat()})"
-    elif reported_on < date(TASKS_YEAR, 1, 1):
-        problem = f"must not be before {TASKS_YEAR}-01-01, the year of the plan's tasks"
+    elif reported_on < date(year, 1, 1):
+        problem = f"must not be before {year}-01-01, the year of the task"
     if problem:
         raise ValidationFailed(
             "The report's date is out of range.",
@@ -195,7 +213,7 @@ async def report(
     task = await repository.get(session, task_id)
     if task is None:
         raise NotFound(f"No key task {task_id!r}.")
-    _check_date(data.reported_on)
+    _check_date(data.reported_on, task.year)
     units = _units(task)
     if principal.role is Role.bureau:
         if not principal.unit or principal.unit not in reporting_units(task):
@@ -278,10 +296,107 @@ async def review(
     return _report(entry)
 
 
+def _snapshot(task: KeyTask) -> dict[str, object]:
+    return {
+        "task_id": task.task_id,
+        "year": task.year,
+        "work_area_no": task.work_area_no,
+        "work_area": task.work_area,
+        "task": task.task,
+        "deadline": task.deadline.isoformat() if task.deadline else None,
+        "responsible_units": _units(task),
+    }
+
+
+async def add_task(session: AsyncSession, principal: Principal, data: TaskCreate) -> TaskDetail:
+    """The administrator adds a task to a year's list (with its reason, in its history)."""
+    if await repository.get(session, data.task_id) is not None:
+        raise Conflict(f"Task {data.task_id} exists; change it instead.")
+    task = KeyTask(
+        task_id=data.task_id,
+        year=data.year,
+        work_area_no=data.work_area_no,
+        work_area=data.work_area,
+        task=data.task,
+        deadline=data.deadline,
+        responsible_units=orjson.dumps(_distinct(data.responsible_units)).decode(),
+    )
+    session.add(task)
+    await session.flush()
+    await repository.add_change(
+        session,
+        TaskChange(
+            task_id=task.task_id,
+            action="added",
+            after=orjson.dumps(_snapshot(task)).decode(),
+            reason=data.reason,
+            by=principal.label or principal.key_id,
+        ),
+    )
+    return await detail(session, principal, task.task_id)
+
+
+def _distinct(units: list[str]) -> list[str]:
+    return list(dict.fromkeys(units))
+
+
+async def change_task(
+    session: AsyncSession, principal: Principal, task_id: str, data: TaskUpdate
+) -> TaskDetail:
+    """The administrator changes a task's text, deadline or units; before and after are kept.
+    Reports stay with their unit: a unit taken off the task no longer counts toward it."""
+    task = await repository.get(session, task_id)
+    if task is None:
+        raise NotFound(f"No key task {task_id!r}.")
+    before = _snapshot(task)
+    changes = data.model_dump(exclude_unset=True, exclude={"reason"})
+    if "work_area" in changes and changes["work_area"] is not None:
+        task.work_area = changes["work_area"]
+    if "task" in changes and changes["task"] is not None:
+        task.task = changes["task"]
+    if "deadline" in changes:
+        task.deadline = changes["deadline"]
+    if changes.get("responsible_units") is not None:
+        task.responsible_units = orjson.dumps(_distinct(changes["responsible_units"])).decode()
+    after = _snapshot(task)
+    if after == before:
+        raise Conflict("The change changes nothing.")
+    await session.flush()
+    await repository.add_change(
+        session,
+        TaskChange(
+            task_id=task_id,
+            action="changed",
+            before=orjson.dumps(before).decode(),
+            after=orjson.dumps(after).decode(),
+            reason=data.reason,
+            by=principal.label or principal.key_id,
+        ),
+    )
+    return await detail(session, principal, task_id)
+
+
+async def task_history(session: AsyncSession, task_id: str) -> list[TaskChangePublic]:
+    """Every change the administrators made to a task, oldest first."""
+    if await repository.get(session, task_id) is None:
+        raise NotFound(f"No key task {task_id!r}.")
+    return [
+        TaskChangePublic(
+            action=c.action,
+            before=orjson.loads(c.before) if c.before else None,
+            after=orjson.loads(c.after),
+            reason=c.reason,
+            by=c.by,
+            at=c.at,
+        )
+        for c in await repository.changes(session, task_id)
+    ]
+
+
 async def seed_key_tasks(session: AsyncSession) -> None:
     """Annex 2's key tasks (idempotent; runs at start)."""
     for ref in key_tasks_2023():
-        await repository.merge_task(
+        await repository.add_missing_task(
             session,
             KeyTask(
                 task_id=ref.task_id,
