@@ -387,6 +387,8 @@ class TestBlueBook:
         page = response.text
         assert "2023年苏州楼宇经济高质量发展蓝皮书" in page
         assert "<svg" in page and "楼宇eval-h1" in page and "虎丘区" in page
+        assert "楼宇覆盖情况" in page and "待审核" in page
+        assert "虎丘区推介会10" not in page  # pending: not among the events held
         # self-contained: no style sheet, script or image fetched from anywhere
         assert "<link" not in page and "<script" not in page and "src=" not in page
 
@@ -399,9 +401,14 @@ class TestBlueBook:
             "/api/v1/evaluation/bluebook/2023", params={"format": "xlsx"}
         )
         workbook = load_workbook(io.BytesIO(response.content))
-        assert {"全市概况", "目标完成", "亿元楼宇", "月度走势", "重点任务"} <= set(
+        assert {"全市概况", "目标完成", "亿元楼宇", "月度走势", "重点任务", "楼宇覆盖"} <= set(
             workbook.sheetnames
         )
+        coverage = {row[0]: row for row in workbook["楼宇覆盖"].iter_rows(values_only=True)}
+        assert coverage["虎丘区"][2:4] == (2, 1)
+        targets = list(workbook["目标完成"].iter_rows(values_only=True))
+        huqiu = next(row for row in targets if row[0] == "虎丘区")
+        assert huqiu[-1] == "招商推介活动1、存量楼宇改造提升1"  # entered by huqiu, not yet verified
         rows = list(workbook["亿元楼宇"].iter_rows(values_only=True))
         assert rows[1][1:] == ("eval-x1", "楼宇eval-x1", 2.0)
 

@@ -50,6 +50,11 @@ def _table(headers: list[str], rows: list[list[str]], text_columns: int = 1) -> 
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def pending_text(pending: dict[str, int]) -> str:
+    """Inputs awaiting review, in words: 推介活动2、改造1."""
+    return "、".join(f"{INDICATOR_ZH[k]}{n}" for k, n in sorted(pending.items()) if n) or "—"
+
+
 def html(book: BlueBook) -> str:
     """One HTML document in Chinese, with everything inline."""
     rate = f"{book.occupancy_rate:.1%}" if book.occupancy_rate is not None else "—"
@@ -69,8 +74,22 @@ def html(book: BlueBook) -> str:
     district_rows = [
         [escape(line.name)]
         + [f"{line.actuals.get(k, 0)}／{line.targets.get(k, 0)}" for k in TARGET_INDICATORS]
-        + [f"{line.total}" if line.total is not None else "—", str(line.rank or "—")]
+        + [
+            f"{line.total}" if line.total is not None else "—",
+            str(line.rank or "—"),
+            escape(pending_text(line.pending)),
+        ]
         for line in book.districts
+    ]
+    coverage_rows = [
+        [
+            escape(c.name),
+            str(c.annex_1_count),
+            str(c.registered),
+            str(c.registered_in_pipeline),
+            f"{c.share:.0%}" if c.share is not None else "—",
+        ]
+        for c in (book.coverage.districts if book.coverage else [])
     ]
     tax_chart = line_chart(
         "全市月度税收",
@@ -91,9 +110,10 @@ def html(book: BlueBook) -> str:
         "<h2>一、全市概况</h2><div class='figures'>"
         + "".join(f"<div class='figure'>{escape(k)}<b>{escape(v)}</b></div>" for k, v in figures)
         + "</div>",
-        "<h2>二、各地目标完成情况</h2><p>单元格为“完成数／目标数”；考核得分按默认方案计算。</p>"
+        "<h2>二、各地目标完成情况</h2><p>单元格为“完成数／目标数”，只计经市发改委核实的数据；"
+        "考核得分按默认方案计算；“待审核”为各地已填报、尚待核实、未计入的事项。</p>"
         + _table(
-            ["地区", *[INDICATOR_ZH[k] for k in TARGET_INDICATORS], "考核得分", "排名"],
+            ["地区", *[INDICATOR_ZH[k] for k in TARGET_INDICATORS], "考核得分", "排名", "待审核"],
             district_rows,
         ),
         "<h2>三、亿元楼宇与产业特色楼宇</h2><h3>亿元楼宇（全口径税收超过1亿元）</h3>"
@@ -130,6 +150,9 @@ def html(book: BlueBook) -> str:
             ],
             text_columns=4,
         ),
+        "<h2>七、楼宇覆盖情况</h2><p>各地已登记的万平方米以上商务楼宇（运营、改造中）"
+        "对照方案附件1所列2022年数量；规划、在建楼宇另列。</p>"
+        + _table(["地区", "附件1（2022年）", "已登记", "规划、在建", "覆盖率"], coverage_rows),
         "<footer>苏州楼宇经济智慧平台 自动生成 · 税收数据仅到单栋楼宇合计（税收保密）</footer>",
     ]
     return (
@@ -159,12 +182,16 @@ def xlsx(book: BlueBook) -> bytes:
             ["地区"]
             + [f"{INDICATOR_ZH[k]}（完成）" for k in TARGET_INDICATORS]
             + [f"{INDICATOR_ZH[k]}（目标）" for k in TARGET_INDICATORS]
-            + ["考核得分", "排名"],
+            + ["考核得分", "排名", "待审核"],
             [
-                [line.name]
-                + [line.actuals.get(k, 0) for k in TARGET_INDICATORS]
-                + [line.targets.get(k, 0) for k in TARGET_INDICATORS]
-                + [float(line.total) if line.total is not None else None, line.rank]
+                [
+                    line.name,
+                    *[line.actuals.get(k, 0) for k in TARGET_INDICATORS],
+                    *[line.targets.get(k, 0) for k in TARGET_INDICATORS],
+                    float(line.total) if line.total is not None else None,
+                    line.rank,
+                    pending_text(line.pending),
+                ]
                 for line in book.districts
             ],
         ),
@@ -189,6 +216,14 @@ def xlsx(book: BlueBook) -> bytes:
             ],
         ),
         ("活动", ["日期", "类型", "主办", "名称"], [list(e) for e in book.events]),
+        (
+            "楼宇覆盖",
+            ["地区", "附件1（2022年万㎡以上商务楼宇）", "已登记", "规划、在建", "覆盖率"],
+            [
+                [c.name, c.annex_1_count, c.registered, c.registered_in_pipeline, c.share]
+                for c in (book.coverage.districts if book.coverage else [])
+            ],
+        ),
         (
             "重点任务",
             ["编号", "任务", "完成时限", "进展", "逾期"],

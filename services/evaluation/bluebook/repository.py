@@ -49,13 +49,20 @@ async def months_of_year(session: AsyncSession, year: int) -> Sequence[Any]:
 
 
 async def events_held(session: AsyncSession, year: int) -> Sequence[Any]:
-    """(start, kind, scope, district, title) of the events held in the year."""
+    """(start, kind, scope, district, title) of the events held in the year that count:
+    verified, not voided (a publication counts only verified inputs)."""
     e = EventCopy
     start, end = year_bounds(year)
     return await fetch_rows(
         session,
         sa_select(col(e.starts_at), col(e.kind), col(e.scope), col(e.district_id), col(e.title))
-        .where(col(e.status) == "held", col(e.starts_at) >= start, col(e.starts_at) < end)
+        .where(
+            col(e.status) == "held",
+            col(e.review_state) == "verified",
+            col(e.voided).is_(False),
+            col(e.starts_at) >= start,
+            col(e.starts_at) < end,
+        )
         .order_by(col(e.starts_at)),
     )
 

@@ -12,6 +12,8 @@ import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.evaluation.bluebook import repository
+from services.evaluation.coverage import service as coverage
+from services.evaluation.coverage.schemas import Coverage
 from services.evaluation.scoring import formula
 from services.evaluation.scoring import service as scoring
 from services.evaluation.scoring.formula import DEFAULT, TARGET_INDICATORS
@@ -47,6 +49,7 @@ class DistrictLine:
     actuals: dict[str, int]
     total: Decimal | None
     rank: int | None
+    pending: dict[str, int] = field(default_factory=dict)  # indicator → inputs awaiting review
 
 
 @dataclass
@@ -66,6 +69,7 @@ class BlueBook:
     monthly_occupancy: list[float | None]
     events: list[tuple[str, str, str, str]]  # date, kind, organiser, title
     tasks: list[TaskPublic] = field(default_factory=list)
+    coverage: Coverage | None = None
 
 
 def _monthly(year: int, rows: Any) -> tuple[list[str], list[int | None], list[float | None]]:
@@ -102,6 +106,7 @@ async def gather(session: AsyncSession, year: int) -> BlueBook:
             actuals=i.actuals,
             total=results[i.district_id].total,
             rank=results[i.district_id].rank,
+            pending=i.pending,
         )
         for i in inputs
     ]
@@ -135,6 +140,7 @@ async def gather(session: AsyncSession, year: int) -> BlueBook:
             for start, kind, scope, district, title in await repository.events_held(session, year)
         ],
         tasks=await tasks.list_tasks(session, overdue=None, work_area_no=None),
+        coverage=await coverage.coverage(session, None),
     )
 
 
