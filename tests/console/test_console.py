@@ -248,6 +248,38 @@ class TestAdministrator:
         assert await own.get_by_role("button", name="停用").count() == 0  # not one's own account
         await accessible(page)
         await shot(page, "admin-users")
+        # A promotion gusu says it held: pending, verified from the review page.
+        with api(seeded) as client:
+            key = client.post(
+                "/api/v1/auth/keys",
+                json={"role": "district", "district_id": "gusu", "label": "姑苏区数据平台"},
+            ).json()["key"]
+            held = client.post(
+                "/api/v1/events",
+                headers={"Authorization": f"Bearer {key}"},
+                json={
+                    "kind": "promotion",
+                    "scope": "district",
+                    "district_id": "gusu",
+                    "title": "姑苏区金融楼宇推介会",
+                    "starts_at": "2023-05-18T09:30:00+08:00",
+                    "ends_at": "2023-05-18T11:30:00+08:00",
+                    "venue": "姑苏区会展中心",
+                    "status": "held",
+                },
+            )
+            assert held.json()["review"]["state"] == "pending"
+        await page.get_by_role("menuitem", name="审核").click()
+        row = page.get_by_role("row").filter(has_text="姑苏区金融楼宇推介会")
+        await row.wait_for(timeout=WAIT_MS)
+        await accessible(page)
+        await shot(page, "admin-review")
+        await row.get_by_role("button", name="核实").click()
+        await row.wait_for(state="detached", timeout=WAIT_MS)
+        with api(seeded) as client:
+            event = client.get(f"/api/v1/events/{held.json()['id']}").json()
+        assert event["review"]["state"] == "verified" and event["counts"] is True
+
         for name in ("蓝皮书", "考核评价", "活动"):
             await page.get_by_role("menuitem", name=name).click()
             await page.wait_for_load_state("networkidle")

@@ -17,6 +17,7 @@ export default {
     events: "活动",
     tasks: "重点任务",
     bluebook: "蓝皮书",
+    review: "审核",
     admin: "系统管理",
   },
   roles: {
@@ -67,6 +68,7 @@ export default {
   },
   eventKinds: { promotion: "招商推介", conference: "楼宇发展大会", joint_meeting: "联席会议" },
   eventStatuses: { planned: "计划中", held: "已举办", cancelled: "已取消" },
+  reviewStates: { pending: "待审核", verified: "已核实", rejected: "已退回", voided: "已作废" },
   taskStatuses: { not_started: "未启动", in_progress: "推进中", done: "已完成" },
   userStatuses: { active: "启用", disabled: "停用" },
   events_audit: {
@@ -80,6 +82,21 @@ export default {
     user_created: "创建账号",
     user_changed: "修改账号",
     session_ended: "结束会话",
+  },
+  review: {
+    title: "待审核事项",
+    intro: "各地、各部门填报的已举办活动、已完成改造和重点任务进展，经核实后才计入考核；退回须写明理由，填报方可见。",
+    none: "没有待审核的事项。",
+    events: "已举办的活动",
+    eventTitle: "活动名称",
+    renovations: "已完成的改造",
+    building: "楼宇编号",
+    completedOn: "完成日期",
+    reports: "重点任务进展报告",
+    verify: "核实",
+    reject: "退回",
+    rejectTitle: "退回并说明理由",
+    reason: "退回理由",
   },
   common: {
     district: "地区",
