@@ -543,3 +543,44 @@ class TestCorrectionsReachTheScores:
             )
             assert withdrawn.status_code == 200, withdrawn.text
         await eventually(lambda: by_district(evaluation), lambda s: net(s) == 0, within=30)
+
+
+class TestVerificationCounts:
+    """Last: the administrator verifies what huqiu entered alone, and the same input counts."""
+
+    async def test_verifying_the_districts_promotion_and_renovation_makes_them_count(
+        self, evaluation: httpx.AsyncClient, scenario: dict[str, Any]
+    ) -> None:
+        def actual(scores: dict[str, dict[str, Any]], key: str) -> Any:
+            return next(i for i in scores["huqiu"]["indicators"] if i["key"] == key)["actual"]
+
+        before = await by_district(evaluation, scheme=V1)
+        assert actual(before, "promotion_events") == 3
+        async with (
+            client(scenario["services"], "events") as events,
+            client(scenario["services"], "registry") as registry,
+        ):
+            (pending_event,) = (
+                await events.get("/api/v1/events", params={"review": "pending"})
+            ).json()["items"]
+            (pending_renovation,) = (
+                await registry.get("/api/v1/renovations", params={"review": "pending"})
+            ).json()["items"]
+            for url in (
+                f"/api/v1/events/{pending_event['id']}/review",
+                f"/api/v1/renovations/{pending_renovation['id']}/review",
+            ):
+                decided = await (events if "events" in url else registry).post(
+                    url, json={"decision": "verified", "reason": "佐证齐全"}
+                )
+                assert decided.status_code == 200, decided.text
+        after = await eventually(
+            lambda: by_district(evaluation, scheme=V1),
+            lambda s: actual(s, "promotion_events") == 4 and actual(s, "stock_renovations") == 3,
+            within=30,
+        )
+        assert (await evaluation.get(SCORES, params={"year": 2023})).json()["pending"] == {}
+        # v2 counts buildings: H1 is one more renovated building beside H2.
+        v2 = await by_district(evaluation)
+        assert actual(v2, "stock_renovations") == 2
+        assert after["huqiu"]["total"] > before["huqiu"]["total"]

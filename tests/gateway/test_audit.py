@@ -43,6 +43,34 @@ class TestAuditTrail:
         assert entry["status"] == 200
         assert entry["request_id"] == "audit-1"
 
+    async def test_a_review_is_recorded_with_who_decided(
+        self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient
+    ) -> None:
+        key = await issue(admin, "district", "gusu")
+        held = await anonymous.post(
+            "/api/v1/events",
+            headers=bearer(key),
+            json={
+                "kind": "promotion",
+                "scope": "district",
+                "district_id": "gusu",
+                "title": "推介会",
+                "starts_at": "2023-03-15T09:30:00+08:00",
+                "ends_at": "2023-03-15T11:30:00+08:00",
+                "venue": "会场",
+                "status": "held",
+            },
+        )
+        assert held.status_code == 201, held.text
+        path = f"/api/v1/events/{held.json()['id']}/review"
+        refused = await anonymous.post(path, headers=bearer(key), json={"decision": "verified"})
+        assert refused.status_code == 403
+        decided = await admin.post(path, json={"decision": "rejected", "reason": "无佐证"})
+        assert decided.status_code == 200
+        trail = await audit(admin)
+        reviews = [(e["role"], e["status"]) for e in trail["items"] if e["path"] == path]
+        assert sorted(reviews) == [("admin", 200), ("district", 403)]
+
     async def test_refused_attempts_are_recorded_too(
         self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient
     ) -> None:
