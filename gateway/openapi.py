@@ -73,17 +73,3 @@ class OpenApiAggregator:
         except (aiohttp.ClientError, OSError, TimeoutError):
             logger.warning("no OpenAPI document from %s", url)
         return None
-
-
-def offline_document() -> dict[str, Any]:
-    """The merged document built from the code alone, without starting anything (what the
-    console's API types are generated from; a test keeps the checked-in copy current)."""
-    from launcher.processes import GATEWAY, SERVICES
-
-    def app_of(spec: Any) -> Any:
-        settings_class = spec.load(spec.settings_class)
-        # Building an app does no I/O; the settings only need to validate.
-        return spec.app(settings_class(internal_secret="x" * 32))
-
-    own = app_of(GATEWAY).admin.openapi()
-    return merge(own, {spec.name: app_of(spec).openapi() for spec in SERVICES})

@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "openapi":
         import orjson
 
-        from gateway.openapi import offline_document
+        from launcher.openapi import offline_document
 
         sys.stdout.write(
             orjson.dumps(

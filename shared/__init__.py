@@ -33,6 +33,7 @@ from shared.identity import (
     sign_principal,
     verify_principal,
 )
+from shared.iteration import batched
 from shared.kafka import (
     TOPIC_DEADLETTER,
     TOPIC_EVENTS,
@@ -168,6 +169,7 @@ __all__ = [
     "UnsupportedMediaType",
     "ValidationFailed",
     "WriterDep",
+    "batched",
     "broker_reachable",
     "configure_logging",
     "create_producer",

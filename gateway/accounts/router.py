@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
-from gateway.accounts import repository, service
+from gateway.accounts import service
 from gateway.accounts.models import User
 from gateway.accounts.schemas import (
     Login,
@@ -149,7 +149,7 @@ async def logout(request: Request, session: SessionDep, state: SessionStateDep) 
     await session.commit()
     if token_hash is not None:
         await request.app.state.authenticator.forget(token_hash)
-    user = await repository.user(session, state.principal.key_id)
+    user = await service.find_user(session, state.principal.key_id)
     _audit(request, "logout", user, 204)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
@@ -211,7 +211,7 @@ async def confirm_second_factor(
 
 @router.get("/sessions", response_model=list[SessionPublic], summary="My sessions")
 async def my_sessions(session: SessionDep, state: SessionStateDep) -> list[SessionPublic]:
-    rows = await repository.live_sessions(session, state.principal.key_id, utcnow())
+    rows = await service.live_sessions(session, state.principal.key_id)
     return [service.session_public(r, state.session_id) for r in rows]
 
 
@@ -255,7 +255,7 @@ async def create_user(
 @router.get("/users", response_model=list[UserPublic], summary="List accounts")
 async def list_users(session: SessionDep, principal: AdminDep) -> list[UserPublic]:
     now = utcnow()
-    return [service.public(u, now) for u in await repository.users(session)]
+    return [service.public(u, now) for u in await service.all_users(session)]
 
 
 @router.get(
@@ -295,7 +295,4 @@ async def user_sessions(
     session: SessionDep, principal: AdminDep, user_id: UserId
 ) -> list[SessionPublic]:
     user = await service.get_user(session, user_id)
-    return [
-        service.session_public(r, None)
-        for r in await repository.live_sessions(session, user.id, utcnow())
-    ]
+    return [service.session_public(r, None) for r in await service.live_sessions(session, user.id)]

@@ -148,6 +148,19 @@ async def create_user(
     return issued, Outcome(events=[Event("user_created", user)])
 
 
+async def find_user(session: AsyncSession, user_id: str) -> User | None:
+    return await repository.user(session, user_id)
+
+
+async def all_users(session: AsyncSession) -> list[User]:
+    return list(await repository.users(session))
+
+
+async def live_sessions(session: AsyncSession, user_id: str) -> list[UserSession]:
+    """The person's sessions that have not ended or expired."""
+    return list(await repository.live_sessions(session, user_id, utcnow()))
+
+
 async def get_user(session: AsyncSession, user_id: str) -> User:
     user = await repository.user(session, user_id)
     if user is None:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AwareDatetime
 
-from gateway.keys import repository, service
+from gateway.keys import service
 from gateway.keys.schemas import (
     ApiKeyCreate,
     ApiKeyIssued,
@@ -128,7 +128,7 @@ async def audit(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> AuditPage:
-    entries, total = await repository.audit_page(
+    entries, total = await service.audit_page(
         session,
         key_id=key_id,
         since=since,

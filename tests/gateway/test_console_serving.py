@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway.openapi import offline_document
+from launcher.openapi import offline_document
 from tests.gateway.conftest import Stack
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gateway.openapi import offline_document
+from launcher.openapi import offline_document
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "assessment.md"
 PATH = re.compile(r"(?:(GET|POST|PUT|PATCH|DELETE) )?(/api/v1/[A-Za-z0-9_./{}<>…-]+)")

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.evaluation.coverage import repository
 from services.evaluation.coverage.schemas import Coverage, DistrictCoverage
-from services.evaluation.inputs.models import BuildingCopy
-from shared import Principal, fetch_rows
+from shared import Principal
 from shared.reference import districts
 
 MIN_FLOOR_AREA_M2 = 10_000.0  # Annex 1 counts 万㎡以上商务楼宇
@@ -20,15 +18,9 @@ STANDING = ("operating", "renovating")
 
 async def registered(session: AsyncSession) -> dict[str, dict[bool, int]]:
     """district → {standing?: count} of registered buildings of at least 10,000 m²."""
-    b = BuildingCopy
     counts: dict[str, dict[bool, int]] = defaultdict(lambda: {True: 0, False: 0})
-    for district_id, status, count in await fetch_rows(
-        session,
-        select(b.district_id, b.status, func.count())
-        .where(col(b.gross_floor_area_m2) >= MIN_FLOOR_AREA_M2, col(b.retired_on).is_(None))
-        .group_by(col(b.district_id), col(b.status)),
-    ):
-        counts[district_id][status in STANDING] += int(count)
+    for district_id, status, count in await repository.large_buildings(session, MIN_FLOOR_AREA_M2):
+        counts[district_id][status in STANDING] += count
     return counts
 
 

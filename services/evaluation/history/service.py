@@ -11,20 +11,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl import load_workbook
-from sqlalchemy import tuple_
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.evaluation.history.models import TaxHistory
+from services.evaluation.history import repository
 from services.evaluation.history.schemas import ImportReport, TaxYearPublic
-from services.evaluation.inputs.models import BuildingCopy, BuildingYearCopy
 from shared import (
     SHANGHAI,
     FieldError,
     Principal,
     UnsupportedMediaType,
     ValidationFailed,
-    dialect_insert,
     format_cents,
     utcnow,
 )
@@ -144,24 +140,9 @@ async def import_history(
             )
             continue
         parsed[key] = (index, cents)
-    known: set[str] = set()
-    if parsed:
-        ids = await session.exec(
-            select(BuildingCopy.id).where(col(BuildingCopy.id).in_({b for b, _ in parsed}))
-        )
-        known = set(ids)
-    fed: set[tuple[str, int]] = set()
-    if parsed:
-        fed = {
-            (b, int(y))
-            for b, y in await session.exec(
-                select(BuildingYearCopy.building_id, BuildingYearCopy.year).where(
-                    tuple_(col(BuildingYearCopy.building_id), col(BuildingYearCopy.year)).in_(
-                        sorted(parsed)
-                    )
-                )
-            )
-        }
+    keys = sorted(parsed)
+    known = await repository.known_buildings(session, {b for b, _ in parsed})
+    fed = await repository.fed_years(session, keys)
     for (building_id, year), (index, _) in sorted(parsed.items(), key=lambda i: i[1][0]):
         if building_id not in known:
             errors.append(FieldError(index=index, field="building_id", message="no such building"))
@@ -186,23 +167,9 @@ async def import_history(
                 errors=errors,
             )
         return report
-    earlier = {
-        (b, int(y))
-        for b, y in await session.exec(
-            select(TaxHistory.building_id, TaxHistory.year).where(
-                tuple_(col(TaxHistory.building_id), col(TaxHistory.year)).in_(sorted(parsed))
-            )
-        )
-    }
+    earlier = await repository.imported_years(session, keys)
     now = utcnow()
     by = principal.label or principal.key_id
-    statement = dialect_insert(session, TaxHistory)
-    statement = statement.on_conflict_do_update(
-        index_elements=["building_id", "year"],
-        set_={
-            k: statement.excluded[k] for k in ("tax_cents", "source", "imported_by", "imported_at")
-        },
-    )
     values = [
         {
             "building_id": b,
@@ -214,8 +181,7 @@ async def import_history(
         }
         for (b, y), (_, cents) in parsed.items()
     ]
-    for start in range(0, len(values), 1000):
-        await session.exec(statement, params=values[start : start + 1000])
+    await repository.upsert(session, values)
     return ImportReport(
         dry_run=False,
         rows=len(rows),
@@ -228,9 +194,6 @@ async def import_history(
 
 async def imported(session: AsyncSession, building_id: str | None) -> list[TaxYearPublic]:
     """The imported totals, by building and year."""
-    query = select(TaxHistory).order_by(col(TaxHistory.building_id), col(TaxHistory.year))
-    if building_id is not None:
-        query = query.where(TaxHistory.building_id == building_id)
     return [
         TaxYearPublic(
             building_id=h.building_id,
@@ -240,5 +203,5 @@ async def imported(session: AsyncSession, building_id: str | None) -> list[TaxYe
             imported_by=h.imported_by,
             imported_at=h.imported_at,
         )
-        for h in await session.exec(query)
+        for h in await repository.history(session, building_id)
     ]

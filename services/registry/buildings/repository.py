@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func
@@ -12,19 +11,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building, BuildingListEntry, FeaturedDesignation
+from services.registry.buildings.schemas import BuildingFilter
 
 SelectT = TypeVar("SelectT", bound=Any)
-
-
-@dataclass(frozen=True)
-class BuildingFilter:
-    """What a building query narrows by."""
-
-    district_id: str | None = None
-    list_key: str | None = None
-    featured_industry: str | None = None
-    ids: tuple[str, ...] | None = None
-    standing: bool = False  # only buildings not retired
 
 
 def _filtered(query: SelectT, f: BuildingFilter) -> SelectT:

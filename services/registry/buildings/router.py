@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from services.registry.buildings import exports, service
-from services.registry.buildings.repository import BuildingFilter
 from services.registry.buildings.schemas import (
     BuildingCreate,
+    BuildingFilter,
     BuildingPage,
     BuildingPublic,
     BuildingUpdate,
@@ -20,7 +20,6 @@ from services.registry.buildings.schemas import (
     ListPage,
     RetireRequest,
 )
-from services.registry.districts import repository as districts
 from shared import (
     AdminDep,
     AsciiId,
@@ -175,9 +174,7 @@ async def export_list(
             items=page.items,
             total=page.total,
         )
-    names = {
-        d.district_id: (d.name_zh, d.area_code) for d in await districts.list_districts(session)
-    }
+    names = await service.district_names(session)
     table = exports.rows(page.items, names)
     filename = f"{list_key.value}-{district_id or 'all'}"
     if format == "csv":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
@@ -35,6 +36,17 @@ def _unique_lists(value: list[ListKey] | None) -> list[ListKey] | None:
     if value is None:
         return None
     return sorted(set(value), key=list(ListKey).index)
+
+
+@dataclass(frozen=True)
+class BuildingFilter:
+    """What a building query narrows by."""
+
+    district_id: str | None = None
+    list_key: str | None = None
+    featured_industry: str | None = None
+    ids: tuple[str, ...] | None = None
+    standing: bool = False  # only buildings not retired
 
 
 class BuildingBase(SQLModel):

@@ -10,9 +10,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings import repository
 from services.registry.buildings.models import Building, FeaturedDesignation
-from services.registry.buildings.repository import BuildingFilter
 from services.registry.buildings.schemas import (
     BuildingCreate,
+    BuildingFilter,
     BuildingPage,
     BuildingPublic,
     BuildingUpdate,
@@ -92,6 +92,13 @@ async def publish(session: AsyncSession, building_id: str) -> None:
         ],
     }
     enqueue(session, RegistryOutbox, TOPIC_REGISTRY_BUILDINGS, building_id, snapshot)
+
+
+async def district_names(session: AsyncSession) -> dict[str, tuple[str, str]]:
+    """district id → (Chinese name, area code), for exports."""
+    return {
+        d.district_id: (d.name_zh, d.area_code) for d in await districts.list_districts(session)
+    }
 
 
 async def _ensure_district_exists(session: AsyncSession, district_id: str) -> None:

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from services.registry.districts import repository
+from services.registry.districts import service
 from services.registry.districts.schemas import DistrictPublic
 from shared import PrincipalDep, SessionDep
 
@@ -12,7 +12,4 @@ router = APIRouter(prefix="/api/v1/districts", tags=["districts"])
 @router.get("", response_model=list[DistrictPublic], summary="The ten districts")
 async def list_districts(session: SessionDep, principal: PrincipalDep) -> list[DistrictPublic]:
     """The ten districts in the plan's order: city-wide reference data every role may read."""
-    return [
-        DistrictPublic.model_validate(d, from_attributes=True)
-        for d in await repository.list_districts(session)
-    ]
+    return await service.list_districts(session)

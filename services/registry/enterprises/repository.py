@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, func, insert, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,10 +36,20 @@ async def stored_hashes(
     return found
 
 
+class RecordsTaken(Exception):
+    """Another push stored some of the same record ids at the same moment."""
+
+
 async def insert_movements(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Insert new movements in one round of multi-row statements."""
-    if rows:
+    """Insert new movements in one round of multi-row statements (RecordsTaken when a
+    concurrent push won the race for one of the ids)."""
+    if not rows:
+        return
+    try:
         await session.exec(insert(Movement), params=rows)
+        await session.flush()
+    except IntegrityError as exc:
+        raise RecordsTaken from exc
 
 
 async def tenancies(

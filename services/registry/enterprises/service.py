@@ -6,7 +6,6 @@ import hashlib
 from typing import Any
 
 import orjson
-from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings import repository as buildings
@@ -136,8 +135,7 @@ async def push(session: AsyncSession, principal: Principal, batch: MovementBatch
     ]
     try:
         await repository.insert_movements(session, rows)
-        await session.flush()
-    except IntegrityError as exc:
+    except repository.RecordsTaken as exc:
         raise Conflict(
             "Another push stored some of these record ids at the same moment; send the batch again."
         ) from exc
