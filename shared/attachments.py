@@ -217,7 +217,7 @@ def evidence_router(
         path,
         status_code=201,
         response_model=AttachmentPublic,
-        responses=problem_responses(403, 404, 413, 415, 422),
+        responses=problem_responses(403, 404, 409, 413, 415, 422),
         summary="Attach a file (the raw body; PDF, image or Office document, ≤ 20 MiB)",
         openapi_extra={
             "requestBody": {
@@ -259,7 +259,7 @@ def evidence_router(
         f"{path}/links",
         status_code=201,
         response_model=AttachmentPublic,
-        responses=problem_responses(403, 404, 422),
+        responses=problem_responses(403, 404, 409, 422),
         summary="Attach a link",
     )
     async def link_evidence(

@@ -92,7 +92,7 @@ async def get_building(
 @router.patch(
     "/buildings/{building_id}",
     response_model=BuildingPublic,
-    responses=problem_responses(404),
+    responses=problem_responses(404, 409),
     summary="Change a building",
 )
 async def update_building(

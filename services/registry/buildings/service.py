@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -187,6 +188,9 @@ async def update(
     return view
 
 
+EARLIEST_RETIREMENT = date(2000, 1, 1)  # the platform's data starts this century
+
+
 async def retire(
     session: AsyncSession, principal: Principal, building_id: str, data: RetireRequest
 ) -> BuildingPublic:
@@ -198,6 +202,8 @@ async def retire(
     problems = []
     if data.retired_on > utcnow().astimezone(SHANGHAI).date():
         problems.append(FieldError(field="retired_on", message="must not lie in the future"))
+    elif data.retired_on < EARLIEST_RETIREMENT:
+        problems.append(FieldError(field="retired_on", message="must not be before 2000"))
     if (data.merged_into is not None) != (data.kind == RetirementKind.merged):
         problems.append(
             FieldError(field="merged_into", message="names the building a merger went into")

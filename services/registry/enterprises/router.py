@@ -26,6 +26,7 @@ from shared import (
     MAX_ID_CHARS,
     DistrictFilter,
     Limit,
+    Line,
     Offset,
     PrincipalDep,
     SessionDep,
@@ -122,7 +123,7 @@ async def withdraw_movement(
 async def movement_versions(
     session: SessionDep,
     principal: PrincipalDep,
-    record_id: Annotated[str, Query(min_length=1, max_length=100, description="The record.")],
+    record_id: Annotated[Line, Query(min_length=1, max_length=100, description="The record.")],
     district_id: DistrictFilter = None,
 ) -> MovementHistory:
     """Oldest first; the last is what the record says now (none when it was withdrawn)."""

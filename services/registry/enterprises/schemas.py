@@ -19,7 +19,7 @@ class MovementKind(StrEnum):
 
 
 class MovementBase(SQLModel):
-    record_id: str = Field(
+    record_id: Line = Field(
         min_length=1, max_length=100, description="The district system's id for this record."
     )
     uscc: str = Field(description="统一社会信用代码 (GB 32100-2015), check character verified.")
@@ -95,7 +95,7 @@ class MovementFields(RequestModel):
 class MovementCorrection(RequestModel):
     """A district corrects one of its records: a new version, with the reason (更正)."""
 
-    record_id: str = Field(min_length=1, max_length=100, description="The record corrected.")
+    record_id: Line = Field(min_length=1, max_length=100, description="The record corrected.")
     district_id: str | None = Field(
         default=None, max_length=32, description="Its district (the administrator names it)."
     )
@@ -106,7 +106,7 @@ class MovementCorrection(RequestModel):
 class MovementWithdrawal(RequestModel):
     """A district withdraws one of its records (撤回): it stays, marked, and no longer counts."""
 
-    record_id: str = Field(min_length=1, max_length=100, description="The record withdrawn.")
+    record_id: Line = Field(min_length=1, max_length=100, description="The record withdrawn.")
     district_id: str | None = Field(
         default=None, max_length=32, description="Its district (the administrator names it)."
     )
