@@ -153,6 +153,12 @@ async def quiesce(pg_pool: asyncpg.Pool, services: Services, within: float = 15.
         elif all(c.caught_up_at > published_at for c in consumers):
             return
         await asyncio.sleep(0.05)
+    behind = [c.name for c in consumers if published_at is None or c.caught_up_at <= published_at]
+    raise AssertionError(
+        f"the platform did not settle within {within}s: "
+        + ("outbox messages still unpublished" if published_at is None else "")
+        + (f"; consumers behind: {', '.join(behind)}" if behind else "")
+    )
 
 
 async def seed_reference(services: Services) -> None:

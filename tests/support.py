@@ -249,21 +249,26 @@ T = TypeVar("T")
 async def eventually(
     probe: Callable[[], Awaitable[T]], check: Callable[[T], bool], within: float = 30
 ) -> T:
-    """Poll `probe` until `check` holds; fail with the last value seen.
+    """Poll `probe` until `check` holds; fail with the last value seen, and the last error the
+    check raised (chained), so a check that is itself wrong shows why.
 
     A check that cannot yet look where it looks (an empty list, a missing key: the data is
-    still arriving) counts as not met, not as a failure.
+    still arriving) counts as not met until the time is up.
     """
     deadline = time.monotonic() + within
     while True:
         value = await probe()
+        failure: Exception | None = None
         try:
             if check(value):
                 return value
-        except (KeyError, IndexError, TypeError):
-            pass
+        except (KeyError, IndexError, TypeError) as error:
+            failure = error
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {within}s; last value: {value!r}")
+            because = f"; the check last raised {failure!r}" if failure else ""
+            raise AssertionError(
+                f"condition not met within {within}s{because}; last value: {value!r}"
+            ) from failure
         await asyncio.sleep(0.1)
 
 

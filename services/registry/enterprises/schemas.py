@@ -92,25 +92,20 @@ class MovementFields(RequestModel):
     _industry = field_validator("industry_code")(_known_industry)
 
 
-class MovementCorrection(RequestModel):
-    """A district corrects one of its records: a new version, with the reason (更正)."""
-
-    record_id: Line = Field(min_length=1, max_length=100, description="The record corrected.")
-    district_id: str | None = Field(
-        default=None, max_length=32, description="Its district (the administrator names it)."
-    )
-    reason: Line = Field(min_length=1, max_length=500, description="Why it is corrected.")
-    record: MovementFields = Field(description="What the record says now.")
-
-
 class MovementWithdrawal(RequestModel):
     """A district withdraws one of its records (撤回): it stays, marked, and no longer counts."""
 
-    record_id: Line = Field(min_length=1, max_length=100, description="The record withdrawn.")
+    record_id: Line = Field(min_length=1, max_length=100, description="The record.")
     district_id: str | None = Field(
         default=None, max_length=32, description="Its district (the administrator names it)."
     )
-    reason: Line = Field(min_length=1, max_length=500, description="Why it is withdrawn.")
+    reason: Line = Field(min_length=1, max_length=500, description="Why.")
+
+
+class MovementCorrection(MovementWithdrawal):
+    """A district corrects one of its records: a new version, with the reason (更正)."""
+
+    record: MovementFields = Field(description="What the record says now.")
 
 
 class MovementVersionPublic(SQLModel):

@@ -267,6 +267,24 @@ def _public(movement: Movement) -> MovementPublic:
     return MovementPublic.model_validate(movement, from_attributes=True)
 
 
+async def _end_version(
+    session: AsyncSession, principal: Principal, movement: Movement, action: str, reason: str
+) -> None:
+    """Keep what the record says now, and why that version ends (corrected or withdrawn)."""
+    await repository.add_version(
+        session,
+        MovementVersion(
+            district_id=movement.district_id,
+            record_id=movement.record_id,
+            version=movement.version,
+            action=action,
+            content=orjson.dumps(_record_content(movement)).decode(),
+            reason=reason,
+            by=principal.label or principal.key_id,
+        ),
+    )
+
+
 async def correct(
     session: AsyncSession, principal: Principal, data: MovementCorrection
 ) -> MovementPublic:
@@ -292,18 +310,7 @@ async def correct(
     digest = content_hash(corrected)
     if digest == movement.content_hash:
         raise Conflict("The correction changes nothing the record says.")
-    await repository.add_version(
-        session,
-        MovementVersion(
-            district_id=movement.district_id,
-            record_id=movement.record_id,
-            version=movement.version,
-            action="corrected",
-            content=orjson.dumps(_record_content(movement)).decode(),
-            reason=data.reason,
-            by=principal.label or principal.key_id,
-        ),
-    )
+    await _end_version(session, principal, movement, "corrected", data.reason)
     pairs = {(movement.building_id, movement.uscc), (corrected.building_id, corrected.uscc)}
     for field, value in corrected.model_dump(exclude={"record_id"}).items():
         setattr(movement, field, value)
@@ -325,18 +332,7 @@ async def withdraw(
     movement = await _own_record(session, principal, data.record_id, data.district_id)
     if movement.withdrawn_at is not None:
         raise Conflict(f"Record {data.record_id!r} is already withdrawn.")
-    await repository.add_version(
-        session,
-        MovementVersion(
-            district_id=movement.district_id,
-            record_id=movement.record_id,
-            version=movement.version,
-            action="withdrawn",
-            content=orjson.dumps(_record_content(movement)).decode(),
-            reason=data.reason,
-            by=principal.label or principal.key_id,
-        ),
-    )
+    await _end_version(session, principal, movement, "withdrawn", data.reason)
     movement.withdrawn_at = utcnow()
     movement.version += 1  # the withdrawal is the record's latest version: copies follow it
     await session.flush()
