@@ -3444,14 +3444,14 @@ export interface components {
             district_id?: string | null;
             /**
              * Reason
-             * @description Why it is corrected.
+             * @description Why.
              */
             reason: string;
             /** @description What the record says now. */
             record: components["schemas"]["MovementFields"];
             /**
              * Record Id
-             * @description The record corrected.
+             * @description The record.
              */
             record_id: string;
         };
@@ -3717,12 +3717,12 @@ export interface components {
             district_id?: string | null;
             /**
              * Reason
-             * @description Why it is withdrawn.
+             * @description Why.
              */
             reason: string;
             /**
              * Record Id
-             * @description The record withdrawn.
+             * @description The record.
              */
             record_id: string;
         };
