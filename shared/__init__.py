@@ -51,7 +51,16 @@ from shared.logging import configure_logging, request_id_var
 from shared.middleware import ObservabilityMiddleware, header, send_problem
 from shared.outbox import OutboxMessageBase, OutboxRelay, enqueue, relaying
 from shared.outbox_api import outbox_router
-from shared.pagination import MAX_ID, DistrictFilter, DistrictPath, Limit, Offset, RowId, TextId
+from shared.pagination import (
+    MAX_ID,
+    DistrictFilter,
+    DistrictPath,
+    Limit,
+    Offset,
+    RowId,
+    TextId,
+    page_of,
+)
 from shared.problems import (
     BadGateway,
     BadRequest,
@@ -193,6 +202,7 @@ __all__ = [
     "load_settings",
     "offline_docs",
     "outbox_router",
+    "page_of",
     "parse_cents",
     "problem_response",
     "problem_responses",

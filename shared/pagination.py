@@ -1,8 +1,10 @@
 """Query and path parameters the endpoints share, bounded so the database can represent them."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path, Query
+from sqlalchemy import func
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.schemas import ID_ASCII_PATTERN, MAX_ID_CHARS
 
@@ -30,3 +32,14 @@ DistrictPath = Annotated[
 DistrictFilter = Annotated[
     str | None, Query(pattern=DISTRICT_PATTERN, description="Only this district (e.g. gusu).")
 ]
+
+
+async def page_of(
+    session: AsyncSession, query: Any, *order_by: Any, limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """One page of a query's rows, in `order_by` order, and how many rows match in all: the
+    count is the same statement with count(*) for its columns (its joins and filters kept)."""
+    counting = query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    total = await session.scalar(counting)
+    rows = await session.exec(query.order_by(*order_by).limit(limit).offset(offset))
+    return list(rows), int(total or 0)

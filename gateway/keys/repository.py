@@ -3,11 +3,12 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, update
+from sqlalchemy import insert, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.keys.models import ApiKey, AuditEntry, FeedToken
+from shared import page_of
 
 
 async def by_hash(session: AsyncSession, key_hash: str) -> ApiKey | None:
@@ -58,13 +59,14 @@ async def audit_page(
         query = query.where(AuditEntry.at >= since)
     if until is not None:
         query = query.where(AuditEntry.at < until)
-    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
-    result = await session.exec(
-        query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
-        .limit(limit)
-        .offset(offset)
+    return await page_of(
+        session,
+        query,
+        col(AuditEntry.at).desc(),
+        col(AuditEntry.id).desc(),
+        limit=limit,
+        offset=offset,
     )
-    return list(result), total
 
 
 async def feed_token_by_hash(session: AsyncSession, token_hash: str) -> FeedToken | None:

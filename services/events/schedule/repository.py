@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.events.schedule.models import Event, EventChange
-from shared import year_bounds
+from shared import page_of, year_bounds
 
 
 async def get(session: AsyncSession, event_id: str) -> Event | None:
@@ -60,11 +60,9 @@ async def page(
         query = query.where(Event.status == status)
     if review is not None:
         query = query.where(Event.review_state == review, col(Event.voided_at).is_(None))
-    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
-    rows = await session.exec(
-        query.order_by(col(Event.starts_at), col(Event.id)).limit(limit).offset(offset)
+    return await page_of(
+        session, query, col(Event.starts_at), col(Event.id), limit=limit, offset=offset
     )
-    return list(rows), total
 
 
 async def of_year(session: AsyncSession, year: int) -> list[Event]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,7 +20,7 @@ from services.monitoring.figures.models import (
     FigureChange,
 )
 from services.monitoring.ingest.models import DeadLetter, OccupancyRecord, TaxRecord
-from shared import dialect_insert, driver_connection, is_postgres
+from shared import dialect_insert, driver_connection, is_postgres, page_of
 
 _CHUNK = 5000
 
@@ -309,9 +309,7 @@ async def dead_letter_page(
         query = query.where(DeadLetter.reason == reason)
     if pending_only:
         query = query.where(col(DeadLetter.replayed_at).is_(None))
-    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
-    rows = await session.exec(query.order_by(col(DeadLetter.id).desc()).limit(limit).offset(offset))
-    return list(rows), total
+    return await page_of(session, query, col(DeadLetter.id).desc(), limit=limit, offset=offset)
 
 
 async def pending_dead_letters(

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.figures.models import EnterpriseBuildingYear
 from services.monitoring.warnings.models import EarlyWarning
-from shared import dialect_insert
+from shared import dialect_insert, page_of
 
 
 async def raise_once(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -44,13 +44,14 @@ async def page(
     if acknowledged is not None:
         acked = col(EarlyWarning.acknowledged_at)
         query = query.where(acked.is_not(None) if acknowledged else acked.is_(None))
-    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
-    rows = await session.exec(
-        query.order_by(col(EarlyWarning.created_at).desc(), col(EarlyWarning.id).desc())
-        .limit(limit)
-        .offset(offset)
+    return await page_of(
+        session,
+        query,
+        col(EarlyWarning.created_at).desc(),
+        col(EarlyWarning.id).desc(),
+        limit=limit,
+        offset=offset,
     )
-    return list(rows), total
 
 
 async def get(session: AsyncSession, warning_id: int) -> EarlyWarning | None:

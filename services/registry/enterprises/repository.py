@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
 from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
-from shared import dialect_insert
+from shared import dialect_insert, page_of
 
 _CHUNK = 1000
 
@@ -118,13 +118,15 @@ async def movement_page(
         query = query.where(Movement.date >= date_from)
     if date_to is not None:
         query = query.where(Movement.date <= date_to)
-    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
-    result = await session.exec(
-        query.order_by(col(Movement.date).desc(), Movement.district_id, Movement.record_id)
-        .limit(limit)
-        .offset(offset)
+    return await page_of(
+        session,
+        query,
+        col(Movement.date).desc(),
+        col(Movement.district_id),
+        col(Movement.record_id),
+        limit=limit,
+        offset=offset,
     )
-    return list(result), total
 
 
 async def current_tenants(

@@ -2,12 +2,12 @@
 
 from collections import defaultdict
 
-from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
 from services.registry.renovations.models import Renovation
+from shared import page_of
 
 
 async def get(session: AsyncSession, renovation_id: str) -> tuple[Renovation, str] | None:
@@ -55,8 +55,12 @@ async def page(
         query = query.where(Renovation.building_id == building_id)
     if review is not None:
         query = query.where(Renovation.review_state == review)
-    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
-    result = await session.exec(
-        query.order_by(col(Renovation.started_on).desc(), Renovation.id).limit(limit).offset(offset)
+    rows, total = await page_of(
+        session,
+        query,
+        col(Renovation.started_on).desc(),
+        col(Renovation.id),
+        limit=limit,
+        offset=offset,
     )
-    return [(row[0], row[1]) for row in result], total
+    return [(row[0], row[1]) for row in rows], total
