@@ -23,7 +23,7 @@ from services.monitoring.figures.worker import FiguresWorker
 from services.monitoring.ingest.router import router as dead_letters_router
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.warnings.router import router as warnings_router
-from services.monitoring.warnings.service import WarningRules
+from services.monitoring.warnings.service import RulesStore, WarningRules
 from shared import (
     LINE_100M_CENTS,
     BatchConsumer,
@@ -72,8 +72,9 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             secret=settings.internal_secret.get_secret_value(),
         )
         directory = BuildingDirectory(database, RegistryClient(http))
-        rules = rules_of(settings)
+        rules = RulesStore(rules_of(settings))
         app.state.database = database
+        app.state.warning_rules = rules
         app.state.directory = directory
         tasks: list[asyncio.Task[None]] = []
         consumers: list[BatchConsumer] = []

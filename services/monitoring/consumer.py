@@ -24,7 +24,7 @@ from services.monitoring.metrics import (
     INGEST_RECORDS,
 )
 from services.monitoring.settings import MonitoringSettings
-from services.monitoring.warnings.service import WarningRules, large_taxpayers_moving_out
+from services.monitoring.warnings.service import RulesStore, large_taxpayers_moving_out
 from shared import (
     TOPIC_DEADLETTER,
     TOPIC_MONITORING_BUILDING_YEARS,
@@ -106,9 +106,7 @@ class FeedHandler:
 class RegistryHandler:
     """Keeps the local copy of buildings, and watches move-outs of large taxpayers."""
 
-    def __init__(
-        self, database: Database, directory: BuildingDirectory, rules: WarningRules
-    ) -> None:
+    def __init__(self, database: Database, directory: BuildingDirectory, rules: RulesStore) -> None:
         self.database = database
         self.directory = directory
         self.rules = rules
@@ -125,7 +123,9 @@ class RegistryHandler:
             await self.directory.apply(buildings)
         if movements:
             async with self.database.unit_of_work() as session:
-                await large_taxpayers_moving_out(session, self.rules, movements)
+                await large_taxpayers_moving_out(
+                    session, await self.rules.rules(session), movements
+                )
 
 
 def feed_consumer(

@@ -164,3 +164,68 @@ class TestReadingAndAcknowledging:
 
     async def test_unknown_warning_is_404(self, monitoring: httpx.AsyncClient) -> None:
         assert (await monitoring.post(f"{URL}/999999/acknowledge")).status_code == 404
+
+
+class TestThresholds:
+    """The administrator sets the thresholds through the API; each version is kept."""
+
+    SETTINGS = f"{URL}/settings"
+
+    async def test_a_lower_threshold_warns_of_a_fall_the_default_let_pass(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        default = (await monitoring.get(self.SETTINGS)).json()
+        assert default["version"] == 0 and default["occupancy_drop_points"] == 10
+        changed = await monitoring.put(
+            self.SETTINGS,
+            json={
+                "occupancy_drop_points": 3,
+                "tax_drop_share": 0.3,
+                "large_taxpayer_cny": 10_000_000,
+                "reason": "2024年起从严监测出租率",
+            },
+        )
+        assert changed.status_code == 200, changed.text
+        assert changed.json()["version"] == 1 and changed.json()["occupancy_drop_points"] == 3
+        building = await register("kunshan")
+        await feed.send_all(
+            TOPIC_OCCUPANCY,  # a fall of 5 points: below the default 10, above the new 3
+            [occupancy(building, "2023-01", 1000, 900), occupancy(building, "2023-02", 1000, 850)],
+        )
+        await eventually(
+            lambda: warnings_of(monitoring, building), has("occupancy_drop", "2023-02")
+        )
+        history = (await monitoring.get(f"{self.SETTINGS}/history")).json()
+        assert [h["version"] for h in history] == [0, 1]
+        assert history[1]["reason"] == "2024年起从严监测出租率" and history[1]["changed_by"]
+
+    async def test_thresholds_are_bounded(self, monitoring: httpx.AsyncClient) -> None:
+        response = await monitoring.put(
+            self.SETTINGS,
+            json={
+                "occupancy_drop_points": 0,
+                "tax_drop_share": 2,
+                "large_taxpayer_cny": 1,
+                "reason": "x",
+            },
+        )
+        assert response.status_code == 422
+        assert {e["field"] for e in response.json()["errors"]} == {
+            "occupancy_drop_points",
+            "tax_drop_share",
+        }
+
+    async def test_only_the_administrator_sets_them(self, monitoring: httpx.AsyncClient) -> None:
+        body = {
+            "occupancy_drop_points": 5,
+            "tax_drop_share": 0.3,
+            "large_taxpayer_cny": 10_000_000,
+            "reason": "x",
+        }
+        for principal in (SUPERVISION, district("kunshan")):
+            refused = await monitoring.put(self.SETTINGS, json=body, auth=as_(principal))
+            assert refused.status_code == 403
+        assert (await monitoring.get(self.SETTINGS, auth=as_(SUPERVISION))).status_code == 200
+        assert (
+            await monitoring.get(self.SETTINGS, auth=as_(district("kunshan")))
+        ).status_code == 403

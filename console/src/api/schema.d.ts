@@ -1533,6 +1533,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/warnings/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The warning thresholds in force
+         * @description For the administrator and the supervision office.
+         */
+        get: operations["warning_settings_api_v1_monitoring_warnings_settings_get"];
+        /**
+         * Change the warning thresholds (administrator)
+         * @description They apply to the figures worked out from now on; each version is kept with its reason.
+         */
+        put: operations["change_warning_settings_api_v1_monitoring_warnings_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/warnings/settings/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of the warning thresholds
+         * @description Version 0 is the service's settings; then each administrator's change, oldest first.
+         */
+        get: operations["warning_settings_history_api_v1_monitoring_warnings_settings_history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitoring/warnings/{warning_id}/acknowledge": {
         parameters: {
             query?: never;
@@ -5398,6 +5442,73 @@ export interface components {
              * @description The month (YYYY-MM), year or movement it concerns.
              */
             reference: string;
+        };
+        /**
+         * WarningSettingsPublic
+         * @description The thresholds in force and where they come from.
+         */
+        WarningSettingsPublic: {
+            /**
+             * Changed At
+             * @description When.
+             */
+            changed_at: string | null;
+            /**
+             * Changed By
+             * @description Who set them.
+             */
+            changed_by: string | null;
+            /**
+             * Large Taxpayer Cny
+             * @description Yearly tax in a building that makes a large taxpayer.
+             */
+            large_taxpayer_cny: number;
+            /**
+             * Occupancy Drop Points
+             * @description Month-on-month fall in occupancy that warns, in points.
+             */
+            occupancy_drop_points: number;
+            /**
+             * Reason
+             * @description Why they were set.
+             */
+            reason: string | null;
+            /**
+             * Tax Drop Share
+             * @description Year-on-year fall in tax (same months) that warns, as a share.
+             */
+            tax_drop_share: number;
+            /**
+             * Version
+             * @description 0: the service's settings; from 1: an administrator's.
+             */
+            version: number;
+        };
+        /**
+         * WarningSettingsUpdate
+         * @description New thresholds, with the reason (kept in their history).
+         */
+        WarningSettingsUpdate: {
+            /**
+             * Large Taxpayer Cny
+             * @description Yearly tax in a building that makes a large taxpayer.
+             */
+            large_taxpayer_cny: number;
+            /**
+             * Occupancy Drop Points
+             * @description Month-on-month fall in occupancy that warns, in points.
+             */
+            occupancy_drop_points: number;
+            /**
+             * Reason
+             * @description Why they change.
+             */
+            reason: string;
+            /**
+             * Tax Drop Share
+             * @description Year-on-year fall in tax (same months) that warns, as a share.
+             */
+            tax_drop_share: number;
         };
         /**
          * WindowCheck
@@ -14234,6 +14345,250 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WarningPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    warning_settings_api_v1_monitoring_warnings_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningSettingsPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_warning_settings_api_v1_monitoring_warnings_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WarningSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningSettingsPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    warning_settings_history_api_v1_monitoring_warnings_settings_history_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningSettingsPublic"][];
                 };
             };
             /** @description Bad Request */

@@ -16,7 +16,7 @@ from services.monitoring.db import MonitoringOutbox
 from services.monitoring.figures import repository
 from services.monitoring.figures.periods import shift
 from services.monitoring.figures.repository import MonthFigure
-from services.monitoring.warnings.service import WarningRules, detect
+from services.monitoring.warnings.service import RulesStore, detect
 from shared import TOPIC_MONITORING_BUILDING_YEARS, Database, enqueue, format_cents, utcnow
 
 logger = logging.getLogger("sbe.monitoring.figures")
@@ -61,7 +61,7 @@ class FiguresWorker:
     def __init__(
         self,
         database: Database,
-        rules: WarningRules,
+        rules: RulesStore,
         *,
         interval: float,
         settle_seconds: float = 5.0,
@@ -111,6 +111,6 @@ class FiguresWorker:
                         f"{building_id}|{year}",
                         building_year_message(building_id, year, months.get(building_id, {})),
                     )
-            await detect(session, self.rules, changed, months)
+            await detect(session, await self.rules.rules(session), changed, months)
             await repository.clear_changes(session, changes)
         return len(changes)

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field
 
 from services.monitoring.db import MonitoringTable
-from shared import UTCDateTime
+from shared import UTCDateTime, utcnow
 
 
 class EarlyWarning(MonitoringTable, table=True):
@@ -27,3 +27,18 @@ class EarlyWarning(MonitoringTable, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_by: str | None = Field(default=None, max_length=100)
+
+
+class WarningSetting(MonitoringTable, table=True):
+    """One version of the warning thresholds, as an administrator set them (the newest rules);
+    before the first, the service's settings apply."""
+
+    __tablename__ = "warning_setting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occupancy_drop_points: float
+    tax_drop_share: float
+    large_taxpayer_cny: int = Field(sa_column=Column(BigInteger, nullable=False))
+    reason: str = Field(max_length=500)
+    changed_by: str = Field(max_length=100)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.figures.models import EnterpriseBuildingYear
-from services.monitoring.warnings.models import EarlyWarning
+from services.monitoring.warnings.models import EarlyWarning, WarningSetting
 from shared import dialect_insert, page_of
 
 
@@ -70,3 +70,19 @@ async def enterprise_tax(
         )
     )
     return int(result.one() or 0)
+
+
+async def latest_setting(session: AsyncSession) -> WarningSetting | None:
+    newest = select(WarningSetting).order_by(col(WarningSetting.id).desc()).limit(1)
+    rows = await session.exec(newest)
+    return rows.first()
+
+
+async def add_setting(session: AsyncSession, setting: WarningSetting) -> WarningSetting:
+    session.add(setting)
+    await session.flush()
+    return setting
+
+
+async def settings_history(session: AsyncSession) -> list[WarningSetting]:
+    return list(await session.exec(select(WarningSetting).order_by(col(WarningSetting.id))))

@@ -2,14 +2,23 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from services.monitoring.warnings import service
-from services.monitoring.warnings.schemas import WarningKind, WarningPage, WarningPublic
+from services.monitoring.warnings.schemas import (
+    WarningKind,
+    WarningPage,
+    WarningPublic,
+    WarningSettingsPublic,
+    WarningSettingsUpdate,
+)
+from services.monitoring.warnings.service import RulesStore
 from shared import (
+    AdminDep,
     DistrictFilter,
     Limit,
     Offset,
+    OverseerDep,
     PrincipalDep,
     RowId,
     SessionDep,
@@ -18,6 +27,48 @@ from shared import (
 )
 
 router = APIRouter(prefix="/api/v1/monitoring/warnings", tags=["monitoring"])
+
+
+def _rules(request: Request) -> RulesStore:
+    store: RulesStore = request.app.state.warning_rules
+    return store
+
+
+RulesDep = Annotated[RulesStore, Depends(_rules)]
+
+
+@router.get(
+    "/settings", response_model=WarningSettingsPublic, summary="The warning thresholds in force"
+)
+async def warning_settings(
+    session: SessionDep, principal: OverseerDep, rules: RulesDep
+) -> WarningSettingsPublic:
+    """For the administrator and the supervision office."""
+    return await rules.current(session)
+
+
+@router.put(
+    "/settings",
+    response_model=WarningSettingsPublic,
+    summary="Change the warning thresholds (administrator)",
+)
+async def change_warning_settings(
+    session: SessionDep, principal: AdminDep, rules: RulesDep, body: WarningSettingsUpdate
+) -> WarningSettingsPublic:
+    """They apply to the figures worked out from now on; each version is kept with its reason."""
+    return await rules.change(session, principal, body)
+
+
+@router.get(
+    "/settings/history",
+    response_model=list[WarningSettingsPublic],
+    summary="Every version of the warning thresholds",
+)
+async def warning_settings_history(
+    session: SessionDep, principal: OverseerDep, rules: RulesDep
+) -> list[WarningSettingsPublic]:
+    """Version 0 is the service's settings; then each administrator's change, oldest first."""
+    return await rules.history(session)
 
 
 @router.get("", response_model=WarningPage, summary="Early warnings")

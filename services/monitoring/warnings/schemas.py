@@ -5,6 +5,8 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
+from shared import Line, RequestModel
+
 
 class WarningKind(StrEnum):
     """What a warning is about."""
@@ -34,3 +36,32 @@ class WarningPage(SQLModel):
 
     items: list[WarningPublic] = Field(description="Warnings.")
     total: int = Field(description="How many match in all.")
+
+
+class WarningThresholds(SQLModel):
+    """The thresholds the warning rules use."""
+
+    occupancy_drop_points: float = Field(
+        gt=0, le=100, description="Month-on-month fall in occupancy that warns, in points."
+    )
+    tax_drop_share: float = Field(
+        gt=0, le=1, description="Year-on-year fall in tax (same months) that warns, as a share."
+    )
+    large_taxpayer_cny: int = Field(
+        gt=0, le=10**12, description="Yearly tax in a building that makes a large taxpayer."
+    )
+
+
+class WarningSettingsUpdate(WarningThresholds, RequestModel):
+    """New thresholds, with the reason (kept in their history)."""
+
+    reason: Line = Field(min_length=1, max_length=500, description="Why they change.")
+
+
+class WarningSettingsPublic(WarningThresholds):
+    """The thresholds in force and where they come from."""
+
+    version: int = Field(description="0: the service's settings; from 1: an administrator's.")
+    reason: str | None = Field(description="Why they were set.")
+    changed_by: str | None = Field(description="Who set them.")
+    changed_at: dt.datetime | None = Field(description="When.")
