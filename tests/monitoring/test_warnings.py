@@ -229,3 +229,61 @@ class TestThresholds:
         assert (
             await monitoring.get(self.SETTINGS, auth=as_(district("kunshan")))
         ).status_code == 403
+
+
+class TestFollowingUp:
+    """A warning is assigned, commented, closed (and reopened), each step in its trail."""
+
+    async def test_the_district_follows_its_warning_up_to_closing(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        building = await register("wujiang")
+        await feed.send_all(
+            TOPIC_OCCUPANCY,
+            [occupancy(building, "2023-01", 1000, 1000), occupancy(building, "2023-02", 1000, 100)],
+        )
+        (warning,) = await eventually(
+            lambda: warnings_of(monitoring, building), has("occupancy_drop")
+        )
+        url = f"{URL}/{warning['id']}"
+        own = as_(district("wujiang"))
+        assigned = await monitoring.post(f"{url}/assign", json={"assignee": "招商科张三"}, auth=own)
+        assert assigned.status_code == 200 and assigned.json()["assigned_to"] == "招商科张三"
+        noted = await monitoring.post(
+            f"{url}/comments", json={"text": "已联系物业，主力租户到期未续约"}, auth=own
+        )
+        assert noted.status_code == 201
+        closed = await monitoring.post(f"{url}/close", json={"note": "新租户已签约"}, auth=own)
+        assert closed.json()["closed_at"] is not None
+        assert closed.json()["acknowledged_at"] is not None  # closing acknowledges it
+        again = await monitoring.post(f"{url}/close", json={"note": "x"}, auth=own)
+        assert again.status_code == 409
+        listed = await monitoring.get(URL, params={"closed": True}, auth=own)
+        assert [w["id"] for w in listed.json()["items"]] == [warning["id"]]
+        reopened = await monitoring.post(f"{url}/reopen", json={"note": "新租户退租"})
+        assert reopened.json()["closed_at"] is None
+        trail = (await monitoring.get(f"{url}/trail", auth=own)).json()
+        assert [s["action"] for s in trail] == ["assigned", "commented", "closed", "reopened"]
+        assert trail[1]["text"] == "已联系物业，主力租户到期未续约"
+
+    async def test_others_cannot_follow_it_up_or_read_its_trail(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        building = await register("wujiang")
+        await feed.send_all(
+            TOPIC_OCCUPANCY,
+            [occupancy(building, "2023-01", 1000, 1000), occupancy(building, "2023-02", 1000, 100)],
+        )
+        (warning,) = await eventually(
+            lambda: warnings_of(monitoring, building), has("occupancy_drop")
+        )
+        url = f"{URL}/{warning['id']}"
+        for principal in (district("gusu"), SUPERVISION):
+            assert (
+                await monitoring.post(f"{url}/close", json={"note": "x"}, auth=as_(principal))
+            ).status_code == 403
+            assert (
+                await monitoring.post(f"{url}/assign", json={"assignee": "x"}, auth=as_(principal))
+            ).status_code == 403
+        assert (await monitoring.get(f"{url}/trail", auth=as_(district("gusu")))).status_code == 403
+        assert (await monitoring.get(f"{url}/trail", auth=as_(SUPERVISION))).status_code == 200

@@ -27,6 +27,23 @@ class EarlyWarning(MonitoringTable, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_by: str | None = Field(default=None, max_length=100)
+    # Who follows it up (assigned by the administrator or its district), and when it was closed.
+    assigned_to: str | None = Field(default=None, max_length=100)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by: str | None = Field(default=None, max_length=100)
+
+
+class WarningStep(MonitoringTable, table=True):
+    """One step of a warning's trail: acknowledged, assigned, commented, closed, reopened."""
+
+    __tablename__ = "warning_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    warning_id: int = Field(index=True)
+    action: str = Field(max_length=16)
+    text: str | None = Field(default=None, max_length=2000)
+    by: str = Field(max_length=100)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class WarningSetting(MonitoringTable, table=True):

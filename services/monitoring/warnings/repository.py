@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.figures.models import EnterpriseBuildingYear
-from services.monitoring.warnings.models import EarlyWarning, WarningSetting
+from services.monitoring.warnings.models import EarlyWarning, WarningSetting, WarningStep
 from shared import dialect_insert, page_of
 
 
@@ -31,6 +31,7 @@ async def page(
     acknowledged: bool | None,
     limit: int,
     offset: int,
+    closed: bool | None = None,
     hidden_kinds: frozenset[str] = frozenset(),
 ) -> tuple[list[EarlyWarning], int]:
     """Warnings, newest first (none of `hidden_kinds`)."""
@@ -44,6 +45,9 @@ async def page(
     if acknowledged is not None:
         acked = col(EarlyWarning.acknowledged_at)
         query = query.where(acked.is_not(None) if acknowledged else acked.is_(None))
+    if closed is not None:
+        shut = col(EarlyWarning.closed_at)
+        query = query.where(shut.is_not(None) if closed else shut.is_(None))
     return await page_of(
         session,
         query,
@@ -86,3 +90,22 @@ async def add_setting(session: AsyncSession, setting: WarningSetting) -> Warning
 
 async def settings_history(session: AsyncSession) -> list[WarningSetting]:
     return list(await session.exec(select(WarningSetting).order_by(col(WarningSetting.id))))
+
+
+async def add_step(session: AsyncSession, step: WarningStep) -> None:
+    session.add(step)
+    await session.flush()
+
+
+async def save(session: AsyncSession, warning: EarlyWarning) -> None:
+    session.add(warning)
+    await session.flush()
+
+
+async def steps(session: AsyncSession, warning_id: int) -> list[WarningStep]:
+    rows = await session.exec(
+        select(WarningStep)
+        .where(WarningStep.warning_id == warning_id)
+        .order_by(col(WarningStep.id))
+    )
+    return list(rows)

@@ -6,11 +6,15 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from services.monitoring.warnings import service
 from services.monitoring.warnings.schemas import (
+    WarningAssign,
+    WarningClose,
+    WarningComment,
     WarningKind,
     WarningPage,
     WarningPublic,
     WarningSettingsPublic,
     WarningSettingsUpdate,
+    WarningStepPublic,
 )
 from services.monitoring.warnings.service import RulesStore
 from shared import (
@@ -78,6 +82,7 @@ async def list_warnings(
     district_id: DistrictFilter = None,
     kind: Annotated[WarningKind | None, Query(description="Only this kind.")] = None,
     acknowledged: Annotated[bool | None, Query(description="Only (un)acknowledged.")] = None,
+    closed: Annotated[bool | None, Query(description="Only closed (or open) ones.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> WarningPage:
@@ -88,6 +93,7 @@ async def list_warnings(
         district_id=district_id,
         kind=kind.value if kind else None,
         acknowledged=acknowledged,
+        closed=closed,
         limit=limit,
         offset=offset,
     )
@@ -104,3 +110,66 @@ async def acknowledge_warning(
 ) -> WarningPublic:
     """The administrator or the warning's own district."""
     return await service.acknowledge(session, principal, warning_id)
+
+
+@router.post(
+    "/{warning_id}/assign",
+    response_model=WarningPublic,
+    responses=problem_responses(404, 409),
+    summary="Name who follows a warning up",
+)
+async def assign_warning(
+    session: SessionDep, principal: WriterDep, warning_id: RowId, body: WarningAssign
+) -> WarningPublic:
+    """The administrator or the warning's own district; kept in its trail."""
+    return await service.assign(session, principal, warning_id, body.assignee)
+
+
+@router.post(
+    "/{warning_id}/comments",
+    status_code=201,
+    response_model=WarningStepPublic,
+    responses=problem_responses(404),
+    summary="Comment on a warning",
+)
+async def comment_warning(
+    session: SessionDep, principal: WriterDep, warning_id: RowId, body: WarningComment
+) -> WarningStepPublic:
+    return await service.comment(session, principal, warning_id, body.text)
+
+
+@router.post(
+    "/{warning_id}/close",
+    response_model=WarningPublic,
+    responses=problem_responses(404, 409),
+    summary="Close a warning, saying what was done",
+)
+async def close_warning(
+    session: SessionDep, principal: WriterDep, warning_id: RowId, body: WarningClose
+) -> WarningPublic:
+    return await service.close(session, principal, warning_id, body.note, reopen=False)
+
+
+@router.post(
+    "/{warning_id}/reopen",
+    response_model=WarningPublic,
+    responses=problem_responses(404, 409),
+    summary="Reopen a closed warning",
+)
+async def reopen_warning(
+    session: SessionDep, principal: WriterDep, warning_id: RowId, body: WarningClose
+) -> WarningPublic:
+    return await service.close(session, principal, warning_id, body.note, reopen=True)
+
+
+@router.get(
+    "/{warning_id}/trail",
+    response_model=list[WarningStepPublic],
+    responses=problem_responses(404),
+    summary="A warning's trail",
+)
+async def warning_trail(
+    session: SessionDep, principal: PrincipalDep, warning_id: RowId
+) -> list[WarningStepPublic]:
+    """Acknowledged, assigned, commented, closed, reopened: who and when, oldest first."""
+    return await service.trail(session, principal, warning_id)

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from shared import Line, RequestModel
+from shared import Line, Paragraphs, RequestModel
 
 
 class WarningKind(StrEnum):
@@ -29,6 +29,36 @@ class WarningPublic(SQLModel):
     created_at: dt.datetime = Field(description="When it was raised.")
     acknowledged_at: dt.datetime | None = Field(description="When someone acknowledged it.")
     acknowledged_by: str | None = Field(description="Who acknowledged it.")
+    assigned_to: str | None = Field(default=None, description="Who follows it up.")
+    closed_at: dt.datetime | None = Field(default=None, description="When it was closed.")
+    closed_by: str | None = Field(default=None, description="Who closed it.")
+
+
+class WarningAssign(RequestModel):
+    """Who follows the warning up (a person, a team, a unit)."""
+
+    assignee: Line = Field(min_length=1, max_length=100, description="Who follows it up.")
+
+
+class WarningComment(RequestModel):
+    """A note on what was found or done."""
+
+    text: Paragraphs = Field(min_length=1, max_length=2000, description="The note.")
+
+
+class WarningClose(RequestModel):
+    """Close (or reopen) a warning, saying why."""
+
+    note: Paragraphs = Field(min_length=1, max_length=2000, description="What was done, or why.")
+
+
+class WarningStepPublic(SQLModel):
+    """One step of a warning's trail."""
+
+    action: str = Field(description="acknowledged, assigned, commented, closed or reopened.")
+    text: str | None = Field(description="The assignee, the comment or the note.")
+    by: str = Field(description="Who.")
+    at: dt.datetime = Field(description="When.")
 
 
 class WarningPage(SQLModel):

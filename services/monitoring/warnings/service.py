@@ -14,15 +14,16 @@ from services.monitoring.buildings import repository as buildings
 from services.monitoring.figures.periods import month_index, period_of
 from services.monitoring.figures.repository import MonthFigure
 from services.monitoring.warnings import repository
-from services.monitoring.warnings.models import WarningSetting
+from services.monitoring.warnings.models import EarlyWarning, WarningSetting, WarningStep
 from services.monitoring.warnings.schemas import (
     WarningKind,
     WarningPage,
     WarningPublic,
     WarningSettingsPublic,
     WarningSettingsUpdate,
+    WarningStepPublic,
 )
-from shared import NotFound, Principal, utcnow
+from shared import Conflict, NotFound, Principal, utcnow
 
 
 @dataclass(frozen=True)
@@ -262,13 +263,99 @@ async def acknowledge(
     session: AsyncSession, principal: Principal, warning_id: int
 ) -> WarningPublic:
     """Mark a warning seen (admin, or the district it belongs to); repeating it changes nothing."""
+    warning = await _writable(session, principal, warning_id)
+    if warning.acknowledged_at is None:
+        warning.acknowledged_at = utcnow()
+        warning.acknowledged_by = _who(principal)
+        await repository.save(session, warning)
+        await _step(session, principal, warning, "acknowledged", None)
+    return _public(warning)
+
+
+def _who(principal: Principal) -> str:
+    return principal.label or principal.key_id
+
+
+def _public(warning: EarlyWarning) -> WarningPublic:
+    return WarningPublic.model_validate(warning, from_attributes=True)
+
+
+async def _readable(session: AsyncSession, principal: Principal, warning_id: int) -> EarlyWarning:
     warning = await repository.get(session, warning_id)
     if warning is None or warning.kind in _hidden_from(principal):
         raise NotFound(f"No warning {warning_id}.")
+    principal.ensure_read(warning.district_id)
+    return warning
+
+
+async def _writable(session: AsyncSession, principal: Principal, warning_id: int) -> EarlyWarning:
+    warning = await _readable(session, principal, warning_id)
     principal.ensure_write(warning.district_id)
-    if warning.acknowledged_at is None:
-        warning.acknowledged_at = utcnow()
-        warning.acknowledged_by = principal.label or principal.key_id
-        session.add(warning)
-        await session.flush()
-    return WarningPublic.model_validate(warning, from_attributes=True)
+    return warning
+
+
+async def _step(
+    session: AsyncSession,
+    principal: Principal,
+    warning: EarlyWarning,
+    action: str,
+    text: str | None,
+) -> None:
+    assert warning.id is not None
+    await repository.add_step(
+        session, WarningStep(warning_id=warning.id, action=action, text=text, by=_who(principal))
+    )
+
+
+async def assign(
+    session: AsyncSession, principal: Principal, warning_id: int, assignee: str
+) -> WarningPublic:
+    """Name who follows the warning up (the administrator or its district)."""
+    warning = await _writable(session, principal, warning_id)
+    if warning.closed_at is not None:
+        raise Conflict("The warning is closed; reopen it first.")
+    warning.assigned_to = assignee
+    await repository.save(session, warning)
+    await _step(session, principal, warning, "assigned", assignee)
+    return _public(warning)
+
+
+async def comment(
+    session: AsyncSession, principal: Principal, warning_id: int, text: str
+) -> WarningStepPublic:
+    """Add a note to the warning's trail."""
+    warning = await _writable(session, principal, warning_id)
+    await _step(session, principal, warning, "commented", text)
+    return WarningStepPublic(action="commented", text=text, by=_who(principal), at=utcnow())
+
+
+async def close(
+    session: AsyncSession, principal: Principal, warning_id: int, note: str, *, reopen: bool
+) -> WarningPublic:
+    """Close a warning with what was done (acknowledging it if nobody had), or reopen it."""
+    warning = await _writable(session, principal, warning_id)
+    if reopen:
+        if warning.closed_at is None:
+            raise Conflict("The warning is open.")
+        warning.closed_at = warning.closed_by = None
+    else:
+        if warning.closed_at is not None:
+            raise Conflict("The warning is already closed.")
+        warning.closed_at = utcnow()
+        warning.closed_by = _who(principal)
+        if warning.acknowledged_at is None:
+            warning.acknowledged_at, warning.acknowledged_by = warning.closed_at, warning.closed_by
+    await repository.save(session, warning)
+    await _step(session, principal, warning, "reopened" if reopen else "closed", note)
+    return _public(warning)
+
+
+async def trail(
+    session: AsyncSession, principal: Principal, warning_id: int
+) -> list[WarningStepPublic]:
+    """Every step of the warning, oldest first."""
+    await _readable(session, principal, warning_id)
+    return [
+        WarningStepPublic(action=s.action, text=s.text, by=s.by, at=s.at)
+        for s in await repository.steps(session, warning_id)
+    ]
