@@ -8,7 +8,7 @@ from pydantic import SerializerFunctionWrapHandler, model_serializer, model_vali
 from sqlmodel import Field, SQLModel
 
 from shared import Line, RequestModel
-from shared.reference import district_ids, key_tasks_2023
+from shared.reference import district_ids, municipal_units
 
 
 class IssuableRole(StrEnum):
@@ -23,8 +23,7 @@ class IssuableRole(StrEnum):
 def bureau_units() -> list[str]:
     """The municipal units that can hold the bureau role: those Annex 2 makes responsible for a
     task, except the district governments (which report through district accounts)."""
-    units = {u for task in key_tasks_2023() for u in task.responsible_units}
-    return sorted(units - {"各县级市（区）人民政府", "苏州工业园区管委会"})
+    return list(municipal_units())
 
 
 def check_binding(role: IssuableRole, district_id: str | None, unit: str | None) -> None:

@@ -1,4 +1,7 @@
-"""Reference data from the plan (苏府办〔2023〕48号) and GB/T 4754-2017, bundled with the code.
+"""Reference data every service needs, bundled with the code: the ten districts (with Annex 1's
+2022 count of office buildings over 10,000 m², from the plan 苏府办〔2023〕48号), the municipal
+units of Annex 2, and GB/T 4754-2017.
+The evaluation's own seed data (Annex 1's targets, Annex 2's tasks) lives in the evaluation.
 
 The files beside this module are the project's own copies; nothing reads outside the project.
 """
@@ -25,14 +28,6 @@ AREA_CODES = {
     "huqiu": "320505",
 }
 
-TARGET_INDICATORS = (
-    "new_100m_buildings",
-    "cumulative_100m_buildings",
-    "new_featured_buildings",
-    "stock_renovations",
-    "promotion_events",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class DistrictRef:
@@ -58,18 +53,6 @@ class IndustryRef:
     name_zh: str
 
 
-@dataclass(frozen=True, slots=True)
-class KeyTaskRef:
-    """One key task of Annex 2."""
-
-    task_id: str
-    work_area_no: int
-    work_area: str
-    task: str
-    deadline: str  # an ISO date, or "ongoing" (持续推进)
-    responsible_units: tuple[str, ...]
-
-
 def _rows(name: str) -> list[dict[str, str]]:
     text = files(__package__).joinpath(name).read_text(encoding="utf-8-sig")
     return list(csv.DictReader(text.splitlines()))
@@ -86,7 +69,7 @@ def districts() -> tuple[DistrictRef, ...]:
             area_code=AREA_CODES[row["district_id"]],
             office_buildings_over_10k_m2_2022=int(row["office_buildings_over_10k_m2_2022"]),
         )
-        for row in _rows("district_targets_2023.csv")
+        for row in _rows("districts.csv")
     )
 
 
@@ -94,31 +77,6 @@ def districts() -> tuple[DistrictRef, ...]:
 def district_ids() -> tuple[str, ...]:
     """The ten district ids, in the contract's order."""
     return tuple(d.district_id for d in districts())
-
-
-@cache
-def targets_2023() -> dict[str, dict[str, int]]:
-    """Annex 1: district id → indicator → 2023 target."""
-    return {
-        row["district_id"]: {key: int(row[key]) for key in TARGET_INDICATORS}
-        for row in _rows("district_targets_2023.csv")
-    }
-
-
-@cache
-def key_tasks_2023() -> tuple[KeyTaskRef, ...]:
-    """Annex 2: the key tasks of the five work areas."""
-    return tuple(
-        KeyTaskRef(
-            task_id=row["task_id"],
-            work_area_no=int(row["work_area_no"]),
-            work_area=row["work_area"],
-            task=row["task"],
-            deadline=row["deadline"],
-            responsible_units=tuple(u for u in row["responsible_units"].split(";") if u),
-        )
-        for row in _rows("key_tasks_2023.csv")
-    )
 
 
 @cache
@@ -136,3 +94,10 @@ def industries() -> dict[str, IndustryRef]:
         )
         for row in _rows("gbt4754_2017_industries.csv")
     }
+
+
+@cache
+def municipal_units() -> tuple[str, ...]:
+    """The municipal units (市级部门) Annex 2 makes responsible for key tasks, besides the district
+    governments: the units a bureau account or key can be bound to."""
+    return tuple(row["unit"] for row in _rows("municipal_units.csv"))

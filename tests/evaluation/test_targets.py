@@ -8,7 +8,8 @@ import io
 import httpx
 from openpyxl import load_workbook
 
-from shared.reference import district_ids, targets_2023
+from services.evaluation.reference import targets_2023
+from shared.reference import district_ids
 from tests.support import SUPERVISION, as_, district
 
 URL = "/api/v1/evaluation/targets"

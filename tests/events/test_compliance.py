@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from shared.reference import district_ids, districts, targets_2023
+from services.evaluation.reference import targets_2023
+from shared.reference import district_ids, districts
 from tests.conftest import Services
 from tests.support import ADMIN, SUPERVISION, as_, district
 

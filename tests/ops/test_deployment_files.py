@@ -122,7 +122,7 @@ def test_the_installed_package_carries_migrations_and_reference_data(tmp_path: P
         folder = ROOT.joinpath(*package.split(".")) / "migrations" / "versions"
         for version in folder.glob("*.py"):
             assert str(version.relative_to(ROOT)) in listed
-    for data in ROOT.glob("shared/**/*.csv"):
+    for data in [*ROOT.glob("shared/**/*.csv"), *ROOT.glob("services/**/*.csv")]:
         assert str(data.relative_to(ROOT)) in listed
 
 

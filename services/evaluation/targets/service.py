@@ -6,6 +6,8 @@ from collections import defaultdict
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.evaluation.reference import targets_2023
+from services.evaluation.scoring.formula import TARGET_INDICATORS
 from services.evaluation.targets import files, repository
 from services.evaluation.targets.models import Target, TargetVersion
 from services.evaluation.targets.schemas import (
@@ -16,7 +18,7 @@ from services.evaluation.targets.schemas import (
     YearTargets,
 )
 from shared import NotFound, Principal, ValidationFailed
-from shared.reference import TARGET_INDICATORS, district_ids, targets_2023
+from shared.reference import district_ids
 
 SEED_REASON = "苏府办〔2023〕48号 附件1：2023年度各地楼宇经济发展目标"
 

@@ -9,6 +9,7 @@ from datetime import date
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.evaluation.reference import key_tasks_2023
 from services.evaluation.tasks import repository
 from services.evaluation.tasks.models import KeyTask, TaskChange, TaskReport
 from services.evaluation.tasks.schemas import (
@@ -33,7 +34,7 @@ from shared import (
     ValidationFailed,
     utcnow,
 )
-from shared.reference import districts, key_tasks_2023
+from shared.reference import districts
 from shared.review import ReviewRequest, ReviewState, decide, is_verified, open_review, review_of
 
 ALL_DISTRICTS = "各县级市（区）人民政府"
