@@ -23,7 +23,11 @@ from services.monitoring.figures.worker import FiguresWorker
 from services.monitoring.ingest.router import router as dead_letters_router
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.warnings.router import router as warnings_router
-from services.monitoring.warnings.service import RulesStore, WarningRules
+from services.monitoring.warnings.service import (
+    RulesStore,
+    WarningRules,
+    watch_missing_reports,
+)
 from shared import (
     LINE_100M_CENTS,
     BatchConsumer,
@@ -87,6 +91,12 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             max_lag_seconds=settings.figures_max_lag_seconds,
         )
         tasks.append(asyncio.create_task(worker.run(), name="figures"))
+        tasks.append(
+            asyncio.create_task(
+                watch_missing_reports(database, settings.missing_reports_interval_seconds),
+                name="missing-reports",
+            )
+        )
         try:
             async with relaying(SERVICE, database, MonitoringOutbox, settings.kafka_bootstrap):
                 if settings.kafka_bootstrap:

@@ -27,6 +27,9 @@ class MonitoringSettings(BaseServiceSettings):
         gt=0,
         description="Yearly tax in a building that makes a large taxpayer.",
     )
+    missing_reports_interval_seconds: float = Field(
+        default=3600.0, gt=0, description="How often to look for buildings that stopped reporting."
+    )
     figures_interval_seconds: float = Field(default=1.0, gt=0)
     figures_settle_seconds: float = Field(
         default=5.0, ge=0, description="How long a changed month stays quiet before it is handled."

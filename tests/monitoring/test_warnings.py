@@ -4,9 +4,11 @@ moving out; listed per district and acknowledged."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 
+from services.monitoring.warnings.service import detect_missing_reports
 from shared import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests import fixtures
 from tests.fixtures import occupancy, tax
@@ -287,3 +289,37 @@ class TestFollowingUp:
             ).status_code == 403
         assert (await monitoring.get(f"{url}/trail", auth=as_(district("gusu")))).status_code == 403
         assert (await monitoring.get(f"{url}/trail", auth=as_(SUPERVISION))).status_code == 200
+
+
+class TestReportsStopping:
+    """数据中断: a building that reported last month and not in a month the others reported."""
+
+    async def test_a_building_that_stopped_reporting_tax_is_warned_of(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register, services: Any
+    ) -> None:
+        steady = [await register("taicang") for _ in range(2)]
+        silent = await register("taicang")
+        await feed.send_all(
+            TOPIC_TAX,
+            [tax(b, "2023-01", "1000.00") for b in [*steady, silent]]
+            + [tax(b, "2023-02", "1000.00") for b in steady],
+        )
+
+        async def months_of(building: str) -> int:
+            series = await monitoring.get(f"/api/v1/monitoring/buildings/{building}/series")
+            return len(series.json().get("months", []))
+
+        for building in steady:
+            await eventually(lambda b=building: months_of(b), lambda n: n == 2)
+        await eventually(lambda: months_of(silent), lambda n: n == 1)
+        database = services.apps["monitoring"].state.database
+        async with database.unit_of_work() as session:
+            assert await detect_missing_reports(session) == 1
+        (warning,) = await warnings_of(monitoring, silent)
+        assert warning["kind"] == "reports_missing" and warning["reference"] == "2023-02/tax"
+        assert "2023-01报送了税收数据，2023-02尚未报送" in warning["message"]
+        for building in steady:
+            assert await warnings_of(monitoring, building) == []
+        async with database.unit_of_work() as session:
+            await detect_missing_reports(session)  # raised once, however often it looks
+        assert len(await warnings_of(monitoring, silent)) == 1

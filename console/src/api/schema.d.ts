@@ -5501,7 +5501,7 @@ export interface components {
          * @description What a warning is about.
          * @enum {string}
          */
-        WarningKind: "occupancy_drop" | "tax_drop" | "below_100m" | "large_taxpayer_moved_out";
+        WarningKind: "occupancy_drop" | "tax_drop" | "below_100m" | "large_taxpayer_moved_out" | "reports_missing";
         /**
          * WarningPage
          * @description One page of warnings, newest first.

@@ -8,7 +8,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.monitoring.figures.models import EnterpriseBuildingYear
+from services.monitoring.buildings.models import KnownBuilding
+from services.monitoring.figures.models import BuildingMonth, EnterpriseBuildingYear
 from services.monitoring.warnings.models import EarlyWarning, WarningSetting, WarningStep
 from shared import dialect_insert, page_of
 
@@ -109,3 +110,38 @@ async def steps(session: AsyncSession, warning_id: int) -> list[WarningStep]:
         .order_by(col(WarningStep.id))
     )
     return list(rows)
+
+
+def _reported(feed: str) -> Any:
+    m = BuildingMonth
+    return col(m.tax_records) > 0 if feed == "tax" else col(m.occupancy_reported_at).is_not(None)
+
+
+async def latest_shared_period(session: AsyncSession, feed: str) -> str | None:
+    """The latest month at least two buildings reported on the feed (tax or occupancy)."""
+    m = BuildingMonth
+    row = await session.exec(
+        select(m.period)
+        .where(_reported(feed))
+        .group_by(col(m.period))
+        .having(func.count() >= 2)
+        .order_by(col(m.period).desc())
+        .limit(1)
+    )
+    return row.first()
+
+
+async def stopped_reporting(
+    session: AsyncSession, feed: str, period: str, previous: str
+) -> list[tuple[str, str, str]]:
+    """(building, district, name) of the buildings that reported on the feed in `previous` and
+    not in `period`."""
+    m, b = BuildingMonth, KnownBuilding
+    later = select(m.building_id).where(col(m.period) == period, _reported(feed))
+    rows = await session.exec(
+        select(b.id, b.district_id, b.name)
+        .join(m, col(m.building_id) == col(b.id))
+        .where(col(m.period) == previous, _reported(feed), col(b.id).not_in(later))
+        .order_by(col(b.id))
+    )
+    return [(i, d, n) for i, d, n in rows]

@@ -15,6 +15,7 @@ class WarningKind(StrEnum):
     tax_drop = "tax_drop"  # 税收同比下降
     below_100m = "below_100m"  # 跌破亿元
     large_taxpayer_moved_out = "large_taxpayer_moved_out"  # 重点纳税企业迁出
+    reports_missing = "reports_missing"  # 数据中断：上月报送、本月其他楼宇已报送而本楼宇未报
 
 
 class WarningPublic(SQLModel):

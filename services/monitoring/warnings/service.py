@@ -3,6 +3,8 @@ year, a building dropping below the 1亿 line, a large taxpayer moving out."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +13,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.buildings import repository as buildings
-from services.monitoring.figures.periods import month_index, period_of
+from services.monitoring.figures.periods import month_index, period_of, shift
 from services.monitoring.figures.repository import MonthFigure
 from services.monitoring.warnings import repository
 from services.monitoring.warnings.models import EarlyWarning, WarningSetting, WarningStep
@@ -23,7 +25,9 @@ from services.monitoring.warnings.schemas import (
     WarningSettingsUpdate,
     WarningStepPublic,
 )
-from shared import Conflict, NotFound, Principal, utcnow
+from shared import Conflict, Database, NotFound, Principal, utcnow
+
+logger = logging.getLogger("sbe.monitoring.warnings")
 
 
 @dataclass(frozen=True)
@@ -359,3 +363,49 @@ async def trail(
         WarningStepPublic(action=s.action, text=s.text, by=s.by, at=s.at)
         for s in await repository.steps(session, warning_id)
     ]
+
+
+FEEDS_ZH = {"tax": "税收", "occupancy": "出租"}
+
+
+async def detect_missing_reports(session: AsyncSession) -> int:
+    """数据中断: for the latest month other buildings reported, a warning for every building that
+    reported on the feed the month before and not in it. Returns how many it found."""
+    found = 0
+    now = utcnow()
+    for feed, feed_zh in FEEDS_ZH.items():
+        period = await repository.latest_shared_period(session, feed)
+        if period is None:
+            continue
+        previous = shift(period, -1)
+        silent = await repository.stopped_reporting(session, feed, period, previous)
+        found += len(silent)
+        await repository.raise_once(
+            session,
+            [
+                {
+                    "district_id": district_id,
+                    "building_id": building_id,
+                    "kind": WarningKind.reports_missing.value,
+                    "reference": f"{period}/{feed}",
+                    "message": f"{name}{previous}报送了{feed_zh}数据，{period}尚未报送"
+                    "（其他楼宇已报送）",
+                    "created_at": now,
+                }
+                for building_id, district_id, name in silent
+            ],
+        )
+    return found
+
+
+async def watch_missing_reports(database: Database, interval: float) -> None:
+    """Look for buildings that stopped reporting every `interval` seconds, until cancelled."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            async with database.unit_of_work() as session:
+                await detect_missing_reports(session)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.warning("the missing-reports check failed; trying again later", exc_info=True)
