@@ -21,6 +21,10 @@ from services.monitoring.db import MonitoringOutbox
 from services.monitoring.figures.router import router as figures_router
 from services.monitoring.figures.worker import FiguresWorker
 from services.monitoring.ingest.router import router as dead_letters_router
+from services.monitoring.notifications import service as notifications
+from services.monitoring.notifications.mail import Mailer
+from services.monitoring.notifications.router import router as notifications_router
+from services.monitoring.notifications.service import Delivery
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.warnings.router import router as warnings_router
 from services.monitoring.warnings.service import (
@@ -61,6 +65,20 @@ def rules_of(settings: MonitoringSettings) -> WarningRules:
     )
 
 
+def mailer_of(settings: MonitoringSettings) -> Mailer | None:
+    """The SMTP server digests are e-mailed through, if one is set."""
+    if not settings.smtp_host:
+        return None
+    return Mailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_sender,
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+    )
+
+
 def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
     """Build the monitoring app; I/O happens in its lifespan, not here."""
     settings = settings or load_settings(MonitoringSettings)
@@ -95,6 +113,16 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             asyncio.create_task(
                 watch_missing_reports(database, settings.missing_reports_interval_seconds),
                 name="missing-reports",
+            )
+        )
+        delivery = Delivery(mailer_of(settings), settings.digest_recipients)
+        app.state.delivery = delivery
+        tasks.append(
+            asyncio.create_task(
+                notifications.daily(
+                    database, settings.digest_hour, delivery.mailer, delivery.recipients
+                ),
+                name="digests",
             )
         )
         try:
@@ -134,6 +162,7 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             outbox_router("monitoring", MonitoringOutbox),
             figures_router,
             warnings_router,
+            notifications_router,
             dead_letters_router,
         ],
         readiness=(database_ready, broker_ready),

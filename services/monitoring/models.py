@@ -9,7 +9,8 @@ from services.monitoring.figures.models import (
     FigureChange,
 )
 from services.monitoring.ingest.models import DeadLetter, OccupancyRecord, TaxRecord
-from services.monitoring.warnings.models import EarlyWarning
+from services.monitoring.notifications.models import Notification
+from services.monitoring.warnings.models import EarlyWarning, WarningSetting, WarningStep
 
 metadata = MonitoringTable.metadata
 
@@ -22,7 +23,10 @@ __all__ = [
     "FigureChange",
     "KnownBuilding",
     "MonitoringOutbox",
+    "Notification",
     "OccupancyRecord",
     "TaxRecord",
+    "WarningSetting",
+    "WarningStep",
     "metadata",
 ]

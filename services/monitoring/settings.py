@@ -1,6 +1,6 @@
 """Monitoring settings (`SBE_*`)."""
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from shared import BaseServiceSettings
 
@@ -26,6 +26,18 @@ class MonitoringSettings(BaseServiceSettings):
         default=10_000_000,
         gt=0,
         description="Yearly tax in a building that makes a large taxpayer.",
+    )
+    # Daily digests of open warnings (kept in the platform; e-mailed when an SMTP server is set).
+    digest_hour: int = Field(default=8, ge=0, le=23, description="Beijing hour of the digest.")
+    smtp_host: str | None = Field(default=None, description="SMTP server; none: no e-mail.")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
+    smtp_username: str | None = Field(default=None)
+    smtp_password: SecretStr | None = Field(default=None)
+    smtp_sender: str = Field(default="sbe@localhost", description="The From address.")
+    digest_recipients: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='Audience → addresses: "admin" (the 发改委) or a district id (JSON).',
     )
     missing_reports_interval_seconds: float = Field(
         default=3600.0, gt=0, description="How often to look for buildings that stopped reporting."

@@ -1473,6 +1473,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Daily digests of open warnings
+         * @description A district sees its own district's digests; the 发改委 and the 督查室 see every one.
+         */
+        get: operations["list_notifications_api_v1_monitoring_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/notifications/digests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Produce today's digests now (administrator)
+         * @description They are also produced every day at SBE_DIGEST_HOUR (Beijing time); each audience gets
+         *     one a day, e-mailed when SBE_SMTP_HOST and SBE_DIGEST_RECIPIENTS say where.
+         */
+        post: operations["produce_digests_api_v1_monitoring_notifications_digests_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitoring/outbox/parked": {
         parameters: {
             query?: never;
@@ -3860,6 +3901,70 @@ export interface components {
              * @description The record.
              */
             record_id: string;
+        };
+        /**
+         * NotificationPage
+         * @description One page of notifications, newest first.
+         */
+        NotificationPage: {
+            /**
+             * Items
+             * @description Notifications.
+             */
+            items: components["schemas"]["NotificationPublic"][];
+            /**
+             * Total
+             * @description How many match in all.
+             */
+            total: number;
+        };
+        /**
+         * NotificationPublic
+         * @description A daily digest of open warnings.
+         */
+        NotificationPublic: {
+            /**
+             * Audience
+             * @description "admin" (the 发改委) or a district id.
+             */
+            audience: string;
+            /**
+             * Body
+             * @description The digest, plain text in Chinese.
+             */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description When it was produced.
+             */
+            created_at: string;
+            /**
+             * Day
+             * Format: date
+             * @description The day it covers (Beijing time).
+             */
+            day: string;
+            /**
+             * Email Error
+             * @description Why e-mailing it failed, if it did.
+             */
+            email_error: string | null;
+            /**
+             * Emailed At
+             * @description When it was e-mailed, if it was.
+             */
+            emailed_at: string | null;
+            /**
+             * Id
+             * @description Notification id.
+             */
+            id: number;
+            /**
+             * Subject
+             * @description Subject line.
+             */
+            subject: string;
         };
         /**
          * Outcome
@@ -14275,6 +14380,171 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_notifications_api_v1_monitoring_notifications_get: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–1000). */
+                limit?: number;
+                /** @description How many to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    produce_digests_api_v1_monitoring_notifications_digests_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPublic"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
