@@ -87,3 +87,18 @@ class TestFlows:
             f"{URL}/flows", params={"year": 2023, "district_id": "gusu"}, auth=as_(district("sip"))
         )
         assert refused.status_code == 403
+
+    async def test_one_industry_section(self, registry: httpx.AsyncClient) -> None:
+        finance = (await registry.get(f"{URL}/flows", params={"year": 2023, "section": "J"})).json()
+        assert [(m["period"], m["move_in"]) for m in finance if m["move_in"]] == [
+            ("2023-01", 1),
+            ("2023-03", 1),
+        ]
+        business = (
+            await registry.get(
+                f"{URL}/flows", params={"year": 2023, "section": "L", "district_id": "gusu"}
+            )
+        ).json()
+        assert sum(m["move_in"] for m in business) == 1  # the law firm (7231)
+        bad = await registry.get(f"{URL}/flows", params={"year": 2023, "section": "Z"})
+        assert bad.status_code == 422

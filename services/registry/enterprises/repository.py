@@ -159,7 +159,7 @@ async def active_industries(
 
 
 async def movements_by_day(
-    session: AsyncSession, year: int, district_id: str | None
+    session: AsyncSession, year: int, district_id: str | None, codes: list[str] | None = None
 ) -> list[tuple[dt.date, str, int]]:
     """(date, kind, how many) of the movements dated in `year`, in a district or all."""
     query = (
@@ -173,6 +173,8 @@ async def movements_by_day(
     )
     if district_id is not None:
         query = query.where(Movement.district_id == district_id)
+    if codes is not None:
+        query = query.where(col(Movement.industry_code).in_(codes))
     return [(day, kind, int(n)) for day, kind, n in await session.exec(query)]
 
 

@@ -49,9 +49,14 @@ async def movement_flows(
     principal: PrincipalDep,
     year: Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")],
     district_id: DistrictFilter = None,
+    section: Annotated[
+        str | None,
+        Query(pattern=r"^[A-T]$", description="Only enterprises of this GB/T 4754 section (A–T)."),
+    ] = None,
 ) -> list[MonthFlow]:
-    """Every month of the year; a district key sees its own district."""
-    return await structure.flows(session, principal, year, district_id)
+    """Every month of the year; a district key sees its own district. With `section`, the
+    movements whose industry code falls in that section (门类)."""
+    return await structure.flows(session, principal, year, district_id, section)
 
 
 @router.get(

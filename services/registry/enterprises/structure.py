@@ -49,14 +49,23 @@ async def industry_structure(
 
 
 async def flows(
-    session: AsyncSession, principal: Principal, year: int, district_id: str | None
+    session: AsyncSession,
+    principal: Principal,
+    year: int,
+    district_id: str | None,
+    section: str | None = None,
 ) -> list[MonthFlow]:
     """Every month of the year: move-ins, move-outs and their difference."""
     if district_id is not None and district_id not in district_ids():
         raise NotFound(f"No district {district_id!r}.")
     district = principal.visible_district(district_id)
     moves: dict[tuple[int, str], int] = defaultdict(int)
-    for day, kind, count in await repository.movements_by_day(session, year, district):
+    codes = (
+        None
+        if section is None
+        else sorted(code for code, ref in industries().items() if ref.section == section)
+    )
+    for day, kind, count in await repository.movements_by_day(session, year, district, codes):
         moves[(day.month, kind)] += count
     return [
         MonthFlow(
