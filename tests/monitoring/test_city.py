@@ -16,6 +16,7 @@ from tests.support import Feed, as_, district, eventually
 
 Register = Callable[..., Awaitable[str]]
 SUMMARY = "/api/v1/monitoring/city/summary"
+TIERS = "/api/v1/monitoring/city/tiers"
 
 
 async def scenario(feed: Feed, register: Register, monitoring: httpx.AsyncClient) -> list[str]:
@@ -85,6 +86,21 @@ class TestCitySummary:
         ).json()
         assert [d["district_id"] for d in body["districts"]] == ["sip"]
         assert body["city"]["tax_total_cny"] == "750000020.00"
+
+
+class TestCityTiers:
+    async def test_the_buildings_above_each_tier_richest_first(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        g1, _, s1 = await scenario(feed, register, monitoring)
+        body = (await monitoring.get(TIERS, params={"year": 2023})).json()
+        assert [(b["building_id"], b["district_id"], b["tax_total_cny"]) for b in body["100m"]] == [
+            (g1, "gusu", "600000000.00"),
+            (s1, "sip", "150000000.00"),
+        ]
+        assert [b["building_id"] for b in body["500m"]] == [g1] and body["1b"] == []
+        own = (await monitoring.get(TIERS, params={"year": 2023}, auth=as_(district("sip")))).json()
+        assert [b["building_id"] for b in own["100m"]] == [s1] and own["500m"] == []
 
 
 class TestSeries:

@@ -520,7 +520,8 @@ export interface paths {
         };
         /**
          * Move-ins, move-outs and net per month
-         * @description Every month of the year; a district key sees its own district.
+         * @description Every month of the year; a district key sees its own district. With `section`, the
+         *     movements whose industry code falls in that section (门类).
          */
         get: operations["movement_flows_api_v1_enterprise_movements_flows_get"];
         put?: never;
@@ -1388,6 +1389,27 @@ export interface paths {
          *     key sees its own district and the city's totals only.
          */
         get: operations["city_summary_api_v1_monitoring_city_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/city/tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The buildings above 1亿, 5亿 and 10亿, city-wide
+         * @description Richest first, with their district and yearly tax; a district key sees its own
+         *     district's buildings.
+         */
+        get: operations["city_tiers_api_v1_monitoring_city_tiers_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2399,6 +2421,32 @@ export interface components {
              * @description The districts the caller may read (a district key: its own).
              */
             districts: components["schemas"]["CityDistrictLine"][];
+            /**
+             * Year
+             * @description Calendar year.
+             */
+            year: number;
+        };
+        /**
+         * CityTiers
+         * @description The buildings above 1亿, 5亿 and 10亿 in the year, city-wide, richest first.
+         */
+        CityTiers: {
+            /**
+             * 100M
+             * @description Above 1亿.
+             */
+            "100m": components["schemas"]["TierBuilding"][];
+            /**
+             * 1B
+             * @description Above 10亿.
+             */
+            "1b": components["schemas"]["TierBuilding"][];
+            /**
+             * 500M
+             * @description Above 5亿.
+             */
+            "500m": components["schemas"]["TierBuilding"][];
             /**
              * Year
              * @description Calendar year.
@@ -5322,6 +5370,32 @@ export interface components {
              * @description 统一社会信用代码.
              */
             uscc: string;
+        };
+        /**
+         * TierBuilding
+         * @description A building above a tier in the year.
+         */
+        TierBuilding: {
+            /**
+             * Building Id
+             * @description Building.
+             */
+            building_id: string;
+            /**
+             * District Id
+             * @description Its district.
+             */
+            district_id: string;
+            /**
+             * Name
+             * @description Its name.
+             */
+            name: string;
+            /**
+             * Tax Total Cny
+             * @description Its tax over the year (decimal string).
+             */
+            tax_total_cny: string;
         };
         /**
          * TierBuildings
@@ -8810,6 +8884,8 @@ export interface operations {
                 year: number;
                 /** @description Only this district (e.g. gusu). */
                 district_id?: string | null;
+                /** @description Only enterprises of this GB/T 4754 section (A–T). */
+                section?: string | null;
             };
             header?: never;
             path?: never;
@@ -13989,6 +14065,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CitySummary"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    city_tiers_api_v1_monitoring_city_tiers_get: {
+        parameters: {
+            query: {
+                /** @description Calendar year. */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CityTiers"];
                 };
             };
             /** @description Bad Request */

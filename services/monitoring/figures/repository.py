@@ -191,3 +191,20 @@ async def area_months(
         AreaMonth(p, int(t), int(n), lease, occ, None if e is None else int(e))
         for p, t, n, lease, occ, e in result
     ]
+
+
+async def buildings_above(
+    session: AsyncSession, year: int, line_cents: int, district_id: str | None
+) -> list[tuple[str, str, str, int]]:
+    """(building, name, district, tax) of the buildings above the line in the year, richest
+    first (in one district, or city-wide)."""
+    y, b = BuildingYear, KnownBuilding
+    query = (
+        select(b.id, b.name, b.district_id, y.tax_cents)
+        .join(y, col(y.building_id) == col(b.id))
+        .where(col(y.year) == year, col(y.tax_cents) > line_cents)
+        .order_by(col(y.tax_cents).desc(), col(b.id))
+    )
+    if district_id is not None:
+        query = query.where(col(b.district_id) == district_id)
+    return [(i, n, d, int(t)) for i, n, d, t in await session.exec(query)]

@@ -9,6 +9,7 @@ from services.monitoring.figures.schemas import (
     AreaSeries,
     BuildingSeries,
     CitySummary,
+    CityTiers,
     DistrictSummary,
 )
 from shared import PERIOD_PATTERN, DistrictPath, PrincipalDep, SessionDep, TextId, problem_responses
@@ -98,3 +99,15 @@ async def city_series(
 ) -> AreaSeries:
     """Sums over every building; city totals, which every role may read."""
     return await service.area_series(session, principal, None, first, last)
+
+
+@router.get(
+    "/city/tiers",
+    response_model=CityTiers,
+    response_model_by_alias=True,
+    summary="The buildings above 1亿, 5亿 and 10亿, city-wide",
+)
+async def city_tiers(session: SessionDep, principal: PrincipalDep, year: YearQuery) -> CityTiers:
+    """Richest first, with their district and yearly tax; a district key sees its own
+    district's buildings."""
+    return await service.city_tiers(session, principal, year)

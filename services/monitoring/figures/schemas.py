@@ -88,3 +88,23 @@ class AreaSeries(SQLModel):
 
     district_id: str | None = Field(description="The district; null for the whole city.")
     months: list[MonthFigures] = Field(description="One entry per month with data, oldest first.")
+
+
+class TierBuilding(SQLModel):
+    """A building above a tier in the year."""
+
+    building_id: str = Field(description="Building.")
+    name: str = Field(description="Its name.")
+    district_id: str = Field(description="Its district.")
+    tax_total_cny: str = Field(description="Its tax over the year (decimal string).")
+
+
+class CityTiers(SQLModel):
+    """The buildings above 1亿, 5亿 and 10亿 in the year, city-wide, richest first."""
+
+    model_config = {"populate_by_name": True}
+
+    year: int = Field(description="Calendar year.")
+    over_100m: list[TierBuilding] = PydanticField(alias="100m", description="Above 1亿.")
+    over_500m: list[TierBuilding] = PydanticField(alias="500m", description="Above 5亿.")
+    over_1b: list[TierBuilding] = PydanticField(alias="1b", description="Above 10亿.")

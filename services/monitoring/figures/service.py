@@ -14,9 +14,11 @@ from services.monitoring.figures.schemas import (
     BuildingSeries,
     CityDistrictLine,
     CitySummary,
+    CityTiers,
     CityTotals,
     DistrictSummary,
     MonthFigures,
+    TierBuilding,
     TierBuildings,
     TierCounts,
 )
@@ -188,4 +190,23 @@ async def area_series(
             for row in rows
             if row.leasable_area_m2 is not None or row.tax_records > 0
         ],
+    )
+
+
+async def city_tiers(session: AsyncSession, principal: Principal, year: int) -> CityTiers:
+    """The buildings above each tier city-wide; a district key sees its own district's (a
+    building's yearly tax is for the administrator, the supervision office and its district)."""
+    district = None if principal.reads_everything else (principal.district_id or "-")
+    lowest = min(TIER_LINES_CENTS.values())
+    rows = await repository.buildings_above(session, year, lowest, district)
+
+    def above(line: int) -> list[TierBuilding]:
+        return [
+            TierBuilding(building_id=i, name=n, district_id=d, tax_total_cny=format_cents(t))
+            for i, n, d, t in rows
+            if t > line
+        ]
+
+    return CityTiers.model_validate(
+        {"year": year, **{tier: above(line) for tier, line in TIER_LINES_CENTS.items()}}
     )
