@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -17,11 +17,15 @@ from tests.gateway.conftest import Stack, bearer, issue
 from tests.support import eventually
 
 
-async def audit(admin: httpx.AsyncClient, **params: str) -> dict:
-    await asyncio.sleep(0.2)  # the gateway writes the trail in batches every 50 ms in tests
-    response = await admin.get("/api/v1/auth/audit", params=params)
-    assert response.status_code == 200
-    return response.json()
+async def audit(admin: httpx.AsyncClient, until: Callable[[dict], bool], **params: str) -> dict:
+    """The trail once it shows what the test expects (the gateway writes it in batches)."""
+
+    async def read() -> dict:
+        response = await admin.get("/api/v1/auth/audit", params=params)
+        assert response.status_code == 200
+        return dict(response.json())
+
+    return await eventually(read, until, within=10)
 
 
 class TestAuditTrail:
@@ -34,7 +38,7 @@ class TestAuditTrail:
         await anonymous.get(
             "/api/v1/buildings?limit=5", headers={**bearer(key), "X-Request-ID": "audit-1"}
         )
-        trail = await audit(admin, key_id=key_id)
+        trail = await audit(admin, lambda t: t["total"] >= 1, key_id=key_id)
         assert trail["total"] == 1
         entry = trail["items"][0]
         assert entry["role"] == "district" and entry["district_id"] == "gusu"
@@ -67,7 +71,9 @@ class TestAuditTrail:
         assert refused.status_code == 403
         decided = await admin.post(path, json={"decision": "rejected", "reason": "无佐证"})
         assert decided.status_code == 200
-        trail = await audit(admin)
+        trail = await audit(
+            admin, lambda t: sum(e["path"] == path for e in t["items"]) >= 2, limit="1000"
+        )
         reviews = [(e["role"], e["status"]) for e in trail["items"] if e["path"] == path]
         assert sorted(reviews) == [("admin", 200), ("district", 403)]
 
@@ -75,7 +81,7 @@ class TestAuditTrail:
         self, admin: httpx.AsyncClient, anonymous: httpx.AsyncClient
     ) -> None:
         await anonymous.get("/api/v1/districts", headers={"Authorization": "Bearer wrong"})
-        trail = await audit(admin)
+        trail = await audit(admin, lambda t: any(e["status"] == 401 for e in t["items"]))
         refused = [e for e in trail["items"] if e["status"] == 401]
         assert refused and refused[0]["key_id"] is None
 
