@@ -14,9 +14,8 @@ from aiosmtpd.controller import Controller
 
 from services.monitoring.notifications.mail import Mailer
 from services.monitoring.notifications.service import produce, today
-from shared import TOPIC_OCCUPANCY
-from tests.fixtures import occupancy
-from tests.support import SUPERVISION, Feed, as_, district, eventually, free_port
+from tests.monitoring.test_warnings import a_drop
+from tests.support import SUPERVISION, Feed, as_, district, free_port
 
 Register = Callable[..., Awaitable[str]]
 URL = "/api/v1/monitoring/notifications"
@@ -47,16 +46,7 @@ def smtp() -> Iterator[tuple[Sink, int]]:
 
 
 async def a_warning(monitoring: httpx.AsyncClient, feed: Feed, register: Register) -> str:
-    building = await register("changshu")
-    await feed.send_all(
-        TOPIC_OCCUPANCY,
-        [occupancy(building, "2023-01", 1000, 1000), occupancy(building, "2023-02", 1000, 100)],
-    )
-    await eventually(
-        lambda: monitoring.get("/api/v1/monitoring/warnings", params={"district_id": "changshu"}),
-        lambda r: r.json()["total"] == 1,
-    )
-    return building
+    return str((await a_drop(monitoring, feed, register, "changshu"))["building_id"])
 
 
 class TestDigests:

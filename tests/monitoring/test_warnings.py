@@ -29,6 +29,19 @@ def has(kind: str, reference: str | None = None) -> Callable[[list[dict]], bool]
     )
 
 
+async def a_drop(
+    monitoring: httpx.AsyncClient, feed: Feed, register: Register, district_id: str
+) -> dict:
+    """A new building of the district whose occupancy falls 90 points: its one warning."""
+    building = await register(district_id)
+    await feed.send_all(
+        TOPIC_OCCUPANCY,
+        [occupancy(building, "2023-01", 1000, 1000), occupancy(building, "2023-02", 1000, 100)],
+    )
+    (warning,) = await eventually(lambda: warnings_of(monitoring, building), has("occupancy_drop"))
+    return warning
+
+
 class TestRaisingWarnings:
     async def test_occupancy_falling_month_on_month(
         self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
@@ -139,14 +152,7 @@ class TestReadingAndAcknowledging:
     async def test_districts_see_their_own_and_acknowledge_them(
         self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
     ) -> None:
-        building = await register("wujiang")
-        await feed.send_all(
-            TOPIC_OCCUPANCY,
-            [occupancy(building, "2023-01", 1000, 1000), occupancy(building, "2023-02", 1000, 100)],
-        )
-        (warning,) = await eventually(
-            lambda: warnings_of(monitoring, building), has("occupancy_drop")
-        )
+        warning = await a_drop(monitoring, feed, register, "wujiang")
         own = (await monitoring.get(URL, auth=as_(district("wujiang")))).json()
         assert [w["id"] for w in own["items"]] == [warning["id"]]
         assert (await monitoring.get(URL, auth=as_(district("gusu")))).json()["total"] == 0
@@ -239,14 +245,7 @@ class TestFollowingUp:
     async def test_the_district_follows_its_warning_up_to_closing(
         self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
     ) -> None:
-        building = await register("wujiang")
-        await feed.send_all(
-            TOPIC_OCCUPANCY,
-            [occupancy(building, "2023-01", 1000, 1000), occupancy(building, "2023-02", 1000, 100)],
-        )
-        (warning,) = await eventually(
-            lambda: warnings_of(monitoring, building), has("occupancy_drop")
-        )
+        warning = await a_drop(monitoring, feed, register, "wujiang")
         url = f"{URL}/{warning['id']}"
         own = as_(district("wujiang"))
         assigned = await monitoring.post(f"{url}/assign", json={"assignee": "招商科张三"}, auth=own)
@@ -271,14 +270,7 @@ class TestFollowingUp:
     async def test_others_cannot_follow_it_up_or_read_its_trail(
         self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
     ) -> None:
-        building = await register("wujiang")
-        await feed.send_all(
-            TOPIC_OCCUPANCY,
-            [occupancy(building, "2023-01", 1000, 1000), occupancy(building, "2023-02", 1000, 100)],
-        )
-        (warning,) = await eventually(
-            lambda: warnings_of(monitoring, building), has("occupancy_drop")
-        )
+        warning = await a_drop(monitoring, feed, register, "wujiang")
         url = f"{URL}/{warning['id']}"
         for principal in (district("gusu"), SUPERVISION):
             assert (
