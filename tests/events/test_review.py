@@ -43,6 +43,8 @@ class TestADistrictCannotCountItsOwnEvents:
         assert gusu_line(body)["held"] == 0
         assert body["windows"][1]["held_promotions"] == 0
         assert body["pending"]["promotions"] == 1 and body["pending"]["districts"] == {"gusu": 1}
+        assert any(m.startswith("姑苏区") and "待审核1场" in m for m in body["missing"])
+        assert not any("待审核0场" in m for m in body["missing"])
 
     async def test_a_planned_event_marked_held_by_the_district_is_pending(
         self, events: httpx.AsyncClient

@@ -92,7 +92,7 @@ def check(
             assert target is not None
             missing.append(
                 f"{district.name_zh}：已举办推介活动{done}场，目标{target}场，还差{target - done}场"
-                f"（已计划{planned}场，待审核{pending}场）"
+                f"（已计划{planned}场{f'，待审核{pending}场' if pending else ''}）"
             )
         checks.append(
             DistrictCheck(
