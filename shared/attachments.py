@@ -24,7 +24,7 @@ from urllib.parse import quote
 import filetype
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AnyUrl, UrlConstraints, field_serializer, field_validator
-from sqlalchemy import LargeBinary
+from sqlalchemy import LargeBinary, func
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -186,8 +186,10 @@ def evidence_router(
     WriteOwner = Annotated[str, Depends(writable)]
 
     async def _count(session: AsyncSession, owner: str) -> int:
-        rows = await session.exec(select(table.id).where(col(table.owner) == owner))
-        return len(list(rows))
+        count = await session.scalar(
+            select(func.count()).select_from(table).where(col(table.owner) == owner)
+        )
+        return int(count or 0)
 
     async def _store(
         session: AsyncSession, principal: Principal, owner: str, row: AttachmentColumns
@@ -251,7 +253,7 @@ def evidence_router(
             content_type=media_type,
             size_bytes=len(content),
             sha256=digest,
-            added_by=principal.label or principal.key_id,
+            added_by=principal.name,
         )
         return await _store(session, principal, owner, row)
 
@@ -271,7 +273,7 @@ def evidence_router(
             kind="link",
             title=body.title,
             url=str(body.url),
-            added_by=principal.label or principal.key_id,
+            added_by=principal.name,
         )
         return await _store(session, principal, owner, row)
 

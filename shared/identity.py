@@ -53,6 +53,11 @@ class Principal:
     user: str | None = None
 
     @property
+    def name(self) -> str:
+        """How the caller is named in the records it leaves (who reviewed, who changed…)."""
+        return self.label or self.key_id
+
+    @property
     def reads_everything(self) -> bool:
         """Admin, supervision and platform services read every district's data."""
         return self.role in (Role.admin, Role.supervision, Role.service)

@@ -69,18 +69,13 @@ class ReviewColumns(SQLModel):
     review_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-def reviewer_of(principal: Principal) -> str:
-    """How a reviewer or an entering administrator is named in a review."""
-    return principal.label or principal.key_id
-
-
 def open_review(row: ReviewColumns, principal: Principal) -> None:
     """A reviewed input has been entered or changed: verified at once when the administrator
     entered it, pending otherwise (a district's change to a verified input is reviewed again)."""
     if principal.role is Role.admin:
         row.review_state = ReviewState.verified.value
         row.review_reason = None
-        row.review_by = reviewer_of(principal)
+        row.review_by = principal.name
     else:
         row.review_state = ReviewState.pending.value
         row.review_reason = None
@@ -94,7 +89,7 @@ def decide(row: ReviewColumns, principal: Principal, request: ReviewRequest) -> 
         raise Conflict("Nothing here is under review.")
     row.review_state = request.decision.value
     row.review_reason = request.reason
-    row.review_by = reviewer_of(principal)
+    row.review_by = principal.name
     row.review_at = utcnow()
 
 

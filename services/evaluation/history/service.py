@@ -169,7 +169,7 @@ async def import_history(
         return report
     earlier = await repository.imported_years(session, keys)
     now = utcnow()
-    by = principal.label or principal.key_id
+    by = principal.name
     values = [
         {
             "building_id": b,

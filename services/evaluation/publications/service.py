@@ -64,7 +64,7 @@ async def publish(
             targets_version=version,
             inputs_digest=scoring.inputs_digest(data.year, version, inputs),
             snapshot=orjson.dumps(snapshot).decode(),
-            published_by=principal.label or principal.key_id,
+            published_by=principal.name,
         ),
     )
     return _public(publication, principal)

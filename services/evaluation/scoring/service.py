@@ -82,7 +82,7 @@ async def add_scheme(
     """Add a scheme (never change one: a new idea is a new id)."""
     if await repository.scheme(session, definition.id) is not None:
         raise Conflict(f"A scheme {definition.id!r} exists; schemes are never changed.")
-    await _store(session, definition, principal.label or principal.key_id)
+    await _store(session, definition, principal.name)
     return definition
 
 

@@ -72,7 +72,7 @@ async def replace(
         year=year,
         version=(previous[-1].version + 1) if previous else 1,
         reason=data.reason or "",
-        created_by=principal.label or principal.key_id,
+        created_by=principal.name,
     )
     rows = [
         Target(

@@ -253,7 +253,7 @@ async def report(
         status=data.status.value,
         evidence=data.evidence,
         reported_on=data.reported_on,
-        reported_by=principal.label or principal.key_id,
+        reported_by=principal.name,
     )
     open_review(entry, principal)
     await repository.add_report(session, entry)
@@ -331,7 +331,7 @@ async def add_task(session: AsyncSession, principal: Principal, data: TaskCreate
             action="added",
             after=orjson.dumps(_snapshot(task)).decode(),
             reason=data.reason,
-            by=principal.label or principal.key_id,
+            by=principal.name,
         ),
     )
     return await detail(session, principal, task.task_id)
@@ -371,7 +371,7 @@ async def change_task(
             before=orjson.dumps(before).decode(),
             after=orjson.dumps(after).decode(),
             reason=data.reason,
-            by=principal.label or principal.key_id,
+            by=principal.name,
         ),
     )
     return await detail(session, principal, task_id)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from services.events.db import EventsTable
 from services.events.schedule import service
-from shared import Principal, PrincipalDep, SessionDep, TextId, WriterDep
+from shared import PrincipalDep, SessionDep, TextId, WriterDep
 from shared.attachments import (
     AttachmentColumns,
-    AttachmentPublic,
     BlobColumns,
     DatabaseBlobs,
     evidence_router,
@@ -40,12 +37,6 @@ async def writable(session: SessionDep, principal: WriterDep, event_id: TextId) 
     return event_id
 
 
-async def recorded(
-    session: AsyncSession, principal: Principal, event_id: str, attachment: AttachmentPublic
-) -> None:
-    await service.evidence_added(session, principal, event_id, attachment)
-
-
 router = evidence_router(
     "/api/v1/events/{event_id}/evidence",
     tag="events",
@@ -53,5 +44,5 @@ router = evidence_router(
     blobs=DatabaseBlobs(EventBlob),
     readable=readable,
     writable=writable,
-    added=recorded,
+    added=service.evidence_added,
 )

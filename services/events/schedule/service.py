@@ -42,7 +42,6 @@ from shared.review import (
     is_verified,
     open_review,
     review_of,
-    reviewer_of,
 )
 
 
@@ -104,7 +103,7 @@ def _record(
         EventChange(
             event_id=event.id,
             action=action,
-            by=reviewer_of(principal),
+            by=principal.name,
             detail=orjson.dumps(detail, default=str).decode(),
         )
     )
@@ -277,7 +276,7 @@ async def void(
     if event.voided_at is not None:
         raise Conflict("The event is already void.")
     event.voided_at = utcnow()
-    event.voided_by = reviewer_of(principal)
+    event.voided_by = principal.name
     event.void_reason = data.reason
     event.updated_at = event.voided_at
     session.add(event)

@@ -83,7 +83,7 @@ class RulesStore:
                 tax_drop_share=data.tax_drop_share,
                 large_taxpayer_cny=data.large_taxpayer_cny,
                 reason=data.reason,
-                changed_by=principal.label or principal.key_id,
+                changed_by=principal.name,
             ),
         )
         return _setting_view(row)
@@ -270,14 +270,10 @@ async def acknowledge(
     warning = await _writable(session, principal, warning_id)
     if warning.acknowledged_at is None:
         warning.acknowledged_at = utcnow()
-        warning.acknowledged_by = _who(principal)
+        warning.acknowledged_by = principal.name
         await repository.save(session, warning)
         await _step(session, principal, warning, "acknowledged", None)
     return _public(warning)
-
-
-def _who(principal: Principal) -> str:
-    return principal.label or principal.key_id
 
 
 def _public(warning: EarlyWarning) -> WarningPublic:
@@ -307,7 +303,7 @@ async def _step(
 ) -> None:
     assert warning.id is not None
     await repository.add_step(
-        session, WarningStep(warning_id=warning.id, action=action, text=text, by=_who(principal))
+        session, WarningStep(warning_id=warning.id, action=action, text=text, by=principal.name)
     )
 
 
@@ -330,7 +326,7 @@ async def comment(
     """Add a note to the warning's trail."""
     warning = await _writable(session, principal, warning_id)
     await _step(session, principal, warning, "commented", text)
-    return WarningStepPublic(action="commented", text=text, by=_who(principal), at=utcnow())
+    return WarningStepPublic(action="commented", text=text, by=principal.name, at=utcnow())
 
 
 async def close(
@@ -346,7 +342,7 @@ async def close(
         if warning.closed_at is not None:
             raise Conflict("The warning is already closed.")
         warning.closed_at = utcnow()
-        warning.closed_by = _who(principal)
+        warning.closed_by = principal.name
         if warning.acknowledged_at is None:
             warning.acknowledged_at, warning.acknowledged_by = warning.closed_at, warning.closed_by
     await repository.save(session, warning)

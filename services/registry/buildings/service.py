@@ -219,7 +219,7 @@ async def retire(
     building.retired_on = data.retired_on
     building.retired_as = data.kind.value
     building.retired_reason = data.reason
-    building.retired_by = principal.label or principal.key_id
+    building.retired_by = principal.name
     building.merged_into = data.merged_into
     building.updated_at = utcnow()
     await session.flush()
@@ -241,7 +241,7 @@ async def designate(
         building_id=building.id,
         industry=data.industry.value,
         designated_on=data.designated_on,
-        designated_by=principal.label or principal.key_id,
+        designated_by=principal.name,
     )
     await repository.add_designation(session, designation)
     building.updated_at = utcnow()

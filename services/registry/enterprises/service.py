@@ -280,7 +280,7 @@ async def _end_version(
             action=action,
             content=orjson.dumps(_record_content(movement)).decode(),
             reason=reason,
-            by=principal.label or principal.key_id,
+            by=principal.name,
         ),
     )
 
