@@ -33,6 +33,10 @@ RUN /opt/sbe/bin/pip install --no-deps -c constraints.txt . \
 FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="苏州楼宇经济智慧平台" \
       org.opencontainers.image.description="Suzhou Building Economy Smart Platform: gateway, registry, monitoring, evaluation and events"
+# Chromium prints the blue book's PDF; the Noto CJK fonts give it its Chinese text.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 sbe \
  && useradd --system --uid 10001 --gid sbe --home-dir /var/lib/sbe --create-home sbe
 COPY --from=build /opt/sbe /opt/sbe

@@ -117,6 +117,7 @@ async def services(service_env: dict[str, str]) -> AsyncIterator[Services]:
                 service_env,
                 registry_url=urls["registry"],
                 evaluation_url=urls["evaluation"],
+                monitoring_url=urls["monitoring"],
             )
             apps[spec.name] = spec.app(settings)
             await servers.enter_async_context(serve(apps[spec.name], ports[spec.name]))

@@ -24,7 +24,7 @@ export const routes: RouteRecordRaw[] = [
   { path: "/warnings", component: () => import("@/pages/warnings/WarningsPage.vue"), meta: { title: "nav.warnings", roles: readers } },
   { path: "/events", component: () => import("@/pages/events/EventsPage.vue"), meta: { title: "nav.events", roles: everyone } },
   { path: "/tasks", component: () => import("@/pages/tasks/TasksPage.vue"), meta: { title: "nav.tasks", roles: everyone } },
-  { path: "/bluebook", component: () => import("@/pages/bluebook/BlueBookPage.vue"), meta: { title: "nav.bluebook", roles: ["admin", "supervision"] } },
+  { path: "/bluebook", component: () => import("@/pages/bluebook/BlueBookPage.vue"), meta: { title: "nav.bluebook", roles: everyone } },
   { path: "/review", component: () => import("@/pages/review/ReviewPage.vue"), meta: { title: "nav.review", roles: ["admin"] } },
   { path: "/admin", component: () => import("@/pages/admin/AdminPage.vue"), meta: { title: "nav.admin", roles: ["admin"] } },
   { path: "/:rest(.*)*", redirect: "/" },

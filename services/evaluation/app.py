@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.evaluation.bluebook.pdf import Printer
+from services.evaluation.bluebook.peers import Peers
 from services.evaluation.bluebook.router import router as bluebook_router
 from services.evaluation.consumer import inputs_consumer
 from services.evaluation.coverage.router import router as coverage_router
@@ -23,7 +25,14 @@ from services.evaluation.targets.service import seed_2023
 from services.evaluation.tasks.evidence import router as report_evidence_router
 from services.evaluation.tasks.router import router as tasks_router
 from services.evaluation.tasks.service import seed_key_tasks
-from shared import BatchConsumer, Database, create_service_app, database_target, load_settings
+from shared import (
+    BatchConsumer,
+    Database,
+    create_service_app,
+    database_target,
+    load_settings,
+    service_client,
+)
 
 SERVICE = "evaluation"
 
@@ -31,6 +40,7 @@ SERVICE = "evaluation"
 def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     """Build the evaluation app; I/O happens in its lifespan, not here."""
     settings = settings or load_settings(EvaluationSettings)
+    secret = settings.internal_secret.get_secret_value()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,6 +48,16 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
             database_target(settings, SERVICE), pool_size=settings.database_pool_size
         )
         app.state.database = database
+        peers = Peers(
+            registry=service_client(
+                settings.registry_url, service=SERVICE, secret=secret, timeout=30.0
+            ),
+            monitoring=service_client(
+                settings.monitoring_url, service=SERVICE, secret=secret, timeout=30.0
+            ),
+        )
+        app.state.peers = peers
+        app.state.printer = Printer(settings.chromium_path)
         async with database.unit_of_work() as session:
             await seed_2023(session)
             await seed_default_scheme(session)
@@ -52,6 +72,7 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
             yield
         finally:
             await asyncio.gather(*(c.stop() for c in consumers))
+            await peers.aclose()
             await database.dispose()
 
     return create_service_app(

@@ -280,7 +280,22 @@ class TestAdministrator:
             event = client.get(f"/api/v1/events/{held.json()['id']}").json()
         assert event["review"]["state"] == "verified" and event["counts"] is True
 
-        for name in ("蓝皮书", "考核评价", "活动"):
+        # The blue book is printed from a publication; the administrator writes its preface.
+        with api(seeded) as client:
+            published = client.post("/api/v1/evaluation/publications", json={"year": 2023})
+            assert published.status_code == 201, published.text
+        await page.get_by_role("menuitem", name="蓝皮书").click()
+        await page.get_by_label("序言").fill("## 编者按\n\n全市楼宇经济**稳中有进**。")
+        await page.get_by_role("button", name="保存序言").click()
+        await page.get_by_text("序言已保存").wait_for(timeout=WAIT_MS)
+        book = page.frame_locator("iframe.book")
+        await book.get_by_role("heading", name="编者按").wait_for(timeout=WAIT_MS)
+        await book.get_by_text("完整版（仅供市发改委、督查室使用）").wait_for(timeout=WAIT_MS)
+        await page.get_by_role("radio", name="公开版").check(force=True)
+        await book.get_by_text("公开版 · 依据第").wait_for(timeout=WAIT_MS)
+        await accessible(page)
+        await shot(page, "admin-蓝皮书")
+        for name in ("考核评价", "活动"):
             await page.get_by_role("menuitem", name=name).click()
             await page.wait_for_load_state("networkidle")
             await accessible(page)

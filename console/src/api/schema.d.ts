@@ -580,8 +580,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The year's 楼宇经济高质量发展蓝皮书
-         * @description For the administrator and the supervision office: it names buildings' yearly tax.
+         * The year's 楼宇经济高质量发展蓝皮书 (from its latest publication)
+         * @description 404 until the year is published: the blue book prints the published figures.
          */
         get: operations["bluebook_api_v1_evaluation_bluebook__year__get"];
         put?: never;
@@ -623,7 +623,11 @@ export interface paths {
         /** Publications */
         get: operations["list_publications_api_v1_evaluation_publications_get"];
         put?: never;
-        /** Publish a year's assessment (frozen) */
+        /**
+         * Publish a year's assessment (frozen)
+         * @description 503 when the registry or monitoring cannot give the blue book's figures: nothing is
+         *     published half.
+         */
         post: operations["publish_api_v1_evaluation_publications_post"];
         delete?: never;
         options?: never;
@@ -648,6 +652,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluation/publications/{publication_id}/bluebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A publication's blue book */
+        get: operations["publication_bluebook_api_v1_evaluation_publications__publication_id__bluebook_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evaluation/publications/{publication_id}/diff": {
         parameters: {
             query?: never;
@@ -658,6 +679,28 @@ export interface paths {
         /** A publication against today's figures */
         get: operations["publication_diff_api_v1_evaluation_publications__publication_id__diff_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/publications/{publication_id}/preface": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The preface of a publication's blue book */
+        get: operations["get_preface_api_v1_evaluation_publications__publication_id__preface_get"];
+        /**
+         * Write the preface of a publication's blue book
+         * @description Markdown, rendered safely: raw HTML is shown as text, images are not loaded, and only
+         *     http(s) and mailto links are kept.
+         */
+        put: operations["put_preface_api_v1_evaluation_publications__publication_id__preface_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -4166,6 +4209,41 @@ export interface components {
              * @description Calendar year to plan.
              */
             year: number;
+        };
+        /** PrefacePublic */
+        PrefacePublic: {
+            /**
+             * Markdown
+             * @description The preface (Markdown).
+             */
+            markdown: string;
+            /**
+             * Publication Id
+             * @description Publication.
+             */
+            publication_id: number;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description When.
+             */
+            updated_at: string;
+            /**
+             * Updated By
+             * @description Who wrote it last.
+             */
+            updated_by: string;
+        };
+        /**
+         * PrefaceWrite
+         * @description The blue book's preface (序言), in Markdown; raw HTML and images are not rendered.
+         */
+        PrefaceWrite: {
+            /**
+             * Markdown
+             * @description The preface (Markdown).
+             */
+            markdown: string;
         };
         /**
          * Problem
@@ -9176,8 +9254,10 @@ export interface operations {
     bluebook_api_v1_evaluation_bluebook__year__get: {
         parameters: {
             query?: {
-                /** @description html or xlsx. */
-                format?: "html" | "xlsx";
+                /** @description html, xlsx or pdf. */
+                format?: "html" | "xlsx" | "pdf";
+                /** @description full (administrator and supervision office) or public (every role). */
+                edition?: "full" | "public";
             };
             header?: never;
             path: {
@@ -9188,12 +9268,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The blue book as one HTML document, or as a workbook. */
+            /** @description The blue book as one HTML document, a workbook or a PDF. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/pdf": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/html": string;
                 };
@@ -9260,6 +9341,16 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9525,6 +9616,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_publication_api_v1_evaluation_publications__publication_id__get: {
@@ -9620,6 +9721,116 @@ export interface operations {
             };
         };
     };
+    publication_bluebook_api_v1_evaluation_publications__publication_id__bluebook_get: {
+        parameters: {
+            query?: {
+                /** @description html, xlsx or pdf. */
+                format?: "html" | "xlsx" | "pdf";
+                /** @description full (administrator and supervision office) or public (every role). */
+                edition?: "full" | "public";
+            };
+            header?: never;
+            path: {
+                /** @description Numeric id. */
+                publication_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The blue book as one HTML document, a workbook or a PDF. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/html": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     publication_diff_api_v1_evaluation_publications__publication_id__diff_get: {
         parameters: {
             query?: never;
@@ -9639,6 +9850,196 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicationDiff"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_preface_api_v1_evaluation_publications__publication_id__preface_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id. */
+                publication_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrefacePublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_preface_api_v1_evaluation_publications__publication_id__preface_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id. */
+                publication_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrefaceWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrefacePublic"];
                 };
             };
             /** @description Bad Request */

@@ -285,7 +285,18 @@ export default {
   bluebook: {
     title: "{year}年楼宇经济高质量发展蓝皮书",
     xlsx: "下载XLSX",
+    pdf: "下载PDF",
     open: "在新窗口打开",
+    unpublished: "本年度尚未发布考核结果。蓝皮书依据发布的版本生成，发布后即可查看。",
+    publication: "发布版本",
+    publishedAs: "第{id}号发布 · {at} · {scheme}",
+    edition: "版本",
+    full: "完整版",
+    public: "公开版",
+    preface: "序言",
+    prefaceHint: "序言（Markdown格式，例如“## 编者按”）",
+    savePreface: "保存序言",
+    prefaceSaved: "序言已保存",
   },
   admin: {
     title: "系统管理",

@@ -1,21 +1,18 @@
-"""The blue book as HTML (self-contained: inline CSS and SVG) and as an XLSX workbook."""
+"""The blue book as HTML (self-contained: inline CSS and SVG, printable to PDF) and as an XLSX
+workbook, from a publication's frozen content."""
 
 from __future__ import annotations
 
 import io
 from html import escape
 
+from markdown_it import MarkdownIt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from services.evaluation.bluebook.charts import line_chart
-from services.evaluation.bluebook.service import (
-    INDICATOR_ZH,
-    STATUS_ZH,
-    BlueBook,
-    amount_wan,
-    amount_yi,
-)
+from services.evaluation.bluebook.schemas import BlueBook, Flow, IndustryLine
+from services.evaluation.bluebook.service import INDICATOR_ZH, amount_wan, amount_yi, growth
 from services.evaluation.scoring.formula import TARGET_INDICATORS
 from shared import safe_row
 
@@ -30,7 +27,32 @@ td.text,th.text{text-align:left}.figures{display:flex;gap:1em;flex-wrap:wrap}
 .chart .axis{stroke:#6b7280}.chart .line{fill:none;stroke:#9f1239;stroke-width:2}
 .chart .dot{fill:#9f1239}.chart .tick{font-size:11px;fill:#374151}.chart-title{font-size:13px}
 .late{color:#b91c1c;font-weight:bold}footer{margin-top:3em;color:#6b7280;font-size:12px}
+.preface{border-left:4px solid #fbcfe8;padding:0 1em;margin:1.5em 0}.edition{color:#6b7280}
+@page{size:A4;margin:16mm 14mm}@media print{body{margin:0;max-width:none}
+h2{break-after:avoid}tr,.figure,svg{break-inside:avoid}}
 """
+# Nothing but the document itself: no script, no remote style, font or image.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+TIER_ZH = {"100m": "1亿元", "500m": "5亿元", "1b": "10亿元"}
+
+
+def _markdown() -> MarkdownIt:
+    """CommonMark without raw HTML (shown as text) or images (never fetched); links only to
+    http(s) and mailto."""
+    md = MarkdownIt("commonmark", {"html": False}).disable("image")
+    md.validateLink = _safe_link  # type: ignore[method-assign]
+    return md
+
+
+def _safe_link(url: str) -> bool:
+    return url.strip().lower().startswith(("http://", "https://", "mailto:"))
+
+
+MARKDOWN = _markdown()
+
+
+def preface_html(markdown: str) -> str:
+    return MARKDOWN.render(markdown)
 
 
 def _table(headers: list[str], rows: list[list[str]], text_columns: int = 1) -> str:
@@ -55,41 +77,120 @@ def pending_text(pending: dict[str, int]) -> str:
     return "、".join(f"{INDICATOR_ZH[k]}{n}" for k, n in sorted(pending.items()) if n) or "—"
 
 
-def html(book: BlueBook) -> str:
-    """One HTML document in Chinese, with everything inline."""
-    rate = f"{book.occupancy_rate:.1%}" if book.occupancy_rate is not None else "—"
-    per_m2 = (
-        f"{book.tax_cents / 100 / book.gross_floor_area_m2:,.2f}"
-        if book.gross_floor_area_m2
-        else "—"
+def _percent(value: float | None) -> str:
+    return f"{value:.1%}" if value is not None else "—"
+
+
+def _growth(now: int, before: int) -> str:
+    change = growth(now, before)
+    return f"{change:+.1%}" if change is not None else "—"
+
+
+def _industry_rows(lines: list[IndustryLine]) -> list[list[str]]:
+    enterprises = sum(i.enterprises for i in lines) or 1
+    area = sum(i.area_m2 for i in lines) or 1.0
+    return [
+        [
+            escape(i.code),
+            escape(i.name_zh),
+            f"{i.enterprises:,}",
+            f"{i.enterprises / enterprises:.1%}",
+            f"{i.area_m2:,.0f}",
+            f"{i.area_m2 / area:.1%}",
+        ]
+        for i in lines
+    ]
+
+
+def _flow_totals(flows: list[Flow]) -> tuple[int, int, int]:
+    return (
+        sum(f.move_in for f in flows),
+        sum(f.move_out for f in flows),
+        sum(f.net for f in flows),
     )
+
+
+def _title(book: BlueBook) -> str:
+    return f"{book.year}年苏州楼宇经济高质量发展蓝皮书"
+
+
+def html(book: BlueBook, preface: str | None = None) -> str:
+    """One HTML document in Chinese, with everything inline; `preface` is Markdown."""
+    o = book.overview
+    per_m2 = f"{o.tax_cents / 100 / o.gross_floor_area_m2:,.2f}" if o.gross_floor_area_m2 else "—"
     figures = [
-        ("监测楼宇", f"{book.buildings:,}栋"),
-        ("建筑面积", f"{book.gross_floor_area_m2 / 10_000:,.1f}万平方米"),
-        ("全口径税收", f"{amount_yi(book.tax_cents)}亿元"),
-        ("亿元楼宇", f"{len(book.over_100m)}栋"),
-        ("出租率（最近月份）", rate),
+        ("监测楼宇", f"{o.buildings:,}栋"),
+        ("建筑面积", f"{o.gross_floor_area_m2 / 10_000:,.1f}万平方米"),
+        ("全口径税收", f"{amount_yi(o.tax_cents)}亿元"),
+        ("同比", _growth(o.tax_cents, o.tax_prev_cents)),
+        ("亿元楼宇", f"{o.over_counts.get('100m', 0)}栋"),
+        ("5亿元楼宇", f"{o.over_counts.get('500m', 0)}栋"),
+        ("10亿元楼宇", f"{o.over_counts.get('1b', 0)}栋"),
+        ("出租率（最近月份）", _percent(o.occupancy_rate)),
         ("单位面积税收", f"{per_m2}元/平方米"),
     ]
+    full = book.edition == "full"
+    names = {d.district_id: d.name for d in book.districts}
     district_rows = [
         [escape(line.name)]
-        + [f"{line.actuals.get(k, 0)}／{line.targets.get(k, 0)}" for k in TARGET_INDICATORS]
-        + [
-            f"{line.total}" if line.total is not None else "—",
-            str(line.rank or "—"),
-            escape(pending_text(line.pending)),
+        + [f"{_count(line.actuals.get(k))}／{line.targets.get(k, 0)}" for k in TARGET_INDICATORS]
+        + [f"{line.total:.2f}" if line.total is not None else "—", str(line.rank or "—")]
+        + ([escape(pending_text(line.pending))] if full else [])
+        for line in book.districts
+    ]
+    year_rows = [
+        [
+            escape(line.name),
+            amount_yi(line.tax_cents),
+            amount_yi(line.tax_prev_cents),
+            _growth(line.tax_cents, line.tax_prev_cents),
+            _percent(line.occupancy_rate),
+            *[str(line.over_counts.get(t, 0)) for t in TIER_ZH],
         ]
         for line in book.districts
     ]
+    tier_sections = "".join(
+        f"<h3>税收超过{TIER_ZH[tier]}的楼宇（{len(buildings)}栋）</h3>"
+        + _table(
+            ["地区", "楼宇", *(["税收（亿元）"] if full else [])],
+            [
+                [escape(b.district), escape(b.name)]
+                + ([amount_yi(b.tax_cents or 0)] if full else [])
+                for b in buildings
+            ],
+            text_columns=2,
+        )
+        for tier, buildings in book.tiers.items()
+    )
+    district_industry = "".join(
+        f"<h3>{escape(names.get(d, d))}</h3>"
+        + _table(
+            ["门类", "名称", "企业数", "占比", "租用面积（㎡）", "占比"],
+            _industry_rows(lines),
+            text_columns=2,
+        )
+        for d, lines in book.district_industries.items()
+        if lines
+    )
+    flow_rows = [
+        [escape(names.get(d, d)), *[f"{n:,}" for n in _flow_totals(flows)]]
+        for d, flows in book.district_flows.items()
+    ]
+    flow_chart = line_chart(
+        "全市月度企业净迁入",
+        [f"{int(f.period[5:])}月" for f in book.flows],
+        [float(f.net) for f in book.flows],
+        "家",
+    )
     coverage_rows = [
         [
             escape(c.name),
             str(c.annex_1_count),
             str(c.registered),
             str(c.registered_in_pipeline),
-            f"{c.share:.0%}" if c.share is not None else "—",
+            _percent(c.share),
         ]
-        for c in (book.coverage.districts if book.coverage else [])
+        for c in book.coverage
     ]
     tax_chart = line_chart(
         "全市月度税收",
@@ -103,39 +204,108 @@ def html(book: BlueBook) -> str:
         [round(r * 100, 2) if r is not None else None for r in book.monthly_occupancy],
         "%",
     )
+    if full:
+        events = _table(
+            ["日期", "类型", "主办", "名称"],
+            [
+                [
+                    escape(e.day.isoformat()),
+                    escape(e.kind),
+                    escape(e.organiser),
+                    escape(e.title or ""),
+                ]
+                for e in book.events
+            ],
+            text_columns=4,
+        )
+    else:
+        counted: dict[tuple[str, str], int] = {}
+        for e in book.events:
+            counted[(e.organiser, e.kind)] = counted.get((e.organiser, e.kind), 0) + 1
+        events = _table(
+            ["主办", "类型", "场次"],
+            [[escape(o), escape(k), str(n)] for (o, k), n in counted.items()],
+            text_columns=2,
+        )
+    edition = "完整版（仅供市发改委、督查室使用）" if full else "公开版"
+    published = (
+        f"依据第{book.publication_id}号发布（{book.published_at}）" if book.publication_id else ""
+    )
     sections = [
-        f"<h1>{book.year}年苏州楼宇经济高质量发展蓝皮书</h1>",
+        f"<h1>{_title(book)}</h1>",
+        f"<p class='edition'>{escape(edition)} · {escape(published)} · 考核方案 {escape(book.scheme)}</p>",
+        f"<section class='preface'><h2>序言</h2>{preface_html(preface)}</section>"
+        if preface
+        else "",
         "<p>依据《关于促进楼宇经济高质量发展的推进方案》（苏府办〔2023〕48号），本蓝皮书汇总"
-        f"{book.year}年度全市楼宇经济运行情况、各地目标任务完成情况和重点工作推进情况。</p>",
+        f"{book.year}年度全市楼宇经济运行情况、各地目标任务完成情况和重点工作推进情况。"
+        "书中数字均为发布时冻结的数字。</p>",
         "<h2>一、全市概况</h2><div class='figures'>"
         + "".join(f"<div class='figure'>{escape(k)}<b>{escape(v)}</b></div>" for k, v in figures)
         + "</div>",
-        "<h2>二、各地目标完成情况</h2><p>单元格为“完成数／目标数”，只计经市发改委核实的数据；"
-        "考核得分按默认方案计算；“待审核”为各地已填报、尚待核实、未计入的事项。</p>"
+        "<h2>二、各地目标完成情况</h2><p>单元格为“完成数／目标数”，只计经市发改委核实的数据"
+        + ("；“待审核”为各地已填报、尚待核实、未计入的事项" if full else "")
+        + "。</p>"
         + _table(
-            ["地区", *[INDICATOR_ZH[k] for k in TARGET_INDICATORS], "考核得分", "排名", "待审核"],
+            [
+                "地区",
+                *[INDICATOR_ZH[k] for k in TARGET_INDICATORS],
+                "考核得分",
+                "排名",
+                *(["待审核"] if full else []),
+            ],
             district_rows,
         ),
-        "<h2>三、亿元楼宇与产业特色楼宇</h2><h3>亿元楼宇（全口径税收超过1亿元）</h3>"
+        "<h2>三、各地区运行情况</h2>"
         + _table(
-            ["地区", "楼宇", "税收（亿元）"],
-            [[escape(d), escape(n), amount_yi(t)] for d, _, n, t in book.over_100m],
-            text_columns=2,
-        )
-        + "<h3>产业特色楼宇</h3>"
+            [
+                "地区",
+                "税收（亿元）",
+                "上年（亿元）",
+                "同比",
+                "出租率",
+                "超1亿元",
+                "超5亿元",
+                "超10亿元",
+            ],
+            year_rows,
+        ),
+        "<h2>四、亿元楼宇梯队</h2>"
+        + ("" if full else "<p>公开版不列单栋楼宇税收。</p>")
+        + tier_sections,
+        "<h3>产业特色楼宇</h3>"
         + _table(
             ["地区", "楼宇", "特色产业", "认定日期"],
-            [[escape(a), escape(b), escape(c), escape(d)] for a, b, c, d in book.featured],
-            text_columns=4,
+            [
+                [
+                    escape(f.district),
+                    escape(f.building),
+                    escape(f.industry),
+                    f.designated_on.isoformat(),
+                ]
+                for f in book.featured
+            ],
+            text_columns=3,
         ),
-        f"<h2>四、出租率与税收走势</h2>{occupancy_chart}{tax_chart}",
-        "<h2>五、招商推介与会议活动</h2>"
+        "<h2>五、产业结构</h2><p>在驻企业按《国民经济行业分类》（GB/T 4754—2017）门类统计，"
+        "以企业数和租用面积计，不以税收计。</p><h3>全市</h3>"
         + _table(
-            ["日期", "类型", "主办", "名称"],
-            [[escape(a), escape(b), escape(c), escape(d)] for a, b, c, d in book.events],
-            text_columns=4,
-        ),
-        "<h2>六、重点任务推进情况</h2>"
+            ["门类", "名称", "企业数", "占比", "租用面积（㎡）", "占比"],
+            _industry_rows(book.industries),
+            text_columns=2,
+        )
+        + district_industry,
+        "<h2>六、企业迁入迁出</h2>"
+        + flow_chart
+        + _table(
+            ["月份", "迁入", "迁出", "净迁入"],
+            [[f.period, str(f.move_in), str(f.move_out), str(f.net)] for f in book.flows],
+        )
+        + "<h3>各地区全年</h3>"
+        + _table(["地区", "迁入", "迁出", "净迁入"], flow_rows),
+        f"<h2>七、出租率与税收走势</h2>{occupancy_chart}{tax_chart}",
+        "<h2>八、招商推介与会议活动</h2>" + events,
+        "<h2>九、重点任务推进情况</h2>"
         + _table(
             ["编号", "任务", "完成时限", "进展"],
             [
@@ -143,38 +313,50 @@ def html(book: BlueBook) -> str:
                     escape(t.task_id),
                     escape(t.task),
                     escape(t.deadline.isoformat() if t.deadline else "持续推进"),
-                    ("<span class='late'>逾期</span> " if t.overdue else "")
-                    + escape(STATUS_ZH[t.status.value]),
+                    ("<span class='late'>逾期</span> " if t.overdue else "") + escape(t.status),
                 ]
                 for t in book.tasks
             ],
             text_columns=4,
         ),
-        "<h2>七、楼宇覆盖情况</h2><p>各地已登记的万平方米以上商务楼宇（运营、改造中）"
+        "<h2>十、楼宇覆盖情况</h2><p>各地已登记的万平方米以上商务楼宇（运营、改造中）"
         "对照方案附件1所列2022年数量；规划、在建楼宇另列。</p>"
         + _table(["地区", "附件1（2022年）", "已登记", "规划、在建", "覆盖率"], coverage_rows),
-        "<footer>苏州楼宇经济智慧平台 自动生成 · 税收数据仅到单栋楼宇合计（税收保密）</footer>",
+        "<footer>苏州楼宇经济智慧平台 · 税收数据仅到单栋楼宇合计（税收保密）</footer>",
     ]
     return (
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
-        f"<title>{book.year}年苏州楼宇经济高质量发展蓝皮书</title><style>{STYLE}</style></head>"
+        f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
+        f"<title>{_title(book)}</title><style>{STYLE}</style></head>"
         f"<body>{''.join(sections)}</body></html>"
     )
 
 
+def _count(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}"
+
+
 def xlsx(book: BlueBook) -> bytes:
     """The same figures as a workbook, one sheet per section."""
-    workbook = Workbook()
+    full = book.edition == "full"
+    o = book.overview
+    names = {d.district_id: d.name for d in book.districts}
     sheets: list[tuple[str, list[str], list[list[object]]]] = [
         (
             "全市概况",
             ["指标", "数值"],
             [
-                ["监测楼宇（栋）", book.buildings],
-                ["建筑面积（平方米）", book.gross_floor_area_m2],
-                ["全口径税收（万元）", float(amount_wan(book.tax_cents).replace(",", ""))],
-                ["亿元楼宇（栋）", len(book.over_100m)],
-                ["出租率（最近月份）", book.occupancy_rate],
+                ["监测楼宇（栋）", o.buildings],
+                ["建筑面积（平方米）", o.gross_floor_area_m2],
+                ["全口径税收（万元）", float(amount_wan(o.tax_cents).replace(",", ""))],
+                ["上年税收（万元）", float(amount_wan(o.tax_prev_cents).replace(",", ""))],
+                ["同比", growth(o.tax_cents, o.tax_prev_cents)],
+                ["亿元楼宇（栋）", o.over_counts.get("100m", 0)],
+                ["5亿元楼宇（栋）", o.over_counts.get("500m", 0)],
+                ["10亿元楼宇（栋）", o.over_counts.get("1b", 0)],
+                ["出租率（最近月份）", o.occupancy_rate],
             ],
         ),
         (
@@ -182,28 +364,81 @@ def xlsx(book: BlueBook) -> bytes:
             ["地区"]
             + [f"{INDICATOR_ZH[k]}（完成）" for k in TARGET_INDICATORS]
             + [f"{INDICATOR_ZH[k]}（目标）" for k in TARGET_INDICATORS]
-            + ["考核得分", "排名", "待审核"],
+            + ["考核得分", "排名"]
+            + (["待审核"] if full else []),
             [
                 [
                     line.name,
-                    *[line.actuals.get(k, 0) for k in TARGET_INDICATORS],
+                    *[line.actuals.get(k) for k in TARGET_INDICATORS],
                     *[line.targets.get(k, 0) for k in TARGET_INDICATORS],
-                    float(line.total) if line.total is not None else None,
+                    line.total,
                     line.rank,
-                    pending_text(line.pending),
+                    *([pending_text(line.pending)] if full else []),
                 ]
                 for line in book.districts
             ],
         ),
         (
-            "亿元楼宇",
-            ["地区", "楼宇编号", "楼宇", "税收（亿元）"],
-            [[d, b, n, float(amount_yi(t).replace(",", ""))] for d, b, n, t in book.over_100m],
+            "各地区运行",
+            [
+                "地区",
+                "税收（万元）",
+                "上年（万元）",
+                "同比",
+                "出租率",
+                "超1亿元",
+                "超5亿元",
+                "超10亿元",
+            ],
+            [
+                [
+                    line.name,
+                    float(amount_wan(line.tax_cents).replace(",", "")),
+                    float(amount_wan(line.tax_prev_cents).replace(",", "")),
+                    growth(line.tax_cents, line.tax_prev_cents),
+                    line.occupancy_rate,
+                    *[line.over_counts.get(t, 0) for t in TIER_ZH],
+                ]
+                for line in book.districts
+            ],
+        ),
+        (
+            "亿元楼宇梯队",
+            ["梯队", "地区", "楼宇编号", "楼宇", *(["税收（亿元）"] if full else [])],
+            [
+                [f"超{TIER_ZH[tier]}", b.district, b.building_id, b.name]
+                + ([float(amount_yi(b.tax_cents or 0).replace(",", ""))] if full else [])
+                for tier, buildings in book.tiers.items()
+                for b in buildings
+            ],
         ),
         (
             "产业特色楼宇",
             ["地区", "楼宇", "特色产业", "认定日期"],
-            [list(r) for r in book.featured],
+            [
+                [f.district, f.building, f.industry, f.designated_on.isoformat()]
+                for f in book.featured
+            ],
+        ),
+        (
+            "产业结构",
+            ["范围", "门类", "名称", "企业数", "租用面积（平方米）"],
+            [["全市", i.code, i.name_zh, i.enterprises, i.area_m2] for i in book.industries]
+            + [
+                [names.get(d, d), i.code, i.name_zh, i.enterprises, i.area_m2]
+                for d, lines in book.district_industries.items()
+                for i in lines
+            ],
+        ),
+        (
+            "企业迁入迁出",
+            ["范围", "月份", "迁入", "迁出", "净迁入"],
+            [["全市", f.period, f.move_in, f.move_out, f.net] for f in book.flows]
+            + [
+                [names.get(d, d), f.period, f.move_in, f.move_out, f.net]
+                for d, flows in book.district_flows.items()
+                for f in flows
+            ],
         ),
         (
             "月度走势",
@@ -215,13 +450,20 @@ def xlsx(book: BlueBook) -> bytes:
                 )
             ],
         ),
-        ("活动", ["日期", "类型", "主办", "名称"], [list(e) for e in book.events]),
+        (
+            "活动",
+            ["日期", "类型", "主办", *(["名称"] if full else [])],
+            [
+                [e.day.isoformat(), e.kind, e.organiser, *([e.title] if full else [])]
+                for e in book.events
+            ],
+        ),
         (
             "楼宇覆盖",
             ["地区", "附件1（2022年万㎡以上商务楼宇）", "已登记", "规划、在建", "覆盖率"],
             [
                 [c.name, c.annex_1_count, c.registered, c.registered_in_pipeline, c.share]
-                for c in (book.coverage.districts if book.coverage else [])
+                for c in book.coverage
             ],
         ),
         (
@@ -232,13 +474,14 @@ def xlsx(book: BlueBook) -> bytes:
                     t.task_id,
                     t.task,
                     t.deadline.isoformat() if t.deadline else "持续推进",
-                    STATUS_ZH[t.status.value],
+                    t.status,
                     "是" if t.overdue else "否",
                 ]
                 for t in book.tasks
             ],
         ),
     ]
+    workbook = Workbook()
     first = workbook.active
     assert first is not None
     workbook.remove(first)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,19 +16,7 @@ from services.evaluation.inputs.models import (
     DesignationCopy,
     EventCopy,
 )
-from shared import LINE_100M_CENTS, fetch_rows, year_bounds
-
-
-async def buildings_over(session: AsyncSession, year: int) -> Sequence[Any]:
-    """(district, id, name, tax) of every building above the line in the year, richest first."""
-    b, y = BuildingCopy, BuildingYearCopy
-    return await fetch_rows(
-        session,
-        sa_select(col(b.district_id), col(b.id), col(b.name), col(y.tax_cents))
-        .join(y, and_(col(y.building_id) == col(b.id), col(y.year) == year))
-        .where(col(y.tax_cents) > LINE_100M_CENTS)
-        .order_by(col(y.tax_cents).desc()),
-    )
+from shared import fetch_rows, year_bounds
 
 
 async def designations(session: AsyncSession) -> Sequence[Any]:

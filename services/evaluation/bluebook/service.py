@@ -1,10 +1,11 @@
-"""The annual 楼宇经济高质量发展蓝皮书: the year's figures gathered once, rendered as one
-self-contained HTML document (Chinese, inline CSS and SVG charts) and as an XLSX workbook."""
+"""The annual 楼宇经济高质量发展蓝皮书: assembled once, when a year is published, from the
+published scores, the evaluation's own inputs and the peers' figures; rendered later from that
+frozen content, so the book always agrees with the publication it belongs to."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -12,14 +13,26 @@ import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.evaluation.bluebook import repository
+from services.evaluation.bluebook.peers import PeerFigures
+from services.evaluation.bluebook.schemas import (
+    BlueBook,
+    CoverageLine,
+    DistrictLine,
+    EventLine,
+    Featured,
+    Flow,
+    IndustryLine,
+    Overview,
+    TaskLine,
+    TierBuilding,
+)
 from services.evaluation.coverage import service as coverage
-from services.evaluation.coverage.schemas import Coverage
-from services.evaluation.scoring import formula
-from services.evaluation.scoring import service as scoring
-from services.evaluation.scoring.formula import DEFAULT, TARGET_INDICATORS
+from services.evaluation.publications import repository as publications
+from services.evaluation.publications.models import Publication
+from services.evaluation.scoring.formula import TARGET_INDICATORS
+from services.evaluation.scoring.schemas import ScoreBoard
 from services.evaluation.tasks import service as tasks
-from services.evaluation.tasks.schemas import TaskPublic
-from shared import SHANGHAI, parse_cents
+from shared import SHANGHAI, NotFound, parse_cents
 from shared.reference import districts
 
 INDICATOR_ZH = {
@@ -39,37 +52,7 @@ INDUSTRY_ZH = {
 }
 KIND_ZH = {"promotion": "招商推介", "conference": "楼宇发展大会", "joint_meeting": "联席会议"}
 STATUS_ZH = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
-
-
-@dataclass
-class DistrictLine:
-    district_id: str
-    name: str
-    targets: dict[str, int]
-    actuals: dict[str, int]
-    total: Decimal | None
-    rank: int | None
-    pending: dict[str, int] = field(default_factory=dict)  # indicator → inputs awaiting review
-
-
-@dataclass
-class BlueBook:
-    """Everything the blue book shows for one year."""
-
-    year: int
-    buildings: int
-    gross_floor_area_m2: float
-    tax_cents: int
-    occupancy_rate: float | None
-    districts: list[DistrictLine]
-    over_100m: list[tuple[str, str, str, int]]  # district name, building id, name, tax
-    featured: list[tuple[str, str, str, str]]  # district name, building, industry, date
-    months: list[str]
-    monthly_tax_cents: list[int | None]
-    monthly_occupancy: list[float | None]
-    events: list[tuple[str, str, str, str]]  # date, kind, organiser, title
-    tasks: list[TaskPublic] = field(default_factory=list)
-    coverage: Coverage | None = None
+TIERS = ("100m", "500m", "1b")
 
 
 def _monthly(year: int, rows: Any) -> tuple[list[str], list[int | None], list[float | None]]:
@@ -93,62 +76,174 @@ def _monthly(year: int, rows: Any) -> tuple[list[str], list[int | None], list[fl
     )
 
 
-async def gather(session: AsyncSession, year: int) -> BlueBook:
-    """The year's figures (404 when the year has no targets)."""
-    names = {d.district_id: d.name_zh for d in districts()}
-    _, inputs = await scoring.gather(session, year, DEFAULT)
-    results = {r.district_id: r for r in formula.score(DEFAULT, inputs)}
-    lines = [
-        DistrictLine(
-            district_id=i.district_id,
-            name=names[i.district_id],
-            targets={k: i.targets.get(k, 0) for k in TARGET_INDICATORS},
-            actuals=i.actuals,
-            total=results[i.district_id].total,
-            rank=results[i.district_id].rank,
-            pending=i.pending,
-        )
-        for i in inputs
-    ]
-    buildings, area = await repository.city_totals(session)
-    month_rows = await repository.months_of_year(session, year)
-    labels, monthly_tax, monthly_occupancy = _monthly(year, month_rows)
-    over = await repository.buildings_over(session, year)
-    city_rates = [r for r in monthly_occupancy if r is not None]
-    return BlueBook(
-        year=year,
-        buildings=buildings,
-        gross_floor_area_m2=area,
-        tax_cents=sum(t for t in monthly_tax if t is not None),
-        occupancy_rate=city_rates[-1] if city_rates else None,
-        districts=lines,
-        over_100m=[(names.get(d, d), b, n, int(t)) for d, b, n, t in over],
-        featured=[
-            (names.get(d, d), n, INDUSTRY_ZH.get(ind, ind), day.isoformat())
-            for d, _, n, ind, day in await repository.designations(session)
-        ],
-        months=labels,
-        monthly_tax_cents=monthly_tax,
-        monthly_occupancy=monthly_occupancy,
-        events=[
-            (
-                start.astimezone(SHANGHAI).date().isoformat(),
-                KIND_ZH.get(kind, kind),
-                _organiser(scope, district, names),
-                title,
-            )
-            for start, kind, scope, district, title in await repository.events_held(session, year)
-        ],
-        tasks=await tasks.list_tasks(session, overdue=None, work_area_no=None),
-        coverage=await coverage.coverage(session, None),
-    )
-
-
 def _organiser(scope: str, district: str | None, names: dict[str, str]) -> str:
     host = names.get(district or "")
     if scope == "district":
         return host or "苏州市"
     return f"全市（{host}承办）" if host else "全市"
+
+
+def _district_lines(
+    board: ScoreBoard, summary: dict[str, Any], names: dict[str, str]
+) -> list[DistrictLine]:
+    """The published scores, in the plan's district order, beside each district's year."""
+    scored = {d.district_id: d for d in board.districts}
+    figures = {d["district_id"]: d for d in summary["districts"]}
+    lines = []
+    for district_id, name in names.items():
+        score = scored.get(district_id)
+        indicators = {i.key: i for i in score.indicators} if score else {}
+        year = figures.get(district_id, {})
+        lines.append(
+            DistrictLine(
+                district_id=district_id,
+                name=name,
+                targets={
+                    k: indicators[k].target or 0 for k in TARGET_INDICATORS if k in indicators
+                },
+                actuals={k: indicators[k].actual for k in TARGET_INDICATORS if k in indicators},
+                total=score.total if score else None,
+                rank=score.rank if score else None,
+                pending=board.pending.get(district_id, {}),
+                tax_cents=parse_cents(year.get("tax_total_cny", "0")),
+                tax_prev_cents=parse_cents(year.get("tax_total_prev_cny", "0")),
+                occupancy_rate=year.get("occupancy_rate"),
+                over_counts=year.get("buildings_over_counts", {}),
+            )
+        )
+    return lines
+
+
+def _flows(rows: Sequence[dict[str, Any]]) -> list[Flow]:
+    return [Flow.model_validate(r) for r in rows]
+
+
+def _industries(rows: Sequence[dict[str, Any]]) -> list[IndustryLine]:
+    return [IndustryLine.model_validate(r) for r in rows]
+
+
+async def assemble(session: AsyncSession, board: ScoreBoard, peers: PeerFigures) -> BlueBook:
+    """The year's blue book from the scores being published and today's other figures."""
+    year = board.year
+    names = {d.district_id: d.name_zh for d in districts()}
+    buildings, area = await repository.city_totals(session)
+    labels, monthly_tax, monthly_occupancy = _monthly(
+        year, await repository.months_of_year(session, year)
+    )
+    city = peers.summary["city"]
+    task_list = await tasks.list_tasks(session, overdue=None, work_area_no=None, year=year)
+    cover = await coverage.coverage(session, None)
+    return BlueBook(
+        year=year,
+        scheme=board.scheme,
+        overview=Overview(
+            buildings=buildings,
+            gross_floor_area_m2=area,
+            tax_cents=parse_cents(city["tax_total_cny"]),
+            tax_prev_cents=parse_cents(city["tax_total_prev_cny"]),
+            occupancy_rate=city["occupancy_rate"],
+            over_counts=city["buildings_over_counts"],
+        ),
+        districts=_district_lines(board, peers.summary, names),
+        tiers={
+            tier: [
+                TierBuilding(
+                    district=names.get(b["district_id"], b["district_id"]),
+                    building_id=b["building_id"],
+                    name=b["name"],
+                    tax_cents=parse_cents(b["tax_total_cny"]),
+                )
+                for b in peers.tiers[tier]
+            ]
+            for tier in TIERS
+        },
+        featured=[
+            Featured(
+                district=names.get(d, d),
+                building=n,
+                industry=INDUSTRY_ZH.get(ind, ind),
+                designated_on=day,
+            )
+            for d, _, n, ind, day in await repository.designations(session)
+        ],
+        industries=_industries(peers.industries),
+        district_industries={d: _industries(r) for d, r in peers.district_industries.items()},
+        flows=_flows(peers.flows),
+        district_flows={d: _flows(r) for d, r in peers.district_flows.items()},
+        months=labels,
+        monthly_tax_cents=monthly_tax,
+        monthly_occupancy=monthly_occupancy,
+        events=[
+            EventLine(
+                day=start.astimezone(SHANGHAI).date(),
+                kind=KIND_ZH.get(kind, kind),
+                organiser=_organiser(scope, district, names),
+                title=title,
+            )
+            for start, kind, scope, district, title in await repository.events_held(session, year)
+        ],
+        tasks=[
+            TaskLine(
+                task_id=t.task_id,
+                task=t.task,
+                deadline=t.deadline,
+                status=STATUS_ZH[t.status.value],
+                overdue=t.overdue,
+            )
+            for t in task_list
+        ],
+        coverage=[
+            CoverageLine(
+                name=c.name,
+                annex_1_count=c.annex_1_count,
+                registered=c.registered,
+                registered_in_pipeline=c.registered_in_pipeline,
+                share=c.share,
+            )
+            for c in cover.districts
+        ],
+    )
+
+
+def frozen(publication: Publication) -> BlueBook:
+    """The blue book a publication froze."""
+    content = orjson.loads(publication.snapshot).get("bluebook")
+    if content is None:
+        raise NotFound(
+            f"Publication {publication.id} was made before blue books were frozen with "
+            "publications; publish the year again to have one."
+        )
+    book = BlueBook.model_validate(content)
+    return book.model_copy(
+        update={
+            "publication_id": publication.id or 0,
+            "published_at": publication.published_at.astimezone(SHANGHAI).strftime("%Y年%m月%d日"),
+        }
+    )
+
+
+async def of_publication(session: AsyncSession, publication_id: int) -> BlueBook:
+    publication = await publications.get(session, publication_id)
+    if publication is None:
+        raise NotFound(f"No publication {publication_id}.")
+    return frozen(publication)
+
+
+async def of_year(session: AsyncSession, year: int) -> BlueBook:
+    """The blue book of the year's latest publication."""
+    latest = await publications.of_year(session, year)
+    if not latest:
+        raise NotFound(
+            f"{year} has not been published: the blue book is made from a publication "
+            "(POST /api/v1/evaluation/publications)."
+        )
+    return frozen(latest[0])
+
+
+async def preface_of(session: AsyncSession, publication_id: int) -> str | None:
+    """The preface the administrator wrote for the publication (Markdown), if any."""
+    preface = await publications.preface(session, publication_id)
+    return preface.markdown if preface else None
 
 
 def amount_yi(cents: int) -> str:
@@ -159,3 +254,8 @@ def amount_yi(cents: int) -> str:
 def amount_wan(cents: int) -> str:
     """Fen → 万元 with two decimals."""
     return f"{Decimal(cents) / Decimal(10**6):,.2f}"
+
+
+def growth(now: int, before: int) -> float | None:
+    """Year-on-year change as a fraction; None when there was nothing the year before."""
+    return (now - before) / before if before else None

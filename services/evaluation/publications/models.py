@@ -21,3 +21,15 @@ class Publication(EvaluationTable, table=True):
     snapshot: str = Field(sa_column=Column(Text, nullable=False))
     published_by: str = Field(max_length=100)
     published_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PublicationPreface(EvaluationTable, table=True):
+    """The preface the administrator writes for a publication's blue book (Markdown). Words,
+    not figures: it may be revised after publishing without touching what was published."""
+
+    __tablename__ = "publication_preface"
+
+    publication_id: int = Field(primary_key=True, foreign_key="publication.id")
+    markdown: str = Field(sa_column=Column(Text, nullable=False))
+    updated_by: str = Field(max_length=100)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

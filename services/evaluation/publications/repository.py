@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.evaluation.publications.models import Publication
+from services.evaluation.publications.models import Publication, PublicationPreface
 
 
 async def add(session: AsyncSession, publication: Publication) -> Publication:
@@ -32,3 +32,13 @@ async def latest_by_year(session: AsyncSession) -> list[tuple[int, datetime]]:
         col(Publication.year)
     )
     return list((await session.exec(query)).all())
+
+
+async def preface(session: AsyncSession, publication_id: int) -> PublicationPreface | None:
+    return await session.get(PublicationPreface, publication_id)
+
+
+async def save_preface(session: AsyncSession, preface: PublicationPreface) -> PublicationPreface:
+    preface = await session.merge(preface)
+    await session.flush()
+    return preface

@@ -64,3 +64,16 @@ class PublicationDiff(SQLModel):
     inputs_changed: bool = Field(description="Today's inputs differ from the published ones.")
     current_digest: str = Field(description="Digest of today's inputs.")
     districts: list[DistrictChange] = Field(description="Districts whose figures moved.")
+
+
+class PrefaceWrite(RequestModel):
+    """The blue book's preface (序言), in Markdown; raw HTML and images are not rendered."""
+
+    markdown: str = Field(min_length=1, max_length=20_000, description="The preface (Markdown).")
+
+
+class PrefacePublic(SQLModel):
+    publication_id: int = Field(description="Publication.")
+    markdown: str = Field(description="The preface (Markdown).")
+    updated_by: str = Field(description="Who wrote it last.")
+    updated_at: datetime = Field(description="When.")

@@ -5,12 +5,16 @@ from __future__ import annotations
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.evaluation.bluebook import service as bluebook
+from services.evaluation.bluebook.peers import Peers
 from services.evaluation.metrics import timed
 from services.evaluation.publications import repository
-from services.evaluation.publications.models import Publication
+from services.evaluation.publications.models import Publication, PublicationPreface
 from services.evaluation.publications.schemas import (
     DistrictChange,
     IndicatorChange,
+    PrefacePublic,
+    PrefaceWrite,
     PublicationCreate,
     PublicationDiff,
     PublicationPublic,
@@ -19,7 +23,7 @@ from services.evaluation.publications.schemas import (
 from services.evaluation.scoring import formula
 from services.evaluation.scoring import service as scoring
 from services.evaluation.scoring.schemas import SchemeDefinition, ScoreBoard
-from shared import NotFound, Principal
+from shared import NotFound, Principal, utcnow
 
 
 def _summary(p: Publication) -> PublicationSummary:
@@ -45,16 +49,19 @@ def _public(p: Publication, principal: Principal) -> PublicationPublic:
 
 
 async def publish(
-    session: AsyncSession, principal: Principal, data: PublicationCreate
+    session: AsyncSession, principal: Principal, data: PublicationCreate, peers: Peers
 ) -> PublicationPublic:
-    """Freeze the year's assessment: scheme, target version, inputs digest, every figure."""
+    """Freeze the year's assessment: scheme, target version, inputs digest, every figure, and
+    the blue book made from them (with the registry's and monitoring's figures of the day)."""
     with timed("publish"):
         scheme = await scoring.load_scheme(session, data.scheme)
         version, inputs = await scoring.gather(session, data.year, scheme)
         board = scoring.board(data.year, scheme, formula.score(scheme, inputs), inputs)
+        book = await bluebook.assemble(session, board, await peers.figures(data.year))
     snapshot = {
         "scheme": scoring.definition_of(scheme).model_dump(mode="json"),
         "scores": board.model_dump(mode="json"),
+        "bluebook": book.model_dump(mode="json"),
     }
     publication = await repository.add(
         session,
@@ -126,3 +133,32 @@ async def diff(session: AsyncSession, principal: Principal, publication_id: int)
         current_digest=digest,
         districts=changes,
     )
+
+
+def _preface(p: PublicationPreface) -> PrefacePublic:
+    return PrefacePublic.model_validate(p, from_attributes=True)
+
+
+async def read_preface(session: AsyncSession, publication_id: int) -> PrefacePublic:
+    await _existing(session, publication_id)
+    preface = await repository.preface(session, publication_id)
+    if preface is None:
+        raise NotFound(f"Publication {publication_id} has no preface yet.")
+    return _preface(preface)
+
+
+async def write_preface(
+    session: AsyncSession, principal: Principal, publication_id: int, data: PrefaceWrite
+) -> PrefacePublic:
+    """The preface is the administrator's words; the figures stay as published."""
+    await _existing(session, publication_id)
+    preface = await repository.save_preface(
+        session,
+        PublicationPreface(
+            publication_id=publication_id,
+            markdown=data.markdown,
+            updated_by=principal.name,
+            updated_at=utcnow(),
+        ),
+    )
+    return _preface(preface)
