@@ -26,6 +26,7 @@ from services.monitoring.notifications.mail import Mailer
 from services.monitoring.notifications.router import router as notifications_router
 from services.monitoring.notifications.service import Delivery
 from services.monitoring.settings import MonitoringSettings
+from services.monitoring.warnings.pace import ScoreBoards, watch_pace
 from services.monitoring.warnings.router import router as warnings_router
 from services.monitoring.warnings.service import (
     RulesStore,
@@ -62,6 +63,7 @@ def rules_of(settings: MonitoringSettings) -> WarningRules:
         tax_drop_share=settings.warning_tax_drop_share,
         line_100m_cents=LINE_100M_CENTS,
         large_taxpayer_cents=settings.large_taxpayer_cny * 100,
+        pace_share=settings.warning_pace_share,
     )
 
 
@@ -94,6 +96,14 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             secret=settings.internal_secret.get_secret_value(),
         )
         directory = BuildingDirectory(database, RegistryClient(http))
+        evaluation_http = service_client(
+            settings.evaluation_url,
+            service=SERVICE,
+            secret=settings.internal_secret.get_secret_value(),
+            timeout=30.0,
+        )
+        boards = ScoreBoards(evaluation_http)
+        app.state.score_boards = boards
         rules = RulesStore(rules_of(settings))
         app.state.database = database
         app.state.warning_rules = rules
@@ -113,6 +123,11 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             asyncio.create_task(
                 watch_missing_reports(database, settings.missing_reports_interval_seconds),
                 name="missing-reports",
+            )
+        )
+        tasks.append(
+            asyncio.create_task(
+                watch_pace(database, boards, rules, settings.pace_interval_seconds), name="pace"
             )
         )
         delivery = Delivery(mailer_of(settings), settings.digest_recipients)
@@ -149,6 +164,7 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
                 with suppress(asyncio.CancelledError):
                     await task
             await http.aclose()
+            await evaluation_http.aclose()
             await database.dispose()
 
     return create_service_app(

@@ -22,6 +22,17 @@ class MonitoringSettings(BaseServiceSettings):
     warning_tax_drop_share: float = Field(
         default=0.3, gt=0, le=1, description="Year-on-year fall in tax (same months), as a share."
     )
+    warning_pace_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="A district warns when by month M its share of the year's targets is below "
+        "this share of M/12 (落后于时序进度).",
+    )
+    evaluation_url: str = Field(default="http://127.0.0.1:8003", pattern=r"^https?://")
+    pace_interval_seconds: float = Field(
+        default=3600.0, gt=0, description="How often districts' pace is checked."
+    )
     large_taxpayer_cny: int = Field(
         default=10_000_000,
         gt=0,

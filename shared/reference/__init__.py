@@ -13,6 +13,16 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+# The plan's four yearly target indicators per district (Annex 1) and the count of promotion
+# events, in Chinese: the evaluation scores them, monitoring warns when a district falls behind.
+TARGET_INDICATOR_NAMES_ZH = {
+    "new_100m_buildings": "新增亿元楼宇",
+    "cumulative_100m_buildings": "累计亿元楼宇",
+    "new_featured_buildings": "新增产业特色楼宇",
+    "stock_renovations": "存量楼宇改造提升",
+    "promotion_events": "招商推介活动",
+}
+
 # Statistical area codes are attributes, never keys (seed README). SIP's 320571 is the code of
 # a functional zone; USCC positions 3–8 must never be used to place an enterprise.
 AREA_CODES = {

@@ -1,13 +1,16 @@
 """Early warnings per district: occupancy falling, tax falling, below the 1亿 line, a large taxpayer
-moving out; listed per district and acknowledged."""
+moving out, a building that stopped reporting, a district behind its targets' pace; listed per
+district, followed up and closed."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
+import pytest
 
+from services.monitoring.warnings.pace import behind_pace, message
 from services.monitoring.warnings.service import detect_missing_reports
 from shared import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests import fixtures
@@ -315,3 +318,73 @@ class TestReportsStopping:
         async with database.unit_of_work() as session:
             await detect_missing_reports(session)  # raised once, however often it looks
         assert len(await warnings_of(monitoring, silent)) == 1
+
+
+class TestBehindPace:
+    """落后于时序进度. By hand, for a district with targets 4, 14 and 6 and actuals 1, 14 and 0:
+    share (1/4 + 1 + 0) / 3 = 0.4167. By September (M/12 = 0.75) the default 0.5 × 0.75 = 0.375
+    lets it pass; by December (0.5 × 1 = 0.5) it is behind, lagging on the first and third."""
+
+    BOARD: ClassVar[list[dict[str, Any]]] = [
+        {
+            "district_id": "gusu",
+            "indicators": [
+                {"key": "new_100m_buildings", "actual": 1, "target": 4},
+                {"key": "cumulative_100m_buildings", "actual": 14, "target": 14},
+                {"key": "promotion_events", "actual": 0, "target": 6},
+                {"key": "tax_growth", "actual": 0.3, "target": None},  # not a target
+            ],
+        },
+        # a target of 0 does not enter the share: no targets, never behind
+        {
+            "district_id": "huqiu",
+            "indicators": [{"key": "stock_renovations", "actual": 0, "target": 0}],
+        },
+        # beyond a target counts as the target (capped at 1)
+        {
+            "district_id": "sip",
+            "indicators": [{"key": "promotion_events", "actual": 30, "target": 6}],
+        },
+    ]
+
+    def test_the_rule_worked_by_hand(self) -> None:
+        assert behind_pace(self.BOARD, 9, 0.5) == []
+        (gusu,) = behind_pace(self.BOARD, 12, 0.5)
+        assert gusu.district_id == "gusu" and gusu.share == pytest.approx(1.25 / 3)
+        assert gusu.expected == 1 and [k for k, _, _ in gusu.lagging] == [
+            "new_100m_buildings",
+            "promotion_events",
+        ]
+        assert [p.district_id for p in behind_pace(self.BOARD, 9, 0.6)] == ["gusu"]  # 0.45
+        assert (
+            message(gusu, 2023, 12, 0.5)
+            == "截至2023年12月，姑苏区年度目标完成进度42%，低于时序进度100%的50%"
+            "（新增亿元楼宇1/4、招商推介活动0/6）"
+        )
+
+    async def test_the_administrator_checks_and_districts_see_their_own(
+        self, monitoring: httpx.AsyncClient
+    ) -> None:
+        check = {"year": 2023, "month": 6}
+        for principal in (SUPERVISION, district("gusu")):
+            refused = await monitoring.post(f"{URL}/pace-checks", json=check, auth=as_(principal))
+            assert refused.status_code == 403
+        assert (
+            await monitoring.post(f"{URL}/pace-checks", json={**check, "month": 13})
+        ).status_code == 422
+        # Nothing achieved yet: every district is behind (0 < 0.5 × 6/12).
+        result = (await monitoring.post(f"{URL}/pace-checks", json=check)).json()
+        assert result == {"year": 2023, "month": 6, "pace_share": 0.5, "behind": 10}
+        again = (await monitoring.post(f"{URL}/pace-checks", json=check)).json()
+        assert again["behind"] == 10  # still behind, but each warning is raised once
+        page = (await monitoring.get(URL, params={"kind": "behind_pace", "limit": 100})).json()
+        assert page["total"] == 10
+        gusu = next(w for w in page["items"] if w["district_id"] == "gusu")
+        assert gusu["building_id"] is None and gusu["reference"] == "2023-06/gusu"
+        assert gusu["message"].startswith(
+            "截至2023年6月，姑苏区年度目标完成进度0%，低于时序进度50%"
+        )
+        own = (
+            await monitoring.get(URL, params={"kind": "behind_pace"}, auth=as_(district("gusu")))
+        ).json()
+        assert [w["district_id"] for w in own["items"]] == ["gusu"]

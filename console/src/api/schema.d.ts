@@ -1639,6 +1639,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/warnings/pace-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check every district's pace against its targets now (administrator)
+         * @description 落后于时序进度: the service checks the current month every hour by itself; this runs the
+         *     check now, for any month. 503 when the evaluation cannot be read.
+         */
+        post: operations["pace_check_api_v1_monitoring_warnings_pace_checks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitoring/warnings/settings": {
         parameters: {
             query?: never;
@@ -4079,6 +4100,45 @@ export interface components {
             notes?: string | null;
         };
         /**
+         * PaceCheck
+         * @description Check the districts' pace against the year's targets as of a month.
+         */
+        PaceCheck: {
+            /**
+             * Month
+             * @description The month reached (M).
+             */
+            month: number;
+            /**
+             * Year
+             * @description Calendar year.
+             */
+            year: number;
+        };
+        /** PaceCheckResult */
+        PaceCheckResult: {
+            /**
+             * Behind
+             * @description Districts behind pace (a warning each, raised once).
+             */
+            behind: number;
+            /**
+             * Month
+             * @description The month reached.
+             */
+            month: number;
+            /**
+             * Pace Share
+             * @description The threshold used: behind below pace_share × M/12.
+             */
+            pace_share: number;
+            /**
+             * Year
+             * @description Calendar year.
+             */
+            year: number;
+        };
+        /**
          * ParkedMessage
          * @description A message the relay set aside, without its payload (it may carry confidential figures).
          */
@@ -5758,7 +5818,7 @@ export interface components {
          * @description What a warning is about.
          * @enum {string}
          */
-        WarningKind: "occupancy_drop" | "tax_drop" | "below_100m" | "large_taxpayer_moved_out" | "reports_missing";
+        WarningKind: "occupancy_drop" | "tax_drop" | "below_100m" | "large_taxpayer_moved_out" | "reports_missing" | "behind_pace";
         /**
          * WarningPage
          * @description One page of warnings, newest first.
@@ -5797,9 +5857,9 @@ export interface components {
             assigned_to?: string | null;
             /**
              * Building Id
-             * @description The building.
+             * @description The building; null when the warning is about the whole district.
              */
-            building_id: string;
+            building_id: string | null;
             /**
              * Closed At
              * @description When it was closed.
@@ -5865,6 +5925,12 @@ export interface components {
              */
             occupancy_drop_points: number;
             /**
+             * Pace Share
+             * @description By month M a district warns when its share of the year's targets is below pace_share × M/12.
+             * @default 0.5
+             */
+            pace_share?: number;
+            /**
              * Reason
              * @description Why they were set.
              */
@@ -5895,6 +5961,12 @@ export interface components {
              * @description Month-on-month fall in occupancy that warns, in points.
              */
             occupancy_drop_points: number;
+            /**
+             * Pace Share
+             * @description By month M a district warns when its share of the year's targets is below pace_share × M/12.
+             * @default 0.5
+             */
+            pace_share?: number;
             /**
              * Reason
              * @description Why they change.
@@ -15397,6 +15469,100 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pace_check_api_v1_monitoring_warnings_pace_checks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaceCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaceCheckResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -66,6 +66,7 @@ export default {
     below_100m: "跌破亿元",
     large_taxpayer_moved_out: "重点纳税企业迁出",
     reports_missing: "数据中断",
+    behind_pace: "落后于时序进度",
   },
   eventKinds: { promotion: "招商推介", conference: "楼宇发展大会", joint_meeting: "联席会议" },
   eventStatuses: { planned: "计划中", held: "已举办", cancelled: "已取消" },

@@ -33,15 +33,9 @@ from services.evaluation.scoring.formula import TARGET_INDICATORS
 from services.evaluation.scoring.schemas import ScoreBoard
 from services.evaluation.tasks import service as tasks
 from shared import SHANGHAI, NotFound, parse_cents
-from shared.reference import districts
+from shared.reference import TARGET_INDICATOR_NAMES_ZH, districts
 
-INDICATOR_ZH = {
-    "new_100m_buildings": "新增亿元楼宇",
-    "cumulative_100m_buildings": "累计亿元楼宇",
-    "new_featured_buildings": "新增产业特色楼宇",
-    "stock_renovations": "存量楼宇改造提升",
-    "promotion_events": "招商推介活动",
-}
+INDICATOR_ZH = TARGET_INDICATOR_NAMES_ZH
 INDUSTRY_ZH = {
     "legal": "法律服务",
     "accounting_audit": "会计审计服务",

@@ -30,6 +30,7 @@ KIND_ZH = {
     WarningKind.below_100m: "跌破亿元",
     WarningKind.large_taxpayer_moved_out: "重点纳税企业迁出",
     WarningKind.reports_missing: "数据中断",
+    WarningKind.behind_pace: "落后于时序进度",
 }
 LISTED = 50  # warnings listed by name in one digest; the counts cover all
 

@@ -20,6 +20,7 @@ class EarlyWarning(MonitoringTable, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     district_id: str = Field(max_length=32)
+    # Empty for a warning about the district as a whole (behind its targets' pace).
     building_id: str = Field(max_length=64)
     kind: str = Field(max_length=32)
     reference: str = Field(max_length=100, description="The month, year or record it is about.")
@@ -56,6 +57,7 @@ class WarningSetting(MonitoringTable, table=True):
     occupancy_drop_points: float
     tax_drop_share: float
     large_taxpayer_cny: int = Field(sa_column=Column(BigInteger, nullable=False))
+    pace_share: float = Field(default=0.5, sa_column_kwargs={"server_default": "0.5"})
     reason: str = Field(max_length=500)
     changed_by: str = Field(max_length=100)
     changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -4,8 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.monitoring.warnings import service
+from services.monitoring.warnings import pace, service
+from services.monitoring.warnings.pace import ScoreBoards
 from services.monitoring.warnings.schemas import (
+    PaceCheck,
+    PaceCheckResult,
     WarningAssign,
     WarningClose,
     WarningComment,
@@ -73,6 +76,35 @@ async def warning_settings_history(
 ) -> list[WarningSettingsPublic]:
     """Version 0 is the service's settings; then each administrator's change, oldest first."""
     return await rules.history(session)
+
+
+def _boards(request: Request) -> ScoreBoards:
+    boards: ScoreBoards = request.app.state.score_boards
+    return boards
+
+
+@router.post(
+    "/pace-checks",
+    response_model=PaceCheckResult,
+    responses=problem_responses(503),
+    summary="Check every district's pace against its targets now (administrator)",
+)
+async def pace_check(
+    session: SessionDep,
+    principal: AdminDep,
+    rules: RulesDep,
+    boards: Annotated[ScoreBoards, Depends(_boards)],
+    body: PaceCheck,
+) -> PaceCheckResult:
+    """落后于时序进度: the service checks the current month every hour by itself; this runs the
+    check now, for any month. 503 when the evaluation cannot be read."""
+    behind = await pace.check_pace(session, boards, rules, body.year, body.month)
+    return PaceCheckResult(
+        year=body.year,
+        month=body.month,
+        pace_share=(await rules.current(session)).pace_share,
+        behind=behind,
+    )
 
 
 @router.get("", response_model=WarningPage, summary="Early warnings")

@@ -3,6 +3,7 @@
 import datetime as dt
 from enum import StrEnum
 
+from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from shared import Line, Paragraphs, RequestModel
@@ -16,6 +17,7 @@ class WarningKind(StrEnum):
     below_100m = "below_100m"  # 跌破亿元
     large_taxpayer_moved_out = "large_taxpayer_moved_out"  # 重点纳税企业迁出
     reports_missing = "reports_missing"  # 数据中断：上月报送、本月其他楼宇已报送而本楼宇未报
+    behind_pace = "behind_pace"  # 落后于时序进度：目标完成比例明显低于已过月份的比例
 
 
 class WarningPublic(SQLModel):
@@ -23,7 +25,15 @@ class WarningPublic(SQLModel):
 
     id: int = Field(description="Warning id.")
     district_id: str = Field(description="District of the building.")
-    building_id: str = Field(description="The building.")
+    building_id: str | None = Field(
+        description="The building; null when the warning is about the whole district."
+    )
+
+    @field_validator("building_id", mode="before")
+    @classmethod
+    def _district_wide(cls, value: str | None) -> str | None:
+        return value or None  # stored empty for a warning about the whole district
+
     kind: WarningKind = Field(description="What it is about.")
     reference: str = Field(description="The month (YYYY-MM), year or movement it concerns.")
     message: str = Field(description="What happened, in Chinese (no enterprise tax amounts).")
@@ -81,6 +91,13 @@ class WarningThresholds(SQLModel):
     large_taxpayer_cny: int = Field(
         gt=0, le=10**12, description="Yearly tax in a building that makes a large taxpayer."
     )
+    pace_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="By month M a district warns when its share of the year's targets is below "
+        "pace_share × M/12.",
+    )
 
 
 class WarningSettingsUpdate(WarningThresholds, RequestModel):
@@ -96,3 +113,17 @@ class WarningSettingsPublic(WarningThresholds):
     reason: str | None = Field(description="Why they were set.")
     changed_by: str | None = Field(description="Who set them.")
     changed_at: dt.datetime | None = Field(description="When.")
+
+
+class PaceCheck(RequestModel):
+    """Check the districts' pace against the year's targets as of a month."""
+
+    year: int = Field(ge=2000, le=2100, description="Calendar year.")
+    month: int = Field(ge=1, le=12, description="The month reached (M).")
+
+
+class PaceCheckResult(SQLModel):
+    year: int = Field(description="Calendar year.")
+    month: int = Field(description="The month reached.")
+    pace_share: float = Field(description="The threshold used: behind below pace_share × M/12.")
+    behind: int = Field(description="Districts behind pace (a warning each, raised once).")

@@ -38,6 +38,7 @@ class WarningRules:
     tax_drop_share: float
     line_100m_cents: int
     large_taxpayer_cents: int
+    pace_share: float = 0.5
 
 
 class RulesStore:
@@ -55,6 +56,7 @@ class RulesStore:
             tax_drop_share=latest.tax_drop_share,
             line_100m_cents=self.defaults.line_100m_cents,
             large_taxpayer_cents=latest.large_taxpayer_cny * 100,
+            pace_share=latest.pace_share,
         )
 
     def _default_view(self) -> WarningSettingsPublic:
@@ -62,6 +64,7 @@ class RulesStore:
             occupancy_drop_points=self.defaults.occupancy_drop_points,
             tax_drop_share=self.defaults.tax_drop_share,
             large_taxpayer_cny=self.defaults.large_taxpayer_cents // 100,
+            pace_share=self.defaults.pace_share,
             version=0,
             reason=None,
             changed_by=None,
@@ -82,6 +85,7 @@ class RulesStore:
                 occupancy_drop_points=data.occupancy_drop_points,
                 tax_drop_share=data.tax_drop_share,
                 large_taxpayer_cny=data.large_taxpayer_cny,
+                pace_share=data.pace_share,
                 reason=data.reason,
                 changed_by=principal.name,
             ),
@@ -100,6 +104,7 @@ def _setting_view(row: WarningSetting) -> WarningSettingsPublic:
         occupancy_drop_points=row.occupancy_drop_points,
         tax_drop_share=row.tax_drop_share,
         large_taxpayer_cny=row.large_taxpayer_cny,
+        pace_share=row.pace_share,
         version=row.id or 0,
         reason=row.reason,
         changed_by=row.changed_by,
