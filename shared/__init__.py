@@ -2,7 +2,8 @@
 
 from shared.app import COMMON_API_RESPONSES, create_service_app, database_ready, offline_docs
 from shared.clients import ServiceIdentity, service_client
-from shared.consumer import BatchConsumer, ConsumerConfig, DeadLetterSink
+from shared.consumer import BatchConsumer, ConsumerConfig, DeadLetterSink, consumer_config
+from shared.copies import BuildingCopyBase, upsert_building_copies
 from shared.database import (
     Database,
     DatabaseTarget,
@@ -48,6 +49,25 @@ from shared.kafka import (
     ensure_topics,
 )
 from shared.logging import configure_logging, request_id_var
+from shared.messages import (
+    MAX_AMOUNT_CNY,
+    MAX_MESSAGE_BYTES,
+    TOPICS,
+    BuildingMessage,
+    BuildingYearMessage,
+    DeadLetterMessage,
+    DesignationNote,
+    EventMessage,
+    MonthNote,
+    MovementMessage,
+    OccupancyMessage,
+    OccupancyNote,
+    RenovationNote,
+    TaxMessage,
+    Topic,
+    building_row,
+    topic_specs,
+)
 from shared.middleware import ObservabilityMiddleware, header, send_problem
 from shared.outbox import OutboxMessageBase, OutboxRelay, enqueue, relaying
 from shared.outbox_api import outbox_router
@@ -90,7 +110,7 @@ from shared.schemas import (
     Period,
     RequestModel,
 )
-from shared.settings import BaseServiceSettings, load_settings
+from shared.settings import BaseServiceSettings, ConsumerSettings, load_settings
 from shared.spreadsheets import csv_bytes, safe_cell, safe_row
 from shared.types import (
     LINE_100M_CENTS,
@@ -116,12 +136,15 @@ __all__ = [
     "ENVELOPE_VALUE_BYTES",
     "ID_ASCII_PATTERN",
     "LINE_100M_CENTS",
+    "MAX_AMOUNT_CNY",
     "MAX_ID",
     "MAX_ID_CHARS",
+    "MAX_MESSAGE_BYTES",
     "PERIOD_PATTERN",
     "PRINCIPAL_HEADER",
     "SHANGHAI",
     "TIER_LINES_CENTS",
+    "TOPICS",
     "TOPIC_DEADLETTER",
     "TOPIC_EVENTS",
     "TOPIC_MONITORING_BUILDING_YEARS",
@@ -135,13 +158,20 @@ __all__ = [
     "BadRequest",
     "BaseServiceSettings",
     "BatchConsumer",
+    "BuildingCopyBase",
+    "BuildingMessage",
+    "BuildingYearMessage",
     "Conflict",
     "ConsumerConfig",
+    "ConsumerSettings",
     "Database",
     "DatabaseTarget",
+    "DeadLetterMessage",
     "DeadLetterSink",
+    "DesignationNote",
     "DistrictFilter",
     "DistrictPath",
+    "EventMessage",
     "FeaturedIndustry",
     "FieldError",
     "Forbidden",
@@ -150,8 +180,12 @@ __all__ = [
     "Letter",
     "Limit",
     "Line",
+    "MonthNote",
+    "MovementMessage",
     "NotFound",
     "ObservabilityMiddleware",
+    "OccupancyMessage",
+    "OccupancyNote",
     "Offset",
     "OutboxMessageBase",
     "OutboxRelay",
@@ -163,14 +197,17 @@ __all__ = [
     "PrincipalDep",
     "Problem",
     "ProblemError",
+    "RenovationNote",
     "RequestModel",
     "Role",
     "RowId",
     "ServiceIdentity",
     "ServiceUnavailable",
     "SessionDep",
+    "TaxMessage",
     "TextId",
     "TooManyRequests",
+    "Topic",
     "TopicSpec",
     "TransientError",
     "UTCDateTime",
@@ -180,7 +217,9 @@ __all__ = [
     "WriterDep",
     "batched",
     "broker_reachable",
+    "building_row",
     "configure_logging",
+    "consumer_config",
     "create_producer",
     "create_service_app",
     "csv_bytes",
@@ -215,6 +254,8 @@ __all__ = [
     "send_problem",
     "service_client",
     "sign_principal",
+    "topic_specs",
+    "upsert_building_copies",
     "uscc_problem",
     "utcnow",
     "verify_principal",

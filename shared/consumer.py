@@ -27,6 +27,8 @@ from prometheus_client import Counter
 
 from shared.deadletters import Letter, describe_failure, is_transient
 from shared.kafka import TopicSpec, bootstrap_servers, ensure_topics
+from shared.messages import topic_specs
+from shared.settings import ConsumerSettings
 
 logger = logging.getLogger("sbe.consumer")
 
@@ -396,3 +398,21 @@ class BatchConsumer:
                 continue
             if self.on_lag is not None:
                 self.on_lag(tp.topic, tp.partition, highwater - position)
+
+
+def consumer_config(
+    settings: ConsumerSettings, *, group_id: str, topics: tuple[str, ...], max_records: int
+) -> ConsumerConfig:
+    """A consumer group's configuration from its service's settings; the topics are created as
+    `shared.TOPICS` declares them if they are missing (their producer normally comes first)."""
+    assert settings.kafka_bootstrap is not None
+    return ConsumerConfig(
+        bootstrap=settings.kafka_bootstrap,
+        group_id=group_id,
+        topics=topics,
+        max_records=max_records,
+        session_timeout_ms=settings.consumer_session_timeout_ms,
+        heartbeat_interval_ms=settings.consumer_heartbeat_ms,
+        poll_timeout_ms=settings.consumer_poll_ms,
+        topic_specs=topic_specs(topics, settings),
+    )

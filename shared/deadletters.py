@@ -23,6 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from shared.kafka import TOPIC_DEADLETTER, create_producer
 from shared.logging import safe_error_text
+from shared.messages import DeadLetterMessage
 from shared.types import utcnow
 
 logger = logging.getLogger("sbe.deadletters")
@@ -95,19 +96,19 @@ class Letter:
 def envelope(letter: Letter, at: datetime) -> dict[str, Any]:
     """The dead-letter message: the original bytes (their first 64 KiB), origin and reason."""
     value = letter.value or b""
-    return {
-        "topic": letter.topic,
-        "partition": letter.partition,
-        "offset": letter.offset,
-        "key": letter.key.decode("utf-8", "replace")[:200] if letter.key is not None else None,
-        "value_base64": base64.b64encode(value[:ENVELOPE_VALUE_BYTES]).decode(),
-        "value_length": len(value),
-        "value_sha256": hashlib.sha256(value).hexdigest(),
-        "value_truncated": len(value) > ENVELOPE_VALUE_BYTES,
-        "reason": letter.reason,
-        "detail": letter.detail[:DETAIL_CHARS],
-        "dead_lettered_at": at.isoformat(),
-    }
+    return DeadLetterMessage(
+        topic=letter.topic,
+        partition=letter.partition,
+        offset=letter.offset,
+        key=letter.key.decode("utf-8", "replace")[:200] if letter.key is not None else None,
+        value_base64=base64.b64encode(value[:ENVELOPE_VALUE_BYTES]).decode(),
+        value_length=len(value),
+        value_sha256=hashlib.sha256(value).hexdigest(),
+        value_truncated=len(value) > ENVELOPE_VALUE_BYTES,
+        reason=letter.reason,
+        detail=letter.detail[:DETAIL_CHARS],
+        dead_lettered_at=at,
+    ).model_dump(mode="json")
 
 
 class KafkaDeadLetters:

@@ -82,6 +82,15 @@ class BaseServiceSettings(BaseSettings):
         raise NotImplementedError
 
 
+class ConsumerSettings(BaseServiceSettings):
+    """What a service that reads Kafka topics adds (the bundled broker joins a group in about
+    half the session timeout, so tests shorten it)."""
+
+    consumer_session_timeout_ms: int = Field(default=10_000, ge=1000)
+    consumer_heartbeat_ms: int = Field(default=3_000, ge=100)
+    consumer_poll_ms: int = Field(default=500, ge=10, le=10_000, description="Longest idle poll.")
+
+
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
 
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
-from typing import Any
 
-import orjson
 from kafka.consumer.fetcher import ConsumerRecord
 
 from services.evaluation.inputs import service
@@ -19,10 +16,13 @@ from shared import (
     TOPIC_REGISTRY_BUILDINGS,
     TOPIC_REGISTRY_MOVEMENTS,
     BatchConsumer,
-    ConsumerConfig,
+    BuildingMessage,
+    BuildingYearMessage,
     Database,
+    EventMessage,
     KafkaDeadLetters,
-    TopicSpec,
+    MovementMessage,
+    consumer_config,
 )
 
 logger = logging.getLogger("sbe.evaluation.consumer")
@@ -32,13 +32,6 @@ TOPICS = (
     TOPIC_REGISTRY_MOVEMENTS,
     TOPIC_EVENTS,
     TOPIC_MONITORING_BUILDING_YEARS,
-)
-# The publishers create their topics; these only matter if the evaluation starts first.
-FALLBACK_SPECS = (
-    TopicSpec(TOPIC_REGISTRY_BUILDINGS, 3, compacted=True),
-    TopicSpec(TOPIC_REGISTRY_MOVEMENTS, 3),
-    TopicSpec(TOPIC_EVENTS, 3, compacted=True),
-    TopicSpec(TOPIC_MONITORING_BUILDING_YEARS, 6, compacted=True),
 )
 
 
@@ -51,14 +44,24 @@ class InputsHandler:
     async def __call__(self, records: list[ConsumerRecord]) -> None:
         # An unreadable or malformed message raises here or below: the consumer splits the
         # batch and dead-letters that message alone (see shared.consumer).
-        by_topic: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        buildings: list[BuildingMessage] = []
+        movements: list[MovementMessage] = []
+        events: list[EventMessage] = []
+        years: list[BuildingYearMessage] = []
         for record in records:
-            by_topic[record.topic].append(orjson.loads(record.value))
+            if record.topic == TOPIC_REGISTRY_BUILDINGS:
+                buildings.append(BuildingMessage.model_validate_json(record.value))
+            elif record.topic == TOPIC_REGISTRY_MOVEMENTS:
+                movements.append(MovementMessage.model_validate_json(record.value))
+            elif record.topic == TOPIC_EVENTS:
+                events.append(EventMessage.model_validate_json(record.value))
+            else:
+                years.append(BuildingYearMessage.model_validate_json(record.value))
         async with self.database.unit_of_work() as session:
-            await service.apply_buildings(session, by_topic[TOPIC_REGISTRY_BUILDINGS])
-            await service.apply_movements(session, by_topic[TOPIC_REGISTRY_MOVEMENTS])
-            await service.apply_events(session, by_topic[TOPIC_EVENTS])
-            await service.apply_building_years(session, by_topic[TOPIC_MONITORING_BUILDING_YEARS])
+            await service.apply_buildings(session, buildings)
+            await service.apply_movements(session, movements)
+            await service.apply_events(session, events)
+            await service.apply_building_years(session, years)
 
 
 def inputs_consumer(
@@ -66,18 +69,10 @@ def inputs_consumer(
 ) -> BatchConsumer:
     """The consumer group reading every input of the evaluation."""
     assert settings.kafka_bootstrap is not None
-    config = ConsumerConfig(
-        bootstrap=settings.kafka_bootstrap,
-        group_id=settings.consumer_group,
-        topics=TOPICS,
-        max_records=5000,
-        session_timeout_ms=settings.consumer_session_timeout_ms,
-        heartbeat_interval_ms=settings.consumer_heartbeat_ms,
-        poll_timeout_ms=settings.consumer_poll_ms,
-        topic_specs=FALLBACK_SPECS,
-    )
     return BatchConsumer(
-        config,
+        consumer_config(
+            settings, group_id=settings.consumer_group, topics=TOPICS, max_records=5000
+        ),
         InputsHandler(database),
         loop,
         dead_letters=KafkaDeadLetters(settings.kafka_bootstrap, "evaluation"),

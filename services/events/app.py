@@ -18,13 +18,13 @@ from services.events.targets import TargetsClient
 from shared import (
     TOPIC_EVENTS,
     Database,
-    TopicSpec,
     create_service_app,
     database_target,
     load_settings,
     outbox_router,
     relaying,
     service_client,
+    topic_specs,
 )
 
 SERVICE = "events"
@@ -46,7 +46,7 @@ def create_app(settings: EventsSettings | None = None) -> FastAPI:
         )
         app.state.database = database
         app.state.targets = TargetsClient(http)
-        topics = [TopicSpec(TOPIC_EVENTS, settings.topic_partitions, compacted=True)]
+        topics = list(topic_specs((TOPIC_EVENTS,), settings))
         try:
             async with relaying(SERVICE, database, EventsOutbox, settings.kafka_bootstrap, topics):
                 yield

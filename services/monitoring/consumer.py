@@ -7,9 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
 
-import orjson
 from kafka.consumer.fetcher import ConsumerRecord
 
 from services.monitoring.buildings.service import BuildingDirectory
@@ -33,26 +31,27 @@ from shared import (
     TOPIC_REGISTRY_MOVEMENTS,
     TOPIC_TAX,
     BatchConsumer,
-    ConsumerConfig,
+    BuildingMessage,
     Database,
     KafkaDeadLetters,
     Letter,
+    MovementMessage,
     TopicSpec,
+    consumer_config,
+    topic_specs,
 )
 
 logger = logging.getLogger("sbe.monitoring.consumer")
 
-REGISTRY_PARTITIONS = 3  # the registry's default (SBE_TOPIC_PARTITIONS there)
-
 
 def topics(settings: MonitoringSettings) -> list[TopicSpec]:
     """The topics the monitoring service reads or writes, created at start when missing."""
-    return [
-        TopicSpec(TOPIC_OCCUPANCY, settings.feed_partitions),
-        TopicSpec(TOPIC_TAX, settings.feed_partitions),
-        TopicSpec(TOPIC_DEADLETTER, settings.feed_partitions),
-        TopicSpec(TOPIC_MONITORING_BUILDING_YEARS, settings.feed_partitions, compacted=True),
-    ]
+    return list(
+        topic_specs(
+            (TOPIC_OCCUPANCY, TOPIC_TAX, TOPIC_DEADLETTER, TOPIC_MONITORING_BUILDING_YEARS),
+            settings,
+        )
+    )
 
 
 def report_lag(topic: str, partition: int, lag: int) -> None:
@@ -114,11 +113,13 @@ class RegistryHandler:
     async def __call__(self, records: list[ConsumerRecord]) -> None:
         # An unreadable or malformed message raises here: the consumer splits the batch and
         # dead-letters that message alone (see shared.consumer).
-        buildings: list[dict[str, Any]] = []
-        movements: list[dict[str, Any]] = []
+        buildings: list[BuildingMessage] = []
+        movements: list[MovementMessage] = []
         for record in records:
-            value = orjson.loads(record.value)
-            (buildings if record.topic == TOPIC_REGISTRY_BUILDINGS else movements).append(value)
+            if record.topic == TOPIC_REGISTRY_BUILDINGS:
+                buildings.append(BuildingMessage.model_validate_json(record.value))
+            else:
+                movements.append(MovementMessage.model_validate_json(record.value))
         if buildings:
             await self.directory.apply(buildings)
         if movements:
@@ -132,19 +133,13 @@ def feed_consumer(
     settings: MonitoringSettings, handler: FeedHandler, loop: asyncio.AbstractEventLoop
 ) -> BatchConsumer:
     """The consumer group reading the occupancy and tax feeds."""
-    assert settings.kafka_bootstrap is not None
-    config = ConsumerConfig(
-        bootstrap=settings.kafka_bootstrap,
-        group_id=settings.consumer_group,
-        topics=(TOPIC_OCCUPANCY, TOPIC_TAX),
-        max_records=settings.consumer_max_records,
-        session_timeout_ms=settings.consumer_session_timeout_ms,
-        heartbeat_interval_ms=settings.consumer_heartbeat_ms,
-        poll_timeout_ms=settings.consumer_poll_ms,
-        topic_specs=tuple(topics(settings)),
-    )
     return BatchConsumer(
-        config,
+        consumer_config(
+            settings,
+            group_id=settings.consumer_group,
+            topics=(TOPIC_OCCUPANCY, TOPIC_TAX),
+            max_records=settings.consumer_max_records,
+        ),
         handler,
         loop,
         on_lag=report_lag,
@@ -158,22 +153,13 @@ def registry_consumer(
 ) -> BatchConsumer:
     """The consumer group reading the registry's buildings and movements."""
     assert settings.kafka_bootstrap is not None
-    config = ConsumerConfig(
-        bootstrap=settings.kafka_bootstrap,
-        group_id=f"{settings.consumer_group}-registry",
-        topics=(TOPIC_REGISTRY_BUILDINGS, TOPIC_REGISTRY_MOVEMENTS),
-        max_records=1000,
-        session_timeout_ms=settings.consumer_session_timeout_ms,
-        heartbeat_interval_ms=settings.consumer_heartbeat_ms,
-        poll_timeout_ms=settings.consumer_poll_ms,
-        # The registry creates its topics; these specs only matter if this side comes first.
-        topic_specs=(
-            TopicSpec(TOPIC_REGISTRY_BUILDINGS, REGISTRY_PARTITIONS, compacted=True),
-            TopicSpec(TOPIC_REGISTRY_MOVEMENTS, REGISTRY_PARTITIONS),
-        ),
-    )
     return BatchConsumer(
-        config,
+        consumer_config(
+            settings,
+            group_id=f"{settings.consumer_group}-registry",
+            topics=(TOPIC_REGISTRY_BUILDINGS, TOPIC_REGISTRY_MOVEMENTS),
+            max_records=1000,
+        ),
         handler,
         loop,
         on_lag=report_lag,

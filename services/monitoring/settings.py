@@ -2,10 +2,10 @@
 
 from pydantic import Field, SecretStr
 
-from shared import BaseServiceSettings
+from shared import ConsumerSettings
 
 
-class MonitoringSettings(BaseServiceSettings):
+class MonitoringSettings(ConsumerSettings):
     """Configuration of the monitoring service."""
 
     monitoring_port: int = Field(default=8002, ge=1, le=65535)
@@ -13,9 +13,6 @@ class MonitoringSettings(BaseServiceSettings):
     feed_partitions: int = Field(default=6, ge=1, le=256, description="Partitions of the feeds.")
     consumer_group: str = Field(default="sbe-monitoring", min_length=1)
     consumer_max_records: int = Field(default=20_000, ge=1, le=50_000)
-    consumer_session_timeout_ms: int = Field(default=10_000, ge=1000)
-    consumer_heartbeat_ms: int = Field(default=3_000, ge=100)
-    consumer_poll_ms: int = Field(default=500, ge=10, le=10_000, description="Longest idle poll.")
     warning_occupancy_drop_points: float = Field(
         default=10.0, gt=0, le=100, description="Month-on-month fall in occupancy, in points."
     )

@@ -25,6 +25,7 @@ from shared import (
     load_settings,
     outbox_router,
     relaying,
+    topic_specs,
 )
 
 SERVICE = "registry"
@@ -32,10 +33,7 @@ SERVICE = "registry"
 
 def topics(settings: RegistrySettings) -> list[TopicSpec]:
     """The topics the registry publishes."""
-    return [
-        TopicSpec(TOPIC_REGISTRY_BUILDINGS, settings.topic_partitions, compacted=True),
-        TopicSpec(TOPIC_REGISTRY_MOVEMENTS, settings.topic_partitions),
-    ]
+    return list(topic_specs((TOPIC_REGISTRY_BUILDINGS, TOPIC_REGISTRY_MOVEMENTS), settings))
 
 
 def create_app(settings: RegistrySettings | None = None) -> FastAPI:

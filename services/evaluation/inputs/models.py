@@ -6,21 +6,13 @@ from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field
 
 from services.evaluation.db import EvaluationTable
-from shared import UTCDateTime
+from shared import BuildingCopyBase, UTCDateTime
 
 
-class BuildingCopy(EvaluationTable, table=True):
+class BuildingCopy(EvaluationTable, BuildingCopyBase, table=True):
     """A building as the registry last announced it."""
 
     __tablename__ = "building"
-
-    id: str = Field(primary_key=True, max_length=64)
-    name: str = Field(max_length=200)
-    district_id: str = Field(max_length=32, index=True)
-    gross_floor_area_m2: float
-    status: str = Field(default="operating", max_length=32, description="planned, operating…")
-    retired_on: date | None = Field(default=None, description="Retired: counts up to that year.")
-    registry_updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class DesignationCopy(EvaluationTable, table=True):

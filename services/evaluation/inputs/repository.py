@@ -17,7 +17,7 @@ from services.evaluation.inputs.models import (
     MovementCopy,
     RenovationCopy,
 )
-from shared import dialect_insert
+from shared import dialect_insert, upsert_building_copies
 
 # Rows per multi-row statement (SQLite allows 32,766 parameters per statement).
 _CHUNK = 1000
@@ -31,16 +31,7 @@ def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 async def upsert_buildings(session: AsyncSession, rows: list[dict[str, Any]]) -> set[str]:
     """Store building snapshots newer than what is kept (one row per id); returns the ids that
     changed."""
-    changed: set[str] = set()
-    for chunk in _chunks(rows):
-        statement = dialect_insert(session, BuildingCopy).values(chunk)
-        statement = statement.on_conflict_do_update(
-            index_elements=["id"],
-            set_={k: statement.excluded[k] for k in chunk[0] if k != "id"},
-            where=col(BuildingCopy.registry_updated_at) <= statement.excluded.registry_updated_at,
-        ).returning(col(BuildingCopy.id))
-        changed.update((await session.exec(statement)).scalars().all())
-    return changed
+    return await upsert_building_copies(session, BuildingCopy, rows)
 
 
 async def replace_children(

@@ -26,6 +26,7 @@ from services.events.schedule.schemas import (
 from shared import (
     TOPIC_EVENTS,
     Conflict,
+    EventMessage,
     FieldError,
     Forbidden,
     NotFound,
@@ -93,7 +94,8 @@ def public(event: Event) -> EventPublic:
 
 def publish(session: AsyncSession, event: Event) -> None:
     """Announce the event's whole current state on `sbe.events.v1` (compacted by id)."""
-    enqueue(session, EventsOutbox, TOPIC_EVENTS, event.id, public(event).model_dump(mode="json"))
+    message = EventMessage(**public(event).model_dump())
+    enqueue(session, EventsOutbox, TOPIC_EVENTS, event.id, message.model_dump(mode="json"))
 
 
 def _record(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.buildings.models import KnownBuilding
-from shared import dialect_insert
+from shared import upsert_building_copies
 
 
 async def all_ids(session: AsyncSession) -> set[str]:
@@ -19,21 +19,7 @@ async def all_ids(session: AsyncSession) -> set[str]:
 
 async def upsert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Store snapshots; an older snapshot arriving late never overwrites a newer one."""
-    if not rows:
-        return
-    statement = dialect_insert(session, KnownBuilding)
-    excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
-        index_elements=["id"],
-        set_={
-            "name": excluded.name,
-            "district_id": excluded.district_id,
-            "gross_floor_area_m2": excluded.gross_floor_area_m2,
-            "registry_updated_at": excluded.registry_updated_at,
-        },
-        where=col(KnownBuilding.registry_updated_at) <= excluded.registry_updated_at,
-    )
-    await session.exec(statement, params=rows)
+    await upsert_building_copies(session, KnownBuilding, rows)
 
 
 async def get(session: AsyncSession, building_id: str) -> KnownBuilding | None:

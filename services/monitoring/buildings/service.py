@@ -5,25 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
-from typing import Any
 
 from services.monitoring.buildings import repository
 from services.monitoring.buildings.client import RegistryClient
-from shared import Database
+from shared import BuildingMessage, Database, building_row
 
 logger = logging.getLogger("sbe.monitoring.buildings")
-
-
-def snapshot_row(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """A registry building (topic message or API answer) as a row of the local copy."""
-    return {
-        "id": snapshot["id"],
-        "name": snapshot["name"],
-        "district_id": snapshot["district_id"],
-        "gross_floor_area_m2": float(snapshot["gross_floor_area_m2"]),
-        "registry_updated_at": datetime.fromisoformat(snapshot["updated_at"]),
-    }
 
 
 class BuildingDirectory:
@@ -52,11 +39,11 @@ class BuildingDirectory:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
 
-    async def apply(self, snapshots: list[dict[str, Any]]) -> None:
-        """Store snapshots from the registry's topic."""
+    async def apply(self, buildings: list[BuildingMessage]) -> None:
+        """Store buildings from the registry's topic (or its API's answers)."""
         async with self.database.unit_of_work() as session:
-            await repository.upsert(session, [snapshot_row(s) for s in snapshots])
-        self.known.update(s["id"] for s in snapshots)
+            await repository.upsert(session, [building_row(b) for b in buildings])
+        self.known.update(b.id for b in buildings)
 
     async def unknown_among(self, ids: set[str]) -> set[str]:
         """The ids neither the local copy nor, asked directly, the registry knows.
@@ -67,7 +54,10 @@ class BuildingDirectory:
         missing = ids - self.known
         if not missing or self.registry is None:
             return missing
-        found = await self.registry.buildings(sorted(missing))
+        found = [
+            BuildingMessage.model_validate(b)
+            for b in await self.registry.buildings(sorted(missing))
+        ]
         if found:
             await self.apply(found)
-        return missing - {b["id"] for b in found}
+        return missing - {b.id for b in found}

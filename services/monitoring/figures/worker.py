@@ -17,7 +17,16 @@ from services.monitoring.figures import repository
 from services.monitoring.figures.periods import shift
 from services.monitoring.figures.repository import MonthFigure
 from services.monitoring.warnings.service import RulesStore, detect
-from shared import TOPIC_MONITORING_BUILDING_YEARS, Database, enqueue, format_cents, utcnow
+from shared import (
+    TOPIC_MONITORING_BUILDING_YEARS,
+    BuildingYearMessage,
+    Database,
+    MonthNote,
+    OccupancyNote,
+    enqueue,
+    format_cents,
+    utcnow,
+)
 
 logger = logging.getLogger("sbe.monitoring.figures")
 
@@ -31,28 +40,28 @@ def building_year_message(
     )
     with_occupancy = [m for m in in_year if m.leasable_area_m2 is not None]
     latest = with_occupancy[-1] if with_occupancy else None
-    return {
-        "building_id": building_id,
-        "year": year,
-        "tax_total_cny": format_cents(sum(m.tax_cents for m in in_year)),
-        "latest_occupancy": None
+    return BuildingYearMessage(
+        building_id=building_id,
+        year=year,
+        tax_total_cny=format_cents(sum(m.tax_cents for m in in_year)),
+        latest_occupancy=None
         if latest is None
-        else {
-            "period": latest.period,
-            "leasable_area_m2": latest.leasable_area_m2,
-            "occupied_area_m2": latest.occupied_area_m2,
-            "enterprise_count": latest.enterprise_count,
-        },
-        "months": [
-            {
-                "period": m.period,
-                "tax_total_cny": format_cents(m.tax_cents),
-                "leasable_area_m2": m.leasable_area_m2,
-                "occupied_area_m2": m.occupied_area_m2,
-            }
+        else OccupancyNote(
+            period=latest.period,
+            leasable_area_m2=latest.leasable_area_m2,
+            occupied_area_m2=latest.occupied_area_m2,
+            enterprise_count=latest.enterprise_count,
+        ),
+        months=[
+            MonthNote(
+                period=m.period,
+                tax_total_cny=format_cents(m.tax_cents),
+                leasable_area_m2=m.leasable_area_m2,
+                occupied_area_m2=m.occupied_area_m2,
+            )
             for m in in_year
         ],
-    }
+    ).model_dump(mode="json")
 
 
 class FiguresWorker:

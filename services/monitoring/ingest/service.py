@@ -18,18 +18,16 @@ from services.monitoring.buildings.service import BuildingDirectory
 from services.monitoring.db import MonitoringOutbox
 from services.monitoring.ingest import repository
 from services.monitoring.ingest.models import OccupancyRecord, TaxRecord
-from services.monitoring.ingest.schemas import (
-    MAX_MESSAGE_BYTES,
-    DeadLetterReason,
-    OccupancyMessage,
-    TaxMessage,
-)
+from services.monitoring.ingest.schemas import DeadLetterReason
 from shared import (
     ENVELOPE_VALUE_BYTES,
+    MAX_MESSAGE_BYTES,
     TOPIC_DEADLETTER,
     TOPIC_OCCUPANCY,
     TOPIC_TAX,
     Letter,
+    OccupancyMessage,
+    TaxMessage,
     enqueue,
     envelope,
     utcnow,

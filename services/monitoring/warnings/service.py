@@ -7,7 +7,6 @@ import asyncio
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,7 +24,7 @@ from services.monitoring.warnings.schemas import (
     WarningSettingsUpdate,
     WarningStepPublic,
 )
-from shared import Conflict, Database, NotFound, Principal, utcnow
+from shared import Conflict, Database, MovementMessage, NotFound, Principal, utcnow
 
 logger = logging.getLogger("sbe.monitoring.warnings")
 
@@ -222,26 +221,26 @@ async def detect(
 
 
 async def large_taxpayers_moving_out(
-    session: AsyncSession, rules: WarningRules, movements: list[dict[str, Any]]
+    session: AsyncSession, rules: WarningRules, movements: list[MovementMessage]
 ) -> None:
     """A move-out of an enterprise whose yearly tax in the building is above the threshold."""
     now = utcnow()
     rows = []
     for movement in movements:
-        if movement.get("kind") != "move_out" or movement.get("withdrawn"):
+        if movement.kind != "move_out" or movement.withdrawn:
             continue
-        moved = date.fromisoformat(movement["date"])
+        moved = movement.date
         tax = await repository.enterprise_tax(
-            session, movement["building_id"], movement["uscc"], [moved.year, moved.year - 1]
+            session, movement.building_id, movement.uscc, [moved.year, moved.year - 1]
         )
         if tax > rules.large_taxpayer_cents:
             rows.append(
                 {
-                    "district_id": movement["district_id"],
-                    "building_id": movement["building_id"],
+                    "district_id": movement.district_id,
+                    "building_id": movement.building_id,
                     "kind": WarningKind.large_taxpayer_moved_out.value,
-                    "reference": movement["record_id"],
-                    "message": f"重点纳税企业{movement['enterprise_name']}（{movement['uscc']}）"
+                    "reference": movement.record_id,
+                    "message": f"重点纳税企业{movement.enterprise_name}（{movement.uscc}）"
                     f"于{moved.isoformat()}迁出",
                     "created_at": now,
                 }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import date
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,10 +28,13 @@ from services.registry.renovations import repository as renovations
 from shared import (
     SHANGHAI,
     TOPIC_REGISTRY_BUILDINGS,
+    BuildingMessage,
     Conflict,
+    DesignationNote,
     FieldError,
     NotFound,
     Principal,
+    RenovationNote,
     ValidationFailed,
     enqueue,
     utcnow,
@@ -76,23 +78,29 @@ async def publish(session: AsyncSession, building_id: str) -> None:
     lists = (await repository.lists_of(session, [building_id])).get(building_id, [])
     designations = (await repository.designations_of(session, [building_id])).get(building_id, [])
     works = (await renovations.of_buildings(session, [building_id])).get(building_id, [])
-    snapshot: dict[str, Any] = {
-        **_view(building, lists, designations).model_dump(mode="json"),
-        "designations": [
-            {"industry": d.industry, "designated_on": d.designated_on.isoformat()}
+    message = BuildingMessage(
+        **_view(building, lists, designations).model_dump(),
+        designations=[
+            DesignationNote(industry=d.industry, designated_on=d.designated_on)
             for d in designations
         ],
-        "renovations": [
-            {
-                "id": r.id,
-                "started_on": r.started_on.isoformat(),
-                "completed_on": r.completed_on.isoformat() if r.completed_on else None,
-                "review": r.review_state,
-            }
+        renovations=[
+            RenovationNote(
+                id=r.id,
+                started_on=r.started_on,
+                completed_on=r.completed_on,
+                review=r.review_state,
+            )
             for r in works
         ],
-    }
-    enqueue(session, RegistryOutbox, TOPIC_REGISTRY_BUILDINGS, building_id, snapshot)
+    )
+    enqueue(
+        session,
+        RegistryOutbox,
+        TOPIC_REGISTRY_BUILDINGS,
+        building_id,
+        message.model_dump(mode="json"),
+    )
 
 
 async def district_names(session: AsyncSession) -> dict[str, tuple[str, str]]:

@@ -32,6 +32,7 @@ from shared import (
     Conflict,
     FieldError,
     Forbidden,
+    MovementMessage,
     NotFound,
     Principal,
     ValidationFailed,
@@ -153,21 +154,21 @@ async def push(session: AsyncSession, principal: Principal, batch: MovementBatch
     return MovementResult(accepted=len(new), duplicates=len(records) - len(new))
 
 
-def _announcement(row: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "record_id",
-        "uscc",
-        "enterprise_name",
-        "building_id",
-        "district_id",
-        "kind",
-        "area_m2",
-        "industry_code",
-    )
-    message = {key: row[key] for key in keys}
-    message["date"] = row["date"].isoformat()
-    message["received_at"] = row["received_at"].isoformat()
-    return message
+def _announcement(row: dict[str, Any], **version: Any) -> dict[str, Any]:
+    """The `sbe.registry.movements.v1` message of a stored movement (and of a later version)."""
+    return MovementMessage(
+        record_id=row["record_id"],
+        uscc=row["uscc"],
+        enterprise_name=row["enterprise_name"],
+        building_id=row["building_id"],
+        district_id=row["district_id"],
+        kind=row["kind"],
+        date=row["date"],
+        area_m2=row["area_m2"],
+        industry_code=row["industry_code"],
+        received_at=row["received_at"],
+        **version,
+    ).model_dump(mode="json")
 
 
 def _advance(state: dict[tuple[str, str], dict[str, Any]], records: list[Any]) -> None:
@@ -255,11 +256,7 @@ def _announce(session: AsyncSession, movement: Movement) -> None:
         RegistryOutbox,
         TOPIC_REGISTRY_MOVEMENTS,
         movement.building_id,
-        {
-            **_announcement(row),
-            "version": movement.version,
-            "withdrawn": movement.withdrawn_at is not None,
-        },
+        _announcement(row, version=movement.version, withdrawn=movement.withdrawn_at is not None),
     )
 
 
