@@ -90,7 +90,15 @@ def main(argv: list[str] | None = None) -> None:
     )
     revision_parser.add_argument("-m", "--message", required=True)
     commands.add_parser("openapi", help="print the merged OpenAPI document (no I/O)")
+    commands.add_parser("asyncapi", help="print the AsyncAPI document of the topics (no I/O)")
     args = parser.parse_args(argv)
+    if args.command == "asyncapi":
+        import orjson
+
+        from shared.asyncapi import document
+
+        sys.stdout.write(orjson.dumps(document(), option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.exit(0)
     if args.command == "openapi":
         import orjson
 

@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -67,10 +68,19 @@ class _Feed(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    record_id: RecordId
-    building_id: BuildingId
-    period: Annotated[Period, Strict()]
-    reported_at: AwareDatetime
+    record_id: RecordId = Field(
+        description="The producer's id of the record: a record sent again with the same id is "
+        "stored once; with a later reported_at it replaces the stored one (更正)."
+    )
+    building_id: BuildingId = Field(
+        description="The registry's building id; also the message key. An unknown building is "
+        "dead-lettered."
+    )
+    period: Annotated[Period, Strict()] = Field(description="The month reported, YYYY-MM.")
+    reported_at: AwareDatetime = Field(
+        description="When the producer reported it (RFC 3339 with offset; 2000-01-01 to "
+        "tomorrow). The latest reported_at of a record_id wins."
+    )
 
     @field_validator("reported_at")
     @classmethod
@@ -87,9 +97,11 @@ class _Feed(BaseModel):
 class OccupancyMessage(_Feed):
     """`sbe.occupancy.v1`: a building's occupancy for a month."""
 
-    leasable_area_m2: Area = Field(gt=0)
-    occupied_area_m2: Area = Field(ge=0)
-    enterprise_count: Annotated[int, Strict()] = Field(ge=0, le=MAX_ENTERPRISES)
+    leasable_area_m2: Area = Field(gt=0, description="Leasable area at the month's end, m².")
+    occupied_area_m2: Area = Field(ge=0, description="Occupied area, at most the leasable.")
+    enterprise_count: Annotated[int, Strict()] = Field(
+        ge=0, le=MAX_ENTERPRISES, description="Tenant enterprises."
+    )
 
     @model_validator(mode="after")
     def _occupied_within_leasable(self) -> OccupancyMessage:
@@ -116,9 +128,25 @@ class TaxMessage(_Feed):
     `amount_cny` (a decimal string, negative for refunds) is parsed once, into exact fen.
     """
 
-    uscc: Annotated[str, Strict()] | None = None
-    amount_cents: Annotated[int, BeforeValidator(_cents_from_decimal_string)] = Field(
-        alias="amount_cny"
+    uscc: Annotated[str, Strict()] | None = Field(
+        default=None,
+        description="统一社会信用代码 of the paying enterprise (18 characters, check digit "
+        "valid), when known; needed for the large-taxpayer warning.",
+    )
+    amount_cents: Annotated[
+        int,
+        BeforeValidator(_cents_from_decimal_string),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": r"^-?[0-9]+(\.[0-9]{1,2})?$",
+                "examples": ["1234.50", "-200.00"],
+            }
+        ),
+    ] = Field(
+        alias="amount_cny",
+        description="Tax in CNY as a decimal string with at most 2 decimals, negative for a "
+        f"refund (退税); at most ±{MAX_AMOUNT_CNY:,} per record.",
     )
 
     @field_validator("uscc")
