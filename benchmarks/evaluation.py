@@ -31,12 +31,12 @@ from services.evaluation.scoring import service as scoring  # noqa: E402
 from services.evaluation.scoring.repository import DistrictFigures  # noqa: E402
 from services.evaluation.scoring.service import district_inputs  # noqa: E402
 from services.evaluation.targets.service import seed_2023  # noqa: E402
-from shared import Database, DatabaseTarget  # noqa: E402
+from shared import LINE_100M_CENTS, Database, DatabaseTarget  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 from shared.reference import district_ids  # noqa: E402
 from tests.support import pg_dsn, pg_url, scratch_database  # noqa: E402
 
-LINE = 100_000_000 * 100
+LINE = LINE_100M_CENTS
 
 
 async def generate(conn: asyncpg.Connection, buildings: int, records: int) -> None:
@@ -136,7 +136,9 @@ async def raw_figures(conn: asyncpg.Connection, year: int) -> dict[str, District
         figures[row["district_id"]] = DistrictFigures(
             buildings=row["buildings"],
             gross_floor_area_m2=float(row["area"]),
+            operating_floor_area_m2=float(row["area"]),  # every generated building operates
             new_featured=row["featured"],
+            new_featured_buildings=row["featured"],  # one designation per building
             occupied_m2=float(row["occupied"] or 0),
             leasable_m2=float(row["leasable"] or 0),
         )
@@ -174,13 +176,14 @@ async def measure(args: argparse.Namespace, url: str, dsn: str) -> None:
     for _ in range(args.repeat):
         started = time.perf_counter()
         async with database.unit_of_work() as session:
-            _, inputs = await scoring.gather(session, year, LINE)
+            _, inputs = await scoring.gather(session, year, formula.DEFAULT)
         maintained = formula.score(formula.DEFAULT, inputs)
         maintained_times.append(time.perf_counter() - started)
         started = time.perf_counter()
         targets = dict(zip(district_ids(), [i.targets for i in inputs], strict=True))
         raw = formula.score(
-            formula.DEFAULT, district_inputs(year, await raw_figures(conn, year), targets)
+            formula.DEFAULT,
+            district_inputs(year, await raw_figures(conn, year), targets, formula.DEFAULT),
         )
         raw_times.append(time.perf_counter() - started)
     same = {(s.district_id, s.total) for s in maintained} == {(s.district_id, s.total) for s in raw}

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, Index
 from sqlmodel import Field
 
 from services.monitoring.db import MonitoringTable
@@ -27,13 +27,19 @@ class BuildingMonth(MonitoringTable, table=True):
 
 
 class BuildingYear(MonitoringTable, table=True):
-    """A building's tax over a calendar year (亿元楼宇 tiers are read from here)."""
+    """A building's year: its tax (kept by the ingest as records arrive; 亿元楼宇 tiers are read
+    from here) and its latest month with an occupancy report (kept by the figures worker), so
+    district and city figures read one row per building, never its months."""
 
     __tablename__ = "building_year"
+    __table_args__ = (Index("ix_building_year_year_tax", "year", "tax_cents"),)
 
     building_id: str = Field(primary_key=True, max_length=64)
     year: int = Field(primary_key=True)
     tax_cents: int = Field(default=0, sa_type=BigInteger, sa_column_kwargs=_ZERO)
+    occupancy_period: str | None = Field(default=None, max_length=7)
+    leasable_area_m2: float | None = None
+    occupied_area_m2: float | None = None
 
 
 class EnterpriseBuildingYear(MonitoringTable, table=True):

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.buildings.models import KnownBuilding
 from services.monitoring.figures.models import BuildingMonth, BuildingYear, FigureChange
+from shared import dialect_insert, fetch_rows
 
 
 class MonthFigure(NamedTuple):
@@ -68,59 +69,80 @@ async def months_of_buildings(
     return found
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DistrictYear:
     """What a district summary is computed from."""
 
-    gross_floor_area_m2: float
-    tax_cents_by_building: dict[str, int]
-    occupied_m2: float
-    leasable_m2: float
+    gross_floor_area_m2: float = 0.0
+    tax_cents: int = 0
+    tax_prev_cents: int = 0
+    over: dict[int, list[str]] = field(default_factory=dict)  # line (fen) → buildings above it
+    occupied_m2: float = 0.0
+    leasable_m2: float = 0.0
 
 
-async def district_year(session: AsyncSession, district_id: str, year: int) -> DistrictYear:
-    """Tax per building, floor area and latest-month occupancy of a district's year."""
-    in_district = select(KnownBuilding.id).where(KnownBuilding.district_id == district_id)
-    area = (
-        await session.exec(
-            select(func.coalesce(func.sum(KnownBuilding.gross_floor_area_m2), 0.0)).where(
-                KnownBuilding.district_id == district_id
-            )
+async def district_years(
+    session: AsyncSession, year: int, lines: Sequence[int], district_id: str | None = None
+) -> dict[str, DistrictYear]:
+    """Every district's year (or one district's), beside its previous year's tax, in three
+    grouped reads of one row per building: floor area; tax and latest-month occupancy; and the
+    buildings above the lowest line (an index range)."""
+    b, y = KnownBuilding, BuildingYear
+    found: dict[str, DistrictYear] = defaultdict(DistrictYear)
+    areas = select(col(b.district_id), func.sum(b.gross_floor_area_m2)).group_by(col(b.district_id))
+    totals = (
+        sa_select(
+            col(b.district_id),
+            col(y.year),
+            func.sum(y.tax_cents),
+            func.sum(y.occupied_area_m2),
+            func.sum(y.leasable_area_m2),
         )
-    ).one()
-    taxes = await session.exec(
-        select(BuildingYear.building_id, BuildingYear.tax_cents).where(
-            BuildingYear.year == year, col(BuildingYear.building_id).in_(in_district)
-        )
+        .join(y, col(y.building_id) == col(b.id))
+        .where(col(y.year).in_([year, year - 1]))
+        .group_by(col(b.district_id), col(y.year))
     )
-    # Each building's latest month of the year that has an occupancy report.
-    latest = (
-        select(BuildingMonth.building_id, func.max(BuildingMonth.period).label("period"))
-        .where(
-            col(BuildingMonth.building_id).in_(in_district),
-            col(BuildingMonth.period).like(f"{year}-%"),
-            col(BuildingMonth.leasable_area_m2).is_not(None),
-        )
-        .group_by(col(BuildingMonth.building_id))
-        .subquery()
+    above = (
+        select(col(b.district_id), col(b.id), col(y.tax_cents))
+        .join(y, col(y.building_id) == col(b.id))
+        .where(col(y.year) == year, col(y.tax_cents) > min(lines))
+        .order_by(col(b.id))
     )
-    occupied, leasable = (
-        await session.exec(
-            select(
-                func.coalesce(func.sum(BuildingMonth.occupied_area_m2), 0.0),
-                func.coalesce(func.sum(BuildingMonth.leasable_area_m2), 0.0),
-            ).join(
-                latest,
-                and_(
-                    col(BuildingMonth.building_id) == latest.c.building_id,
-                    col(BuildingMonth.period) == latest.c.period,
-                ),
-            )
-        )
-    ).one()
-    return DistrictYear(
-        float(area or 0), dict(taxes.all()), float(occupied or 0), float(leasable or 0)
+    if district_id is not None:
+        areas = areas.where(col(b.district_id) == district_id)
+        totals = totals.where(col(b.district_id) == district_id)
+        above = above.where(col(b.district_id) == district_id)
+    for district, area in await session.exec(areas):
+        found[district].gross_floor_area_m2 = float(area or 0)
+    for district, at, tax, occupied, leasable in await fetch_rows(session, totals):
+        figures = found[district]
+        if at == year:
+            figures.tax_cents = int(tax or 0)
+            figures.occupied_m2, figures.leasable_m2 = float(occupied or 0), float(leasable or 0)
+        else:
+            figures.tax_prev_cents = int(tax or 0)
+    for district, building_id, tax in await session.exec(above):
+        for line in lines:
+            if tax > line:
+                found[district].over.setdefault(line, []).append(building_id)
+    return found
+
+
+async def set_year_occupancy(session: AsyncSession, rows: list[dict[str, object]]) -> None:
+    """Each (building, year)'s latest month with an occupancy report, as the worker found it."""
+    if not rows:
+        return
+    statement = dialect_insert(session, BuildingYear)
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=["building_id", "year"],
+        set_={
+            "occupancy_period": excluded.occupancy_period,
+            "leasable_area_m2": excluded.leasable_area_m2,
+            "occupied_area_m2": excluded.occupied_area_m2,
+        },
     )
+    await session.exec(statement, params=rows)
 
 
 async def take_changes(

@@ -34,6 +34,8 @@ from shared import (
 )
 from shared.reference import district_ids
 
+LINES = tuple(TIER_LINES_CENTS.values())
+
 
 def month_figures(month: BuildingMonth) -> MonthFigures:
     """A rollup row as the API shows it."""
@@ -84,13 +86,13 @@ async def district_summary(
     if district_id not in district_ids():
         raise NotFound(f"No district {district_id!r}.")
     principal.ensure_read(district_id)
-    figures = await repository.district_year(session, district_id, year)
-    return summary_of(district_id, year, figures)
+    figures = await repository.district_years(session, year, LINES, district_id)
+    return summary_of(district_id, year, figures[district_id])
 
 
 def summary_of(district_id: str, year: int, figures: repository.DistrictYear) -> DistrictSummary:
     """A district's year as the API shows it, from its figures (pure)."""
-    total = sum(figures.tax_cents_by_building.values())
+    total = figures.tax_cents
     per_m2 = (
         str(round_half_up(Decimal(total) / 100 / Decimal(str(figures.gross_floor_area_m2))))
         if figures.gross_floor_area_m2 > 0
@@ -98,7 +100,7 @@ def summary_of(district_id: str, year: int, figures: repository.DistrictYear) ->
     )
 
     def over(line_cents: int) -> list[str]:
-        return sorted(b for b, cents in figures.tax_cents_by_building.items() if cents > line_cents)
+        return sorted(figures.over.get(line_cents, []))
 
     return DistrictSummary(
         district_id=district_id,
@@ -125,16 +127,16 @@ async def city_summary(session: AsyncSession, principal: Principal, year: int) -
     sees its own line and the city's totals."""
     lines = []
     occupied = leasable = 0.0
+    years = await repository.district_years(session, year, LINES)
     for district_id in district_ids():
-        figures = await repository.district_year(session, district_id, year)
-        previous = await repository.district_year(session, district_id, year - 1)
+        figures = years[district_id]
         line = summary_of(district_id, year, figures)
         occupied += figures.occupied_m2
         leasable += figures.leasable_m2
         lines.append(
             CityDistrictLine(
                 **line.model_dump(),
-                tax_total_prev_cny=format_cents(sum(previous.tax_cents_by_building.values())),
+                tax_total_prev_cny=format_cents(figures.tax_prev_cents),
                 buildings_over_counts=_counts(line.buildings_over),
             )
         )

@@ -111,15 +111,29 @@ class FiguresWorker:
             first = shift(min(min(p) for p in changed.values()), -24)
             last = shift(max(max(p) for p in changed.values()), 12)
             months = await repository.months_of_buildings(session, sorted(changed), first, last)
+            occupancy = []
             for building_id, periods in changed.items():
                 for year in sorted({int(p[:4]) for p in periods}):
+                    message = building_year_message(building_id, year, months.get(building_id, {}))
                     enqueue(
                         session,
                         MonitoringOutbox,
                         TOPIC_MONITORING_BUILDING_YEARS,
                         f"{building_id}|{year}",
-                        building_year_message(building_id, year, months.get(building_id, {})),
+                        message,
                     )
+                    latest = message["latest_occupancy"] or {}
+                    occupancy.append(
+                        {
+                            "building_id": building_id,
+                            "year": year,
+                            "occupancy_period": latest.get("period"),
+                            "leasable_area_m2": latest.get("leasable_area_m2"),
+                            "occupied_area_m2": latest.get("occupied_area_m2"),
+                        }
+                    )
+            # District and city figures read the year's latest occupancy from one row.
+            await repository.set_year_occupancy(session, occupancy)
             await detect(session, await self.rules.rules(session), changed, months)
             await repository.clear_changes(session, changes)
         return len(changes)
