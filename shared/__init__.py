@@ -73,6 +73,7 @@ from shared.outbox import OutboxMessageBase, OutboxRelay, enqueue, relaying
 from shared.outbox_api import outbox_router
 from shared.pagination import (
     MAX_ID,
+    BuildingFilter,
     DistrictFilter,
     DistrictPath,
     Limit,
@@ -159,6 +160,7 @@ __all__ = [
     "BaseServiceSettings",
     "BatchConsumer",
     "BuildingCopyBase",
+    "BuildingFilter",
     "BuildingMessage",
     "BuildingYearMessage",
     "Conflict",

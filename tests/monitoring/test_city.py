@@ -55,12 +55,23 @@ async def scenario(feed: Feed, register: Register, monitoring: httpx.AsyncClient
     return [g1, g2, s1]
 
 
+async def summary(monitoring: httpx.AsyncClient, **params: str) -> dict:
+    response = await monitoring.get(SUMMARY, params={"year": 2023, **params})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
 class TestCitySummary:
     async def test_every_district_and_the_city_with_the_previous_year(
         self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
     ) -> None:
         await scenario(feed, register, monitoring)
-        body = (await monitoring.get(SUMMARY, params={"year": 2023})).json()
+        # Occupancy is read from each building-year's latest month, which the figures worker
+        # keeps a moment after the months themselves.
+        body = await eventually(
+            lambda: summary(monitoring),
+            lambda body: body["city"]["occupancy_rate"] == 0.55,
+        )
         assert body["year"] == 2023 and len(body["districts"]) == 10
         gusu = next(d for d in body["districts"] if d["district_id"] == "gusu")
         assert gusu["tax_total_cny"] == "600000020.00"
@@ -130,5 +141,30 @@ class TestSeries:
         assert months["2022-04"]["tax_total_cny"] == "200000000.00"
         refused = await monitoring.get(
             "/api/v1/monitoring/districts/sip/series", auth=as_(district("gusu"))
+        )
+        assert refused.status_code == 403
+
+
+class TestYearOnYear:
+    async def test_each_month_beside_the_same_month_a_year_before(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        await scenario(feed, register, monitoring)
+        url = "/api/v1/monitoring/year-on-year"
+        gusu = (await monitoring.get(url, params={"year": 2023, "district_id": "gusu"})).json()
+        months = {m["month"]: m for m in gusu["months"]}
+        assert len(months) == 12
+        assert months[3]["tax_total_cny"] == "600000020.00"
+        assert months[3]["tax_change"] is None  # nothing in March 2022
+        assert (months[5]["tax_total_prev_cny"], months[5]["tax_change"]) == ("50.00", -1.0)
+        assert (months[6]["occupancy_rate"], months[6]["occupancy_rate_prev"]) == (0.8, None)
+        assert (gusu["tax_total_cny"], gusu["tax_total_prev_cny"]) == ("600000020.00", "50.00")
+        assert gusu["tax_change"] == (600_000_020 - 50) / 50
+        city = (await monitoring.get(url, params={"year": 2023}, auth=as_(district("sip")))).json()
+        april = next(m for m in city["months"] if m["month"] == 4)
+        assert april["tax_change"] == -0.25  # 1.5亿 against 2亿
+        assert city["months"][5]["occupancy_rate"] == 0.55
+        refused = await monitoring.get(
+            url, params={"year": 2023, "district_id": "gusu"}, auth=as_(district("sip"))
         )
         assert refused.status_code == 403

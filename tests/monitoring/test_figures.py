@@ -112,7 +112,12 @@ class TestSeries:
 
 class TestDistrictSummary:
     async def test_figures_for_the_year(self, monitoring: httpx.AsyncClient, loaded: dict) -> None:
-        body = (await monitoring.get(SUMMARY.format("wuzhong"), params={"year": 2023})).json()
+        # Occupancy comes from each building-year's latest month, kept by the figures worker.
+        response = await eventually(
+            lambda: monitoring.get(SUMMARY.format("wuzhong"), params={"year": 2023}),
+            lambda r: r.json()["occupancy_rate"] == pytest.approx(36_000 / 40_000),
+        )
+        body = response.json()
         assert body["district_id"] == "wuzhong" and body["year"] == 2023
         # 1亿 + (1亿 + 0.01) + 11亿
         assert body["tax_total_cny"] == "1300000000.01"

@@ -102,3 +102,49 @@ class TestFlows:
         assert sum(m["move_in"] for m in business) == 1  # the law firm (7231)
         bad = await registry.get(f"{URL}/flows", params={"year": 2023, "section": "Z"})
         assert bad.status_code == 422
+
+
+@pytest.mark.usefixtures("scenario")
+class TestOneBuildingAndFeaturedShares:
+    async def test_one_buildings_tenants(self, registry: httpx.AsyncClient) -> None:
+        body = (
+            await registry.get("/api/v1/industry-structure", params={"building_id": "g1"})
+        ).json()
+        assert body == [
+            {"code": "J", "name_zh": "金融业", "enterprises": 1, "area_m2": 300.0},
+            {"code": "L", "name_zh": "租赁和商务服务业", "enterprises": 1, "area_m2": 100.0},
+        ]
+        missing = await registry.get("/api/v1/industry-structure", params={"building_id": "x9"})
+        assert missing.status_code == 404
+        refused = await registry.get(
+            "/api/v1/industry-structure", params={"building_id": "g1"}, auth=as_(district("sip"))
+        )
+        assert refused.status_code == 403
+
+    async def test_the_featured_industries_shares(self, registry: httpx.AsyncClient) -> None:
+        """City: three tenants with a code on 900 m²: the law firm (法律, 100 m²) and two banks
+        (金融, 800 m²); the one with no code is not counted."""
+        body = (await registry.get("/api/v1/industry-structure/featured")).json()
+        assert (body["enterprises"], body["area_m2"]) == (3, 900.0)
+        shares = {s["industry"]: s for s in body["industries"]}
+        assert len(shares) == 6 and shares["design"]["enterprises"] == 0
+        assert shares["legal"] == {
+            "industry": "legal",
+            "enterprises": 1,
+            "enterprise_share": pytest.approx(1 / 3),
+            "area_m2": 100.0,
+            "area_share": pytest.approx(1 / 9),
+        }
+        assert shares["finance"]["enterprises"] == 2
+        assert shares["finance"]["area_share"] == pytest.approx(8 / 9)
+        own = (
+            await registry.get("/api/v1/industry-structure/featured", auth=as_(district("sip")))
+        ).json()
+        assert own["enterprises"] == 1
+        assert {s["industry"]: s["enterprise_share"] for s in own["industries"]}["finance"] == 1
+        refused = await registry.get(
+            "/api/v1/industry-structure/featured",
+            params={"district_id": "gusu"},
+            auth=as_(district("sip")),
+        )
+        assert refused.status_code == 403

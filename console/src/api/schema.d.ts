@@ -1348,9 +1348,32 @@ export interface paths {
         };
         /**
          * Tenants by GB/T 4754-2017 section or division
-         * @description By enterprises and leased area, never by tax; a district key sees its own district.
+         * @description By enterprises and leased area, never by tax; a district key sees its own district (and
+         *     its own buildings).
          */
         get: operations["industry_structure_api_v1_industry_structure_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/industry-structure/featured": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The featured industries' shares of the tenants
+         * @description 法律、会计审计、知识产权、金融、科技研发、设计: each one's share of the tenants with a
+         *     reported GB/T 4754 code, by enterprises and by leased area, in a building, a district or the
+         *     city.
+         */
+        get: operations["featured_industry_shares_api_v1_industry_structure_featured_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1807,6 +1830,27 @@ export interface paths {
          * @description Acknowledged, assigned, commented, closed, reopened: who and when, oldest first.
          */
         get: operations["warning_trail_api_v1_monitoring_warnings__warning_id__trail_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/year-on-year": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each month beside the same month a year before (同比)
+         * @description A district's months (or, without `district_id`, the city's, which every caller may
+         *     read) beside the previous year's, with the change in tax.
+         */
+        get: operations["year_on_year_api_v1_monitoring_year_on_year_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3291,6 +3335,55 @@ export interface components {
          * @enum {string}
          */
         FeaturedIndustry: "legal" | "accounting_audit" | "intellectual_property" | "finance" | "tech_rnd" | "design";
+        /**
+         * FeaturedShare
+         * @description One featured industry among the tenants.
+         */
+        FeaturedShare: {
+            /**
+             * Area M2
+             * @description The area they lease.
+             */
+            area_m2: number;
+            /**
+             * Area Share
+             * @description Of the area those tenants lease.
+             */
+            area_share: number | null;
+            /**
+             * Enterprise Share
+             * @description Of the tenants with a reported code.
+             */
+            enterprise_share: number | null;
+            /**
+             * Enterprises
+             * @description Tenant enterprises in it.
+             */
+            enterprises: number;
+            /** @description The featured industry. */
+            industry: components["schemas"]["FeaturedIndustry"];
+        };
+        /**
+         * FeaturedShares
+         * @description The six featured industries' shares of the current tenants (by count and area).
+         */
+        FeaturedShares: {
+            /**
+             * Area M2
+             * @description The area they lease.
+             */
+            area_m2: number;
+            /**
+             * Enterprises
+             * @description Tenants with a reported industry code.
+             */
+            enterprises: number;
+            /**
+             * Industries
+             * @description Each featured industry, in order.
+             */
+            industries: components["schemas"]["FeaturedShare"][];
+        };
         /**
          * FeedTokenCreate
          * @description A calendar subscription to make for the caller.
@@ -6030,6 +6123,78 @@ export interface components {
              * @description First month, YYYY-MM.
              */
             start: string;
+        };
+        /**
+         * YearOnYear
+         * @description 同比: an area's months (a district's or the city's) beside the previous year's.
+         */
+        YearOnYear: {
+            /**
+             * District Id
+             * @description The district; null for the whole city.
+             */
+            district_id: string | null;
+            /**
+             * Months
+             * @description January to December.
+             */
+            months: components["schemas"]["YearOnYearMonth"][];
+            /**
+             * Tax Change
+             * @description Year on year; null when nothing before.
+             */
+            tax_change: number | null;
+            /**
+             * Tax Total Cny
+             * @description The year's tax.
+             */
+            tax_total_cny: string;
+            /**
+             * Tax Total Prev Cny
+             * @description The previous year's tax.
+             */
+            tax_total_prev_cny: string;
+            /**
+             * Year
+             * @description Calendar year.
+             */
+            year: number;
+        };
+        /**
+         * YearOnYearMonth
+         * @description A month beside the same month of the previous year.
+         */
+        YearOnYearMonth: {
+            /**
+             * Month
+             * @description 1–12.
+             */
+            month: number;
+            /**
+             * Occupancy Rate
+             * @description The month's occupancy, if reported.
+             */
+            occupancy_rate: number | null;
+            /**
+             * Occupancy Rate Prev
+             * @description The same month a year before.
+             */
+            occupancy_rate_prev: number | null;
+            /**
+             * Tax Change
+             * @description (this − previous) ÷ previous; null when the previous month had no tax.
+             */
+            tax_change: number | null;
+            /**
+             * Tax Total Cny
+             * @description The month's tax (decimal string).
+             */
+            tax_total_cny: string;
+            /**
+             * Tax Total Prev Cny
+             * @description The same month of the previous year.
+             */
+            tax_total_prev_cny: string;
         };
         /**
          * YearTargets
@@ -14159,6 +14324,8 @@ export interface operations {
                 district_id?: string | null;
                 /** @description section (门类) or division (大类). */
                 level?: components["schemas"]["IndustryLevel"];
+                /** @description Only this building. */
+                building_id?: string | null;
             };
             header?: never;
             path?: never;
@@ -14173,6 +14340,101 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IndustryGroup"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    featured_industry_shares_api_v1_industry_structure_featured_get: {
+        parameters: {
+            query?: {
+                /** @description Only this district (e.g. gusu). */
+                district_id?: string | null;
+                /** @description Only this building. */
+                building_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeaturedShares"];
                 };
             };
             /** @description Bad Request */
@@ -16347,6 +16609,101 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WarningStepPublic"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    year_on_year_api_v1_monitoring_year_on_year_get: {
+        parameters: {
+            query: {
+                /** @description Calendar year. */
+                year: number;
+                /** @description Only this district (e.g. gusu). */
+                district_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearOnYear"];
                 };
             };
             /** @description Bad Request */

@@ -11,8 +11,17 @@ from services.monitoring.figures.schemas import (
     CitySummary,
     CityTiers,
     DistrictSummary,
+    YearOnYear,
 )
-from shared import PERIOD_PATTERN, DistrictPath, PrincipalDep, SessionDep, TextId, problem_responses
+from shared import (
+    PERIOD_PATTERN,
+    DistrictFilter,
+    DistrictPath,
+    PrincipalDep,
+    SessionDep,
+    TextId,
+    problem_responses,
+)
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 
@@ -99,6 +108,23 @@ async def city_series(
 ) -> AreaSeries:
     """Sums over every building; city totals, which every role may read."""
     return await service.area_series(session, principal, None, first, last)
+
+
+@router.get(
+    "/year-on-year",
+    response_model=YearOnYear,
+    responses=problem_responses(403, 404),
+    summary="Each month beside the same month a year before (同比)",
+)
+async def year_on_year(
+    session: SessionDep,
+    principal: PrincipalDep,
+    year: YearQuery,
+    district_id: DistrictFilter = None,
+) -> YearOnYear:
+    """A district's months (or, without `district_id`, the city's, which every caller may
+    read) beside the previous year's, with the change in tax."""
+    return await service.year_on_year(session, principal, district_id, year)
 
 
 @router.get(

@@ -108,3 +108,27 @@ class CityTiers(SQLModel):
     over_100m: list[TierBuilding] = PydanticField(alias="100m", description="Above 1亿.")
     over_500m: list[TierBuilding] = PydanticField(alias="500m", description="Above 5亿.")
     over_1b: list[TierBuilding] = PydanticField(alias="1b", description="Above 10亿.")
+
+
+class YearOnYearMonth(SQLModel):
+    """A month beside the same month of the previous year."""
+
+    month: int = Field(description="1–12.")
+    tax_total_cny: str = Field(description="The month's tax (decimal string).")
+    tax_total_prev_cny: str = Field(description="The same month of the previous year.")
+    tax_change: float | None = Field(
+        description="(this − previous) ÷ previous; null when the previous month had no tax."
+    )
+    occupancy_rate: float | None = Field(description="The month's occupancy, if reported.")
+    occupancy_rate_prev: float | None = Field(description="The same month a year before.")
+
+
+class YearOnYear(SQLModel):
+    """同比: an area's months (a district's or the city's) beside the previous year's."""
+
+    district_id: str | None = Field(description="The district; null for the whole city.")
+    year: int = Field(description="Calendar year.")
+    months: list[YearOnYearMonth] = Field(description="January to December.")
+    tax_total_cny: str = Field(description="The year's tax.")
+    tax_total_prev_cny: str = Field(description="The previous year's tax.")
+    tax_change: float | None = Field(description="Year on year; null when nothing before.")

@@ -21,6 +21,8 @@ from services.monitoring.figures.schemas import (
     TierBuilding,
     TierBuildings,
     TierCounts,
+    YearOnYear,
+    YearOnYearMonth,
 )
 from shared import (
     TIER_LINES_CENTS,
@@ -192,6 +194,53 @@ async def area_series(
             for row in rows
             if row.leasable_area_m2 is not None or row.tax_records > 0
         ],
+    )
+
+
+def _change(now: int, before: int) -> float | None:
+    return (now - before) / before if before else None
+
+
+def _rate(month: repository.AreaMonth | None) -> float | None:
+    if month is None or not month.leasable_area_m2 or month.occupied_area_m2 is None:
+        return None
+    return month.occupied_area_m2 / month.leasable_area_m2
+
+
+async def year_on_year(
+    session: AsyncSession, principal: Principal, district_id: str | None, year: int
+) -> YearOnYear:
+    """Each month of the year beside the same month of the previous year, and the totals."""
+    if district_id is not None:
+        if district_id not in district_ids():
+            raise NotFound(f"No district {district_id!r}.")
+        principal.ensure_read(district_id)
+    rows = await repository.area_months(session, district_id, f"{year - 1}-01", f"{year}-12")
+    by_period = {row.period: row for row in rows}
+    months = []
+    for month in range(1, 13):
+        now = by_period.get(f"{year}-{month:02d}")
+        before = by_period.get(f"{year - 1}-{month:02d}")
+        tax, tax_before = (now.tax_cents if now else 0), (before.tax_cents if before else 0)
+        months.append(
+            YearOnYearMonth(
+                month=month,
+                tax_total_cny=format_cents(tax),
+                tax_total_prev_cny=format_cents(tax_before),
+                tax_change=_change(tax, tax_before),
+                occupancy_rate=_rate(now),
+                occupancy_rate_prev=_rate(before),
+            )
+        )
+    total = sum(r.tax_cents for r in rows if r.period.startswith(f"{year}-"))
+    total_before = sum(r.tax_cents for r in rows if r.period.startswith(f"{year - 1}-"))
+    return YearOnYear(
+        district_id=district_id,
+        year=year,
+        months=months,
+        tax_total_cny=format_cents(total),
+        tax_total_prev_cny=format_cents(total_before),
+        tax_change=_change(total, total_before),
     )
 
 

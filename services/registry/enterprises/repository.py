@@ -147,10 +147,13 @@ async def current_tenants(
 
 
 async def active_industries(
-    session: AsyncSession, district_id: str | None
+    session: AsyncSession, district_id: str | None, building_id: str | None = None
 ) -> list[tuple[str | None, float | None]]:
-    """(industry code, leased area) of every enterprise in a building now, in a district or all."""
+    """(industry code, leased area) of every enterprise in a building now: in one building, in a
+    district, or all."""
     query = select(Tenancy.industry_code, Tenancy.area_m2).where(col(Tenancy.active).is_(True))
+    if building_id is not None:
+        query = query.where(col(Tenancy.building_id) == building_id)
     if district_id is not None:
         query = query.join(Building, col(Building.id) == col(Tenancy.building_id)).where(
             Building.district_id == district_id

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from services.registry.enterprises import candidates, service, structure
 from services.registry.enterprises.schemas import (
     CandidatePage,
+    FeaturedShares,
     IndustryGroup,
     IndustryLevel,
     MonthFlow,
@@ -24,6 +25,7 @@ from services.registry.enterprises.schemas import (
 from shared import (
     ID_ASCII_PATTERN,
     MAX_ID_CHARS,
+    BuildingFilter,
     DistrictFilter,
     Limit,
     Line,
@@ -72,9 +74,29 @@ async def industry_structure(
     level: Annotated[
         IndustryLevel, Query(description="section (门类) or division (大类).")
     ] = IndustryLevel.section,
+    building_id: BuildingFilter = None,
 ) -> list[IndustryGroup]:
-    """By enterprises and leased area, never by tax; a district key sees its own district."""
-    return await structure.industry_structure(session, principal, district_id, level)
+    """By enterprises and leased area, never by tax; a district key sees its own district (and
+    its own buildings)."""
+    return await structure.industry_structure(session, principal, district_id, level, building_id)
+
+
+@router.get(
+    "/industry-structure/featured",
+    response_model=FeaturedShares,
+    responses=problem_responses(403, 404),
+    summary="The featured industries' shares of the tenants",
+)
+async def featured_industry_shares(
+    session: SessionDep,
+    principal: PrincipalDep,
+    district_id: DistrictFilter = None,
+    building_id: BuildingFilter = None,
+) -> FeaturedShares:
+    """法律、会计审计、知识产权、金融、科技研发、设计: each one's share of the tenants with a
+    reported GB/T 4754 code, by enterprises and by leased area, in a building, a district or the
+    city."""
+    return await structure.featured_shares(session, principal, district_id, building_id)
 
 
 @router.post(

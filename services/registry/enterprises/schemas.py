@@ -201,3 +201,21 @@ class MonthFlow(SQLModel):
     move_in: int = Field(description="Move-ins dated in the month.")
     move_out: int = Field(description="Move-outs dated in the month.")
     net: int = Field(description="move_in − move_out.")
+
+
+class FeaturedShare(SQLModel):
+    """One featured industry among the tenants."""
+
+    industry: FeaturedIndustry = Field(description="The featured industry.")
+    enterprises: int = Field(description="Tenant enterprises in it.")
+    enterprise_share: float | None = Field(description="Of the tenants with a reported code.")
+    area_m2: float = Field(description="The area they lease.")
+    area_share: float | None = Field(description="Of the area those tenants lease.")
+
+
+class FeaturedShares(SQLModel):
+    """The six featured industries' shares of the current tenants (by count and area)."""
+
+    enterprises: int = Field(description="Tenants with a reported industry code.")
+    area_m2: float = Field(description="The area they lease.")
+    industries: list[FeaturedShare] = Field(description="Each featured industry, in order.")

@@ -8,24 +8,51 @@ from collections import defaultdict
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.registry.buildings import repository as buildings
 from services.registry.enterprises import repository
-from services.registry.enterprises.schemas import IndustryGroup, IndustryLevel, MonthFlow
-from shared import NotFound, Principal
+from services.registry.enterprises.schemas import (
+    FeaturedShare,
+    FeaturedShares,
+    IndustryGroup,
+    IndustryLevel,
+    MonthFlow,
+)
+from shared import FeaturedIndustry, NotFound, Principal, featured_industry_of
 from shared.reference import district_ids, industries
 
 
+async def _tenants(
+    session: AsyncSession,
+    principal: Principal,
+    district_id: str | None,
+    building_id: str | None,
+) -> list[tuple[str | None, float | None]]:
+    """(code, area) of the current tenants the caller asked for and may read: of one building
+    (its district must be readable), of a district, or of every district the caller reads."""
+    if district_id is not None and district_id not in district_ids():
+        raise NotFound(f"No district {district_id!r}.")
+    if building_id is not None:
+        building = await buildings.get(session, building_id)
+        if building is None:
+            raise NotFound(f"No building {building_id!r}.")
+        principal.ensure_read(building.district_id)
+        return await repository.active_industries(session, None, building_id)
+    return await repository.active_industries(session, principal.visible_district(district_id))
+
+
 async def industry_structure(
-    session: AsyncSession, principal: Principal, district_id: str | None, level: IndustryLevel
+    session: AsyncSession,
+    principal: Principal,
+    district_id: str | None,
+    level: IndustryLevel,
+    building_id: str | None = None,
 ) -> list[IndustryGroup]:
     """Tenants grouped by section or division, largest group first; tenants whose industry was
     never reported (or is reported only as a section, for divisions) are left out."""
-    if district_id is not None and district_id not in district_ids():
-        raise NotFound(f"No district {district_id!r}.")
-    district = principal.visible_district(district_id)
     reference = industries()
     counts: dict[str, int] = defaultdict(int)
     areas: dict[str, float] = defaultdict(float)
-    for code, area in await repository.active_industries(session, district):
+    for code, area in await _tenants(session, principal, district_id, building_id):
         ref = reference.get(code or "")
         group = (
             None
@@ -46,6 +73,44 @@ async def industry_structure(
         for code in counts
     ]
     return sorted(groups, key=lambda g: (-g.enterprises, g.code))
+
+
+async def featured_shares(
+    session: AsyncSession,
+    principal: Principal,
+    district_id: str | None,
+    building_id: str | None = None,
+) -> FeaturedShares:
+    """The six featured industries' shares of the current tenants, by enterprises and by leased
+    area (tenants with a reported industry code; never by tax)."""
+    tenants = [
+        (code, area or 0.0)
+        for code, area in await _tenants(session, principal, district_id, building_id)
+        if code
+    ]
+    enterprises = len(tenants)
+    area = sum(a for _, a in tenants)
+    counts: dict[FeaturedIndustry, int] = defaultdict(int)
+    areas: dict[FeaturedIndustry, float] = defaultdict(float)
+    for code, leased in tenants:
+        industry = featured_industry_of(code)
+        if industry is not None:
+            counts[industry] += 1
+            areas[industry] += leased
+    return FeaturedShares(
+        enterprises=enterprises,
+        area_m2=round(area, 2),
+        industries=[
+            FeaturedShare(
+                industry=industry,
+                enterprises=counts[industry],
+                enterprise_share=counts[industry] / enterprises if enterprises else None,
+                area_m2=round(areas[industry], 2),
+                area_share=areas[industry] / area if area else None,
+            )
+            for industry in FeaturedIndustry
+        ],
+    )
 
 
 async def flows(
