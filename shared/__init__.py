@@ -109,6 +109,7 @@ from shared.schemas import (
     Line,
     Paragraphs,
     Period,
+    PlatformDatetime,
     RequestModel,
 )
 from shared.settings import BaseServiceSettings, ConsumerSettings, load_settings
@@ -195,6 +196,7 @@ __all__ = [
     "Paragraphs",
     "PayloadTooLarge",
     "Period",
+    "PlatformDatetime",
     "Principal",
     "PrincipalDep",
     "Problem",

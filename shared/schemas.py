@@ -1,9 +1,10 @@
 """Base of request models and the text types they share."""
 
 import unicodedata
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, StringConstraints
 from sqlmodel import SQLModel
 
 
@@ -50,3 +51,18 @@ AsciiId = Annotated[
     str, StringConstraints(min_length=1, max_length=MAX_ID_CHARS, pattern=ID_ASCII_PATTERN)
 ]
 """An identifier sent by another system: printable ASCII, 1–64 characters."""
+
+
+_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+_AFTER_LATEST = datetime(2101, 1, 1, tzinfo=UTC)
+
+
+def _in_platform_years(value: datetime) -> datetime:
+    if not _EARLIEST <= value < _AFTER_LATEST:
+        raise ValueError("must fall in the years 2000 to 2100")
+    return value
+
+
+PlatformDatetime = Annotated[AwareDatetime, AfterValidator(_in_platform_years)]
+"""An RFC 3339 instant with its offset, in the years the platform covers (2000–2100): what
+people enter for events and the like (nothing earlier can be shown in Beijing time as +08:00)."""

@@ -59,6 +59,10 @@ class TestRecordEvent:
             ({"kind": "banquet"}, "kind"),
             ({"starts_at": "2023-03-15T09:30:00"}, "starts_at"),
             ({"status": "planned", "outcome": {"attendance": 3}}, "outcome"),
+            (
+                {"starts_at": "0939-09-19T02:10:32-03:31", "ends_at": "1810-06-19T03:55:39Z"},
+                "starts_at",
+            ),
         ],
         ids=[
             "end-before-start",
@@ -67,6 +71,7 @@ class TestRecordEvent:
             "kind",
             "naive-time",
             "outcome",
+            "before-2000",
         ],
     )
     async def test_invalid_events_are_refused(

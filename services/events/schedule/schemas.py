@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, field_serializer, model_validator
+from pydantic import field_serializer, model_validator
 from sqlmodel import Field, SQLModel
 
-from shared import SHANGHAI, Line, Paragraphs, RequestModel
+from shared import SHANGHAI, Line, Paragraphs, PlatformDatetime, RequestModel
 from shared.reference import district_ids
 from shared.review import ReviewPublic
 
@@ -55,8 +55,8 @@ class EventCreate(RequestModel):
     scope: EventScope = Field(description="city or district.")
     district_id: str | None = Field(default=None, description="Organising (or hosting) district.")
     title: Line = Field(min_length=1, max_length=200, description="Title.")
-    starts_at: AwareDatetime = Field(description="Start, RFC 3339 with its offset.")
-    ends_at: AwareDatetime = Field(description="End, RFC 3339 with its offset.")
+    starts_at: PlatformDatetime = Field(description="Start, RFC 3339 with its offset.")
+    ends_at: PlatformDatetime = Field(description="End, RFC 3339 with its offset.")
     venue: Line = Field(min_length=1, max_length=200, description="Venue (会场).")
     status: EventStatus = Field(
         default=EventStatus.planned, description="planned, held or cancelled."
@@ -81,8 +81,8 @@ class EventUpdate(RequestModel):
 
     status: EventStatus | None = Field(default=None, description="held or cancelled.")
     title: Line | None = Field(default=None, min_length=1, max_length=200, description="Title.")
-    starts_at: AwareDatetime | None = Field(default=None, description="New start.")
-    ends_at: AwareDatetime | None = Field(default=None, description="New end.")
+    starts_at: PlatformDatetime | None = Field(default=None, description="New start.")
+    ends_at: PlatformDatetime | None = Field(default=None, description="New end.")
     venue: Line | None = Field(default=None, min_length=1, max_length=200, description="Venue.")
     outcome: Outcome | None = Field(default=None, description="What the held event achieved.")
 
