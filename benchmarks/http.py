@@ -1,5 +1,5 @@
 """HTTP benchmark: what a request costs beyond its work, measured with wrk in one run against a
-bare FastAPI + asyncpg app doing the same work (benchmarks/bare_app.py), and what the gateway adds.
+bare FastAPI + asyncpg app doing the same work (benchmarks/bare/app.py), and what the gateway adds.
 
     python benchmarks/http.py [--seconds 8] [--connections 20]
 
@@ -20,20 +20,24 @@ not 2xx makes the run fail.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import os
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-import orjson
+# This file's name is the standard library's `http`: keep its folder off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+import httpx  # noqa: E402
+import orjson  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -230,7 +234,7 @@ def start_bare(dsn: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     asyncio.run(table())
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(ROOT / "benchmarks"),
+        [sys.executable, "-m", "uvicorn", "app:app", "--app-dir", str(ROOT / "benchmarks" / "bare"),
          "--port", str(port), "--loop", "uvloop", "--http", "httptools", "--no-access-log",
          "--log-level", "warning", "--backlog", "2048"],
         env={**os.environ, "BARE_DSN": dsn},

@@ -311,7 +311,7 @@ def evidence_router(
     return router
 
 
-def _attachment_id(attachment_id: str) -> str:
+async def _attachment_id(attachment_id: str) -> str:
     if not (1 <= len(attachment_id) <= 32 and attachment_id.isascii() and attachment_id.isalnum()):
         raise NotFound(f"No attachment {attachment_id[:40]!r}.")
     return attachment_id

@@ -59,7 +59,9 @@ def create_engine(target: DatabaseTarget, *, pool_size: int = 20) -> AsyncEngine
             hide_parameters=True,
             pool_size=pool_size,
             max_overflow=max(1, pool_size // 2),
-            pool_pre_ping=True,
+            # No ping before each checkout (a round trip per request): a connection the server
+            # dropped fails its statement, is discarded by the pool, and the request is retried
+            # by its caller; pool_recycle retires connections before idle timeouts do.
             pool_recycle=1800,
             connect_args={
                 "server_settings": {
@@ -82,12 +84,20 @@ class Database:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     target: DatabaseTarget
+    # Reads outside a transaction: each statement on its own, no BEGIN and no COMMIT around
+    # them (two round trips fewer per request; what a read sees is committed data either way).
+    readers: async_sessionmaker[AsyncSession]
 
     @classmethod
     def open(cls, target: DatabaseTarget, *, pool_size: int = 20) -> Database:
         engine = create_engine(target, pool_size=pool_size)
         maker = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-        return cls(engine, maker, target)
+        readers = async_sessionmaker(
+            engine.execution_options(isolation_level="AUTOCOMMIT"),
+            class_=AsyncSession,
+            expire_on_commit=False,
+        )
+        return cls(engine, maker, target, readers)
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query."""
@@ -108,6 +118,12 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only: every statement runs on its own (autocommit)."""
+        async with self.readers() as session:
+            yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -142,8 +158,17 @@ async def driver_connection(session: AsyncSession) -> Any:
     return driver
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A read (GET, HEAD) runs its statements without a transaction; anything else is one unit
+    of work, committed before the response."""
     database: Database = request.app.state.database
+    if request.method in READ_METHODS:
+        async with database.reading() as session:
+            yield session
+        return
     async with database.unit_of_work() as session:
         yield session
 

@@ -46,7 +46,7 @@ UserId = Annotated[str, Path(max_length=40, description="User id.")]
 SessionId = Annotated[str, Path(max_length=40, description="Session id.")]
 
 
-def current_session(request: Request) -> SessionState:
+async def current_session(request: Request) -> SessionState:
     """The session of a signed-in person's request (API keys have none)."""
     state = request.scope.get("state", {}).get("session")
     if not isinstance(state, SessionState):

@@ -76,7 +76,7 @@ class Printer:
                 return out.read_bytes()
 
 
-def _printer(request: Request) -> Printer:
+async def _printer(request: Request) -> Printer:
     printer: Printer = request.app.state.printer
     return printer
 

@@ -80,7 +80,7 @@ class Peers:
         await self.monitoring.aclose()
 
 
-def _peers(request: Request) -> Peers:
+async def _peers(request: Request) -> Peers:
     peers: Peers = request.app.state.peers
     return peers
 

@@ -12,7 +12,7 @@ from shared import AdminDep, Limit, Offset, PrincipalDep, SessionDep
 router = APIRouter(prefix="/api/v1/monitoring/notifications", tags=["monitoring"])
 
 
-def _delivery(request: Request) -> Delivery:
+async def _delivery(request: Request) -> Delivery:
     delivery: Delivery = request.app.state.delivery
     return delivery
 

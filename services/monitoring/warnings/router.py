@@ -36,7 +36,7 @@ from shared import (
 router = APIRouter(prefix="/api/v1/monitoring/warnings", tags=["monitoring"])
 
 
-def _rules(request: Request) -> RulesStore:
+async def _rules(request: Request) -> RulesStore:
     store: RulesStore = request.app.state.warning_rules
     return store
 
@@ -78,7 +78,7 @@ async def warning_settings_history(
     return await rules.history(session)
 
 
-def _boards(request: Request) -> ScoreBoards:
+async def _boards(request: Request) -> ScoreBoards:
     boards: ScoreBoards = request.app.state.score_boards
     return boards
 

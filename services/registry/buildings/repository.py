@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -45,6 +45,35 @@ def _filtered(query: SelectT, f: BuildingFilter) -> SelectT:
 async def get(session: AsyncSession, building_id: str) -> Building | None:
     """One building by id."""
     return await session.get(Building, building_id)
+
+
+# One building with its list keys and its designated industries, in one statement: the two
+# lists are comma-joined aggregates of correlated subqueries. Built once; SQLAlchemy caches its
+# compiled form, so a read costs the query and not the building of it.
+_WITH_LISTS = select(
+    Building,
+    select(func.aggregate_strings(col(BuildingListEntry.list_key), ","))
+    .where(col(BuildingListEntry.building_id) == col(Building.id))
+    .scalar_subquery(),
+    select(func.aggregate_strings(col(FeaturedDesignation.industry), ","))
+    .where(col(FeaturedDesignation.building_id) == col(Building.id))
+    .scalar_subquery(),
+).where(col(Building.id) == bindparam("building_id"))
+
+
+async def with_lists(
+    session: AsyncSession, building_id: str
+) -> tuple[Building, list[str], list[str]] | None:
+    """One building with its list keys and its designated industries (one round trip)."""
+    row = (await session.exec(_WITH_LISTS, params={"building_id": building_id})).first()
+    if row is None:
+        return None
+    building, list_keys, industry_keys = row
+    return building, _split(list_keys), _split(industry_keys)
+
+
+def _split(joined: str | None) -> list[str]:
+    return joined.split(",") if joined else []
 
 
 async def names_and_districts(

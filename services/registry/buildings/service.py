@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Iterable
 from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -41,14 +42,12 @@ from shared import (
 )
 
 
-def _view(
-    building: Building, lists: list[str], designations: list[FeaturedDesignation]
-) -> BuildingPublic:
+def _view(building: Building, lists: list[str], industries: Iterable[str]) -> BuildingPublic:
     return BuildingPublic.model_validate(
         {
             **building.model_dump(),
             "lists": sorted(lists),
-            "featured_industries": sorted({d.industry for d in designations}),
+            "featured_industries": sorted(set(industries)),
             "retired": Retirement(
                 kind=RetirementKind(building.retired_as),
                 reason=building.retired_reason or "",
@@ -67,7 +66,10 @@ async def views(session: AsyncSession, buildings: list[Building]) -> list[Buildi
     ids = [b.id for b in buildings]
     lists = await repository.lists_of(session, ids)
     designations = await repository.designations_of(session, ids)
-    return [_view(b, lists.get(b.id, []), designations.get(b.id, [])) for b in buildings]
+    return [
+        _view(b, lists.get(b.id, []), [d.industry for d in designations.get(b.id, [])])
+        for b in buildings
+    ]
 
 
 async def publish(session: AsyncSession, building_id: str) -> None:
@@ -79,7 +81,7 @@ async def publish(session: AsyncSession, building_id: str) -> None:
     designations = (await repository.designations_of(session, [building_id])).get(building_id, [])
     works = (await renovations.of_buildings(session, [building_id])).get(building_id, [])
     message = BuildingMessage(
-        **_view(building, lists, designations).model_dump(),
+        **_view(building, lists, [d.industry for d in designations]).model_dump(),
         designations=[
             DesignationNote(industry=d.industry, designated_on=d.designated_on)
             for d in designations
@@ -154,10 +156,12 @@ async def create(
 
 async def read(session: AsyncSession, principal: Principal, building_id: str) -> BuildingPublic:
     """One building, for callers who may read its district."""
-    building = await get_existing(session, building_id)
+    found = await repository.with_lists(session, building_id)
+    if found is None:
+        raise NotFound(f"No building with id {building_id!r}.")
+    building, lists, industries = found
     principal.ensure_read(building.district_id)
-    (view,) = await views(session, [building])
-    return view
+    return _view(building, lists, industries)
 
 
 async def list_page(

@@ -2,7 +2,7 @@
 requests measured, and nothing else (no identity, middleware, ORM, validation, logging or
 metrics): a building read as one row turned into JSON, and a movement stored as one INSERT.
 
-    BARE_DSN=postgresql://… uvicorn bare_app:app --app-dir benchmarks --loop uvloop --http httptools
+    BARE_DSN=postgresql://… uvicorn app:app --app-dir benchmarks/bare --loop uvloop --http httptools
 """
 
 from __future__ import annotations
