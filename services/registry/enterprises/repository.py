@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
 from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
-from shared import dialect_insert, page_of
+from shared import dialect_insert, is_postgres, page_of
 
 _CHUNK = 1000
 
@@ -72,25 +72,34 @@ async def tenancies(
     return found
 
 
+_TENANCY_STATE = (
+    "active",
+    "area_m2",
+    "since",
+    "last_movement_on",
+    "enterprise_name",
+    "industry_code",
+)
+# The upsert, built once per dialect: its ON CONFLICT clause is costly to build per request.
+_UPSERTS: dict[bool, Any] = {}
+
+
+def _tenancy_upsert(session: AsyncSession) -> Any:
+    postgres = is_postgres(session)
+    if postgres not in _UPSERTS:
+        statement = dialect_insert(session, Tenancy)
+        _UPSERTS[postgres] = statement.on_conflict_do_update(
+            index_elements=["building_id", "uscc"],
+            set_={column: getattr(statement.excluded, column) for column in _TENANCY_STATE},
+        )
+    return _UPSERTS[postgres]
+
+
 async def upsert_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Write the new state of each (building, enterprise) pair."""
     if not rows:
         return
-    statement = dialect_insert(session, Tenancy)
-    statement = statement.on_conflict_do_update(
-        index_elements=["building_id", "uscc"],
-        set_={
-            column: getattr(statement.excluded, column)
-            for column in (
-                "active",
-                "area_m2",
-                "since",
-                "last_movement_on",
-                "enterprise_name",
-                "industry_code",
-            )
-        },
-    )
+    statement = _tenancy_upsert(session)
     for start in range(0, len(rows), _CHUNK):
         await session.exec(statement, params=rows[start : start + _CHUNK])
 
