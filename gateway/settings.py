@@ -1,8 +1,11 @@
 """Gateway settings (`SBE_*`)."""
 
+from typing import Annotated
+
+from fastapi import Depends
 from pydantic import Field, SecretStr
 
-from shared import BaseServiceSettings
+from shared import BaseServiceSettings, app_settings
 
 
 class GatewaySettings(BaseServiceSettings):
@@ -92,3 +95,6 @@ AREAS = {
     "evaluation": "evaluation",
     "events": "events",
 }
+
+
+SettingsDep = Annotated[GatewaySettings, Depends(app_settings)]

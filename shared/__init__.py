@@ -112,7 +112,7 @@ from shared.schemas import (
     PlatformDatetime,
     RequestModel,
 )
-from shared.settings import BaseServiceSettings, ConsumerSettings, load_settings
+from shared.settings import BaseServiceSettings, ConsumerSettings, app_settings, load_settings
 from shared.spreadsheets import csv_bytes, safe_cell, safe_row
 from shared.types import (
     LINE_100M_CENTS,
@@ -219,6 +219,7 @@ __all__ = [
     "UnsupportedMediaType",
     "ValidationFailed",
     "WriterDep",
+    "app_settings",
     "batched",
     "broker_reachable",
     "building_row",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from fastapi import Request
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -105,3 +106,10 @@ def load_settings(cls: type[SettingsT]) -> SettingsT:
             lines.append(f"  {name}: {error['msg']}")
         print("\n".join(lines), file=sys.stderr)
         raise SystemExit(2) from None
+
+
+async def app_settings(request: Request) -> Any:
+    """The settings the app was built with, as a dependency: each service names its own type,
+    `SettingsDep = Annotated[RegistrySettings, Depends(app_settings)]`, so routes never reach
+    into `request.app.state` for them."""
+    return request.app.state.settings

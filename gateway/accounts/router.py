@@ -26,6 +26,7 @@ from gateway.accounts.schemas import (
 )
 from gateway.accounts.service import Outcome, SessionState
 from gateway.ratelimit import retry_after_header
+from gateway.settings import SettingsDep
 from shared import (
     AdminDep,
     Forbidden,
@@ -98,11 +99,12 @@ def _secure(request: Request) -> bool:
     responses=problem_responses(401, 429),
     summary="Sign in",
 )
-async def login(request: Request, session: SessionDep, body: Login) -> SignedIn | Response:
+async def login(
+    request: Request, session: SessionDep, settings: SettingsDep, body: Login
+) -> SignedIn | Response:
     """Username, password and (once enrolled) the second factor. A wrong username and a wrong
     password get the same answer in the same time; five failures in a row lock the account for
     15 minutes. Sets the session cookie (HttpOnly, SameSite=Strict; Secure over HTTPS)."""
-    settings = request.app.state.settings
     wait = await request.app.state.login_limiter.check(f"login:{_client_ip(request)}")
     if wait > 0:
         return problem_response(

@@ -1,8 +1,11 @@
 """Registry settings (`SBE_*`)."""
 
+from typing import Annotated
+
+from fastapi import Depends
 from pydantic import Field
 
-from shared import BaseServiceSettings
+from shared import BaseServiceSettings, app_settings
 
 
 class RegistrySettings(BaseServiceSettings):
@@ -20,3 +23,6 @@ class RegistrySettings(BaseServiceSettings):
     @property
     def port(self) -> int:
         return self.registry_port
+
+
+SettingsDep = Annotated[RegistrySettings, Depends(app_settings)]

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from services.registry.enterprises import candidates, service, structure
 from services.registry.enterprises.schemas import (
@@ -22,6 +22,7 @@ from services.registry.enterprises.schemas import (
     MovementWithdrawal,
     TenantPublic,
 )
+from services.registry.settings import SettingsDep
 from shared import (
     ID_ASCII_PATTERN,
     MAX_ID_CHARS,
@@ -203,7 +204,7 @@ async def building_tenants(
     summary="Buildings whose tenants make them featured-industry candidates",
 )
 async def featured_candidates(
-    request: Request,
+    settings: SettingsDep,
     session: SessionDep,
     principal: PrincipalDep,
     district_id: DistrictFilter = None,
@@ -218,6 +219,6 @@ async def featured_candidates(
         session,
         principal,
         district_id=district_id,
-        threshold=threshold or request.app.state.settings.featured_candidate_threshold,
+        threshold=threshold or settings.featured_candidate_threshold,
         include_designated=include_designated,
     )
