@@ -26,19 +26,12 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from shared import CHROMIUM_FLAGS  # noqa: E402
 from tests.console.conftest import BUILT, CHROMIUM  # noqa: E402
 from tests.live import launch  # noqa: E402
 from tests.support import pg_url, scratch_database  # noqa: E402
 
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+FLAGS = list(CHROMIUM_FLAGS)
 PASSWORD = "Lou-Yu-2023-Suzhou"
 
 

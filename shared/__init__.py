@@ -1,6 +1,7 @@
 """The platform's common library. Services import from here and never from each other."""
 
 from shared.app import COMMON_API_RESPONSES, create_service_app, database_ready, offline_docs
+from shared.browser import CHROMIUM_FLAGS
 from shared.clients import ServiceIdentity, service_client
 from shared.consumer import BatchConsumer, ConsumerConfig, DeadLetterSink, consumer_config
 from shared.copies import BuildingCopyBase, upsert_building_copies
@@ -134,6 +135,7 @@ from shared.validators import (
 )
 
 __all__ = [
+    "CHROMIUM_FLAGS",
     "COMMON_API_RESPONSES",
     "ENVELOPE_VALUE_BYTES",
     "ID_ASCII_PATTERN",

@@ -16,7 +16,7 @@ import orjson
 import pytest
 from kafka import KafkaProducer
 
-from shared import TOPIC_OCCUPANCY, TOPIC_TAX, create_producer
+from shared import CHROMIUM_FLAGS, TOPIC_OCCUPANCY, TOPIC_TAX, create_producer
 from tests import fixtures
 from tests.live import LiveStack, launch
 from tests.support import admin_sql, pg_url, scratch_name
@@ -135,15 +135,7 @@ async def browser_context() -> AsyncIterator[Any]:
             profile,
             executable_path=CHROMIUM,
             headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=list(CHROMIUM_FLAGS),
             viewport={"width": 1440, "height": 900},
             locale="zh-CN",
             timezone_id="Asia/Shanghai",

@@ -15,17 +15,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from shared import ServiceUnavailable
+from shared import CHROMIUM_FLAGS, ServiceUnavailable
 
 FLAGS = (
     "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *CHROMIUM_FLAGS,
     "--disable-extensions",
     "--no-pdf-header-footer",
     # Any address but the file itself resolves nowhere.
