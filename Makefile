@@ -80,9 +80,10 @@ test: lint typecheck console-test pytest
 
 ## bench: the benchmarks under benchmarks/, each printing its ratios
 bench: $(STAMP) tools postgres
-	$(BIN)/python benchmarks/gateway.py
-	$(BIN)/python benchmarks/ingest.py
-	$(BIN)/python benchmarks/evaluation.py
+	$(BIN)/python -m benchmarks.http
+	$(BIN)/python -m benchmarks.ingest
+	$(BIN)/python -m benchmarks.evaluation
+	$(BIN)/python -m benchmarks.city
 
 clean-data:
 	rm -rf .sbe

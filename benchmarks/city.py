@@ -3,7 +3,7 @@
 the figures monitoring maintains, against computing the same answer from the raw records, both
 in the same run on the same data.
 
-    python benchmarks/city.py [--buildings 100000] [--records 10000000] [--repeat 7]
+    python -m benchmarks.city [--buildings 100000] [--records 10000000] [--repeat 7]
 
 - maintained: the monitoring service's own function (`figures.service.city_summary`), which
   reads the building-year rollups the ingest and the figures worker keep;

@@ -1,6 +1,6 @@
 """Console benchmark: the cockpit's first load in headless Chromium on loopback.
 
-    python benchmarks/console.py [--runs 5]
+    python -m benchmarks.console [--runs 5]
 
 `sbe run` on PostgreSQL serves the built console; a signed-in district officer opens the cockpit
 with an empty browser cache, `--runs` times. Printed: the JavaScript and CSS the first load

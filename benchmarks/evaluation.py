@@ -2,7 +2,7 @@
 records, from the figures the platform maintains, against recomputing them from the raw records,
 both in the same run on the same data.
 
-    python benchmarks/evaluation.py [--buildings 100000] [--records 10000000] [--repeat 5]
+    python -m benchmarks.evaluation [--buildings 100000] [--records 10000000] [--repeat 5]
 
 - maintained: the evaluation service's own path (its building-year copies, grouped by district,
   the default scheme's formula);

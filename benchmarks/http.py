@@ -1,7 +1,7 @@
 """HTTP benchmark: what a request costs beyond its work, measured with wrk in one run against a
 bare FastAPI + asyncpg app doing the same work (benchmarks/bare/app.py), and what the gateway adds.
 
-    python benchmarks/http.py [--seconds 8] [--connections 20]
+    python -m benchmarks.http [--seconds 8] [--connections 20]
 
 The whole stack runs as `sbe run` on PostgreSQL. For each of two endpoints,
 - read:  GET /api/v1/buildings/{id} (a small JSON document from the database);

@@ -1,7 +1,7 @@
 """Ingest benchmark: N tax records through the real monitoring process, against two baselines
 measured in the same run on the same messages.
 
-    python benchmarks/ingest.py [--records 200000] [--partitions 6] [--buildings 2000]
+    python -m benchmarks.ingest [--records 200000] [--partitions 6] [--buildings 2000]
 
 - raw:   a bare kafka-python consumer reading the messages (no parsing, no storing);
 - naive: the simplest correct consumer: per record, one INSERT (its own transaction), then

@@ -119,43 +119,36 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
         figures[district].buildings = int(count)
         figures[district].gross_floor_area_m2 = float(area)
         figures[district].operating_floor_area_m2 = float(operating_area)
-    joined = select(b.district_id).join(y, col(y.building_id) == col(b.id)).where(_standing(year))
-    over = and_(col(y.year) == year, col(y.tax_cents) > LINE_100M_CENTS)
+    # One pass over the standing buildings with their year and the year before: the tax of
+    # both years, the 亿元楼宇 (new when not over the line the year before) and occupancy.
     previous = _previous_tax(year)
-    was_over = exists().where(
-        previous.c.building_id == col(b.id), previous.c.tax_cents > LINE_100M_CENTS
-    )
-    for district, count, fresh in await fetch_rows(
+    over = col(y.tax_cents) > LINE_100M_CENTS
+    was_over = previous.c.tax_cents > LINE_100M_CENTS
+    has_occupancy = col(y.leasable_area_m2).is_not(None)
+    for district, now, before, count, fresh, occupied, leasable in await fetch_rows(
         session,
-        joined.add_columns(func.count(), func.sum(case((~was_over, 1), else_=0)))
-        .where(over)
-        .group_by(col(b.district_id)),
-    ):
-        figures[district].cumulative_100m = int(count)
-        figures[district].new_100m = int(fresh or 0)
-    for district, cents in await fetch_rows(
-        session,
-        joined.add_columns(func.sum(y.tax_cents))
-        .where(col(y.year) == year)
-        .group_by(col(b.district_id)),
-    ):
-        figures[district].tax_cents[year] = int(cents or 0)
-    for district, cents in await fetch_rows(
-        session,
-        select(b.district_id, func.sum(previous.c.tax_cents))
-        .join(previous, previous.c.building_id == col(b.id))
+        sa_select(
+            col(b.district_id),
+            func.sum(y.tax_cents),
+            func.sum(previous.c.tax_cents),
+            func.count(case((over, 1))),
+            func.count(case((and_(over, or_(previous.c.tax_cents.is_(None), ~was_over)), 1))),
+            func.sum(case((has_occupancy, y.occupied_area_m2))),
+            func.sum(case((has_occupancy, y.leasable_area_m2))),
+        )
+        .select_from(b)
+        .outerjoin(y, and_(col(y.building_id) == col(b.id), col(y.year) == year))
+        .outerjoin(previous, previous.c.building_id == col(b.id))
         .where(_standing(year))
         .group_by(col(b.district_id)),
     ):
-        figures[district].tax_cents[year - 1] = int(cents or 0)
-    for district, occupied, leasable in await fetch_rows(
-        session,
-        joined.add_columns(func.sum(y.occupied_area_m2), func.sum(y.leasable_area_m2))
-        .where(col(y.year) == year, col(y.leasable_area_m2).is_not(None))
-        .group_by(col(b.district_id)),
-    ):
-        figures[district].occupied_m2 = float(occupied or 0)
-        figures[district].leasable_m2 = float(leasable or 0)
+        f = figures[district]
+        if now is not None:
+            f.tax_cents[year] = int(now)
+        if before is not None:
+            f.tax_cents[year - 1] = int(before)
+        f.cumulative_100m, f.new_100m = int(count), int(fresh)
+        f.occupied_m2, f.leasable_m2 = float(occupied or 0), float(leasable or 0)
     d, r, m, e = DesignationCopy, RenovationCopy, MovementCopy, EventCopy
     for district, count in await fetch_rows(
         session,
