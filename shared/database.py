@@ -77,6 +77,10 @@ def create_engine(target: DatabaseTarget, *, pool_size: int = 20) -> AsyncEngine
     return engine
 
 
+# Set in a session's info by whoever leaves writes to be made at commit (the outbox does).
+PENDING_WRITES = "sbe_pending_writes"
+
+
 @dataclass
 class Database:
     """An engine and the sessionmaker built on it, made in a lifespan and disposed there."""
@@ -121,9 +125,13 @@ class Database:
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
-        """A session for reads only: every statement runs on its own (autocommit)."""
+        """A session for reads: every statement runs on its own (autocommit). Should a read
+        leave something behind (an object added, an outbox message), the closing commit still
+        flushes it; under autocommit that sends no COMMIT of its own."""
         async with self.readers() as session:
             yield session
+            if session.new or session.dirty or session.deleted or PENDING_WRITES in session.info:
+                await session.commit()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.database import Database, fetch_rows
+from shared.database import PENDING_WRITES, Database, fetch_rows
 from shared.deadletters import describe_failure, is_transient
 from shared.kafka import TopicSpec, create_producer, ensure_topics
 from shared.types import UTCDateTime, utcnow
@@ -46,7 +46,7 @@ OUTBOX_PARKED = Counter(
 MAX_ATTEMPTS = 3
 
 _PENDING = "sbe_outbox_pending"
-_ROWS = "sbe_outbox_rows"
+_ROWS = PENDING_WRITES  # the rows to insert at commit: a read session commits when it has them
 WAKE = "sbe_outbox_wake"
 
 
