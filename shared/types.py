@@ -81,6 +81,15 @@ def format_cents(cents: int) -> str:
     return f"{'-' if cents < 0 else ''}{whole}.{fraction:02d}"
 
 
+def format_cny_zh(cents: int) -> str:
+    """An amount as officials write it: 亿元 from 1亿 (150000000.00 → '1.50亿元'), else 万元
+    with grouping (12345600 → '12.35万元'), both rounded half up to two decimals."""
+    yuan = Decimal(cents) / 100
+    if abs(yuan) >= 100_000_000:
+        return f"{round_half_up(yuan / 100_000_000):,}亿元"
+    return f"{round_half_up(yuan / 10_000):,}万元"
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """Round the way a person does by hand (0.125 → 0.13), not banker's rounding."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from shared.types import format_cents, parse_cents, round_half_up
+from shared.types import format_cents, format_cny_zh, parse_cents, round_half_up
 
 
 class TestMoney:
@@ -40,3 +40,11 @@ class TestMoney:
     def test_rounds_half_up_like_a_person(self) -> None:
         assert round_half_up(Decimal("0.125")) == Decimal("0.13")
         assert round_half_up(Decimal("2.675")) == Decimal("2.68")
+
+
+def test_amounts_as_officials_write_them() -> None:
+    assert format_cny_zh(150_000_000_00) == "1.50亿元"
+    assert format_cny_zh(100_000_000_00) == "1.00亿元"  # the line itself reads in 亿元
+    assert format_cny_zh(99_999_999_99) == "10,000.00万元"  # rounded, still below the line
+    assert format_cny_zh(1_234_560_00) == "123.46万元"
+    assert format_cny_zh(-2_000_000_000_00) == "-20.00亿元"  # a refund

@@ -28,7 +28,15 @@ from services.evaluation.scoring.schemas import (
     ScoreBoard,
 )
 from services.evaluation.targets import service as targets
-from shared import LINE_100M_CENTS, SHANGHAI, Conflict, NotFound, Principal, format_cents
+from shared import (
+    LINE_100M_CENTS,
+    SHANGHAI,
+    Conflict,
+    NotFound,
+    Principal,
+    format_cents,
+    format_cny_zh,
+)
 from shared.reference import district_ids
 
 
@@ -330,7 +338,9 @@ async def evidence(
         },
         indicators={
             "cumulative_100m_buildings": [
-                EvidenceItem(id=i, name=n, detail=f"{year}年税收{format_cents(t)}元")
+                EvidenceItem(
+                    id=i, name=n, detail=f"{year}年税收{format_cny_zh(t)}（{format_cents(t)}元）"
+                )
                 for i, n, t, _, _ in over
             ],
             "new_100m_buildings": [
@@ -341,7 +351,8 @@ async def evidence(
                     + (
                         "无数据"
                         if p is None
-                        else f"{format_cents(p)}元（未超1亿{'，导入数据' if imported else ''}）"
+                        else f"{format_cny_zh(p)}（{format_cents(p)}元，未超1亿"
+                        f"{'，导入数据' if imported else ''}）"
                     ),
                 )
                 for i, n, _, p, imported in new
