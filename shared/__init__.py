@@ -51,6 +51,7 @@ from shared.kafka import (
 )
 from shared.logging import configure_logging, request_id_var
 from shared.messages import (
+    DEFAULT_PARTITIONS,
     MAX_AMOUNT_CNY,
     MAX_MESSAGE_BYTES,
     TOPICS,
@@ -138,6 +139,7 @@ from shared.validators import (
 __all__ = [
     "CHROMIUM_FLAGS",
     "COMMON_API_RESPONSES",
+    "DEFAULT_PARTITIONS",
     "ENVELOPE_VALUE_BYTES",
     "ID_ASCII_PATTERN",
     "LINE_100M_CENTS",

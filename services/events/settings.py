@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from shared import BaseServiceSettings
+from shared import DEFAULT_PARTITIONS, BaseServiceSettings
 
 
 class EventsSettings(BaseServiceSettings):
@@ -12,7 +12,7 @@ class EventsSettings(BaseServiceSettings):
     evaluation_url: str = Field(
         default="http://127.0.0.1:8003", pattern=r"^https?://", description="Where targets live."
     )
-    topic_partitions: int = Field(default=3, ge=1, le=256)
+    topic_partitions: int = Field(default=DEFAULT_PARTITIONS["topic_partitions"], ge=1, le=256)
 
     @property
     def port(self) -> int:

@@ -2,7 +2,7 @@
 
 from pydantic import Field, SecretStr
 
-from shared import ConsumerSettings
+from shared import DEFAULT_PARTITIONS, ConsumerSettings
 
 
 class MonitoringSettings(ConsumerSettings):
@@ -10,7 +10,12 @@ class MonitoringSettings(ConsumerSettings):
 
     monitoring_port: int = Field(default=8002, ge=1, le=65535)
     registry_url: str = Field(default="http://127.0.0.1:8001", pattern=r"^https?://")
-    feed_partitions: int = Field(default=6, ge=1, le=256, description="Partitions of the feeds.")
+    feed_partitions: int = Field(
+        default=DEFAULT_PARTITIONS["feed_partitions"],
+        ge=1,
+        le=256,
+        description="Partitions of the feeds.",
+    )
     consumer_group: str = Field(default="sbe-monitoring", min_length=1)
     consumer_max_records: int = Field(default=20_000, ge=1, le=50_000)
     warning_occupancy_drop_points: float = Field(

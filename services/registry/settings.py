@@ -5,14 +5,14 @@ from typing import Annotated
 from fastapi import Depends
 from pydantic import Field
 
-from shared import BaseServiceSettings, app_settings
+from shared import DEFAULT_PARTITIONS, BaseServiceSettings, app_settings
 
 
 class RegistrySettings(BaseServiceSettings):
     """Configuration of the registry service."""
 
     registry_port: int = Field(default=8001, ge=1, le=65535)
-    topic_partitions: int = Field(default=3, ge=1, le=256)
+    topic_partitions: int = Field(default=DEFAULT_PARTITIONS["topic_partitions"], ge=1, le=256)
     featured_candidate_threshold: float = Field(
         default=0.5,
         gt=0,

@@ -4,7 +4,9 @@ workbook, from a publication's frozen content."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from html import escape
+from typing import TypeVar
 
 from markdown_it import MarkdownIt
 from openpyxl import Workbook
@@ -12,9 +14,12 @@ from openpyxl.styles import Font
 
 from services.evaluation.bluebook.charts import line_chart
 from services.evaluation.bluebook.schemas import BlueBook, Flow, IndustryLine
-from services.evaluation.bluebook.service import INDICATOR_ZH, amount_wan, amount_yi, growth
+from services.evaluation.bluebook.service import amount_wan, amount_yi, growth
 from services.evaluation.scoring.formula import TARGET_INDICATORS
 from shared import safe_row
+from shared.reference import TARGET_INDICATOR_NAMES_ZH
+
+T = TypeVar("T")
 
 STYLE = """
 body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:2em auto;
@@ -74,7 +79,10 @@ def _table(headers: list[str], rows: list[list[str]], text_columns: int = 1) -> 
 
 def pending_text(pending: dict[str, int]) -> str:
     """Inputs awaiting review, in words: 推介活动2、改造1."""
-    return "、".join(f"{INDICATOR_ZH[k]}{n}" for k, n in sorted(pending.items()) if n) or "—"
+    return (
+        "、".join(f"{TARGET_INDICATOR_NAMES_ZH[k]}{n}" for k, n in sorted(pending.items()) if n)
+        or "—"
+    )
 
 
 def _percent(value: float | None) -> str:
@@ -249,7 +257,7 @@ def html(book: BlueBook, preface: str | None = None) -> str:
         + _table(
             [
                 "地区",
-                *[INDICATOR_ZH[k] for k in TARGET_INDICATORS],
+                *[TARGET_INDICATOR_NAMES_ZH[k] for k in TARGET_INDICATORS],
                 "考核得分",
                 "排名",
                 *(["待审核"] if full else []),
@@ -338,6 +346,18 @@ def _count(value: float | None) -> str:
     return f"{value:g}"
 
 
+def _city_then_districts(
+    city: Sequence[T],
+    by_district: dict[str, list[T]],
+    names: dict[str, str],
+    cells: Callable[[T], list[object]],
+) -> list[list[object]]:
+    """Rows of a city-wide list, then each district's, the scope in the first column."""
+    return [["全市", *cells(item)] for item in city] + [
+        [names.get(d, d), *cells(item)] for d, items in by_district.items() for item in items
+    ]
+
+
 def xlsx(book: BlueBook) -> bytes:
     """The same figures as a workbook, one sheet per section."""
     full = book.edition == "full"
@@ -362,8 +382,8 @@ def xlsx(book: BlueBook) -> bytes:
         (
             "目标完成",
             ["地区"]
-            + [f"{INDICATOR_ZH[k]}（完成）" for k in TARGET_INDICATORS]
-            + [f"{INDICATOR_ZH[k]}（目标）" for k in TARGET_INDICATORS]
+            + [f"{TARGET_INDICATOR_NAMES_ZH[k]}（完成）" for k in TARGET_INDICATORS]
+            + [f"{TARGET_INDICATOR_NAMES_ZH[k]}（目标）" for k in TARGET_INDICATORS]
             + ["考核得分", "排名"]
             + (["待审核"] if full else []),
             [
@@ -423,22 +443,22 @@ def xlsx(book: BlueBook) -> bytes:
         (
             "产业结构",
             ["范围", "门类", "名称", "企业数", "租用面积（平方米）"],
-            [["全市", i.code, i.name_zh, i.enterprises, i.area_m2] for i in book.industries]
-            + [
-                [names.get(d, d), i.code, i.name_zh, i.enterprises, i.area_m2]
-                for d, lines in book.district_industries.items()
-                for i in lines
-            ],
+            _city_then_districts(
+                book.industries,
+                book.district_industries,
+                names,
+                lambda i: [i.code, i.name_zh, i.enterprises, i.area_m2],
+            ),
         ),
         (
             "企业迁入迁出",
             ["范围", "月份", "迁入", "迁出", "净迁入"],
-            [["全市", f.period, f.move_in, f.move_out, f.net] for f in book.flows]
-            + [
-                [names.get(d, d), f.period, f.move_in, f.move_out, f.net]
-                for d, flows in book.district_flows.items()
-                for f in flows
-            ],
+            _city_then_districts(
+                book.flows,
+                book.district_flows,
+                names,
+                lambda f: [f.period, f.move_in, f.move_out, f.net],
+            ),
         ),
         (
             "月度走势",

@@ -33,9 +33,8 @@ from services.evaluation.scoring.formula import TARGET_INDICATORS
 from services.evaluation.scoring.schemas import ScoreBoard
 from services.evaluation.tasks import service as tasks
 from shared import SHANGHAI, NotFound, parse_cents
-from shared.reference import TARGET_INDICATOR_NAMES_ZH, districts
+from shared.reference import districts
 
-INDICATOR_ZH = TARGET_INDICATOR_NAMES_ZH
 INDUSTRY_ZH = {
     "legal": "法律服务",
     "accounting_audit": "会计审计服务",
