@@ -5,13 +5,14 @@ from services.evaluation.history.models import TaxHistory
 from services.evaluation.inputs.models import (
     BuildingCopy,
     BuildingYearCopy,
+    CopiesGeneration,
     DesignationCopy,
     EventCopy,
     MovementCopy,
     RenovationCopy,
 )
 from services.evaluation.publications.models import Publication
-from services.evaluation.scoring.models import ScoringScheme
+from services.evaluation.scoring.models import DistrictSums, ScoringScheme
 from services.evaluation.targets.models import Target, TargetVersion
 from services.evaluation.tasks.evidence import ReportAttachment, ReportBlob
 from services.evaluation.tasks.models import KeyTask, TaskReport
@@ -21,7 +22,9 @@ metadata = EvaluationTable.metadata
 __all__ = [
     "BuildingCopy",
     "BuildingYearCopy",
+    "CopiesGeneration",
     "DesignationCopy",
+    "DistrictSums",
     "EventCopy",
     "KeyTask",
     "MovementCopy",

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.evaluation.history import repository
 from services.evaluation.history.schemas import ImportReport, TaxYearPublic
+from services.evaluation.inputs import service as inputs
 from shared import (
     SHANGHAI,
     FieldError,
@@ -182,6 +183,7 @@ async def import_history(
         for (b, y), (_, cents) in parsed.items()
     ]
     await repository.upsert(session, values)
+    await inputs.copies_changed(session)
     return ImportReport(
         dry_run=False,
         rows=len(rows),

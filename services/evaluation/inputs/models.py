@@ -81,3 +81,14 @@ class BuildingYearCopy(EvaluationTable, table=True):
     leasable_area_m2: float | None = None
     occupied_area_m2: float | None = None
     months: str = Field(sa_column=Column(Text, nullable=False), description="JSON of the months.")
+
+
+class CopiesGeneration(EvaluationTable, table=True):
+    """How many times the copies the district sums are taken from (buildings, building-years,
+    imported tax) have changed: one row, raised in the transaction of every such change, so a
+    stored sum is current exactly while the generation it was taken at is."""
+
+    __tablename__ = "copies_generation"
+
+    id: int = Field(default=1, primary_key=True)
+    generation: int = Field(sa_column=Column(BigInteger, nullable=False))

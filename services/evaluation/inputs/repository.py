@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import delete
@@ -12,20 +11,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.evaluation.inputs.models import (
     BuildingCopy,
     BuildingYearCopy,
+    CopiesGeneration,
     DesignationCopy,
     EventCopy,
     MovementCopy,
     RenovationCopy,
 )
-from shared import dialect_insert, upsert_building_copies
+from shared import batched, dialect_insert, upsert_building_copies
 
 # Rows per multi-row statement (SQLite allows 32,766 parameters per statement).
 _CHUNK = 1000
-
-
-def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), _CHUNK):
-        yield rows[start : start + _CHUNK]
 
 
 async def upsert_buildings(session: AsyncSession, rows: list[dict[str, Any]]) -> set[str]:
@@ -69,13 +64,14 @@ async def insert_movements(session: AsyncSession, rows: list[dict[str, Any]]) ->
             },
             where=col(MovementCopy.version) < statement.excluded.version,
         )
-        for chunk in _chunks(list(latest.values())):
-            await session.exec(statement, params=chunk)
+        for chunk in batched(latest.values(), _CHUNK):
+            await session.exec(statement, params=list(chunk))
 
 
 async def upsert_events(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Store event states newer than what is kept (one row per id)."""
-    for chunk in _chunks(rows):
+    for batch in batched(rows, _CHUNK):
+        chunk = list(batch)
         statement = dialect_insert(session, EventCopy).values(chunk)
         statement = statement.on_conflict_do_update(
             index_elements=["id"],
@@ -104,3 +100,13 @@ async def upsert_building_years(session: AsyncSession, rows: list[dict[str, Any]
         },
     )
     await session.exec(statement, params=rows)
+
+
+async def raise_generation(session: AsyncSession) -> None:
+    """One more change to the copies the district sums are taken from (see CopiesGeneration).
+    Call it last in the transaction: the row stays locked from here until the commit."""
+    statement = dialect_insert(session, CopiesGeneration).values(id=1, generation=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["id"], set_={"generation": col(CopiesGeneration.generation) + 1}
+    )
+    await session.exec(statement)

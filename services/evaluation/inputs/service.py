@@ -16,8 +16,9 @@ from shared import (
 )
 
 
-async def apply_buildings(session: AsyncSession, buildings: list[BuildingMessage]) -> None:
-    """Registry building snapshots: the building, its designations and its renovations."""
+async def apply_buildings(session: AsyncSession, buildings: list[BuildingMessage]) -> bool:
+    """Registry building snapshots: the building, its designations and its renovations; whether
+    any building changed."""
     latest = {b.id: b for b in buildings}  # within a batch, the later message wins
     changed = await repository.upsert_buildings(session, [building_row(b) for b in latest.values()])
     for building_id in sorted(changed):
@@ -36,6 +37,7 @@ async def apply_buildings(session: AsyncSession, buildings: list[BuildingMessage
                 for r in building.renovations
             ],
         )
+    return bool(changed)
 
 
 async def apply_movements(session: AsyncSession, movements: list[MovementMessage]) -> None:
@@ -104,3 +106,8 @@ async def apply_building_years(session: AsyncSession, figures: list[BuildingYear
             }
         )
     await repository.upsert_building_years(session, rows)
+
+
+async def copies_changed(session: AsyncSession) -> None:
+    """The district sums taken before this transaction are out of date once it commits."""
+    await repository.raise_generation(session)

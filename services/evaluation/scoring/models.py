@@ -1,8 +1,9 @@
-"""Scoring schemes are data: an administrator adds one, none is ever changed."""
+"""Scoring schemes are data: an administrator adds one, none is ever changed. The district sums
+of a year are kept between scorings until the copies beneath them change."""
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field
 
 from services.evaluation.db import EvaluationTable
@@ -18,3 +19,15 @@ class ScoringScheme(EvaluationTable, table=True):
     definition: str = Field(sa_column=Column(Text, nullable=False))
     created_by: str = Field(max_length=100)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DistrictSums(EvaluationTable, table=True):
+    """The part of a year's district figures summed over every building (counts, areas, tax of
+    the year and the year before, 亿元楼宇, occupancy), as JSON, with the copies' generation it
+    was taken at: reused while that generation is the current one, taken again after."""
+
+    __tablename__ = "district_sums"
+
+    year: int = Field(primary_key=True)
+    generation: int = Field(sa_column=Column(BigInteger, nullable=False))
+    sums: str = Field(sa_column=Column(Text, nullable=False))

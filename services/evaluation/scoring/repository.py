@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, case, exists, func, literal, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
@@ -18,13 +19,14 @@ from services.evaluation.history.models import TaxHistory
 from services.evaluation.inputs.models import (
     BuildingCopy,
     BuildingYearCopy,
+    CopiesGeneration,
     DesignationCopy,
     EventCopy,
     MovementCopy,
     RenovationCopy,
 )
-from services.evaluation.scoring.models import ScoringScheme
-from shared import LINE_100M_CENTS, fetch_rows, year_bounds
+from services.evaluation.scoring.models import DistrictSums, ScoringScheme
+from shared import LINE_100M_CENTS, dialect_insert, fetch_rows, year_bounds
 from shared.review import ReviewState
 
 VERIFIED, PENDING = ReviewState.verified.value, ReviewState.pending.value
@@ -101,55 +103,18 @@ def _completed(year: int, review: str = VERIFIED) -> Any:
 
 
 async def district_figures(session: AsyncSession, year: int) -> dict[str, DistrictFigures]:
-    """district id → figures, from the copies kept up to date by the consumer."""
+    """district id → figures, from the copies kept up to date by the consumer: the sums over
+    every building as kept since the copies last changed (or taken again now), the rest
+    counted from the few records behind them."""
     figures: dict[str, DistrictFigures] = defaultdict(DistrictFigures)
-    b, y = BuildingCopy, BuildingYearCopy
-    operating = case((col(b.status) == "operating", b.gross_floor_area_m2), else_=0.0)
-    for district, count, area, operating_area in await fetch_rows(
-        session,
-        select(
-            b.district_id,
-            func.count(),
-            func.coalesce(func.sum(b.gross_floor_area_m2), 0.0),
-            func.coalesce(func.sum(operating), 0.0),
-        )
-        .where(_standing(year))
-        .group_by(col(b.district_id)),
-    ):
-        figures[district].buildings = int(count)
-        figures[district].gross_floor_area_m2 = float(area)
-        figures[district].operating_floor_area_m2 = float(operating_area)
-    # One pass over the standing buildings with their year and the year before: the tax of
-    # both years, the 亿元楼宇 (new when not over the line the year before) and occupancy.
-    previous = _previous_tax(year)
-    over = col(y.tax_cents) > LINE_100M_CENTS
-    was_over = previous.c.tax_cents > LINE_100M_CENTS
-    has_occupancy = col(y.leasable_area_m2).is_not(None)
-    for district, now, before, count, fresh, occupied, leasable in await fetch_rows(
-        session,
-        sa_select(
-            col(b.district_id),
-            func.sum(y.tax_cents),
-            func.sum(previous.c.tax_cents),
-            func.count(case((over, 1))),
-            func.count(case((and_(over, or_(previous.c.tax_cents.is_(None), ~was_over)), 1))),
-            func.sum(case((has_occupancy, y.occupied_area_m2))),
-            func.sum(case((has_occupancy, y.leasable_area_m2))),
-        )
-        .select_from(b)
-        .outerjoin(y, and_(col(y.building_id) == col(b.id), col(y.year) == year))
-        .outerjoin(previous, previous.c.building_id == col(b.id))
-        .where(_standing(year))
-        .group_by(col(b.district_id)),
-    ):
+    for district, sums in (await _district_sums(session, year)).items():
         f = figures[district]
-        if now is not None:
-            f.tax_cents[year] = int(now)
-        if before is not None:
-            f.tax_cents[year - 1] = int(before)
-        f.cumulative_100m, f.new_100m = int(count), int(fresh)
-        f.occupied_m2, f.leasable_m2 = float(occupied or 0), float(leasable or 0)
-    d, r, m, e = DesignationCopy, RenovationCopy, MovementCopy, EventCopy
+        f.buildings, f.gross_floor_area_m2, f.operating_floor_area_m2 = sums["buildings"]
+        now, before, f.cumulative_100m, f.new_100m, f.occupied_m2, f.leasable_m2 = sums["tax"]
+        f.tax_cents = {
+            y: cents for y, cents in ((year, now), (year - 1, before)) if cents is not None
+        }
+    b, d, r, m, e = BuildingCopy, DesignationCopy, RenovationCopy, MovementCopy, EventCopy
     for district, count in await fetch_rows(
         session,
         select(b.district_id, func.count())
@@ -207,6 +172,94 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
             else:
                 figures[district].promotions = int(count)
     return figures
+
+
+async def _district_sums(session: AsyncSession, year: int) -> dict[str, dict[str, list[Any]]]:
+    """The year's sums over every standing building, per district: reused while the copies'
+    generation is the one they were taken at. The generation is read before the sums are
+    taken, so a change committed in between makes them look older than they are (taken again
+    next time), never newer."""
+    generation = (
+        await session.exec(select(CopiesGeneration.generation).where(CopiesGeneration.id == 1))
+    ).first() or 0
+    kept = (
+        await session.exec(
+            select(DistrictSums.sums).where(
+                DistrictSums.year == year, DistrictSums.generation == generation
+            )
+        )
+    ).first()
+    if kept is not None:
+        sums: dict[str, dict[str, list[Any]]] = orjson.loads(kept)
+        return sums
+    sums = await _take_district_sums(session, year)
+    statement = dialect_insert(session, DistrictSums).values(
+        year=year, generation=generation, sums=orjson.dumps(sums).decode()
+    )
+    await session.exec(
+        statement.on_conflict_do_update(
+            index_elements=["year"],
+            set_={"generation": statement.excluded.generation, "sums": statement.excluded.sums},
+            where=col(DistrictSums.generation) <= statement.excluded.generation,
+        )
+    )
+    return sums
+
+
+async def _take_district_sums(session: AsyncSession, year: int) -> dict[str, dict[str, list[Any]]]:
+    """district → {"buildings": [count, gross area, operating area], "tax": [tax of the year,
+    of the year before, 亿元楼宇, new ones, occupied m², leasable m²]} over the standing
+    buildings."""
+    sums: dict[str, dict[str, list[Any]]] = {}
+    b, y = BuildingCopy, BuildingYearCopy
+    operating = case((col(b.status) == "operating", b.gross_floor_area_m2), else_=0.0)
+    for district, count, area, operating_area in await fetch_rows(
+        session,
+        select(
+            b.district_id,
+            func.count(),
+            func.coalesce(func.sum(b.gross_floor_area_m2), 0.0),
+            func.coalesce(func.sum(operating), 0.0),
+        )
+        .where(_standing(year))
+        .group_by(col(b.district_id)),
+    ):
+        sums[district] = {
+            "buildings": [int(count), float(area), float(operating_area)],
+            "tax": [None, None, 0, 0, 0.0, 0.0],
+        }
+    # One pass over the standing buildings with their year and the year before: the tax of
+    # both years, the 亿元楼宇 (new when not over the line the year before) and occupancy.
+    previous = _previous_tax(year)
+    over = col(y.tax_cents) > LINE_100M_CENTS
+    was_over = previous.c.tax_cents > LINE_100M_CENTS
+    has_occupancy = col(y.leasable_area_m2).is_not(None)
+    for district, now, before, count, fresh, occupied, leasable in await fetch_rows(
+        session,
+        sa_select(
+            col(b.district_id),
+            func.sum(y.tax_cents),
+            func.sum(previous.c.tax_cents),
+            func.count(case((over, 1))),
+            func.count(case((and_(over, or_(previous.c.tax_cents.is_(None), ~was_over)), 1))),
+            func.sum(case((has_occupancy, y.occupied_area_m2))),
+            func.sum(case((has_occupancy, y.leasable_area_m2))),
+        )
+        .select_from(b)
+        .outerjoin(y, and_(col(y.building_id) == col(b.id), col(y.year) == year))
+        .outerjoin(previous, previous.c.building_id == col(b.id))
+        .where(_standing(year))
+        .group_by(col(b.district_id)),
+    ):
+        sums[district]["tax"] = [
+            int(now) if now is not None else None,
+            int(before) if before is not None else None,
+            int(count),
+            int(fresh),
+            float(occupied or 0),
+            float(leasable or 0),
+        ]
+    return sums
 
 
 async def buildings_over(
