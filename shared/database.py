@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +79,19 @@ def create_engine(target: DatabaseTarget, *, pool_size: int = 20) -> AsyncEngine
 
 # Set in a session's info by whoever leaves writes to be made at commit (the outbox does).
 PENDING_WRITES = "sbe_pending_writes"
+_AFTER_COMMIT = "sbe_after_commit"
+
+
+def after_commit(session: AsyncSession, action: Callable[[], Awaitable[None]]) -> None:
+    """Run `action` once the session's work is committed (never if it is rolled back): what
+    must not happen before the data is durable, such as telling every gateway replica to forget
+    a revoked key (forgetting first would let a concurrent request cache the old row again)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+async def _run_after_commit(session: AsyncSession) -> None:
+    for action in session.info.pop(_AFTER_COMMIT, ()):
+        await action()
 
 
 @dataclass
@@ -122,6 +135,7 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+            await _run_after_commit(session)
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
@@ -132,6 +146,7 @@ class Database:
             yield session
             if session.new or session.dirty or session.deleted or PENDING_WRITES in session.info:
                 await session.commit()
+            await _run_after_commit(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

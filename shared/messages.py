@@ -64,7 +64,7 @@ Area = Annotated[float, Strict(), Field(allow_inf_nan=False, le=MAX_AREA_M2)]
 
 
 class _Feed(BaseModel):
-    """Fields every feed message has (CONTRACT §6)."""
+    """Fields every feed message has."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

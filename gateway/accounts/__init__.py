@@ -1,1 +1,1 @@
-"""People's accounts: users, passwords, second factors and sessions (CONTRACT §9)."""
+"""People's accounts: users, passwords, second factors and sessions."""

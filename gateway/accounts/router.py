@@ -1,12 +1,14 @@
 """HTTP routes for people: sign-in and out, the signed-in person, passwords, the second factor,
-sessions, and the administrator's accounts (CONTRACT §9)."""
+sessions, and the administrator's accounts."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.accounts import service
 from gateway.accounts.models import User
@@ -24,7 +26,10 @@ from gateway.accounts.schemas import (
     UserPublic,
     UserUpdate,
 )
-from gateway.accounts.service import Outcome, SessionState
+from gateway.accounts.service import Event, Outcome, SessionState
+from gateway.audit import AuditWriter
+from gateway.authn import Authenticator
+from gateway.deps import AuditDep, AuthenticatorDep, LoginLimiterDep
 from gateway.ratelimit import retry_after_header
 from gateway.settings import SettingsDep
 from shared import (
@@ -32,6 +37,7 @@ from shared import (
     Forbidden,
     PrincipalDep,
     SessionDep,
+    after_commit,
     header,
     problem_response,
     problem_responses,
@@ -62,30 +68,49 @@ def _client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def _audit(
-    request: Request, event: str, user: User | None, status: int, username: str = ""
-) -> None:
-    request.app.state.audit.record(
-        at=utcnow(),
-        principal=service.principal_of(user) if user is not None else None,
-        method=request.method,
-        path=request.url.path,
-        query="",
-        status=status,
-        request_id=request_id_var.get(),
-        client_ip=_client_ip(request),
-        duration_ms=0.0,
-        event=event,
-        username=username,
-    )
+@dataclass
+class SecurityEvents:
+    """Where a route's security events go: the audit trail, and every replica's caches for the
+    sessions an operation ended. Both wait for the commit (a rolled-back change ended nothing)."""
+
+    request: Request
+    audit: AuditWriter
+    authenticator: Authenticator
+
+    def record(self, event: str, user: User | None, status: int, username: str = "") -> None:
+        self.audit.record(
+            at=utcnow(),
+            principal=service.principal_of(user) if user is not None else None,
+            method=self.request.method,
+            path=self.request.url.path,
+            query="",
+            status=status,
+            request_id=request_id_var.get(),
+            client_ip=_client_ip(self.request),
+            duration_ms=0.0,
+            event=event,
+            username=username,
+        )
+
+    def settle(self, session: AsyncSession, outcome: Outcome, status: int) -> None:
+        """Once committed: record the operation's events and end what it ended."""
+
+        async def settled() -> None:
+            for event in outcome.events:
+                self.record(event.name, event.user, status, event.username or "")
+            for token_hash in outcome.ended:
+                await self.authenticator.forget(token_hash)
+
+        after_commit(session, settled)
 
 
-async def _settle(request: Request, outcome: Outcome, status: int) -> None:
-    """Record an operation's security events and end, on every replica, what it ended."""
-    for event in outcome.events:
-        _audit(request, event.name, event.user, status, event.username or "")
-    for token_hash in outcome.ended:
-        await request.app.state.authenticator.forget(token_hash)
+async def _security_events(
+    request: Request, audit: AuditDep, authenticator: AuthenticatorDep
+) -> SecurityEvents:
+    return SecurityEvents(request, audit, authenticator)
+
+
+SecurityEventsDep = Annotated[SecurityEvents, Depends(_security_events)]
 
 
 def _secure(request: Request) -> bool:
@@ -100,12 +125,17 @@ def _secure(request: Request) -> bool:
     summary="Sign in",
 )
 async def login(
-    request: Request, session: SessionDep, settings: SettingsDep, body: Login
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    body: Login,
+    events: SecurityEventsDep,
+    limiter: LoginLimiterDep,
 ) -> SignedIn | Response:
     """Username, password and (once enrolled) the second factor. A wrong username and a wrong
     password get the same answer in the same time; five failures in a row lock the account for
     15 minutes. Sets the session cookie (HttpOnly, SameSite=Strict; Secure over HTTPS)."""
-    wait = await request.app.state.login_limiter.check(f"login:{_client_ip(request)}")
+    wait = await limiter.check(f"login:{_client_ip(request)}")
     if wait > 0:
         return problem_response(
             429,
@@ -116,7 +146,7 @@ async def login(
     new, outcome, reason = await service.login(
         session, settings, body, client_ip=_client_ip(request), user_agent=user_agent
     )
-    await _settle(request, outcome, 200 if new else 401)
+    events.settle(session, outcome, 200 if new else 401)
     if new is None:
         # Answered, not raised: the failure count and any lock must be committed.
         extra = {"second_factor_required": True} if reason != service.WRONG_CREDENTIALS else None
@@ -145,14 +175,17 @@ async def login(
 
 
 @router.post("/logout", status_code=204, summary="Sign out")
-async def logout(request: Request, session: SessionDep, state: SessionStateDep) -> Response:
+async def logout(
+    session: SessionDep, state: SessionStateDep, events: SecurityEventsDep
+) -> Response:
     """Ends this session at once, on every gateway replica, and clears the cookie."""
     token_hash = await service.logout(session, state.session_id)
-    await session.commit()
-    if token_hash is not None:
-        await request.app.state.authenticator.forget(token_hash)
     user = await service.find_user(session, state.principal.key_id)
-    _audit(request, "logout", user, 204)
+    events.settle(
+        session,
+        Outcome(events=[Event("logout", user)], ended=[token_hash] if token_hash else []),
+        204,
+    )
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
@@ -174,14 +207,13 @@ async def me(session: SessionDep, state: SessionStateDep) -> Me:
     "/password", status_code=204, responses=problem_responses(422), summary="Change my password"
 )
 async def change_password(
-    request: Request, session: SessionDep, state: SessionStateDep, body: PasswordChange
+    session: SessionDep, state: SessionStateDep, body: PasswordChange, events: SecurityEventsDep
 ) -> Response:
     """At least 10 characters from three classes, not containing the username, none of the last
     five. The person's other sessions end."""
     outcome = await service.change_password(session, state.principal, state.session_id, body)
-    await session.commit()
     outcome.ended.append(state.token_hash)  # this session's cached state is stale now
-    await _settle(request, outcome, 204)
+    events.settle(session, outcome, 204)
     return Response(status_code=204)
 
 
@@ -200,14 +232,13 @@ async def enrol_second_factor(session: SessionDep, state: SessionStateDep) -> To
     summary="Confirm the second factor",
 )
 async def confirm_second_factor(
-    request: Request, session: SessionDep, state: SessionStateDep, body: TotpConfirm
+    session: SessionDep, state: SessionStateDep, body: TotpConfirm, events: SecurityEventsDep
 ) -> RecoveryCodes:
     """The authenticator's first code turns the second factor on; ten recovery codes, shown
     once, each stand in for it once."""
     codes, outcome = await service.confirm_enrolment(session, state.principal, body.code)
-    await session.commit()
     outcome.ended.append(state.token_hash)
-    await _settle(request, outcome, 200)
+    events.settle(session, outcome, 200)
     return RecoveryCodes(recovery_codes=codes)
 
 
@@ -224,13 +255,15 @@ async def my_sessions(session: SessionDep, state: SessionStateDep) -> list[Sessi
     summary="End a session",
 )
 async def end_session(
-    request: Request, session: SessionDep, principal: PrincipalDep, session_id: SessionId
+    session: SessionDep,
+    principal: PrincipalDep,
+    session_id: SessionId,
+    events: SecurityEventsDep,
 ) -> Response:
     """A person ends their own sessions; an administrator anyone's."""
     token_hash, outcome = await service.end_session(session, principal, session_id)
-    await session.commit()
     outcome.ended.append(token_hash)
-    await _settle(request, outcome, 204)
+    events.settle(session, outcome, 204)
     return Response(status_code=204)
 
 
@@ -245,12 +278,11 @@ async def end_session(
     summary="Create a person's account",
 )
 async def create_user(
-    request: Request, session: SessionDep, principal: AdminDep, body: UserCreate
+    session: SessionDep, principal: AdminDep, body: UserCreate, events: SecurityEventsDep
 ) -> UserIssued:
     """The initial password is in this answer only; it must be changed at first sign-in."""
     issued, outcome = await service.create_user(session, principal, body)
-    await session.commit()
-    await _settle(request, outcome, 201)
+    events.settle(session, outcome, 201)
     return issued
 
 
@@ -277,13 +309,16 @@ async def get_user(session: SessionDep, principal: AdminDep, user_id: UserId) ->
     summary="Change an account",
 )
 async def update_user(
-    request: Request, session: SessionDep, principal: AdminDep, user_id: UserId, body: UserUpdate
+    session: SessionDep,
+    principal: AdminDep,
+    user_id: UserId,
+    body: UserUpdate,
+    events: SecurityEventsDep,
 ) -> UserIssued | UserPublic:
     """Disable (every session ends at once), change the role, reset the password (a new initial
     password, shown once) or the second factor, unlock."""
     result, outcome = await service.update_user(session, principal, user_id, body)
-    await session.commit()
-    await _settle(request, outcome, 200)
+    events.settle(session, outcome, 200)
     return result
 
 

@@ -84,7 +84,7 @@ class UserPublic(SQLModel):
 
 
 class UserIssued(SQLModel):
-    """An account with its initial password: the only time it is shown (CONTRACT §9's answer;
+    """An account with its initial password: the only time it is shown (the answer to its creation;
     `unit` joins it only for the bureau role)."""
 
     id: str = Field(description="User id.")

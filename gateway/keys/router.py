@@ -1,10 +1,12 @@
 """HTTP routes for API keys and the audit trail (admin only)."""
 
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import AwareDatetime
 
+from gateway.deps import AuthenticatorDep
 from gateway.keys import service
 from gateway.keys.schemas import (
     ApiKeyCreate,
@@ -23,6 +25,7 @@ from shared import (
     Principal,
     Role,
     SessionDep,
+    after_commit,
     problem_responses,
     require_roles,
 )
@@ -45,18 +48,14 @@ async def list_keys(session: SessionDep, principal: AdminDep) -> list[ApiKeyPubl
     "/keys/{key_id}", status_code=204, responses=problem_responses(404), summary="Revoke an API key"
 )
 async def revoke_key(
-    request: Request,
     session: SessionDep,
     principal: AdminDep,
     key_id: Annotated[str, Path(max_length=40)],
+    authenticator: AuthenticatorDep,
 ) -> Response:
     """Revocation takes effect at once, on every gateway replica."""
-    hashes = await service.revoke(session, key_id)
-    # Commit before the caches forget the key: forgetting first would let a concurrent request
-    # re-read the still-active row and cache it again.
-    await session.commit()
-    for key_hash in hashes:
-        await request.app.state.authenticator.forget(key_hash)
+    for key_hash in await service.revoke(session, key_id):
+        after_commit(session, partial(authenticator.forget, key_hash))
     return Response(status_code=204)
 
 
@@ -95,15 +94,14 @@ async def list_feed_tokens(session: SessionDep, principal: PersonDep) -> list[Fe
     summary="Revoke a calendar subscription",
 )
 async def revoke_feed_token(
-    request: Request,
     session: SessionDep,
     principal: PersonDep,
     token_id: Annotated[str, Path(max_length=40)],
+    authenticator: AuthenticatorDep,
 ) -> Response:
     """Takes effect at once, on every gateway replica."""
     token_hash = await service.revoke_feed_token(session, principal, token_id)
-    await session.commit()
-    await request.app.state.authenticator.forget(token_hash)
+    after_commit(session, partial(authenticator.forget, token_hash))
     return Response(status_code=204)
 
 

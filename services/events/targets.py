@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import httpx
+from fastapi import Depends, Request
 
 from shared import ServiceUnavailable
 
@@ -24,3 +27,11 @@ class TargetsClient:
         if response.status_code != 200:
             raise ServiceUnavailable(f"The evaluation service answered {response.status_code}.")
         return {t["district_id"]: int(t["promotion_events"]) for t in response.json()["targets"]}
+
+
+async def _targets(request: Request) -> TargetsClient:
+    targets: TargetsClient = request.app.state.targets
+    return targets
+
+
+TargetsDep = Annotated[TargetsClient, Depends(_targets)]

@@ -1,4 +1,4 @@
-"""Monitoring metrics (CONTRACT §6 names the first two)."""
+"""Monitoring metrics (the first two feed the alerts in deploy/prometheus; docs/operations.md)."""
 
 from prometheus_client import Counter, Gauge, Histogram
 

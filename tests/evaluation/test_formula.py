@@ -1,4 +1,4 @@
-"""The default scheme (CONTRACT §7), worked by hand: the code must agree to the cent."""
+"""The default scheme, worked by hand: the code must agree to the cent."""
 
 from __future__ import annotations
 

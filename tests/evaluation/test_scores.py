@@ -3,7 +3,7 @@ and movements through the registry, tax and occupancy through the Kafka feeds an
 events through the events service; the evaluation learns all of it from their topics.
 
 The figures below are worked by hand for huqiu and xiangcheng, under the default scheme v2
-(CONTRACT §10: buildings counted, tax per m² over operating buildings) and under v1 (CONTRACT §7:
+(buildings counted, tax per m² over operating buildings) and under v1 (
 records counted, every building's area); the other eight districts have no buildings and no
 achievements, so they score 0 and share rank 3. Only verified inputs count: a promotion and a
 renovation huqiu entered itself are pending, and a held event the administrator voided is out.

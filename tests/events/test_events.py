@@ -1,4 +1,4 @@
-"""Recording events and moving their status (CONTRACT §8)."""
+"""Recording events and moving their status."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Held events are reviewed before they count, and an administrator may void one (CONTRACT §10)."""
+"""Held events are reviewed before they count, and an administrator may void one."""
 
 from __future__ import annotations
 

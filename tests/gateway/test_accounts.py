@@ -1,4 +1,4 @@
-"""People's accounts (CONTRACT §9): created by the administrator, signed in with a password and a
+"""People's accounts: created by the administrator, signed in with a password and a
 second factor, held in a cookie session with CSRF protection, locked after failures, audited by
 name. Against the gateway in front of the in-process services, on PostgreSQL (and Redis for the
 cross-replica case)."""

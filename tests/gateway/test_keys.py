@@ -1,4 +1,4 @@
-"""API keys (CONTRACT §2): issued by the admin, shown once, stored as hashes, revoked at once."""
+"""API keys: issued by the admin, shown once, stored as hashes, revoked at once."""
 
 from __future__ import annotations
 

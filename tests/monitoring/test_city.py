@@ -1,4 +1,4 @@
-"""City-wide figures (CONTRACT §11): all ten districts in one answer with the previous year beside
+"""City-wide figures: all ten districts in one answer with the previous year beside
 each, tier counts, and monthly series of a district and of the city, checked against sums worked
 by hand. Through the real broker and PostgreSQL."""
 

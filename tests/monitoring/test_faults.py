@@ -24,7 +24,7 @@ import orjson
 import pytest
 
 from launcher.broker import start_broker
-from shared import DatabaseTarget, TopicSpec, create_producer, ensure_topics
+from shared import DatabaseTarget, TopicSpec, batched, create_producer, ensure_topics
 from shared.migrations import upgrade
 from tests.support import TcpProxy, free_port, pg_dsn, pg_url, scratch_database
 
@@ -137,8 +137,8 @@ def produce_slowly(
     bootstrap: str, messages: list[tuple[bytes, bytes]], done: threading.Event
 ) -> None:
     producer = create_producer(bootstrap)
-    for start in range(0, len(messages), 500):
-        for key, value in messages[start : start + 500]:
+    for part in batched(messages, 500):
+        for key, value in part:
             producer.send("sbe.tax.v1", key=key, value=value)
         producer.flush()
         done.wait(0.2)  # a stream over ~15 s, not one burst: the kills land mid-way

@@ -1,4 +1,4 @@
-"""Building series and district summaries (CONTRACT §6), role-scoped; never enterprise-level tax."""
+"""Building series and district summaries, role-scoped; never enterprise-level tax."""
 
 from __future__ import annotations
 

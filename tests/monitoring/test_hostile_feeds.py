@@ -1,4 +1,4 @@
-"""A feed cannot stop ingestion (CONTRACT §6: a bad message never blocks its partition): every
+"""A feed cannot stop ingestion (a bad message never blocks its partition): every
 hostile message is skipped or dead-lettered, and the good records around it are stored exactly
 once. Through the real broker and PostgreSQL."""
 

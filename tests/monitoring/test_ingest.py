@@ -1,4 +1,4 @@
-"""Effectively once (CONTRACT §6): duplicates, redelivery, corrections in either order, refunds,
+"""Effectively once: duplicates, redelivery, corrections in either order, refunds,
 poison messages among good ones, unknown buildings. Through the real broker and PostgreSQL."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Who may call each registry endpoint: every role against every endpoint (CONTRACT §2).
+"""Who may call each registry endpoint: every role against every endpoint.
 
 `gusu` owns the building `g1`; `sip` is another district. A service's own port answers 401 to
 any request without the gateway's signed identity.

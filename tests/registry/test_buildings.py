@@ -1,4 +1,4 @@
-"""Buildings: registration, reading, listing, changing (CONTRACT §5)."""
+"""Buildings: registration, reading, listing, changing."""
 
 from __future__ import annotations
 

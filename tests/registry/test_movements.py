@@ -1,4 +1,4 @@
-"""Enterprise movements pushed by district systems (CONTRACT §5): all or nothing, idempotent."""
+"""Enterprise movements pushed by district systems: all or nothing, idempotent."""
 
 from __future__ import annotations
 

@@ -125,7 +125,7 @@ class TestReadRenovations:
 
 
 class TestReviewOfCompletion:
-    """A completion a district enters counts once the administrator verifies it (CONTRACT §10)."""
+    """A completion a district enters counts once the administrator verifies it."""
 
     async def test_a_district_completion_is_pending_and_the_admin_verifies_it(
         self, registry: httpx.AsyncClient

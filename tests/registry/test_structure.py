@@ -1,4 +1,4 @@
-"""Industry structure and movement flows (CONTRACT §11), checked against counts worked by hand:
+"""Industry structure and movement flows, checked against counts worked by hand:
 tenants by GB/T 4754-2017 section and division, by enterprises and leased area (never by tax);
 move-ins, move-outs and net per month; a district sees its own district."""
 

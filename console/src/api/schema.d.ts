@@ -2519,7 +2519,7 @@ export interface components {
         };
         /**
          * CitySummary
-         * @description All ten districts in one answer, and the city's totals (CONTRACT §11).
+         * @description All ten districts in one answer, and the city's totals.
          */
         CitySummary: {
             /** @description City-wide totals (every caller may read them). */

@@ -1,4 +1,4 @@
-// The ten districts (CONTRACT §4) and where each sits on the cockpit's tile map: a rough
+// The ten districts and where each sits on the cockpit's tile map: a rough
 // geography of Suzhou, north at the top, the Yangtze towns above the old city.
 export const DISTRICT_IDS = [
   "zhangjiagang",

@@ -1,4 +1,4 @@
-"""The district score (CONTRACT §7), computed exactly: Decimal arithmetic, rounded half up once,
+"""The district score, computed exactly: Decimal arithmetic, rounded half up once,
 at the end, so a total matches the formula worked by hand to the cent.
 
     completion cᵢ = min(actualᵢ / targetᵢ, cap)        for targets > 0 (others left out)

@@ -81,8 +81,8 @@ def _previous_tax(year: int) -> Any:
 
 
 def _held_promotions(year: int, review: str = VERIFIED) -> Any:
-    """Promotion events a district organised and held in the year (CONTRACT §7), in a review
-    state (only verified ones count, CONTRACT §10), not voided."""
+    """Promotion events a district organised and held in the year (the plan's 推介活动), in a
+    review state (only verified ones count), not voided."""
     start, end = year_bounds(year)
     e = EventCopy
     return and_(

@@ -118,7 +118,7 @@ def district_inputs(
     year_targets: dict[str, dict[str, int]],
     scheme: Scheme,
 ) -> list[DistrictInputs]:
-    """Actuals and development values of the ten districts (CONTRACT §7, §10) under a scheme's
+    """Actuals and development values of the ten districts (docs/assessment.md) under a scheme's
     way of counting: records or buildings; every building's floor area or the operating ones'."""
     inputs = []
     by_building = scheme.counting == "buildings"

@@ -1,4 +1,4 @@
-"""Request and response models for targets (CONTRACT §7)."""
+"""Request and response models for targets."""
 
 from __future__ import annotations
 

@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from services.events.compliance import service
 from services.events.compliance.schemas import Compliance
+from services.events.targets import TargetsDep
 from shared import PrincipalDep, SessionDep, problem_responses
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
@@ -18,11 +19,11 @@ router = APIRouter(prefix="/api/v1/events", tags=["events"])
     summary="The year's events against the plan's rules",
 )
 async def compliance(
-    request: Request,
     session: SessionDep,
     principal: PrincipalDep,
     year: Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")],
+    targets: TargetsDep,
 ) -> Compliance:
     """Windows, conference, joint meetings and each district against its target, with what is
     missing spelled out. A district key sees its own district's line."""
-    return await service.compliance(session, principal, year, request.app.state.targets)
+    return await service.compliance(session, principal, year, targets)

@@ -1,4 +1,4 @@
-"""The plan's rules for events, checked for a year (CONTRACT §8)."""
+"""The plan's rules for events, checked for a year."""
 
 from sqlmodel import Field, SQLModel
 

@@ -1,9 +1,10 @@
 """HTTP routes for the rotation planner."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from services.events.planner import service
 from services.events.planner.schemas import Accepted, AcceptRequest, PlanRequest, Proposal
+from services.events.targets import TargetsDep
 from shared import AdminDep, OverseerDep, SessionDep, problem_responses
 
 router = APIRouter(prefix="/api/v1/events/plans", tags=["events"])
@@ -16,10 +17,10 @@ router = APIRouter(prefix="/api/v1/events/plans", tags=["events"])
     summary="Propose a year's calendar (not stored)",
 )
 async def propose(
-    request: Request, session: SessionDep, principal: OverseerDep, body: PlanRequest
+    session: SessionDep, principal: OverseerDep, body: PlanRequest, targets: TargetsDep
 ) -> Proposal:
     """What the year still needs to meet every rule, on working days, hosting rotated."""
-    return await service.plan(session, body, request.app.state.targets)
+    return await service.plan(session, body, targets)
 
 
 @router.post(
@@ -30,7 +31,7 @@ async def propose(
     summary="Accept a proposal: create its events as planned",
 )
 async def accept(
-    request: Request, session: SessionDep, principal: AdminDep, body: AcceptRequest
+    session: SessionDep, principal: AdminDep, body: AcceptRequest, targets: TargetsDep
 ) -> Accepted:
     """All of the proposal or nothing; 409 if it changed since it was reviewed."""
-    return await service.accept(session, principal, body, request.app.state.targets)
+    return await service.accept(session, principal, body, targets)

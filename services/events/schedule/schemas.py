@@ -1,4 +1,4 @@
-"""Request and response models for events (CONTRACT §8)."""
+"""Request and response models for events."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rules for events: who may record them, what is consistent, how status moves (CONTRACT §8)."""
+"""Rules for events: who may record them, what is consistent, how status moves."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from shared import TransientError
+from shared import TransientError, batched
 
 
 class RegistryUnavailable(TransientError):
@@ -23,11 +23,10 @@ class RegistryClient:
     async def buildings(self, ids: list[str]) -> list[dict[str, Any]]:
         """The buildings among `ids` that the registry knows."""
         found: list[dict[str, Any]] = []
-        for start in range(0, len(ids), self.chunk):
-            part = ids[start : start + self.chunk]
+        for part in batched(ids, self.chunk):
             try:
                 response = await self.http.get(
-                    "/api/v1/buildings", params={"id": part, "limit": len(part)}
+                    "/api/v1/buildings", params={"id": list(part), "limit": len(part)}
                 )
             except httpx.HTTPError as exc:
                 raise RegistryUnavailable(str(exc)) from exc

@@ -9,7 +9,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.buildings.models import KnownBuilding
-from shared import upsert_building_copies
+from shared import batched, upsert_building_copies
 
 
 async def all_ids(session: AsyncSession) -> set[str]:
@@ -39,11 +39,9 @@ async def districts_of(session: AsyncSession, ids: list[str]) -> dict[str, str]:
     table = KnownBuilding.__table__  # type: ignore[attr-defined]
     connection = await session.connection()
     found: dict[str, str] = {}
-    for start in range(0, len(ids), 5000):
+    for part in batched(ids, 5000):
         result = await connection.execute(
-            sa_select(table.c.id, table.c.district_id).where(
-                table.c.id.in_(ids[start : start + 5000])
-            )
+            sa_select(table.c.id, table.c.district_id).where(table.c.id.in_(list(part)))
         )
         for building_id, district in result:
             found[building_id] = district

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.buildings.models import KnownBuilding
 from services.monitoring.figures.models import BuildingMonth, BuildingYear, FigureChange
-from shared import dialect_insert, fetch_rows
+from shared import batched, dialect_insert, fetch_rows
 
 
 class MonthFigure(NamedTuple):
@@ -48,7 +48,7 @@ async def months_of_buildings(
     table = BuildingMonth.__table__  # type: ignore[attr-defined]
     connection = await session.connection()
     found: dict[str, dict[str, MonthFigure]] = defaultdict(dict)
-    for start in range(0, len(building_ids), 2000):
+    for part in batched(building_ids, 2000):
         result = await connection.execute(
             sa_select(
                 table.c.building_id,
@@ -59,7 +59,7 @@ async def months_of_buildings(
                 table.c.occupied_area_m2,
                 table.c.enterprise_count,
             ).where(
-                table.c.building_id.in_(building_ids[start : start + 2000]),
+                table.c.building_id.in_(list(part)),
                 table.c.period >= first,
                 table.c.period <= last,
             )

@@ -1,4 +1,4 @@
-"""Figures as the API shows them (CONTRACT §6): amounts as decimal strings, never floats."""
+"""Figures as the API shows them: amounts as decimal strings, never floats."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ class CityTotals(SQLModel):
 
 
 class CitySummary(SQLModel):
-    """All ten districts in one answer, and the city's totals (CONTRACT §11)."""
+    """All ten districts in one answer, and the city's totals."""
 
     year: int = Field(description="Calendar year.")
     districts: list[CityDistrictLine] = Field(

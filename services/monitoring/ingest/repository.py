@@ -3,7 +3,7 @@ kind of change, never one per record."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,7 @@ from services.monitoring.figures.models import (
     FigureChange,
 )
 from services.monitoring.ingest.models import DeadLetter, OccupancyRecord, TaxRecord
-from shared import dialect_insert, driver_connection, is_postgres, page_of
+from shared import batched, dialect_insert, driver_connection, is_postgres, page_of
 
 _CHUNK = 5000
 
@@ -43,9 +43,9 @@ class StoredOccupancy:
     reported_at: datetime
 
 
-def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+def _chunks(items: Iterable[Any]) -> Iterator[list[Any]]:
+    """Lists of at most _CHUNK items: one multi-row statement's parameters each."""
+    return map(list, batched(items, _CHUNK))
 
 
 async def stored_tax(session: AsyncSession, record_ids: Sequence[str]) -> dict[str, StoredTax]:

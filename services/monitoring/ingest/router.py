@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
+from services.monitoring.buildings.service import BuildingDirectory
 from services.monitoring.ingest import dead_letters
 from services.monitoring.ingest.schemas import (
     DeadLetterPage,
@@ -15,6 +16,14 @@ from services.monitoring.metrics import INGEST_RECORDS
 from shared import AdminDep, Limit, Offset, OverseerDep, SessionDep
 
 router = APIRouter(prefix="/api/v1/monitoring/dead-letters", tags=["monitoring"])
+
+
+async def _directory(request: Request) -> BuildingDirectory:
+    directory: BuildingDirectory = request.app.state.directory
+    return directory
+
+
+DirectoryDep = Annotated[BuildingDirectory, Depends(_directory)]
 
 
 @router.get("", response_model=DeadLetterPage, summary="Messages set aside")
@@ -38,10 +47,10 @@ async def list_dead_letters(
 
 @router.post("/replay", response_model=ReplayResult, summary="Try dead letters again")
 async def replay_dead_letters(
-    request: Request, session: SessionDep, principal: AdminDep, body: ReplayRequest
+    session: SessionDep, principal: AdminDep, body: ReplayRequest, directory: DirectoryDep
 ) -> ReplayResult:
     """Once the cause is fixed: all pending, those of one reason, or given ids."""
-    result, report = await dead_letters.replay(session, request.app.state.directory, body)
+    result, report = await dead_letters.replay(session, directory, body)
     for (topic, outcome), count in report.outcomes.items():
         if outcome != "deadletter":
             INGEST_RECORDS.labels(topic, outcome).inc(count)

@@ -1,4 +1,4 @@
-"""Ingest rules (CONTRACT §6): every record stored once however often it is delivered; a stored
+"""Ingest rules: every record stored once however often it is delivered; a stored
 record replaced only by a later `reported_at` (更正); what cannot be stored set aside with its
 reason. The same functions store a Kafka batch and replay dead letters."""
 

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building, BuildingListEntry, FeaturedDesignation
 from services.registry.buildings.schemas import BuildingFilter
+from shared import batched
 
 SelectT = TypeVar("SelectT", bound=Any)
 
@@ -82,10 +83,10 @@ async def names_and_districts(
     """building id → (name, district id), for the ids that exist."""
     ids = list(set(building_ids))
     found: dict[str, tuple[str, str]] = {}
-    for start in range(0, len(ids), 1000):
+    for part in batched(ids, 1000):
         result = await session.exec(
             select(Building.id, Building.name, Building.district_id).where(
-                col(Building.id).in_(ids[start : start + 1000])
+                col(Building.id).in_(list(part))
             )
         )
         found.update({id_: (name, district) for id_, name, district in result})
@@ -113,10 +114,10 @@ async def page(
 async def lists_of(session: AsyncSession, building_ids: list[str]) -> dict[str, list[str]]:
     """building id → its list keys."""
     found: dict[str, list[str]] = defaultdict(list)
-    for start in range(0, len(building_ids), 1000):
+    for part in batched(building_ids, 1000):
         result = await session.exec(
             select(BuildingListEntry.building_id, BuildingListEntry.list_key).where(
-                col(BuildingListEntry.building_id).in_(building_ids[start : start + 1000])
+                col(BuildingListEntry.building_id).in_(list(part))
             )
         )
         for building_id, list_key in result:
@@ -129,10 +130,10 @@ async def designations_of(
 ) -> dict[str, list[FeaturedDesignation]]:
     """building id → its featured designations, oldest first."""
     found: dict[str, list[FeaturedDesignation]] = defaultdict(list)
-    for start in range(0, len(building_ids), 1000):
+    for part in batched(building_ids, 1000):
         result = await session.exec(
             select(FeaturedDesignation)
-            .where(col(FeaturedDesignation.building_id).in_(building_ids[start : start + 1000]))
+            .where(col(FeaturedDesignation.building_id).in_(list(part)))
             .order_by(col(FeaturedDesignation.designated_on), col(FeaturedDesignation.id))
         )
         for designation in result:

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
 from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
-from shared import dialect_insert, is_postgres, page_of
+from shared import batched, dialect_insert, is_postgres, page_of
 
 _CHUNK = 1000
 
@@ -24,12 +24,10 @@ async def stored_hashes(
     """(district id, record id) → content hash, for the records already stored."""
     ordered = sorted(set(keys))
     found: dict[tuple[str, str], str] = {}
-    for start in range(0, len(ordered), _CHUNK):
+    for part in batched(ordered, _CHUNK):
         result = await session.exec(
             select(Movement.district_id, Movement.record_id, Movement.content_hash).where(
-                tuple_(col(Movement.district_id), col(Movement.record_id)).in_(
-                    ordered[start : start + _CHUNK]
-                )
+                tuple_(col(Movement.district_id), col(Movement.record_id)).in_(list(part))
             )
         )
         found.update({(d, r): h for d, r, h in result.all()})
@@ -59,12 +57,10 @@ async def tenancies(
     the cost follows the batch, not how many enterprises a building has ever had)."""
     ordered = sorted(pairs)
     found: dict[tuple[str, str], Tenancy] = {}
-    for start in range(0, len(ordered), _CHUNK):
+    for part in batched(ordered, _CHUNK):
         result = await session.exec(
             select(Tenancy).where(
-                tuple_(col(Tenancy.building_id), col(Tenancy.uscc)).in_(
-                    ordered[start : start + _CHUNK]
-                )
+                tuple_(col(Tenancy.building_id), col(Tenancy.uscc)).in_(list(part))
             )
         )
         for tenancy in result:
@@ -100,8 +96,8 @@ async def upsert_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) ->
     if not rows:
         return
     statement = _tenancy_upsert(session)
-    for start in range(0, len(rows), _CHUNK):
-        await session.exec(statement, params=rows[start : start + _CHUNK])
+    for part in batched(rows, _CHUNK):
+        await session.exec(statement, params=list(part))
 
 
 async def movement_page(

@@ -1,4 +1,4 @@
-"""City-wide views of enterprises (CONTRACT §11): tenants by GB/T 4754-2017 section or division
+"""City-wide views of enterprises: tenants by GB/T 4754-2017 section or division
 (by count and leased area; never by tax, which stays confidential), and monthly flows of
 move-ins and move-outs. A district key sees its own district; the others, any or all."""
 

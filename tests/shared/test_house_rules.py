@@ -1,0 +1,69 @@
+"""House rules of ARCHITECTURE.md that neither import-linter nor ruff can hold, checked on the
+source text: who commits, how rows are batched, how routes reach what the app holds, and that
+the code explains itself from what is in the repository."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE = ("services", "gateway", "shared", "launcher")
+
+
+def _sources(*folders: str, suffixes: tuple[str, ...] = (".py",)) -> Iterator[Path]:
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*")):
+            skipped = {"node_modules", "migrations"} & set(path.parts)
+            if path.suffix in suffixes and not skipped:
+                yield path
+
+
+def _offending(pattern: str, paths: Iterator[Path], allowed: set[str] = set()) -> list[str]:  # noqa: B006
+    found = []
+    for path in paths:
+        name = str(path.relative_to(ROOT))
+        if name in allowed:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(pattern, line):
+                found.append(f"{name}:{number}: {line.strip()}")
+    return found
+
+
+def test_only_the_unit_of_work_commits() -> None:
+    """A route's session commits after the route; a service or router that commits splits the
+    request's work in two (shared.after_commit runs what must wait for the commit)."""
+    assert (
+        _offending(r"\.commit\(\)", _sources(*CODE), {"shared/database.py", "shared/migrations.py"})
+        == []
+    )
+
+
+def test_rows_are_batched_with_shared_batched() -> None:
+    assert _offending(r"range\(0, len\(", _sources(*CODE, "tests", "benchmarks")) == []
+
+
+def test_routes_take_what_the_app_holds_through_dependencies() -> None:
+    """In a router, `request.app.state` appears only in a dependency's one-line provider."""
+    provider = re.compile(r"^\w+: \w+ = request\.app\.state\.\w+$")
+    found = [
+        line
+        for line in _offending(r"request\.app\.state", _sources(*CODE))
+        if "router.py" in line.split(":", 1)[0] and not provider.match(line.split(": ", 1)[1])
+    ]
+    assert found == []
+
+
+def test_comments_cite_only_what_is_in_the_repository() -> None:
+    outside = r"CONTRACT(\.md| §)|STYLE\.md|\.\./shared"
+    paths = _sources(
+        *CODE,
+        "tests",
+        "benchmarks",
+        "console/src",
+        "console/tests",
+        suffixes=(".py", ".ts", ".vue"),
+    )
+    assert _offending(outside, paths, {"tests/shared/test_house_rules.py"}) == []
