@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import random
+from typing import Any
+
+import asyncpg
 import httpx
 import pytest
 
+from services.registry.enterprises import service
+from services.registry.enterprises.schemas import MovementBatch, MovementRecord
 from tests import fixtures
+from tests.conftest import Services
 from tests.support import SUPERVISION, as_, district
 
 URL = "/api/v1/enterprise-movements"
@@ -416,3 +423,50 @@ class TestCorrections:
             f"{URL}/withdrawals", json={"record_id": record["record_id"], "reason": "x"}
         )
         assert admin_without_district.status_code == 422
+
+
+@pytest.mark.usefixtures("buildings")
+class TestTenancyRules:
+    """A push of one movement per pair writes the tenancy in its upsert, deciding against what
+    is stored in SQL; a push with several movements of a pair reads the tenancy first and
+    decides in Python. Both must agree with the rule applied push by push (services.registry.
+    enterprises.service._advance): 300 random sequences of pushes, each with its own enterprise,
+    dates colliding often, industries reported or not."""
+
+    async def test_every_push_sequence_gives_what_the_rule_gives(
+        self, services: Services, pg_pool: asyncpg.Pool
+    ) -> None:
+        rng = random.Random(4754)
+        database = services.apps["registry"].state.database
+        principal = district("gusu")
+        expected: dict[str, dict[str, Any]] = {}
+        for _ in range(300):
+            code = fixtures.uscc()
+            state: dict[tuple[str, str], dict[str, Any]] = {}
+            for _ in range(rng.randint(1, 4)):
+                records = [
+                    MovementRecord.model_validate(
+                        fixtures.movement(
+                            building_id="g1",
+                            uscc=code,
+                            kind=rng.choice(["move_in", "move_out"]),
+                            date=f"2023-0{rng.randint(1, 3)}-01",
+                            area_m2=rng.choice([None, 100.0, 250.0]),
+                            industry_code=rng.choice([None, "6621", "7211"]),
+                        )
+                    )
+                    for _ in range(rng.choice([1, 1, 1, 2]))
+                ]
+                async with database.unit_of_work() as session:
+                    await service.push(session, principal, MovementBatch(records=records))
+                service._advance(state, records)
+            expected[code] = state[("g1", code)]
+        rows = await pg_pool.fetch(
+            "SELECT uscc, active, area_m2, since, last_movement_on, enterprise_name, "
+            "industry_code FROM registry.tenancy WHERE building_id = 'g1'"
+        )
+        found = {row["uscc"]: {k: v for k, v in dict(row).items() if k != "uscc"} for row in rows}
+        assert found == {
+            code: {k: v for k, v in state.items() if k not in ("building_id", "uscc")}
+            for code, state in expected.items()
+        }

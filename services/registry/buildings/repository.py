@@ -93,12 +93,6 @@ async def names_and_districts(
     return found
 
 
-async def existing_districts(session: AsyncSession, building_ids: Iterable[str]) -> dict[str, str]:
-    """building id → district id, for the ids that exist."""
-    found = await names_and_districts(session, building_ids)
-    return {building_id: district for building_id, (_, district) in found.items()}
-
-
 async def page(
     session: AsyncSession, f: BuildingFilter, limit: int | None, offset: int
 ) -> tuple[list[Building], int]:

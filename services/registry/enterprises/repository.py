@@ -18,20 +18,31 @@ from shared import batched, dialect_insert, is_postgres, page_of
 _CHUNK = 1000
 
 
-async def stored_hashes(
-    session: AsyncSession, keys: Iterable[tuple[str, str]]
-) -> dict[tuple[str, str], str]:
-    """(district id, record id) → content hash, for the records already stored."""
-    ordered = sorted(set(keys))
-    found: dict[tuple[str, str], str] = {}
-    for part in batched(ordered, _CHUNK):
-        result = await session.exec(
-            select(Movement.district_id, Movement.record_id, Movement.content_hash).where(
-                tuple_(col(Movement.district_id), col(Movement.record_id)).in_(list(part))
+async def districts_and_hashes(
+    session: AsyncSession, pairs: Iterable[tuple[str, str]]
+) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """For (building id, record id) pairs of a push: building id → district id for the buildings
+    that exist, and (district id, record id) → content hash for the records already stored. One
+    statement per chunk: each building beside the stored records of its district that bear one
+    of the chunk's record ids (a record id belongs to its district, whichever building)."""
+    b, m = Building, Movement
+    districts: dict[str, str] = {}
+    stored: dict[tuple[str, str], str] = {}
+    for part in batched(sorted(set(pairs)), _CHUNK):
+        rows = await session.exec(
+            select(b.id, b.district_id, m.record_id, m.content_hash)
+            .outerjoin(
+                m,
+                (col(m.district_id) == col(b.district_id))
+                & col(m.record_id).in_({record_id for _, record_id in part}),
             )
+            .where(col(b.id).in_({building_id for building_id, _ in part}))
         )
-        found.update({(d, r): h for d, r, h in result.all()})
-    return found
+        for building_id, district_id, record_id, digest in rows:
+            districts[building_id] = district_id
+            if record_id is not None:
+                stored[(district_id, record_id)] = digest
+    return districts, stored
 
 
 class RecordsTaken(Exception):
@@ -76,28 +87,43 @@ _TENANCY_STATE = (
     "enterprise_name",
     "industry_code",
 )
-# The upsert, built once per dialect: its ON CONFLICT clause is costly to build per request.
-_UPSERTS: dict[bool, Any] = {}
+# The upserts, built once per dialect: an ON CONFLICT clause is costly to build per request.
+_UPSERTS: dict[tuple[bool, bool], Any] = {}
 
 
-def _tenancy_upsert(session: AsyncSession) -> Any:
-    postgres = is_postgres(session)
-    if postgres not in _UPSERTS:
+def _tenancy_upsert(session: AsyncSession, *, advancing: bool) -> Any:
+    key = (is_postgres(session), advancing)
+    if key not in _UPSERTS:
         statement = dialect_insert(session, Tenancy)
-        _UPSERTS[postgres] = statement.on_conflict_do_update(
-            index_elements=["building_id", "uscc"],
-            set_={column: getattr(statement.excluded, column) for column in _TENANCY_STATE},
-        )
-    return _UPSERTS[postgres]
+        state = {column: getattr(statement.excluded, column) for column in _TENANCY_STATE}
+        if not advancing:
+            _UPSERTS[key] = statement.on_conflict_do_update(
+                index_elements=["building_id", "uscc"], set_=state
+            )
+        else:
+            state["industry_code"] = func.coalesce(
+                statement.excluded.industry_code, col(Tenancy.industry_code)
+            )
+            _UPSERTS[key] = statement.on_conflict_do_update(
+                index_elements=["building_id", "uscc"],
+                set_=state,
+                where=col(Tenancy.last_movement_on) <= statement.excluded.last_movement_on,
+            )
+    return _UPSERTS[key]
 
 
 async def upsert_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Write the new state of each (building, enterprise) pair."""
-    if not rows:
-        return
-    statement = _tenancy_upsert(session)
     for part in batched(rows, _CHUNK):
-        await session.exec(statement, params=list(part))
+        await session.exec(_tenancy_upsert(session, advancing=False), params=list(part))
+
+
+async def advance_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Move each pair to the state of its one new movement, in the statement that writes it:
+    unless a newer movement is stored already, and keeping the stored industry where the
+    movement names none (what reading the tenancy first and deciding here would do)."""
+    for part in batched(rows, _CHUNK):
+        await session.exec(_tenancy_upsert(session, advancing=True), params=list(part))
 
 
 async def movement_page(
