@@ -1,7 +1,7 @@
 """HTTP benchmark: what a request costs beyond its work, measured with wrk in one run against a
 bare FastAPI + asyncpg app doing the same work (benchmarks/bare/app.py), and what the gateway adds.
 
-    python -m benchmarks.http [--seconds 8] [--connections 20]
+    python -m benchmarks.http [--seconds 8] [--connections 20] [--profile DIR]
 
 The whole stack runs as `sbe run` on PostgreSQL. For each of two endpoints,
 - read:  GET /api/v1/buildings/{id} (a small JSON document from the database);
@@ -16,6 +16,11 @@ wrk loads three servers:
 Prints requests/s and p50/p99 latency of each, and the ratios the issue sets as goals: registry
 read ≥ 0.5× bare with its p50 within 2 ms of bare's; gateway ≥ 0.7× direct. Any response that is
 not 2xx makes the run fail.
+
+With --profile DIR, py-spy samples the registry through each loaded direct run (its stacks go to
+DIR/<endpoint>.txt, flamegraph.pl's input) and the run prints where the time went: each layer's
+share of the samples (the server, the middleware, FastAPI's routing and dependencies, the ORM,
+the driver, validation and serialisation, the route's own code).
 """
 
 from __future__ import annotations
@@ -332,7 +337,14 @@ def measure(options: argparse.Namespace, database: str) -> Results:
                 for route, base in routes:
                     run(base, path, lua, 2, connections)  # warm-up
                     used = cpu_seconds(gateway_pid)
+                    sampler = None
+                    if options.profile and route == "direct" and connections > 1:
+                        sampler = start_sampler(
+                            process_of("registry"), options.profile, endpoint, seconds
+                        )
                     result = run(base, path, lua, seconds, connections)
+                    if sampler is not None:
+                        sampler.wait(30)
                     if route == "gateway":
                         used = cpu_seconds(gateway_pid) - used
                         result.gateway_cpu_us = used / result.requests * 1e6
@@ -346,10 +358,49 @@ def measure(options: argparse.Namespace, database: str) -> Results:
         shutil.rmtree(work, ignore_errors=True)
 
 
+# Where a sample's time goes, by the first frame (from the leaf up) that names a layer.
+LAYERS = (
+    ("driver (asyncpg)", ("(asyncpg/",)),
+    ("ORM (SQLAlchemy, SQLModel)", ("(sqlalchemy/", "(sqlmodel/")),
+    ("validation and serialisation (pydantic)", ("(pydantic",)),
+    ("route's own code (services, shared)", ("(services/", "(shared/")),
+    ("FastAPI routing and dependencies", ("(fastapi/",)),
+    ("middleware and Starlette", ("(starlette/",)),
+    ("server (uvicorn, httptools, the event loop)", ("(uvicorn/", "(httptools", "(asyncio/")),
+)
+
+
+def start_sampler(pid: int, folder: str, endpoint: str, seconds: int) -> subprocess.Popen[bytes]:
+    """py-spy on the process for the next run (idle time left out)."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid),
+         "--duration", str(seconds), "--rate", "250", "--format", "raw",
+         "--nonblocking", "--output", str(Path(folder) / f"{endpoint}.txt")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def layers_of(stacks: Path) -> dict[str, float]:
+    """Each layer's share of the samples (py-spy's raw format: `frame;frame;… count`)."""
+    shares: dict[str, int] = {}
+    total = 0
+    for line in stacks.read_text().splitlines():
+        frames, _, count = line.rpartition(" ")
+        total += int(count)
+        for frame in reversed(frames.split(";")):
+            layer = next((name for name, marks in LAYERS if any(m in frame for m in marks)), None)
+            if layer is not None:
+                break
+        shares[layer or "other"] = shares.get(layer or "other", 0) + int(count)
+    return {name: count / total for name, count in sorted(shares.items(), key=lambda i: -i[1])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--profile", metavar="DIR", help="sample the registry with py-spy")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -379,6 +430,11 @@ def main() -> None:
     push = results[("push", "direct", options.connections)].requests_per_second
     print(f"push: {push:.0f} req/s direct, {push / PUSH_BEFORE:.2f}x the {PUSH_BEFORE} req/s "
           "measured before the per-request cuts (goal >= 2.5x)")  # fmt: skip
+    if options.profile:
+        for endpoint in ("read", "push"):
+            print(f"\nwhere the registry's time went under the loaded {endpoint} (py-spy):")
+            for layer, share in layers_of(Path(options.profile) / f"{endpoint}.txt").items():
+                print(f"  {share * 100:5.1f}%  {layer}")
 
 
 if __name__ == "__main__":

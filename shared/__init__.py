@@ -8,6 +8,7 @@ from shared.copies import BuildingCopyBase, upsert_building_copies
 from shared.database import (
     Database,
     DatabaseTarget,
+    Prepared,
     SessionDep,
     after_commit,
     database_target,
@@ -15,6 +16,7 @@ from shared.database import (
     driver_connection,
     fetch_rows,
     is_postgres,
+    write_rows,
 )
 from shared.deadletters import (
     ENVELOPE_VALUE_BYTES,
@@ -203,6 +205,7 @@ __all__ = [
     "PayloadTooLarge",
     "Period",
     "PlatformDatetime",
+    "Prepared",
     "Principal",
     "PrincipalDep",
     "Problem",
@@ -272,5 +275,6 @@ __all__ = [
     "uscc_problem",
     "utcnow",
     "verify_principal",
+    "write_rows",
     "year_bounds",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,11 +152,50 @@ class Database:
         await self.engine.dispose()
 
 
+class Prepared:
+    """A hot one-row read, compiled once per dialect. On PostgreSQL it runs as asyncpg's own
+    prepared statement on the session's connection, past SQLAlchemy's execution machinery (the
+    ORM compile state, the cache-key lookup, parameter and result processing: most of what a
+    one-row read costs in Python); elsewhere it runs through Core. Its columns must need no
+    result processing: text, numbers, dates, booleans and timestamptz (which asyncpg already
+    returns aware, in UTC). Under READ COMMITTED it reads what a statement through SQLAlchemy
+    would: inside the session's transaction once one has begun, committed data before."""
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._postgres: tuple[str, tuple[str, ...]] | None = None
+
+    async def first(self, session: AsyncSession, **params: Any) -> Mapping[str, Any] | None:
+        connection = await session.connection()
+        if connection.dialect.name != "postgresql":
+            row = (await connection.execute(self.statement, params)).mappings().first()
+            return dict(row) if row is not None else None
+        if self._postgres is None:
+            # Rendered with the statement's own constants written in (a separator, say): what
+            # is left are the caller's parameters, whose values never change the text.
+            expanded = self.statement.compile(dialect=connection.dialect).construct_expanded_state(
+                params
+            )
+            self._postgres = (expanded.statement, tuple(expanded.positiontup or ()))
+        sql, names = self._postgres
+        driver: Any = (await connection.get_raw_connection()).driver_connection
+        record = await driver.fetchrow(sql, *(params[name] for name in names))
+        return dict(record.items()) if record is not None else None
+
+
 async def fetch_rows(session: AsyncSession, statement: Any) -> Sequence[Any]:
     """Run a Core query on the session's connection: plain rows, no ORM objects (aggregates,
     lists of columns)."""
     connection = await session.connection()
     return (await connection.execute(statement)).all()
+
+
+async def write_rows(session: AsyncSession, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Run a Core write (an INSERT, an upsert) once per row, as one multi-row statement where the
+    dialect allows, on the session's connection: past the ORM's bulk machinery, which costs more
+    than the statement on a small push."""
+    connection = await session.connection()
+    await connection.execute(statement, list(rows))
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:

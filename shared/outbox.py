@@ -76,9 +76,10 @@ def enqueue(
 
 @event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
-    # One multi-row INSERT per outbox table instead of an ORM object per message.
+    # One multi-row Core INSERT per outbox table: no ORM object, nor the ORM's bulk machinery,
+    # per message.
     for table, rows in session.info.pop(_ROWS, {}).items():
-        session.execute(insert(table), rows)
+        session.connection().execute(insert(table.__table__), rows)
 
 
 @event.listens_for(Session, "after_commit")

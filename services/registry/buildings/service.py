@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,20 +43,23 @@ from shared import (
 )
 
 
-def _view(building: Building, lists: list[str], industries: Iterable[str]) -> BuildingPublic:
+def _view(
+    building: Mapping[str, Any], lists: list[str], industries: Iterable[str]
+) -> BuildingPublic:
+    """A building's columns, lists and industries as the API shows them."""
     return BuildingPublic.model_validate(
         {
-            **building.model_dump(),
+            **building,
             "lists": sorted(lists),
             "featured_industries": sorted(set(industries)),
             "retired": Retirement(
-                kind=RetirementKind(building.retired_as),
-                reason=building.retired_reason or "",
-                retired_on=building.retired_on,
-                by=building.retired_by or "",
-                merged_into=building.merged_into,
+                kind=RetirementKind(building["retired_as"]),
+                reason=building["retired_reason"] or "",
+                retired_on=building["retired_on"],
+                by=building["retired_by"] or "",
+                merged_into=building["merged_into"],
             )
-            if building.retired_on is not None and building.retired_as is not None
+            if building["retired_on"] is not None and building["retired_as"] is not None
             else None,
         }
     )
@@ -67,7 +71,7 @@ async def views(session: AsyncSession, buildings: list[Building]) -> list[Buildi
     lists = await repository.lists_of(session, ids)
     designations = await repository.designations_of(session, ids)
     return [
-        _view(b, lists.get(b.id, []), [d.industry for d in designations.get(b.id, [])])
+        _view(b.model_dump(), lists.get(b.id, []), [d.industry for d in designations.get(b.id, [])])
         for b in buildings
     ]
 
@@ -81,7 +85,7 @@ async def publish(session: AsyncSession, building_id: str) -> None:
     designations = (await repository.designations_of(session, [building_id])).get(building_id, [])
     works = (await renovations.of_buildings(session, [building_id])).get(building_id, [])
     message = BuildingMessage(
-        **_view(building, lists, [d.industry for d in designations]).model_dump(),
+        **_view(building.model_dump(), lists, [d.industry for d in designations]).model_dump(),
         designations=[
             DesignationNote(industry=d.industry, designated_on=d.designated_on)
             for d in designations
@@ -160,7 +164,7 @@ async def read(session: AsyncSession, principal: Principal, building_id: str) ->
     if found is None:
         raise NotFound(f"No building with id {building_id!r}.")
     building, lists, industries = found
-    principal.ensure_read(building.district_id)
+    principal.ensure_read(building["district_id"])
     return _view(building, lists, industries)
 
 

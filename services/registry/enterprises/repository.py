@@ -7,13 +7,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, func, insert, tuple_
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
 from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
-from shared import batched, dialect_insert, is_postgres, page_of
+from shared import batched, dialect_insert, fetch_rows, is_postgres, page_of, write_rows
 
 _CHUNK = 1000
 
@@ -29,14 +30,15 @@ async def districts_and_hashes(
     districts: dict[str, str] = {}
     stored: dict[tuple[str, str], str] = {}
     for part in batched(sorted(set(pairs)), _CHUNK):
-        rows = await session.exec(
-            select(b.id, b.district_id, m.record_id, m.content_hash)
+        rows = await fetch_rows(
+            session,
+            sa_select(col(b.id), col(b.district_id), col(m.record_id), col(m.content_hash))
             .outerjoin(
                 m,
                 (col(m.district_id) == col(b.district_id))
                 & col(m.record_id).in_({record_id for _, record_id in part}),
             )
-            .where(col(b.id).in_({building_id for building_id, _ in part}))
+            .where(col(b.id).in_({building_id for building_id, _ in part})),
         )
         for building_id, district_id, record_id, digest in rows:
             districts[building_id] = district_id
@@ -55,8 +57,7 @@ async def insert_movements(session: AsyncSession, rows: list[dict[str, Any]]) ->
     if not rows:
         return
     try:
-        await session.exec(insert(Movement), params=rows)
-        await session.flush()
+        await write_rows(session, insert(Movement.__table__), rows)  # type: ignore[attr-defined]
     except IntegrityError as exc:
         raise RecordsTaken from exc
 
@@ -94,7 +95,7 @@ _UPSERTS: dict[tuple[bool, bool], Any] = {}
 def _tenancy_upsert(session: AsyncSession, *, advancing: bool) -> Any:
     key = (is_postgres(session), advancing)
     if key not in _UPSERTS:
-        statement = dialect_insert(session, Tenancy)
+        statement = dialect_insert(session, Tenancy.__table__)  # type: ignore[attr-defined]
         state = {column: getattr(statement.excluded, column) for column in _TENANCY_STATE}
         if not advancing:
             _UPSERTS[key] = statement.on_conflict_do_update(
@@ -115,7 +116,7 @@ def _tenancy_upsert(session: AsyncSession, *, advancing: bool) -> Any:
 async def upsert_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Write the new state of each (building, enterprise) pair."""
     for part in batched(rows, _CHUNK):
-        await session.exec(_tenancy_upsert(session, advancing=False), params=list(part))
+        await write_rows(session, _tenancy_upsert(session, advancing=False), part)
 
 
 async def advance_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -123,7 +124,7 @@ async def advance_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) -
     unless a newer movement is stored already, and keeping the stored industry where the
     movement names none (what reading the tenancy first and deciding here would do)."""
     for part in batched(rows, _CHUNK):
-        await session.exec(_tenancy_upsert(session, advancing=True), params=list(part))
+        await write_rows(session, _tenancy_upsert(session, advancing=True), part)
 
 
 async def movement_page(
