@@ -17,10 +17,11 @@ Prints requests/s and p50/p99 latency of each, and the ratios the issue sets as 
 read ≥ 0.5× bare with its p50 within 2 ms of bare's; gateway ≥ 0.7× direct. Any response that is
 not 2xx makes the run fail.
 
-With --profile DIR, py-spy samples the registry through each loaded direct run (its stacks go to
-DIR/<endpoint>.txt, flamegraph.pl's input) and the run prints where the time went: each layer's
-share of the samples (the server, the middleware, FastAPI's routing and dependencies, the ORM,
-the driver, validation and serialisation, the route's own code).
+With --profile DIR, py-spy samples the registry through each loaded direct run and the gateway
+through each loaded gateway run (stacks in DIR/<endpoint>-<process>.txt, flamegraph.pl's input),
+and the run prints where the time went: each layer's share of the samples (the server, the
+middleware, FastAPI's routing and dependencies, the ORM, the driver, validation and
+serialisation, the gateway's HTTP client, the process's own code).
 """
 
 from __future__ import annotations
@@ -338,9 +339,10 @@ def measure(options: argparse.Namespace, database: str) -> Results:
                     run(base, path, lua, 2, connections)  # warm-up
                     used = cpu_seconds(gateway_pid)
                     sampler = None
-                    if options.profile and route == "direct" and connections > 1:
+                    if options.profile and route != "bare" and connections > 1:
+                        sampled = "registry" if route == "direct" else "gateway"
                         sampler = start_sampler(
-                            process_of("registry"), options.profile, endpoint, seconds
+                            process_of(sampled), options.profile, f"{endpoint}-{sampled}", seconds
                         )
                     result = run(base, path, lua, seconds, connections)
                     if sampler is not None:
@@ -363,9 +365,10 @@ LAYERS = (
     ("driver (asyncpg)", ("(asyncpg/",)),
     ("ORM (SQLAlchemy, SQLModel)", ("(sqlalchemy/", "(sqlmodel/")),
     ("validation and serialisation (pydantic)", ("(pydantic",)),
-    ("route's own code (services, shared)", ("(services/", "(shared/")),
+    ("the service's own code (services, gateway, shared)", ("(services/", "(gateway/", "(shared/")),
     ("FastAPI routing and dependencies", ("(fastapi/",)),
     ("middleware and Starlette", ("(starlette/",)),
+    ("HTTP client (aiohttp: the gateway's proxy)", ("(aiohttp/", "(yarl/", "(multidict/")),
     ("server (uvicorn, httptools, the event loop)", ("(uvicorn/", "(httptools", "(asyncio/")),
 )
 
@@ -431,10 +434,12 @@ def main() -> None:
     print(f"push: {push:.0f} req/s direct, {push / PUSH_BEFORE:.2f}x the {PUSH_BEFORE} req/s "
           "measured before the per-request cuts (goal >= 2.5x)")  # fmt: skip
     if options.profile:
-        for endpoint in ("read", "push"):
-            print(f"\nwhere the registry's time went under the loaded {endpoint} (py-spy):")
-            for layer, share in layers_of(Path(options.profile) / f"{endpoint}.txt").items():
-                print(f"  {share * 100:5.1f}%  {layer}")
+        for process, route in (("registry", "direct"), ("gateway", "gateway")):
+            for endpoint in ("read", "push"):
+                stacks = Path(options.profile) / f"{endpoint}-{process}.txt"
+                print(f"\nwhere the {process}'s time went under the loaded {route} {endpoint}:")
+                for layer, share in layers_of(stacks).items():
+                    print(f"  {share * 100:5.1f}%  {layer}")
 
 
 if __name__ == "__main__":

@@ -83,6 +83,8 @@ class Proxy:
                 total=None, sock_connect=self.connect_timeout, sock_read=self.read_timeout
             ),
             auto_decompress=False,
+            # Cookies pass through as headers; the proxy keeps none of its own.
+            cookie_jar=aiohttp.DummyCookieJar(),
             skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
         )
 
@@ -117,7 +119,7 @@ class Proxy:
                 scope["method"],
                 URL(url, encoded=True),
                 headers=headers,
-                data=body,
+                data=body or None,  # no payload machinery for a request without a body
                 allow_redirects=False,
             ) as upstream_response:
                 response_headers = [

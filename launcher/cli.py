@@ -41,6 +41,7 @@ def serve(name: str, migrate: bool) -> int:
         lifespan="on",
         timeout_graceful_shutdown=10,
         backlog=2048,
+        proxy_headers=spec.proxy_headers,
     )
     return 0
 

@@ -17,6 +17,10 @@ class ProcessSpec:
     port_env: str
     default_port: int
     migrations: str | None  # package whose migrations/ folder holds the history
+    # Whether the server reads the client's address from X-Forwarded-For (from a trusted proxy
+    # only): the gateway, which meets clients through an ingress and limits logins per address.
+    # The services meet only the gateway and never look at the address.
+    proxy_headers: bool = False
 
     def load(self, ref: str) -> Any:
         module, _, attr = ref.partition(":")
@@ -74,6 +78,7 @@ GATEWAY = ProcessSpec(
     "SBE_GATEWAY_PORT",
     8000,
     "gateway",
+    proxy_headers=True,
 )
 ALL = (*SERVICES, GATEWAY)
 BY_NAME = {spec.name: spec for spec in ALL}

@@ -7,6 +7,7 @@ from shared.consumer import BatchConsumer, ConsumerConfig, DeadLetterSink, consu
 from shared.copies import BuildingCopyBase, upsert_building_copies
 from shared.database import (
     Database,
+    DatabaseDep,
     DatabaseTarget,
     Prepared,
     SessionDep,
@@ -176,6 +177,7 @@ __all__ = [
     "ConsumerConfig",
     "ConsumerSettings",
     "Database",
+    "DatabaseDep",
     "DatabaseTarget",
     "DeadLetterMessage",
     "DeadLetterSink",

@@ -171,13 +171,18 @@ def create_service_app(
         openapi_url="/openapi.json" if own_docs else None,
         docs_url=None,
         redoc_url=None,
+        # Tracing and metrics are Prometheus' (shared.middleware); without an OpenTelemetry
+        # provider FastAPI's own telemetry would still check for one on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    if own_docs:
-        offline_docs(app, title)
     app.state.settings = settings
-    app.include_router(probes_router(name, readiness, metrics_refreshers))
+    # A request is matched against the routes in the order they were added, router by router:
+    # the API first (most requests), the probes and the documents last.
     for router in routers:
         app.include_router(router, responses=COMMON_API_RESPONSES)
+    app.include_router(probes_router(name, readiness, metrics_refreshers))
+    if own_docs:
+        offline_docs(app, title)
     install_problem_handlers(app)
     app.openapi = _openapi_with_bearer(app)  # type: ignore[method-assign]
     # Added innermost first: identity, then the body limit, then observability outermost so

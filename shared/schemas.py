@@ -1,6 +1,6 @@
 """Base of request models and the text types they share."""
 
-import unicodedata
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -14,16 +14,21 @@ class RequestModel(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
 
+# Unicode's control characters (category Cc) are exactly U+0000–U+001F and U+007F–U+009F.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE_AND_TAB = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _single_line(value: str) -> str:
     # Control characters have no place in a name or an address, and they break the XLSX and
     # CSV exports the districts download.
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
+    if _CONTROL.search(value):
         raise ValueError("must not contain control characters")
     return value
 
 
 def _multi_line(value: str) -> str:
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+    if _CONTROL_BUT_NEWLINE_AND_TAB.search(value):
         raise ValueError("must not contain control characters other than newlines and tabs")
     return value
 

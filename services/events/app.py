@@ -63,10 +63,10 @@ def create_app(settings: EventsSettings | None = None) -> FastAPI:
         lifespan=lifespan,
         # The fixed paths (compliance, plans, calendar.ics) before /events/{event_id}.
         routers=[
-            outbox_router("events", EventsOutbox),
             compliance_router,
             planner_router,
             schedule_router,
             evidence_router,
+            outbox_router("events", EventsOutbox),
         ],
     )

@@ -175,11 +175,11 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
         settings=settings,
         lifespan=lifespan,
         routers=[
-            outbox_router("monitoring", MonitoringOutbox),
             figures_router,
             warnings_router,
             notifications_router,
             dead_letters_router,
+            outbox_router("monitoring", MonitoringOutbox),
         ],
         readiness=(database_ready, broker_ready),
     )

@@ -64,11 +64,11 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         settings=settings,
         lifespan=lifespan,
         routers=[
-            outbox_router("registry", RegistryOutbox),
-            districts_router,
             buildings_router,
+            enterprises_router,
             renovations_router,
             renovation_evidence_router,
-            enterprises_router,
+            districts_router,
+            outbox_router("registry", RegistryOutbox),
         ],
     )

@@ -73,8 +73,8 @@ async def test_after_commit_runs_once_committed_and_never_after_a_rollback(
 async def test_a_prepared_read_gives_what_core_gives_on_either_database(
     tmp_path: Path, database_url: str
 ) -> None:
-    """On PostgreSQL the driver's prepared statement, on SQLite Core: the same row either way,
-    the statement's own constants (a separator) written in."""
+    """On PostgreSQL the driver's prepared statement on its own pool, on SQLite Core: the same
+    row either way, the statement's own constants (a separator) written in."""
     statement = Prepared(
         select(
             col(Note.id),
@@ -97,9 +97,12 @@ async def test_a_prepared_read_gives_what_core_gives_on_either_database(
                 await connection.run_sync(_Base.metadata.create_all)
             async with database.unit_of_work() as session:
                 session.add(Note(id=7, text="七"))
-            async with database.reading() as session:
-                assert await statement.first(session, least=7) == {"id": 7, "texts": "七"}
-                assert await statement.first(session, least=8) is None
+            assert await statement.first(database, least=7) == {"id": 7, "texts": "七"}
+            assert await statement.first(database, least=8) is None
+            async with database.unit_of_work() as session:
+                session.add(Note(id=8, text="八"))
+            # The driver's statement is prepared once, and sees each commit.
+            assert await statement.first(database, least=8) == {"id": 8, "texts": "八"}
         finally:
             if target.schema:
                 async with database.engine.begin() as connection:

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building, BuildingListEntry, FeaturedDesignation
 from services.registry.buildings.schemas import BuildingFilter
-from shared import Prepared, batched
+from shared import Database, Prepared, batched
 
 SelectT = TypeVar("SelectT", bound=Any)
 
@@ -68,14 +68,13 @@ _WITH_LISTS = Prepared(
 
 
 async def with_lists(
-    session: AsyncSession, building_id: str
+    database: Database, building_id: str
 ) -> tuple[dict[str, Any], list[str], list[str]] | None:
     """One building's columns with its list keys and its designated industries (one round
-    trip)."""
-    row = await _WITH_LISTS.first(session, building_id=building_id)
-    if row is None:
+    trip, outside any transaction)."""
+    building = await _WITH_LISTS.first(database, building_id=building_id)
+    if building is None:
         return None
-    building = dict(row)
     list_keys, industry_keys = building.pop("list_keys"), building.pop("industry_keys")
     return building, _split(list_keys), _split(industry_keys)
 

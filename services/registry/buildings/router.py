@@ -23,6 +23,7 @@ from services.registry.buildings.schemas import (
 from shared import (
     AdminDep,
     AsciiId,
+    DatabaseDep,
     DistrictFilter,
     FeaturedIndustry,
     Limit,
@@ -84,9 +85,9 @@ async def list_buildings(
     summary="One building",
 )
 async def get_building(
-    session: SessionDep, principal: PrincipalDep, building_id: TextId
+    database: DatabaseDep, principal: PrincipalDep, building_id: TextId
 ) -> BuildingPublic:
-    return await service.read(session, principal, building_id)
+    return await service.read(database, principal, building_id)
 
 
 @router.patch(

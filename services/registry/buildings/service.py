@@ -32,6 +32,7 @@ from shared import (
     TOPIC_REGISTRY_BUILDINGS,
     BuildingMessage,
     Conflict,
+    Database,
     DesignationNote,
     FieldError,
     NotFound,
@@ -158,9 +159,9 @@ async def create(
     return view
 
 
-async def read(session: AsyncSession, principal: Principal, building_id: str) -> BuildingPublic:
-    """One building, for callers who may read its district."""
-    found = await repository.with_lists(session, building_id)
+async def read(database: Database, principal: Principal, building_id: str) -> BuildingPublic:
+    """One building, for callers who may read its district (what is committed)."""
+    found = await repository.with_lists(database, building_id)
     if found is None:
         raise NotFound(f"No building with id {building_id!r}.")
     building, lists, industries = found
