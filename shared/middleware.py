@@ -64,6 +64,8 @@ class ObservabilityMiddleware:
         self.app = app
         self.service = service
         self.in_flight = HTTP_IN_FLIGHT.labels(service)
+        # (method, route, status) → its counter and histogram series, looked up once each.
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -95,8 +97,14 @@ class ObservabilityMiddleware:
             elapsed = time.perf_counter() - start
             route = route_template(scope)
             method = scope["method"]
-            HTTP_REQUESTS.labels(self.service, method, route, str(status)).inc()
-            HTTP_DURATION.labels(self.service, method, route).observe(elapsed)
+            series = self._series.get((method, route, status))
+            if series is None:
+                series = self._series[(method, route, status)] = (
+                    HTTP_REQUESTS.labels(self.service, method, route, str(status)),
+                    HTTP_DURATION.labels(self.service, method, route),
+                )
+            series[0].inc()
+            series[1].observe(elapsed)
             if route not in ("/healthz", "/readyz", "/metrics"):
                 access_log.info(
                     "%s %s %s",
@@ -141,8 +149,17 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if not _may_have_body(scope):
+            await self.app(scope, receive, send)
+            return
         limit = body_limit(self.max_body, self.max_upload, scope["method"], scope["path"])
         await _Bounded(self.app, limit)(scope, receive, send)
+
+
+def _may_have_body(scope: Scope) -> bool:
+    """A request has a body only when it says so, by Content-Length or Transfer-Encoding (RFC
+    9112 §6.3); the server reads nothing more of one that does neither."""
+    return any(key in (b"content-length", b"transfer-encoding") for key, _ in scope["headers"])
 
 
 class _Bounded:
