@@ -27,11 +27,11 @@ import asyncpg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.generated import generated_year, year_options  # noqa: E402
 from services.monitoring.figures import service  # noqa: E402
-from shared import LINE_100M_CENTS, TIER_LINES_CENTS, Database, DatabaseTarget  # noqa: E402
-from shared.migrations import upgrade  # noqa: E402
+from shared import LINE_100M_CENTS, TIER_LINES_CENTS, Database  # noqa: E402
 from shared.reference import district_ids  # noqa: E402
-from tests.support import ADMIN, pg_dsn, pg_url, scratch_database  # noqa: E402
+from tests.support import ADMIN  # noqa: E402
 
 YEAR = 2023
 
@@ -168,27 +168,14 @@ async def from_raw(
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--buildings", type=int, default=100_000)
-    parser.add_argument("--records", type=int, default=10_000_000)
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
-    async with scratch_database("sbe_bench_city") as name:
-        await measure(args, pg_url(name), pg_dsn(name))
+    options = year_options(__doc__.splitlines()[0], repeat=7)
+    async with generated_year("monitoring", options, generate) as (database, conn):
+        await measure(options, database, conn)
 
 
-async def measure(args: argparse.Namespace, url: str, dsn: str) -> None:
-    target = DatabaseTarget(url, "monitoring")
-    await asyncio.to_thread(upgrade, "services.monitoring", target)
-    conn = await asyncpg.connect(dsn)
-    started = time.perf_counter()
-    await generate(conn, args.buildings, args.records)
-    print(
-        f"generated {args.buildings:,} buildings, {args.records:,} tax records and "
-        f"{await conn.fetchval('SELECT count(*) FROM monitoring.occupancy_record'):,} occupancy "
-        f"records in {time.perf_counter() - started:.0f}s"
-    )
-    database = Database.open(target)
+async def measure(args: argparse.Namespace, database: Database, conn: asyncpg.Connection) -> None:
+    occupancy = await conn.fetchval("SELECT count(*) FROM monitoring.occupancy_record")
+    print(f"… and {occupancy:,} occupancy records")
     maintained_times, raw_times = [], []
     summary = raw = None
     for _ in range(args.repeat):
@@ -216,8 +203,6 @@ async def measure(args: argparse.Namespace, url: str, dsn: str) -> None:
     print(f"ratio raw / maintained               : {r / m:8.1f}×  (same answer: {same})")
     print(f"goal: under 200 ms from maintained figures: {'met' if m < 0.2 else 'NOT met'}")
     print(f"city: {summary.city.model_dump(by_alias=True)}; line {LINE_100M_CENTS // 100:,} CNY")
-    await database.dispose()
-    await conn.close()
 
 
 if __name__ == "__main__":

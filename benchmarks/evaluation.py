@@ -28,16 +28,15 @@ import asyncpg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.generated import generated_year, year_options  # noqa: E402
 from services.evaluation.inputs.service import copies_changed  # noqa: E402
 from services.evaluation.scoring import formula  # noqa: E402
 from services.evaluation.scoring import service as scoring  # noqa: E402
 from services.evaluation.scoring.repository import DistrictFigures  # noqa: E402
 from services.evaluation.scoring.service import district_inputs  # noqa: E402
 from services.evaluation.targets.service import seed_2023  # noqa: E402
-from shared import LINE_100M_CENTS, Database, DatabaseTarget  # noqa: E402
-from shared.migrations import upgrade  # noqa: E402
+from shared import LINE_100M_CENTS, Database  # noqa: E402
 from shared.reference import district_ids  # noqa: E402
-from tests.support import pg_dsn, pg_url, scratch_database  # noqa: E402
 
 LINE = LINE_100M_CENTS
 
@@ -153,25 +152,13 @@ async def raw_figures(conn: asyncpg.Connection, year: int) -> dict[str, District
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--buildings", type=int, default=100_000)
-    parser.add_argument("--records", type=int, default=10_000_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    async with scratch_database("sbe_bench_eval") as name:
-        await measure(args, pg_url(name), pg_dsn(name))
+    options = year_options(__doc__.splitlines()[0], repeat=5)
+    async with generated_year("evaluation", options, generate) as (database, conn):
+        await measure(options, database, conn)
 
 
-async def measure(args: argparse.Namespace, url: str, dsn: str) -> None:
+async def measure(args: argparse.Namespace, database: Database, conn: asyncpg.Connection) -> None:
     """Both ways of scoring on the same generated year, and their ratio."""
-    await asyncio.to_thread(upgrade, "services.evaluation", DatabaseTarget(url, "evaluation"))
-    conn = await asyncpg.connect(dsn)
-    started = time.perf_counter()
-    await generate(conn, args.buildings, args.records)
-    print(
-        f"generated {args.buildings:,} buildings and {args.records:,} tax records in {time.perf_counter() - started:.0f}s"
-    )
-    database = Database.open(DatabaseTarget(url, "evaluation"))
     async with database.unit_of_work() as session:
         await seed_2023(session)
     year = 2023
@@ -205,8 +192,6 @@ async def measure(args: argparse.Namespace, url: str, dsn: str) -> None:
     print(f"scores recomputed from raw     : {r * 1000:8.1f} ms (median of {args.repeat})")
     print(f"ratio raw / maintained         : {r / m:8.1f}×   (same scores: {same})")
     print(f"ratio raw / first after change : {r / c:8.1f}×")
-    await database.dispose()
-    await conn.close()
 
 
 if __name__ == "__main__":

@@ -47,9 +47,11 @@ class BaseServiceSettings(BaseSettings):
         default=20,
         ge=1,
         le=500,
-        description="PostgreSQL connections kept open per process (half as many again at peaks). "
-        "Size it to the requests a process serves at once: connections opened beyond it are "
-        "closed again after each use, and opening one costs more than most queries.",
+        description="PostgreSQL connections kept open per process (half as many again at peaks, "
+        "and up to half as many for the hot one-row reads where a process has them, opened as "
+        "they are needed). Size it to the requests a process serves at once: connections opened "
+        "beyond it are closed again after each use, and opening one costs more than most "
+        "queries.",
     )
 
     def accepted_secrets(self) -> tuple[str, ...]:
