@@ -61,12 +61,17 @@ def test_no_server_errors_and_no_schema_violations(
         "--phases",
         "examples,coverage,fuzzing",
         "--workers",
-        "1",
+        "2",
         "--seed",
         str(seed),
         "--no-color",
         "--generation-database",
         "none",
+        # Ids take printable ASCII, and a path segment cannot carry all of it (a lone "." or
+        # ".."): the values schemathesis sets aside for that may outnumber the ones it keeps
+        # for some seeds, which is about generation, not about the API.
+        "--suppress-health-check",
+        "filter_too_much",
         "--report-dir",
         str(tmp_path),
     ]
