@@ -7,9 +7,10 @@ from shared.consumer import BatchConsumer, ConsumerConfig, DeadLetterSink, consu
 from shared.copies import BuildingCopyBase, upsert_building_copies
 from shared.database import (
     Database,
-    DatabaseDep,
     DatabaseTarget,
     Prepared,
+    Reader,
+    ReaderDep,
     SessionDep,
     after_commit,
     database_target,
@@ -177,7 +178,6 @@ __all__ = [
     "ConsumerConfig",
     "ConsumerSettings",
     "Database",
-    "DatabaseDep",
     "DatabaseTarget",
     "DeadLetterMessage",
     "DeadLetterSink",
@@ -212,6 +212,8 @@ __all__ = [
     "PrincipalDep",
     "Problem",
     "ProblemError",
+    "Reader",
+    "ReaderDep",
     "RenovationNote",
     "RequestModel",
     "Role",

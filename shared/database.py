@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.identity import Principal, get_principal
 from shared.settings import BaseServiceSettings
 
 
@@ -303,10 +304,19 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
 
 
-async def _database(request: Request) -> Database:
-    return request.app.state.database
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """The caller and the database itself, for a route whose whole answer is one Prepared read:
+    no session to open and close around it, and one dependency where two would each cost
+    FastAPI's resolution on the hottest path. Any caller the gateway vouched for; the service
+    holds the district line (`Principal.ensure_read`)."""
+
+    database: Database
+    principal: Principal
 
 
-# The database itself, for a route whose one read is a Prepared statement: no session to open
-# and close around it.
-DatabaseDep = Annotated[Database, Depends(_database)]
+async def _reader(request: Request) -> Reader:
+    return Reader(request.app.state.database, await get_principal(request))
+
+
+ReaderDep = Annotated[Reader, Depends(_reader)]

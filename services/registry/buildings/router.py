@@ -23,12 +23,12 @@ from services.registry.buildings.schemas import (
 from shared import (
     AdminDep,
     AsciiId,
-    DatabaseDep,
     DistrictFilter,
     FeaturedIndustry,
     Limit,
     Offset,
     PrincipalDep,
+    ReaderDep,
     SessionDep,
     TextId,
     WriterDep,
@@ -84,10 +84,8 @@ async def list_buildings(
     responses=problem_responses(404),
     summary="One building",
 )
-async def get_building(
-    database: DatabaseDep, principal: PrincipalDep, building_id: TextId
-) -> BuildingPublic:
-    return await service.read(database, principal, building_id)
+async def get_building(reader: ReaderDep, building_id: TextId) -> BuildingPublic:
+    return await service.read(reader, building_id)
 
 
 @router.patch(

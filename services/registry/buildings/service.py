@@ -32,11 +32,11 @@ from shared import (
     TOPIC_REGISTRY_BUILDINGS,
     BuildingMessage,
     Conflict,
-    Database,
     DesignationNote,
     FieldError,
     NotFound,
     Principal,
+    Reader,
     RenovationNote,
     ValidationFailed,
     enqueue,
@@ -159,13 +159,13 @@ async def create(
     return view
 
 
-async def read(database: Database, principal: Principal, building_id: str) -> BuildingPublic:
+async def read(reader: Reader, building_id: str) -> BuildingPublic:
     """One building, for callers who may read its district (what is committed)."""
-    found = await repository.with_lists(database, building_id)
+    found = await repository.with_lists(reader.database, building_id)
     if found is None:
         raise NotFound(f"No building with id {building_id!r}.")
     building, lists, industries = found
-    principal.ensure_read(building["district_id"])
+    reader.principal.ensure_read(building["district_id"])
     return _view(building, lists, industries)
 
 
