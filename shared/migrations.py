@@ -53,6 +53,12 @@ async def _run_online(target: DatabaseTarget, metadata: MetaData) -> None:
     if target.is_postgres and target.schema:
         bootstrap = create_async_engine(target.url)
         async with bootstrap.begin() as conn:
+            # Two replicas creating the same schema at once can both pass IF NOT EXISTS and one
+            # then fails on the catalog's unique index: they take turns, as they do below.
+            await conn.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"sbe-migrations:{target.schema}"},
+            )
             # Where a DBA made the schema for a least-privilege role (deploy/postgres), the role
             # may not create schemas at all, even with IF NOT EXISTS: ask first.
             exists = await conn.scalar(
