@@ -10,7 +10,7 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from shared.database import DatabaseTarget, create_engine
 
@@ -49,16 +49,20 @@ def _configure_and_run(connection: Connection, metadata: MetaData, schema: str |
         context.run_migrations()
 
 
+async def _take_turns(conn: AsyncConnection, schema: str | None) -> None:
+    """Wait for the schema's migration lock; it is released when the transaction ends."""
+    await conn.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"sbe-migrations:{schema}"}
+    )
+
+
 async def _run_online(target: DatabaseTarget, metadata: MetaData) -> None:
     if target.is_postgres and target.schema:
         bootstrap = create_async_engine(target.url)
         async with bootstrap.begin() as conn:
             # Two replicas creating the same schema at once can both pass IF NOT EXISTS and one
             # then fails on the catalog's unique index: they take turns, as they do below.
-            await conn.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                {"key": f"sbe-migrations:{target.schema}"},
-            )
+            await _take_turns(conn, target.schema)
             # Where a DBA made the schema for a least-privilege role (deploy/postgres), the role
             # may not create schemas at all, even with IF NOT EXISTS: ask first.
             exists = await conn.scalar(
@@ -73,11 +77,8 @@ async def _run_online(target: DatabaseTarget, metadata: MetaData) -> None:
         async with engine.connect() as conn:
             if target.is_postgres:
                 # Replicas that start together (`sbe serve --migrate`) migrate one at a time; the
-                # others then find the schema at head. Released when the transaction ends.
-                await conn.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                    {"key": f"sbe-migrations:{target.schema}"},
-                )
+                # others then find the schema at head.
+                await _take_turns(conn, target.schema)
             await conn.run_sync(_configure_and_run, metadata, target.schema)
             await conn.commit()
     finally:
