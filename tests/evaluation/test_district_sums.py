@@ -5,6 +5,7 @@ afresh."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import asyncpg
@@ -82,3 +83,32 @@ async def test_kept_sums_are_reused_until_the_copies_change(
     later = building("sum-h2", area=8_000.0).model_copy(update={"updated_at": datetime.now(UTC)})
     await apply(services, [later])
     assert (await huqiu(services)).gross_floor_area_m2 == 18_000.0
+
+
+async def test_sums_taken_while_copies_arrive_are_whole(
+    services: Services, clean_database: None
+) -> None:
+    """The consumer stores copies while a scoring takes its sums: each district's sums come from
+    one snapshot, whatever lands during the taking (sums taken in two statements once met a
+    district whose buildings arrived between them, and failed the scoring)."""
+    districts = ["gusu", "wuzhong", "xiangcheng", "kunshan", "changshu", "taicang"]
+    stored = asyncio.Event()
+
+    async def arrive() -> None:
+        for index in range(60):
+            district = districts[index % len(districts)]
+            message = building(f"arr-{index}").model_copy(update={"district_id": district})
+            await apply(services, [message], [year(f"arr-{index}", "120000000.00")])
+            await asyncio.sleep(0)
+        stored.set()
+
+    arriving = asyncio.create_task(arrive())
+    taken = 0
+    while not stored.is_set():
+        async with services.apps["evaluation"].state.database.reading() as session:
+            figures = await repository.district_figures(session, 2023)
+        for district, f in figures.items():
+            assert f.cumulative_100m == f.buildings, district  # each building is over the line
+        taken += 1
+    await arriving
+    assert taken > 1

@@ -209,37 +209,28 @@ async def _district_sums(session: AsyncSession, year: int) -> dict[str, dict[str
 async def _take_district_sums(session: AsyncSession, year: int) -> dict[str, dict[str, list[Any]]]:
     """district → {"buildings": [count, gross area, operating area], "tax": [tax of the year,
     of the year before, 亿元楼宇, new ones, occupied m², leasable m²]} over the standing
-    buildings."""
-    sums: dict[str, dict[str, list[Any]]] = {}
+    buildings.
+
+    One statement, so one snapshot: the consumer stores copies while this runs, and sums taken
+    in two statements could count a building in one and not in the other."""
     b, y = BuildingCopy, BuildingYearCopy
     operating = case((col(b.status) == "operating", b.gross_floor_area_m2), else_=0.0)
-    for district, count, area, operating_area in await fetch_rows(
-        session,
-        select(
-            b.district_id,
-            func.count(),
-            func.coalesce(func.sum(b.gross_floor_area_m2), 0.0),
-            func.coalesce(func.sum(operating), 0.0),
-        )
-        .where(_standing(year))
-        .group_by(col(b.district_id)),
-    ):
-        sums[district] = {
-            "buildings": [int(count), float(area), float(operating_area)],
-            "tax": [None, None, 0, 0, 0.0, 0.0],
-        }
-    # One pass over the standing buildings with their year and the year before: the tax of
-    # both years, the 亿元楼宇 (new when not over the line the year before) and occupancy.
+    # A building joins at most one row of its year and one of the year before, so the sums
+    # over the buildings' own columns count each building once.
     previous = _previous_tax(year)
     over = col(y.tax_cents) > LINE_100M_CENTS
     was_over = previous.c.tax_cents > LINE_100M_CENTS
     has_occupancy = col(y.leasable_area_m2).is_not(None)
-    for district, now, before, count, fresh, occupied, leasable in await fetch_rows(
+    rows = await fetch_rows(
         session,
         sa_select(
             col(b.district_id),
+            func.count(col(b.id)),
+            func.coalesce(func.sum(b.gross_floor_area_m2), 0.0),
+            func.coalesce(func.sum(operating), 0.0),
             func.sum(y.tax_cents),
             func.sum(previous.c.tax_cents),
+            # 亿元楼宇, and the new ones: not over the line the year before
             func.count(case((over, 1))),
             func.count(case((and_(over, or_(previous.c.tax_cents.is_(None), ~was_over)), 1))),
             func.sum(case((has_occupancy, y.occupied_area_m2))),
@@ -250,15 +241,21 @@ async def _take_district_sums(session: AsyncSession, year: int) -> dict[str, dic
         .outerjoin(previous, previous.c.building_id == col(b.id))
         .where(_standing(year))
         .group_by(col(b.district_id)),
-    ):
-        sums[district]["tax"] = [
-            int(now) if now is not None else None,
-            int(before) if before is not None else None,
-            int(count),
-            int(fresh),
-            float(occupied or 0),
-            float(leasable or 0),
-        ]
+    )
+    sums: dict[str, dict[str, list[Any]]] = {}
+    for district, count, area, operating_area, *tax in rows:
+        now, before, over_line, fresh, occupied, leasable = tax
+        sums[district] = {
+            "buildings": [int(count), float(area), float(operating_area)],
+            "tax": [
+                int(now) if now is not None else None,
+                int(before) if before is not None else None,
+                int(over_line),
+                int(fresh),
+                float(occupied or 0),
+                float(leasable or 0),
+            ],
+        }
     return sums
 
 
