@@ -13,7 +13,7 @@ from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
 from gateway.metrics import UPSTREAM_ERRORS
-from shared import PRINCIPAL_HEADER, header, send_problem
+from shared import CLIENT_IDLE_SECONDS, PRINCIPAL_HEADER, header, send_problem
 
 # Hop-by-hop headers (RFC 9110 §7.6.1) and those the gateway sets itself.
 _DROP_REQUEST = frozenset(
@@ -77,7 +77,9 @@ class Proxy:
         """Open the pooled session (in the lifespan)."""
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(
-                limit=self.pool_size, limit_per_host=self.pool_size, keepalive_timeout=60
+                limit=self.pool_size,
+                limit_per_host=self.pool_size,
+                keepalive_timeout=CLIENT_IDLE_SECONDS,
             ),
             timeout=aiohttp.ClientTimeout(
                 total=None, sock_connect=self.connect_timeout, sock_read=self.read_timeout

@@ -2,7 +2,12 @@
 
 from shared.app import COMMON_API_RESPONSES, create_service_app, database_ready, offline_docs
 from shared.browser import CHROMIUM_FLAGS
-from shared.clients import ServiceIdentity, service_client
+from shared.clients import (
+    CLIENT_IDLE_SECONDS,
+    SERVER_IDLE_SECONDS,
+    ServiceIdentity,
+    service_client,
+)
 from shared.consumer import BatchConsumer, ConsumerConfig, DeadLetterSink, consumer_config
 from shared.copies import BuildingCopyBase, upsert_building_copies
 from shared.database import (
@@ -143,6 +148,7 @@ from shared.validators import (
 
 __all__ = [
     "CHROMIUM_FLAGS",
+    "CLIENT_IDLE_SECONDS",
     "COMMON_API_RESPONSES",
     "DEFAULT_PARTITIONS",
     "ENVELOPE_VALUE_BYTES",
@@ -154,6 +160,7 @@ __all__ = [
     "MAX_MESSAGE_BYTES",
     "PERIOD_PATTERN",
     "PRINCIPAL_HEADER",
+    "SERVER_IDLE_SECONDS",
     "SHANGHAI",
     "TIER_LINES_CENTS",
     "TOPICS",

@@ -8,6 +8,13 @@ import httpx
 
 from shared.identity import PRINCIPAL_HEADER, Principal, Role, sign_principal
 
+# A client of our services (the gateway's proxy, a service calling a peer) closes a connection it
+# has left idle this long; the services keep an idle connection open longer. Otherwise a server
+# could close a connection just as a client sends a request on it, and the client would see the
+# connection drop under its request (the gateway answers 502 then).
+CLIENT_IDLE_SECONDS = 60.0
+SERVER_IDLE_SECONDS = 75
+
 
 class ServiceIdentity(httpx.Auth):
     """Signs each request as the calling service (role `service`: reads only)."""
@@ -38,5 +45,7 @@ def service_client(
         base_url=base_url,
         auth=ServiceIdentity(service, secret),
         timeout=httpx.Timeout(timeout, connect=2.0),
-        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        limits=httpx.Limits(
+            max_connections=20, max_keepalive_connections=10, keepalive_expiry=CLIENT_IDLE_SECONDS
+        ),
     )

@@ -17,7 +17,7 @@ import orjson
 import uvicorn
 from kafka import KafkaProducer
 
-from shared import Principal, Role, sign_principal
+from shared import SERVER_IDLE_SECONDS, Principal, Role, sign_principal
 
 # The PostgreSQL server the tests and benchmarks use (trust authentication).
 PG_HOST = os.environ.get("SBE_TEST_PG_HOST", "127.0.0.1")
@@ -122,7 +122,13 @@ async def serve(app: Any, port: int | None = None) -> AsyncIterator[str]:
     """Serve an ASGI app over real HTTP on loopback inside this event loop; yields its URL."""
     port = port or free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_keep_alive=SERVER_IDLE_SECONDS,  # as `sbe serve` does
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

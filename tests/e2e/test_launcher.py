@@ -1,8 +1,9 @@
-"""`sbe run` stops everything it started however it is signalled, and refuses to start on a port
-that is taken."""
+"""`sbe run` stops everything it started however it is signalled, refuses to start on a port
+that is taken, and serves each process with idle connections outliving its clients' ones."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -10,11 +11,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from launcher.processes import ALL
-from tests.live import launch
+from shared import CLIENT_IDLE_SECONDS, SERVER_IDLE_SECONDS, service_client
+from tests.live import LiveStack, launch
 from tests.support import free_port
 
 pytestmark = pytest.mark.e2e
@@ -92,3 +95,40 @@ class TestStarting:
         assert f"port {env['SBE_REGISTRY_PORT']} for registry (SBE_REGISTRY_PORT)" in result.stderr
         assert not listening(broker_port)
         assert not (tmp_path / "data" / "registry.db").exists()  # not even migrated
+
+
+class TestIdleConnections:
+    """A server that closes an idle connection just as a client sends on it drops the request
+    (the gateway answered 502 so, under load): our clients give up idle connections first."""
+
+    def test_clients_give_up_an_idle_connection_before_the_services_do(self) -> None:
+        from gateway.proxy import Proxy
+
+        assert CLIENT_IDLE_SECONDS < SERVER_IDLE_SECONDS
+
+        async def idle_times() -> tuple[float, float | None]:
+            proxy = Proxy(connect_timeout=1, read_timeout=1, pool_size=4)
+            await proxy.start()
+            client = service_client("http://127.0.0.1:1", service="test", secret="s" * 32)
+            try:
+                transport: Any = client._transport
+                return (
+                    transport._pool._keepalive_expiry,
+                    proxy.session.connector._keepalive_timeout,  # type: ignore[union-attr]
+                )
+            finally:
+                await client.aclose()
+                await proxy.close()
+
+        assert asyncio.run(idle_times()) == (CLIENT_IDLE_SECONDS, CLIENT_IDLE_SECONDS)
+
+    def test_a_service_keeps_an_idle_connection_open_past_uvicorns_five_seconds(
+        self, live: LiveStack
+    ) -> None:
+        request = b"GET /healthz HTTP/1.1\r\nHost: registry\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", live.port("registry")), timeout=5) as conn:
+            conn.sendall(request)
+            assert conn.recv(4096).startswith(b"HTTP/1.1 200")
+            time.sleep(6)  # uvicorn's default keep-alive is 5 s
+            conn.sendall(request)
+            assert conn.recv(4096).startswith(b"HTTP/1.1 200")
