@@ -41,9 +41,18 @@ class BuildingCopyBase(SQLModel):
 async def upsert_building_copies(
     session: AsyncSession, table: type[BuildingCopyBase], rows: list[dict[str, Any]]
 ) -> set[str]:
-    """Store building rows newer than what is kept (one row per id); returns the ids stored."""
+    """Store building rows at least as new as what is kept; returns the ids stored.
+
+    A batch may hold a building twice (created, then designated, a moment apart), and one
+    statement may touch a row only once (PostgreSQL refuses the whole statement otherwise): the
+    newest row of each id is stored, the later one of two equally new."""
+    newest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        kept = newest.get(row["id"])
+        if kept is None or kept["registry_updated_at"] <= row["registry_updated_at"]:
+            newest[row["id"]] = row
     stored: set[str] = set()
-    for chunk in batched(rows, _ROWS_PER_STATEMENT):
+    for chunk in batched(list(newest.values()), _ROWS_PER_STATEMENT):
         statement = dialect_insert(session, table).values(list(chunk))
         excluded = statement.excluded
         statement = statement.on_conflict_do_update(

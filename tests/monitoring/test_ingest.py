@@ -7,11 +7,14 @@ import asyncio
 import base64
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
+import asyncpg
 import httpx
 import orjson
 
-from shared import TOPIC_DEADLETTER, TOPIC_OCCUPANCY, TOPIC_TAX
+from shared import TOPIC_DEADLETTER, TOPIC_OCCUPANCY, TOPIC_TAX, BuildingMessage
+from tests.conftest import Services
 from tests.fixtures import occupancy, tax
 from tests.monitoring.conftest import month, series
 from tests.support import Feed, eventually, read_topic
@@ -215,3 +218,27 @@ class TestUnknownBuildings:
             )
         ).json()
         assert all(item["key"] != building for item in pending["items"])
+
+
+class TestRegistryCopy:
+    async def test_a_batch_holding_a_building_twice_keeps_its_newest_version(
+        self, services: Services, clean_database: None, pg_pool: asyncpg.Pool
+    ) -> None:
+        """One statement may touch a row once on PostgreSQL: a batch with a building created and
+        then changed a moment later once failed whole, and was stored again record by record."""
+        older = BuildingMessage(
+            id="twice-1",
+            name="旧名",
+            district_id="gusu",
+            gross_floor_area_m2=1000.0,
+            updated_at=datetime(2024, 1, 1, tzinfo=UTC),
+        )
+        newer = older.model_copy(
+            update={"name": "新名", "updated_at": datetime(2024, 1, 2, tzinfo=UTC)}
+        )
+        for batch in ([older, newer], [newer, older]):
+            await services.apps["monitoring"].state.directory.apply(batch)
+            stored = await pg_pool.fetchval(
+                "SELECT name FROM monitoring.building WHERE id = 'twice-1'"
+            )
+            assert stored == "新名"
