@@ -4,6 +4,7 @@ that is taken, and serves each process with idle connections outliving its clien
 from __future__ import annotations
 
 import asyncio
+import http.client
 import os
 import signal
 import socket
@@ -125,10 +126,13 @@ class TestIdleConnections:
     def test_a_service_keeps_an_idle_connection_open_past_uvicorns_five_seconds(
         self, live: LiveStack
     ) -> None:
-        request = b"GET /healthz HTTP/1.1\r\nHost: registry\r\n\r\n"
-        with socket.create_connection(("127.0.0.1", live.port("registry")), timeout=5) as conn:
-            conn.sendall(request)
-            assert conn.recv(4096).startswith(b"HTTP/1.1 200")
+        conn = http.client.HTTPConnection("127.0.0.1", live.port("registry"), timeout=5)
+        try:
+            conn.request("GET", "/healthz")
+            assert conn.getresponse().read() == b'{"status":"ok"}'
+            kept = conn.sock
             time.sleep(6)  # uvicorn's default keep-alive is 5 s
-            conn.sendall(request)
-            assert conn.recv(4096).startswith(b"HTTP/1.1 200")
+            conn.request("GET", "/healthz")  # on the same socket: http.client never reconnects
+            assert conn.getresponse().status == 200 and conn.sock is kept
+        finally:
+            conn.close()
