@@ -72,8 +72,12 @@ postgres:
 	@pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || \
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start 2>/dev/null || true
 
+## pytest: two test processes, each test file whole in one of them (its module fixtures start
+## once), in collection order (the `slow` files first); then the tests marked `alone`, which
+## judge latency under load, with nothing beside them
 pytest: $(STAMP) tools postgres $(CONSOLE_BUILT)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not alone"
+	$(BIN)/pytest -m alone
 
 ## test: ruff, mypy and every test (unit, integration against PostgreSQL + broker, end to end)
 test: lint typecheck console-test pytest

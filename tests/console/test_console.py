@@ -94,6 +94,15 @@ async def cockpit_matches(page: Any, expected_actual: int, expected_target: int)
         await page.reload()
 
 
+async def field_errors_shown(page: Any, fields: int) -> None:
+    """The API's 422 on a form: its summary, and the error under each field it names (all of
+    them alerts, which appear together or one after another)."""
+    alerts = page.get_by_role("alert")
+    summary = f"The request has {fields} invalid field"
+    await alerts.filter(has_text=summary).wait_for(timeout=WAIT_MS)
+    await alerts.nth(fields).wait_for(timeout=WAIT_MS)  # the summary and one per field
+
+
 class TestDistrictStaff:
     async def test_a_districts_day(self, console_stack: Seeded, browser_context: Any) -> None:
         seeded = console_stack
@@ -113,7 +122,7 @@ class TestDistrictStaff:
         await page.get_by_role("menuitem", name="楼宇").click()
         await page.get_by_role("button", name="登记楼宇").click()
         await page.get_by_role("button", name="保存").click()
-        await page.get_by_role("alert").wait_for(timeout=WAIT_MS)
+        await field_errors_shown(page, 2)  # the name and the address
         await accessible(page)
         await page.get_by_label("楼宇名称").fill("姑苏创新中心")
         await page.get_by_label("地址").fill("苏州市姑苏区人民路100号")
@@ -129,7 +138,7 @@ class TestDistrictStaff:
         await page.get_by_role("button", name="修改楼宇信息").click()
         await page.get_by_label("楼宇名称").fill("")
         await page.get_by_role("button", name="保存").click()
-        await page.get_by_role("alert").wait_for(timeout=WAIT_MS)
+        await field_errors_shown(page, 1)
         await page.get_by_label("楼宇名称").fill("姑苏创新中心A座")
         await page.get_by_role("button", name="保存").click()
         await page.get_by_role("heading", name="姑苏创新中心A座").wait_for(timeout=WAIT_MS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 
 import httpx
@@ -10,7 +11,10 @@ import pytest
 
 from tests.gateway.conftest import ADMIN_TOKEN, Stack, bearer, issue
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+# Each test process (pytest-xdist's gw0, gw1, …) its own Redis database: the limits' buckets are
+# named after key ids and client addresses, which the processes' databases and loopback share.
+_PROCESS = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+REDIS_URL = f"redis://127.0.0.1:6379/{_PROCESS % 16}"
 
 
 def redis_up() -> bool:
