@@ -6,23 +6,31 @@ import argparse
 import gc
 import signal
 import sys
-from typing import TYPE_CHECKING, Any
 
 from launcher.processes import ALL, BY_NAME
 
-if TYPE_CHECKING:
+
+def serve(name: str, migrate: bool) -> int:
+    """Run one process in the foreground (what containers and `sbe run` start)."""
     import uvicorn
 
-
-def server_config(name: str, settings: Any) -> uvicorn.Config:
-    """How one process is served: uvloop and httptools, a graceful stop, and idle connections
-    kept open longer than our clients keep theirs (`shared.SERVER_IDLE_SECONDS`)."""
-    import uvicorn
-
-    from shared import SERVER_IDLE_SECONDS
+    from shared import SERVER_IDLE_SECONDS, configure_logging, database_target
+    from shared.migrations import upgrade
 
     spec = BY_NAME[name]
-    return uvicorn.Config(
+    settings = spec.settings()
+    configure_logging(spec.name, settings.log_level)
+    if migrate and spec.migrations:
+        upgrade(spec.migrations, database_target(settings, spec.name))
+    # Everything imported so far lives as long as the process: keep it out of the collector's
+    # scans, and collect the young generation less often (batches allocate in bursts, and free
+    # nearly everything they allocate), so collections stay off the ingest and proxy hot paths.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then, so a
+    # clean stop reads as one.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    uvicorn.run(
         spec.app(settings),
         host=settings.host,
         port=settings.port,
@@ -32,36 +40,12 @@ def server_config(name: str, settings: Any) -> uvicorn.Config:
         log_config=None,
         lifespan="on",
         timeout_graceful_shutdown=10,
+        # Idle connections outlive our clients' (`shared.SERVER_IDLE_SECONDS`).
         timeout_keep_alive=SERVER_IDLE_SECONDS,
         backlog=2048,
         proxy_headers=spec.proxy_headers,
     )
-
-
-def serve(name: str, migrate: bool) -> int:
-    """Run one process in the foreground (what containers and `sbe run` start)."""
-    import uvicorn
-
-    from shared import configure_logging, database_target
-    from shared.migrations import upgrade
-
-    spec = BY_NAME[name]
-    settings = spec.settings()
-    configure_logging(spec.name, settings.log_level)
-    if migrate and spec.migrations:
-        upgrade(spec.migrations, database_target(settings, spec.name))
-    config = server_config(name, settings)
-    # Everything imported so far lives as long as the process: keep it out of the collector's
-    # scans, and collect the young generation less often (batches allocate in bursts, and free
-    # nearly everything they allocate), so collections stay off the ingest and proxy hot paths.
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then, so a
-    # clean stop reads as one.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    server = uvicorn.Server(config)
-    server.run()
-    return 0 if server.started else 3  # uvicorn's own code for a failed start
+    return 0
 
 
 def migrate(names: list[str]) -> int:

@@ -45,7 +45,7 @@ from shared.identity import (
     sign_principal,
     verify_principal,
 )
-from shared.iteration import batched
+from shared.iteration import batched, newest_by
 from shared.kafka import (
     TOPIC_DEADLETTER,
     TOPIC_EVENTS,
@@ -266,6 +266,7 @@ __all__ = [
     "is_transient",
     "is_valid_uscc",
     "load_settings",
+    "newest_by",
     "offline_docs",
     "outbox_router",
     "page_of",

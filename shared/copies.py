@@ -14,7 +14,7 @@ from sqlmodel import Field, SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.database import dialect_insert
-from shared.iteration import batched
+from shared.iteration import batched, newest_by
 from shared.types import UTCDateTime
 
 # Rows per statement: 7 parameters each stays far under SQLite's and asyncpg's limits.
@@ -46,11 +46,7 @@ async def upsert_building_copies(
     A batch may hold a building twice (created, then designated, a moment apart), and one
     statement may touch a row only once (PostgreSQL refuses the whole statement otherwise): the
     newest row of each id is stored, the later one of two equally new."""
-    newest: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        kept = newest.get(row["id"])
-        if kept is None or kept["registry_updated_at"] <= row["registry_updated_at"]:
-            newest[row["id"]] = row
+    newest = newest_by(rows, lambda row: row["id"], lambda row: row["registry_updated_at"])
     stored: set[str] = set()
     for chunk in batched(list(newest.values()), _ROWS_PER_STATEMENT):
         statement = dialect_insert(session, table).values(list(chunk))

@@ -1,13 +1,15 @@
 """`batched`, as Python 3.12's itertools has it (the platform runs on 3.11): one helper for
-every multi-row statement instead of hand-made chunk loops."""
+every multi-row statement instead of hand-made chunk loops; and `newest_by`, the newest item of
+each key in a batch."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
@@ -17,3 +19,13 @@ def batched(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
     iterator = iter(items)
     while chunk := tuple(islice(iterator, size)):
         yield chunk
+
+
+def newest_by(items: Iterable[T], key: Callable[[T], K], stamp: Callable[[T], Any]) -> dict[K, T]:
+    """Each key's item of the greatest stamp; of two equally new, the later one."""
+    newest: dict[K, T] = {}
+    for item in items:
+        kept = newest.get(key(item))
+        if kept is None or stamp(kept) <= stamp(item):
+            newest[key(item)] = item
+    return newest

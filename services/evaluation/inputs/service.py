@@ -12,6 +12,7 @@ from shared import (
     EventMessage,
     MovementMessage,
     building_row,
+    newest_by,
     parse_cents,
 )
 
@@ -19,7 +20,8 @@ from shared import (
 async def apply_buildings(session: AsyncSession, buildings: list[BuildingMessage]) -> bool:
     """Registry building snapshots: the building, its designations and its renovations; whether
     any building changed."""
-    latest = {b.id: b for b in buildings}  # within a batch, the later message wins
+    # Within a batch, each building's newest message, as the copy keeps it.
+    latest = newest_by(buildings, lambda b: b.id, lambda b: b.updated_at)
     changed = await repository.upsert_buildings(session, [building_row(b) for b in latest.values()])
     for building_id in sorted(changed):
         building = latest[building_id]
