@@ -25,7 +25,8 @@ def newest_by(items: Iterable[T], key: Callable[[T], K], stamp: Callable[[T], An
     """Each key's item of the greatest stamp; of two equally new, the later one."""
     newest: dict[K, T] = {}
     for item in items:
-        kept = newest.get(key(item))
+        k = key(item)
+        kept = newest.get(k)
         if kept is None or stamp(kept) <= stamp(item):
-            newest[key(item)] = item
+            newest[k] = item
     return newest

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -186,6 +187,19 @@ async def seed_reference(services: Services) -> None:
     await services.apps["monitoring"].state.directory.load()
 
 
+@functools.cache
+def _emptying() -> tuple[list[str], str]:
+    """The services' schemas, and the DELETE of all their tables (written once per run): children
+    before their parents, each schema's tables in reverse dependency order."""
+    schemas = [spec.name for spec in ALL if spec.migrations]
+    deletes = "; ".join(
+        f'DELETE FROM "{schema}"."{table.name}"'
+        for schema in schemas
+        for table in reversed(_metadata(schema).sorted_tables)
+    )
+    return schemas, deletes
+
+
 async def empty_every_table(pg_pool: asyncpg.Pool, services: Services) -> None:
     """Let in-flight work land, then empty every service's tables and restart their sequences.
 
@@ -193,13 +207,7 @@ async def empty_every_table(pg_pool: asyncpg.Pool, services: Services) -> None:
     millisecond, where truncating the 55 tables (new files for each, and their removal at
     commit) takes about 190 ms, which every test would pay."""
     await quiesce(pg_pool, services)
-    schemas = [spec.name for spec in ALL if spec.migrations]
-    # Children before their parents: each schema's tables in reverse dependency order.
-    deletes = "; ".join(
-        f'DELETE FROM "{schema}"."{table.name}"'
-        for schema in schemas
-        for table in reversed(_metadata(schema).sorted_tables)
-    )
+    schemas, deletes = _emptying()
     # Background workers (consumers, relays, the figures worker) keep running; a deletion
     # that deadlocks with one of them is simply tried again.
     for attempt in range(10):
