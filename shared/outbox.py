@@ -1,6 +1,15 @@
 """Transactional outbox: a change and the message announcing it commit together, then a relay
 publishes the message. Nothing is announced that did not happen, nothing that happened is lost.
 
+Ids are handed out at insert, not at commit, so the relay may see id 7 committed while id 6 is
+still in flight. Two rules keep that harmless:
+- the relay deletes exactly the rows it published, never a range, so a row committed late is
+  published by a later round;
+- on PostgreSQL a transaction takes a lock per message key just before it writes its messages,
+  held to its commit, so two transactions announcing the same key get their ids in the order
+  they commit, and the relay (reading in id order) publishes a key's messages in commit order.
+  SQLite has one writer at a time, which gives the same order by itself.
+
 A message the broker refuses for what it is (too large, say) must not hold up the ones behind
 it: after `MAX_ATTEMPTS` refusals it is parked — kept, counted in `sbe_outbox_parked_total`,
 listed and released again by an admin — and the relay goes on. A broker that is away parks
@@ -22,7 +31,7 @@ from typing import Any
 import orjson
 from kafka import KafkaProducer
 from prometheus_client import Counter
-from sqlalchemy import LargeBinary, delete, event, func, insert, update
+from sqlalchemy import Connection, LargeBinary, delete, event, func, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel, col, select
@@ -74,12 +83,32 @@ def enqueue(
     session.sync_session.info[_PENDING] = True
 
 
+# One statement takes the locks, in the order of the sorted array (unnest yields it in order),
+# so two transactions sharing keys take them in the same order and cannot deadlock.
+_HOLD_KEYS = text(
+    "SELECT count(pg_advisory_xact_lock(hashtext(:space), hashtext(k)))"
+    " FROM unnest(CAST(:keys AS text[])) AS k"
+)
+
+
+def write_messages(
+    connection: Connection, table: type[OutboxMessageBase], rows: list[dict[str, Any]]
+) -> None:
+    """Write a transaction's messages as its last statements before commit.
+
+    On PostgreSQL their keys are locked first, until the transaction ends: whoever announces
+    one of them next waits for this commit, so its message gets the higher id. One multi-row
+    Core INSERT: no ORM object, nor the ORM's bulk machinery, per message."""
+    if connection.dialect.name == "postgresql":
+        keys = sorted({row["key"] for row in rows})
+        connection.execute(_HOLD_KEYS, {"space": table.__name__, "keys": keys})
+    connection.execute(insert(table), rows)
+
+
 @event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
-    # One multi-row Core INSERT per outbox table: no ORM object, nor the ORM's bulk machinery,
-    # per message.
     for table, rows in session.info.pop(_ROWS, {}).items():
-        session.connection().execute(insert(table.__table__), rows)
+        write_messages(session.connection(), table, rows)
 
 
 @event.listens_for(Session, "after_commit")
@@ -122,7 +151,8 @@ class _DaemonWorker:
 
 
 class OutboxRelay:
-    """Publishes outbox rows in id order, then deletes them; at least once, order kept per key."""
+    """Publishes outbox rows in id order, then deletes those rows; at least once, each key's
+    messages in the order their transactions committed."""
 
     def __init__(
         self,
@@ -213,10 +243,8 @@ class OutboxRelay:
                 if is_transient(error) or _retriable(error):
                     raise
                 return await self._one_by_one(session, list(rows))
-            last_id = rows[-1][0]
-            await session.exec(
-                delete(table).where(col(table.id) <= last_id, col(table.parked_at).is_(None))
-            )
+            # Exactly what went out: a range would take rows committed late below its end.
+            await session.exec(delete(table).where(col(table.id).in_([row[0] for row in rows])))
         self.published.inc(len(rows))
         return len(rows)
 
