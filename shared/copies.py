@@ -48,7 +48,8 @@ async def upsert_building_copies(
     newest row of each id is stored, the later one of two equally new."""
     newest = newest_by(rows, lambda row: row["id"], lambda row: row["registry_updated_at"])
     stored: set[str] = set()
-    for chunk in batched(newest.values(), _ROWS_PER_STATEMENT):
+    # In id order: two writers upserting overlapping batches lock rows in the same order.
+    for chunk in batched((newest[key] for key in sorted(newest)), _ROWS_PER_STATEMENT):
         statement = dialect_insert(session, table).values(list(chunk))
         excluded = statement.excluded
         statement = statement.on_conflict_do_update(

@@ -63,9 +63,11 @@ def is_transient(error: BaseException) -> bool:
         if isinstance(current, DBAPIError) and current.connection_invalidated:
             return True
         # asyncpg's connection-level errors (terminated backend, server shutting down) carry
-        # SQLSTATE class 08 (connection), 53 (resources) or 57 (operator intervention).
+        # SQLSTATE class 08 (connection), 53 (resources) or 57 (operator intervention); class
+        # 40 (a deadlock, a serialization failure) rolled the transaction back through no fault
+        # of the data: the same work succeeds when it is done again.
         sqlstate = getattr(current, "sqlstate", None)
-        if isinstance(sqlstate, str) and sqlstate[:2] in ("08", "53", "57"):
+        if isinstance(sqlstate, str) and sqlstate[:2] in ("08", "40", "53", "57"):
             return True
         current = current.__cause__ or current.__context__
     return False

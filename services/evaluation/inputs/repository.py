@@ -64,13 +64,14 @@ async def insert_movements(session: AsyncSession, rows: list[dict[str, Any]]) ->
             },
             where=col(MovementCopy.version) < statement.excluded.version,
         )
-        for chunk in batched(latest.values(), _CHUNK):
+        # In key order, as every batched upsert: concurrent writers lock rows in one order.
+        for chunk in batched((latest[key] for key in sorted(latest)), _CHUNK):
             await session.exec(statement, params=list(chunk))
 
 
 async def upsert_events(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Store event states newer than what is kept (one row per id)."""
-    for batch in batched(rows, _CHUNK):
+    for batch in batched(sorted(rows, key=lambda row: row["id"]), _CHUNK):
         chunk = list(batch)
         statement = dialect_insert(session, EventCopy).values(chunk)
         statement = statement.on_conflict_do_update(
@@ -99,7 +100,9 @@ async def upsert_building_years(session: AsyncSession, rows: list[dict[str, Any]
             )
         },
     )
-    await session.exec(statement, params=rows)
+    await session.exec(
+        statement, params=sorted(rows, key=lambda row: (row["building_id"], row["year"]))
+    )
 
 
 async def raise_generation(session: AsyncSession) -> None:

@@ -142,7 +142,8 @@ async def set_year_occupancy(session: AsyncSession, rows: list[dict[str, object]
             "occupied_area_m2": excluded.occupied_area_m2,
         },
     )
-    await session.exec(statement, params=rows)
+    # In key order, as the ingest's rollups: the two lock building-years in one order.
+    await session.exec(statement, params=sorted(rows, key=lambda r: (r["building_id"], r["year"])))
 
 
 async def take_changes(

@@ -113,7 +113,7 @@ async def insert_rows(session: AsyncSession, table: Any, rows: Sequence[Any]) ->
 
 async def replace_rows(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> None:
     """Overwrite corrected records (更正), matched by their primary key `record_id`."""
-    for chunk in _chunks(rows):
+    for chunk in _chunks(sorted(rows, key=lambda row: row["record_id"])):
         await session.exec(update(table), params=chunk)
 
 
@@ -219,7 +219,8 @@ async def add_enterprise_tax(
 
 
 async def offer_occupancy(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Let each report become its month's occupancy unless a later report is already there."""
+    """Let each report become its month's occupancy unless a later report is already there.
+    `rows` come in month order (the rollups' lock order), a month's reports oldest first."""
     statement = dialect_insert(session, BuildingMonth)
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -150,8 +150,17 @@ class _TaxDeltas:
             self.enterprises[(building_id, uscc, year)] += sign * cents
 
 
-async def store_tax(session: AsyncSession, records: list[TaxMessage], report: IngestReport) -> None:
-    """Store new tax records, apply corrections, keep the rollups exact."""
+# Storing a batch is planned first (what is new, what is corrected, which months change), then
+# written: the change marks before any rollup. The figures worker holds the marks it handles
+# while it writes building-years, so an ingest that held building-years while it waited for a
+# mark would deadlock with it.
+Writes = Callable[[], Awaitable[None]]
+
+
+async def plan_tax(
+    session: AsyncSession, records: list[TaxMessage], report: IngestReport
+) -> Writes:
+    """Plan the storing of new tax records and corrections, with rollups kept exact."""
     latest = _latest_per_record(records, TOPIC_TAX, report)
     stored = await repository.stored_tax(session, list(latest))
     fresh: list[TaxRow] = []
@@ -184,11 +193,15 @@ async def store_tax(session: AsyncSession, records: list[TaxMessage], report: In
     report.outcomes[(TOPIC_TAX, "stored")] += len(fresh)
     report.outcomes[(TOPIC_TAX, "corrected")] += len(corrected)
     report.outcomes[(TOPIC_TAX, "duplicate")] += duplicates
-    await repository.insert_rows(session, TaxRecord, fresh)
-    await repository.replace_rows(session, TaxRecord, [r._asdict() for r in corrected])
-    await repository.add_month_tax(session, deltas.months)
-    await repository.add_year_tax(session, deltas.years)
-    await repository.add_enterprise_tax(session, deltas.enterprises)
+
+    async def write() -> None:
+        await repository.insert_rows(session, TaxRecord, fresh)
+        await repository.replace_rows(session, TaxRecord, [r._asdict() for r in corrected])
+        await repository.add_month_tax(session, deltas.months)
+        await repository.add_year_tax(session, deltas.years)
+        await repository.add_enterprise_tax(session, deltas.enterprises)
+
+    return write
 
 
 class OccupancyRow(NamedTuple):
@@ -203,10 +216,10 @@ class OccupancyRow(NamedTuple):
     reported_at: datetime
 
 
-async def store_occupancy(
+async def plan_occupancy(
     session: AsyncSession, records: list[OccupancyMessage], report: IngestReport
-) -> None:
-    """Store new occupancy reports and corrections; a month shows its latest report."""
+) -> Writes:
+    """Plan the storing of new occupancy reports and corrections; a month shows its latest."""
     latest = _latest_per_record(records, TOPIC_OCCUPANCY, report)
     stored = await repository.stored_occupancy(session, list(latest))
     fresh: list[OccupancyRow] = []
@@ -233,27 +246,33 @@ async def store_occupancy(
             if (previous.building_id, previous.period) != (row.building_id, row.period):
                 vacated.add((previous.building_id, previous.period))
         report.changed.add((row.building_id, row.period))
+    report.changed |= vacated
     report.outcomes[(TOPIC_OCCUPANCY, "stored")] += len(fresh)
     report.outcomes[(TOPIC_OCCUPANCY, "corrected")] += len(corrected)
-    await repository.insert_rows(session, OccupancyRecord, fresh)
-    await repository.replace_rows(session, OccupancyRecord, [r._asdict() for r in corrected])
-    await repository.offer_occupancy(
-        session,
-        [
-            {
-                "building_id": row.building_id,
-                "period": row.period,
-                "leasable_area_m2": row.leasable_area_m2,
-                "occupied_area_m2": row.occupied_area_m2,
-                "enterprise_count": row.enterprise_count,
-                "occupancy_reported_at": row.reported_at,
-            }
-            for row in sorted(fresh + corrected, key=lambda r: r.reported_at)
-        ],
-    )
-    if vacated:
-        await repository.recompute_occupancy(session, vacated)
-        report.changed |= vacated
+
+    async def write() -> None:
+        await repository.insert_rows(session, OccupancyRecord, fresh)
+        await repository.replace_rows(session, OccupancyRecord, [r._asdict() for r in corrected])
+        await repository.offer_occupancy(
+            session,
+            [
+                {
+                    "building_id": row.building_id,
+                    "period": row.period,
+                    "leasable_area_m2": row.leasable_area_m2,
+                    "occupied_area_m2": row.occupied_area_m2,
+                    "enterprise_count": row.enterprise_count,
+                    "occupancy_reported_at": row.reported_at,
+                }
+                for row in sorted(
+                    fresh + corrected, key=lambda r: (r.building_id, r.period, r.reported_at)
+                )
+            ],
+        )
+        if vacated:
+            await repository.recompute_occupancy(session, vacated)
+
+    return write
 
 
 async def ingest(
@@ -275,10 +294,14 @@ async def ingest(
                 )
         occupancy = [r for r in occupancy if r.building_id not in unknown]
         tax = [r for r in tax if r.building_id not in unknown]
-    await store_tax(session, tax, report)
-    await store_occupancy(session, occupancy, report)
+    writes = [
+        await plan_tax(session, tax, report),
+        await plan_occupancy(session, occupancy, report),
+    ]
     if report.changed:
         await repository.mark_changed(session, report.changed, utcnow())
+    for write in writes:
+        await write()
     for rejected in report.rejected:
         report.outcomes[(rejected.message.topic, "deadletter")] += 1
     return report

@@ -113,9 +113,14 @@ def _tenancy_upsert(session: AsyncSession, *, advancing: bool) -> Any:
     return _UPSERTS[key]
 
 
+def _pair(row: dict[str, Any]) -> tuple[str, str]:
+    """The order tenancies are written in: concurrent pushes lock their rows in one order."""
+    return row["building_id"], row["uscc"]
+
+
 async def upsert_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Write the new state of each (building, enterprise) pair."""
-    for part in batched(rows, _CHUNK):
+    for part in batched(sorted(rows, key=_pair), _CHUNK):
         await write_rows(session, _tenancy_upsert(session, advancing=False), part)
 
 
@@ -123,7 +128,7 @@ async def advance_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) -
     """Move each pair to the state of its one new movement, in the statement that writes it:
     unless a newer movement is stored already, and keeping the stored industry where the
     movement names none (what reading the tenancy first and deciding here would do)."""
-    for part in batched(rows, _CHUNK):
+    for part in batched(sorted(rows, key=_pair), _CHUNK):
         await write_rows(session, _tenancy_upsert(session, advancing=True), part)
 
 
