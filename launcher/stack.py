@@ -148,6 +148,9 @@ def ports_taken(env: dict[str, str]) -> list[str]:
     taken = []
     for name, port in wanted:
         with socket.socket() as probe:
+            # As the servers bind: a port whose last connections linger in TIME_WAIT after a
+            # stop is free to them, and must be to the probe too, or a restart is refused.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((host, port))
             except OSError:

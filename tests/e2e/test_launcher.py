@@ -1,5 +1,5 @@
 """`sbe run` stops everything it started however it is signalled, refuses to start on a port
-that is taken, and serves each process with idle connections outliving its clients' ones."""
+that is taken, starts again at once after a stop, and serves each process with idle connections outliving its clients' ones."""
 
 from __future__ import annotations
 
@@ -96,6 +96,31 @@ class TestStarting:
         assert f"port {env['SBE_REGISTRY_PORT']} for registry (SBE_REGISTRY_PORT)" in result.stderr
         assert not listening(broker_port)
         assert not (tmp_path / "data" / "registry.db").exists()  # not even migrated
+
+
+class TestRestarting:
+    def test_a_stopped_stack_starts_again_at_once_on_the_same_ports(self, tmp_path: Path) -> None:
+        first = launch(tmp_path / "data", tmp_path / "stack.log")
+        ports = {name: value for name, value in first.env.items() if name.endswith("_PORT")}
+        # Connections open at the stop are closed by the servers: their side lingers in
+        # TIME_WAIT on the very ports the next start probes.
+        held = [
+            socket.create_connection(("127.0.0.1", first.port(spec.name)), timeout=5)
+            for spec in ALL
+        ]
+        for conn in held:
+            conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert conn.recv(1024).startswith(b"HTTP/1.1 200")
+        try:
+            assert first.stop() == 0
+        finally:
+            for conn in held:
+                conn.close()
+        second = launch(tmp_path / "data", tmp_path / "stack.log", ports)
+        try:
+            assert second.gateway_url.endswith(f":{ports['SBE_GATEWAY_PORT']}")
+        finally:
+            assert second.stop() == 0
 
 
 class TestIdleConnections:
