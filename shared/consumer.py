@@ -174,9 +174,9 @@ class BatchConsumer:
         self._thread: threading.Thread | None = None
         self.batches = 0
         self.failures = 0
-        # time.monotonic() when the latest poll that found nothing began: a poll that began after
-        # a message was produced and found nothing means the message has been consumed.
-        self.caught_up_at = 0.0
+        # The offset after the last record stored, per (topic, partition): what a producer's
+        # offsets are compared with to know that everything it sent has been stored.
+        self.stored: dict[tuple[str, int], int] = {}
 
     def start(self) -> None:
         """Start the poll thread."""
@@ -242,13 +242,10 @@ class BatchConsumer:
         watch = _BrokerWatch(consumer, self.config)
         while not self._stop.is_set():
             watch.check()
-            began = time.monotonic()
             polled: Polled = consumer.poll(
                 timeout_ms=self.config.poll_timeout_ms, max_records=self.config.max_records
             )
             self._check_positions(consumer)
-            if not polled and in_flight is None:
-                self.caught_up_at = began
             if in_flight is not None:
                 stored = self._settle(consumer, watch, *in_flight)
                 if not stored:
@@ -259,6 +256,8 @@ class BatchConsumer:
                     continue
                 backoff = 0.5
             in_flight = self._submit(polled) if polled else None
+            if in_flight is None:
+                self._note_stored(consumer)
         if in_flight is not None:
             self._settle(consumer, watch, *in_flight)
 
@@ -313,6 +312,8 @@ class BatchConsumer:
                 )
                 return False
         self.batches += 1
+        for tp, records in polled.items():
+            self.stored[(tp.topic, tp.partition)] = records[-1].offset + 1
         # Offsets read from a topic that has since been recreated must not be committed to the
         # new one: they would skip its first messages for good.
         watch.check_topics()
@@ -349,6 +350,18 @@ class BatchConsumer:
                 if is_transient(failure):
                     raise
                 self._isolate(half, failure)
+
+    def _note_stored(self, consumer: KafkaConsumer) -> None:
+        """Nothing polled and nothing in flight: every record before each position is stored
+        (by this consumer, or by the member whose committed offset it started from)."""
+        for tp in consumer.assignment():
+            try:
+                position = consumer.position(tp, timeout_ms=100)
+            except KafkaError:
+                continue
+            key = (tp.topic, tp.partition)
+            if position is not None and position > self.stored.get(key, 0):
+                self.stored[key] = position
 
     @staticmethod
     def _rewind(consumer: KafkaConsumer, failed: Polled, polled: Polled) -> None:

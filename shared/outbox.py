@@ -30,7 +30,7 @@ from typing import Any
 
 import orjson
 from kafka import KafkaProducer
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from sqlalchemy import Connection, LargeBinary, delete, event, func, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session
@@ -51,6 +51,12 @@ OUTBOX_PARKED = Counter(
     "sbe_outbox_parked_total",
     "Outbox messages set aside after the broker refused them MAX_ATTEMPTS times.",
     ["service"],
+)
+OUTBOX_PRODUCED = Gauge(
+    "sbe_outbox_produced_offset",
+    "The offset after the last message the relay published to each partition: a consumer of "
+    "the topic that has stored up to it has everything this service announced there.",
+    ["service", "topic", "partition"],
 )
 MAX_ATTEMPTS = 3
 
@@ -293,8 +299,12 @@ class OutboxRelay:
             for topic, key, payload in messages
         ]
         self._producer.flush(timeout=15)
+        ends: dict[tuple[str, int], int] = {}
         for future in futures:
-            future.get(timeout=15)
+            sent = future.get(timeout=15)
+            ends[(sent.topic, sent.partition)] = sent.offset + 1
+        for (topic, partition), end in ends.items():
+            OUTBOX_PRODUCED.labels(self.service, topic, str(partition)).set(end)
 
     async def _close_producer(self) -> None:
         producer, self._producer = self._producer, None

@@ -10,18 +10,28 @@ import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 import pytest
 from fastapi import FastAPI
 from kafka import KafkaProducer
+from prometheus_client import REGISTRY
 from sqlalchemy import MetaData
 
 from launcher.broker import start_broker
 from launcher.processes import ALL, SERVICES
 from shared import DatabaseTarget, create_producer
 from shared.migrations import upgrade
-from tests.support import admin_sql, free_port, pg_url, scratch_name, serve, settings_from_env
+from tests.support import (
+    FEED_ENDS,
+    admin_sql,
+    free_port,
+    pg_url,
+    scratch_name,
+    serve,
+    settings_from_env,
+)
 
 INTERNAL_SECRET = "test-internal-secret-" + "x" * 16
 
@@ -96,11 +106,14 @@ def service_env(
         # The bundled broker joins a group in about half the session timeout.
         "SBE_CONSUMER_SESSION_TIMEOUT_MS": "3000",
         "SBE_CONSUMER_HEARTBEAT_MS": "500",
-        # After every test, `quiesce` waits for each consumer's first empty poll begun after the
-        # outboxes emptied: short idle polls keep that wait short.
+        # After every test, `quiesce` waits for the consumers to store what was published: short
+        # idle polls let a consumer take a new message soon after it arrives.
         "SBE_CONSUMER_POLL_MS": "20",
         "SBE_FIGURES_INTERVAL_SECONDS": "0.1",
         "SBE_FIGURES_SETTLE_SECONDS": "0",
+        # Copies are compared when a test asks (POST …/copies/check), and judged at once.
+        "SBE_COPIES_CHECK_SECONDS": "86400",
+        "SBE_COPIES_SETTLE_SECONDS": "0",
     }
 
 
@@ -127,6 +140,7 @@ async def services(service_env: dict[str, str]) -> AsyncIterator[Services]:
                 registry_url=urls["registry"],
                 evaluation_url=urls["evaluation"],
                 monitoring_url=urls["monitoring"],
+                events_url=urls["events"],
             )
             apps[spec.name] = spec.app(settings)
             await servers.enter_async_context(serve(apps[spec.name], ports[spec.name]))
@@ -142,32 +156,65 @@ async def pg_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     await pool.close()
 
 
+async def _pending(pg_pool: asyncpg.Pool) -> int:
+    """Messages the outboxes still hold, and changed months the figures worker has yet to take."""
+    async with pg_pool.acquire() as conn:
+        return int(
+            await conn.fetchval(
+                "SELECT (SELECT count(*) FROM registry.outbox WHERE parked_at IS NULL)"
+                " + (SELECT count(*) FROM monitoring.outbox WHERE parked_at IS NULL)"
+                " + (SELECT count(*) FROM events.outbox WHERE parked_at IS NULL)"
+                " + (SELECT count(*) FROM monitoring.figure_change)"
+            )
+        )
+
+
+def produced_offsets() -> dict[tuple[str, int], int]:
+    """(topic, partition) → the offset after the last message published there, by the relays
+    of this process and the tests' feeds."""
+    ends: dict[tuple[str, int], int] = dict(FEED_ENDS)
+    for family in REGISTRY.collect():
+        if family.name == "sbe_outbox_produced_offset":
+            for sample in family.samples:
+                key = (sample.labels["topic"], int(sample.labels["partition"]))
+                ends[key] = max(ends.get(key, 0), int(sample.value))
+    return ends
+
+
+def behind(consumers: list[Any]) -> list[str]:
+    """The consumers that have not yet stored everything published to their topics."""
+    ends = produced_offsets()
+    return [
+        f"{c.name} {topic}[{partition}] at {c.stored.get((topic, partition), 0)} of {end}"
+        for c in consumers
+        for (topic, partition), end in ends.items()
+        if topic in c.config.topics and c.stored.get((topic, partition), 0) < end
+    ]
+
+
 async def quiesce(pg_pool: asyncpg.Pool, services: Services, within: float = 15.0) -> None:
-    """Wait until what a test set in motion has landed: outboxes published and every consumer
-    caught up with them. Otherwise a message of one test could arrive after the truncation,
-    inside the next test."""
+    """Wait until what a test set in motion has landed: outboxes published, every consumer has
+    stored everything published to its topics, and nothing new came of it. Otherwise a message
+    of one test could arrive after the tables are emptied, inside the next test.
+
+    Stored offsets against produced ones, not "a poll found nothing": a poll returns empty while
+    its fetch is still on its way, so a message just published could be read after the check."""
     deadline = time.monotonic() + within
-    published_at: float | None = None
     consumers = [c for app in services.apps.values() for c in getattr(app.state, "consumers", [])]
+    lagging: list[str] = []
+    pending = -1
     while time.monotonic() < deadline:
-        if published_at is None:
-            async with pg_pool.acquire() as conn:
-                pending = await conn.fetchval(
-                    "SELECT (SELECT count(*) FROM registry.outbox WHERE parked_at IS NULL)"
-                    " + (SELECT count(*) FROM monitoring.outbox WHERE parked_at IS NULL)"
-                    " + (SELECT count(*) FROM events.outbox WHERE parked_at IS NULL)"
-                    " + (SELECT count(*) FROM monitoring.figure_change)"
-                )
-            if pending == 0:
-                published_at = time.monotonic()
-        elif all(c.caught_up_at > published_at for c in consumers):
-            return
+        pending = await _pending(pg_pool)
+        if pending == 0:
+            lagging = behind(consumers)
+            # Storing may announce more (a figure, a copy): settled once nothing is pending after.
+            if not lagging and await _pending(pg_pool) == 0:
+                return
         await asyncio.sleep(0.01)
-    behind = [c.name for c in consumers if published_at is None or c.caught_up_at <= published_at]
     raise AssertionError(
         f"the platform did not settle within {within}s: "
-        + ("outbox messages still unpublished" if published_at is None else "")
-        + (f"; consumers behind: {', '.join(behind)}" if behind else "")
+        + (f"{pending} outbox messages or changed months pending" if pending else "")
+        + (f"; consumers behind: {', '.join(lagging)}" if lagging else "")
     )
 
 

@@ -222,8 +222,13 @@ class TcpProxy:
         self._writers -= {client_writer, upstream_writer}
 
 
+# (topic, partition) → the offset after the last message a Feed sent there: what the platform's
+# consumers must have stored before a test's data counts as landed (see tests.conftest.quiesce).
+FEED_ENDS: dict[tuple[str, int], int] = {}
+
+
 class Feed:
-    """Sends feed messages and waits for the platform to have taken them in."""
+    """Sends feed messages, checks that the broker took each, and notes where they went."""
 
     def __init__(self, producer: KafkaProducer) -> None:
         self.producer = producer
@@ -236,17 +241,23 @@ class Feed:
             if key is not None
             else (value.get("building_id", "") if isinstance(value, dict) else "")
         ).encode()
-        await asyncio.to_thread(self._send, topic, raw_key, raw)
+        await asyncio.to_thread(self._deliver, [self.producer.send(topic, key=raw_key, value=raw)])
 
     async def send_all(self, topic: str, values: list[Any]) -> None:
+        """Send every message, then wait until the broker has acknowledged each of them."""
+        futures = []
         for value in values:
             raw = value if isinstance(value, bytes) else orjson.dumps(value)
             key = value.get("building_id", "").encode() if isinstance(value, dict) else b"x"
-            self.producer.send(topic, key=key, value=raw)
-        await asyncio.to_thread(self.producer.flush)
+            futures.append(self.producer.send(topic, key=key, value=raw))
+        await asyncio.to_thread(self._deliver, futures)
 
-    def _send(self, topic: str, key: bytes, value: bytes) -> None:
-        self.producer.send(topic, key=key, value=value).get(timeout=10)
+    def _deliver(self, futures: list[Any]) -> None:
+        self.producer.flush(timeout=30)
+        for future in futures:
+            sent = future.get(timeout=30)  # raises if the broker refused it
+            key = (sent.topic, sent.partition)
+            FEED_ENDS[key] = max(FEED_ENDS.get(key, 0), sent.offset + 1)
 
 
 T = TypeVar("T")
