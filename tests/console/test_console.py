@@ -62,6 +62,13 @@ async def first_sign_in(page: Any, seeded: Seeded, role: str) -> None:
     await page.get_by_role("button", name="修改口令").click()
 
 
+async def choose_year(page: Any, year: int) -> None:
+    """Pick the year in the header, by keyboard as a person may (the box's text covers it)."""
+    await page.get_by_role("combobox", name="年度").focus()
+    await page.keyboard.press("Enter")
+    await page.get_by_role("option", name=f"{year}年").click()
+
+
 async def sign_out(page: Any) -> None:
     await page.get_by_role("button", name="退出登录").click()
     await page.get_by_role("button", name="登录").wait_for(timeout=WAIT_MS)
@@ -309,6 +316,30 @@ class TestAdministrator:
             await page.wait_for_load_state("networkidle")
             await accessible(page)
             await shot(page, f"admin-{name}")
+
+        # A year without targets cannot be scored: the page says so and offers to set them,
+        # starting from the latest year that has targets.
+        await page.get_by_role("menuitem", name="考核评价").click()
+        await choose_year(page, 2024)
+        await page.get_by_text("2024年度尚未设定考核目标，暂无法评分").wait_for(timeout=WAIT_MS)
+        await page.get_by_role("button", name="设定2024年度目标").click()
+        sip_cumulative = page.get_by_label("苏州工业园区 累计亿元楼宇（幢）")
+        await page.wait_for_function(
+            "el => el.value === '40'",
+            arg=await sip_cumulative.element_handle(),
+            timeout=WAIT_MS,
+        )  # Annex 1's 2023 target as the start
+        await sip_cumulative.fill("45")
+        await page.get_by_label("设定或调整原因（如：年度目标动态调整）").fill("2024年度目标")
+        await accessible(page)
+        await shot(page, "admin-设定目标")
+        await page.get_by_role("button", name="保存2024年度目标").click()
+        await page.get_by_role("tab", name="得分排名").wait_for(timeout=WAIT_MS)
+        with api(seeded) as client:
+            targets = client.get("/api/v1/evaluation/targets/2024").json()
+        sip = next(t for t in targets["targets"] if t["district_id"] == "sip")
+        assert sip["cumulative_100m_buildings"] == 45 and targets["reason"] == "2024年度目标"
+        await choose_year(page, 2023)
         await sign_out(page)
 
         # From now on the administrator signs in with the second factor (the next step's code:

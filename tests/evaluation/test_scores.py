@@ -300,6 +300,17 @@ class TestScores:
     async def test_a_year_without_targets_is_404(self, evaluation: httpx.AsyncClient) -> None:
         assert (await evaluation.get(SCORES, params={"year": 2031})).status_code == 404
 
+    async def test_a_year_without_targets_says_what_is_missing_and_how_to_set_it(
+        self, evaluation: httpx.AsyncClient
+    ) -> None:
+        response = await evaluation.get(SCORES, params={"year": 2031})
+        problem = response.json()
+        assert response.headers["content-type"] == "application/problem+json"
+        assert problem["type"].endswith("/targets-missing")
+        assert (problem["year"], problem["latest_year_with_targets"]) == (2031, 2023)
+        assert "No targets have been set for 2031" in problem["detail"]
+        assert "PUT /api/v1/evaluation/targets/2031" in problem["detail"]
+
     async def test_unknown_scheme_is_404(self, evaluation: httpx.AsyncClient) -> None:
         assert (
             await evaluation.get(SCORES, params={"year": 2023, "scheme": "nope"})

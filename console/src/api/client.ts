@@ -36,8 +36,14 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly errors: FieldProblem[] = [],
     readonly extra: Record<string, unknown> = {},
+    readonly type: string = "",
   ) {
     super(detail || title);
+  }
+
+  /** Whether the platform named this kind of problem (the last segment of its `type`). */
+  is(kind: string): boolean {
+    return this.type.endsWith(`/${kind}`);
   }
 
   /** The refusal in Chinese, with the platform's detail. */
@@ -82,13 +88,13 @@ api.use(csrf);
 export async function problemOf(response: Response, body?: unknown): Promise<ApiError> {
   const doc = (body ?? (await response.json().catch(() => ({})))) as Record<string, unknown>;
   const { title, detail, errors, status, type, ...extra } = doc;
-  void type;
   return new ApiError(
     (status as number) ?? response.status,
     (title as string) ?? response.statusText,
     (detail as string) ?? "",
     (errors as FieldProblem[]) ?? [],
     extra,
+    (type as string) ?? "",
   );
 }
 

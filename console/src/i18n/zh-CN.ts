@@ -187,6 +187,18 @@ export default {
     changedAt: "修订时间",
     reason: "修订原因",
   },
+  targets: {
+    missing: "{year}年度尚未设定考核目标，暂无法评分",
+    missingAdmin: "请设定本年度各地区的目标（可在上一年度目标基础上调整）。",
+    missingOthers: "目标由市发改委设定，设定后即可查看评分。",
+    set: "设定{year}年度目标",
+    adjust: "调整本年度目标",
+    editorOf: "{year}年度目标",
+    startsFrom: "以{year}年度目标为起点，请逐项核定。",
+    fromNothing: "尚无任何年度目标可作起点，请逐项填写。",
+    reason: "设定或调整原因（如：年度目标动态调整）",
+    save: "保存{year}年度目标",
+  },
   buildings: {
     title: "楼宇",
     anyList: "全部名录",

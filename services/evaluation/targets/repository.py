@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,6 +13,12 @@ async def current(session: AsyncSession, year: int) -> TargetVersion | None:
     """The version in force for a year."""
     query = select(TargetVersion).where(TargetVersion.year == year, col(TargetVersion.current))
     return (await session.exec(query)).first()
+
+
+async def latest_year(session: AsyncSession) -> int | None:
+    """The latest year that has targets in force, if any."""
+    query = select(func.max(TargetVersion.year)).where(col(TargetVersion.current))
+    return (await session.exec(query)).one()
 
 
 async def versions(session: AsyncSession, year: int) -> list[TargetVersion]:

@@ -45,11 +45,31 @@ def _views(versions: list[TargetVersion], values: list[Target]) -> list[YearTarg
     ]
 
 
+class TargetsMissing(NotFound):
+    """A year that has no targets yet: nothing to score it against, and what to do about it."""
+
+    slug = "targets-missing"
+
+    def __init__(self, year: int, latest: int | None) -> None:
+        start = (
+            f" The targets of {latest} can serve as a start: read them with"
+            f" GET /api/v1/evaluation/targets/{latest}."
+            if latest is not None
+            else ""
+        )
+        super().__init__(
+            f"No targets have been set for {year}, so it cannot be scored. An administrator"
+            f" sets them with PUT /api/v1/evaluation/targets/{year} (in the console: 考核评价)."
+            + start,
+            extra={"year": year, "latest_year_with_targets": latest},
+        )
+
+
 async def in_force(session: AsyncSession, year: int) -> YearTargets:
-    """The targets in force for a year, or 404."""
+    """The targets in force for a year; `TargetsMissing` (404) when it has none."""
     version = await repository.current(session, year)
     if version is None:
-        raise NotFound(f"No targets have been set for {year}.")
+        raise TargetsMissing(year, await repository.latest_year(session))
     (view,) = _views([version], await repository.values(session, [version.id or 0]))
     return view
 
