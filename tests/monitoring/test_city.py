@@ -5,9 +5,11 @@ by hand. Through the real broker and PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 
 import httpx
 
+from services.monitoring.figures.periods import compared_months, months_label, today
 from shared import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests.fixtures import occupancy, tax
 from tests.monitoring.conftest import month, series
@@ -156,7 +158,9 @@ class TestYearOnYear:
         assert len(months) == 12
         assert months[3]["tax_total_cny"] == "600000020.00"
         assert months[3]["tax_change"] is None  # nothing in March 2022
-        assert (months[5]["tax_total_prev_cny"], months[5]["tax_change"]) == ("50.00", -1.0)
+        # No record in May 2023: missing, not a fall to zero.
+        assert (months[5]["tax_total_cny"], months[5]["tax_total_prev_cny"]) == (None, "50.00")
+        assert months[5]["tax_change"] is None
         assert (months[6]["occupancy_rate"], months[6]["occupancy_rate_prev"]) == (0.8, None)
         assert (gusu["tax_total_cny"], gusu["tax_total_prev_cny"]) == ("600000020.00", "50.00")
         assert gusu["tax_change"] == (600_000_020 - 50) / 50
@@ -168,3 +172,79 @@ class TestYearOnYear:
             url, params={"year": 2023, "district_id": "gusu"}, auth=as_(district("sip"))
         )
         assert refused.status_code == 403
+
+
+class TestLikeForLike:
+    """同比 while the year is in progress compares the same months of both years: eleven months
+    against the previous twelve would read as a fall where the city grew."""
+
+    async def test_a_year_in_progress_is_compared_with_the_same_months_a_year_before(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        year = today().year  # in progress whatever the date: its months so far have data
+        g1, s1 = await register("gusu"), await register("sip")
+        await feed.send_all(
+            TOPIC_TAX,
+            [tax(g1, f"{year - 1}-{m:02d}", "100.00") for m in range(1, 13)]
+            + [tax(g1, f"{year}-{m:02d}", "105.00") for m in range(1, 12)]
+            + [
+                tax(s1, f"{year - 1}-02", "50.00"),
+                tax(s1, f"{year - 1}-12", "70.00"),
+                tax(s1, f"{year - 2}-06", "30.00"),
+            ],
+        )
+        for building, period, amount in (
+            (g1, f"{year - 1}-12", "100.00"),
+            (g1, f"{year}-11", "105.00"),
+            (s1, f"{year - 1}-12", "70.00"),
+            (s1, f"{year - 2}-06", "30.00"),
+        ):
+            await tax_total(monitoring, building, period, amount)
+
+        body = await summary(monitoring, year=str(year))
+        assert body["compared"] == {
+            "complete": False,
+            "months": list(range(1, 12)),
+            "label": "1–11月",
+        }
+        lines = {d["district_id"]: d for d in body["districts"]}
+        assert (lines["gusu"]["tax_total_cny"], lines["gusu"]["tax_total_prev_cny"]) == (
+            "1155.00",
+            "1100.00",  # January to November, not the whole 1,200 of the year before
+        )
+        assert lines["sip"]["tax_total_prev_cny"] == "50.00"  # December is not compared
+        assert body["city"]["tax_total_prev_cny"] == "1150.00"
+
+        # The year before is over: compared whole with the one before it.
+        before = await summary(monitoring, year=str(year - 1))
+        assert before["compared"] == {
+            "complete": True,
+            "months": list(range(1, 13)),
+            "label": "全年",
+        }
+        lines = {d["district_id"]: d for d in before["districts"]}
+        assert (lines["sip"]["tax_total_cny"], lines["sip"]["tax_total_prev_cny"]) == (
+            "120.00",
+            "30.00",
+        )
+
+        url = "/api/v1/monitoring/year-on-year"
+        gusu = (await monitoring.get(url, params={"year": year, "district_id": "gusu"})).json()
+        assert (gusu["tax_total_cny"], gusu["tax_total_prev_cny"]) == ("1155.00", "1100.00")
+        assert gusu["tax_change"] == 0.05 and gusu["compared"]["label"] == "1–11月"
+        december = gusu["months"][11]
+        assert (december["tax_total_cny"], december["tax_total_prev_cny"]) == (None, "100.00")
+
+
+class TestComparedMonths:
+    def test_a_year_over_is_compared_whole(self) -> None:
+        assert compared_months(2025, "2025-07", date(2026, 1, 2)) == 12
+        assert compared_months(2025, None, date(2026, 1, 2)) == 12
+
+    def test_a_year_in_progress_through_its_latest_month_with_data(self) -> None:
+        assert compared_months(2026, "2026-11", date(2026, 12, 7)) == 11
+        assert compared_months(2026, None, date(2026, 12, 7)) == 0
+
+    def test_the_months_as_officials_write_them(self) -> None:
+        assert [months_label(m, False) for m in (0, 1, 11)] == ["暂无数据", "1月", "1–11月"]
+        assert months_label(12, True) == "全年"

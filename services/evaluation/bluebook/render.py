@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from services.evaluation.bluebook.charts import line_chart
-from services.evaluation.bluebook.schemas import BlueBook, Flow, IndustryLine
+from services.evaluation.bluebook.schemas import BlueBook, Flow, IndustryLine, Overview
 from services.evaluation.bluebook.service import amount_wan, amount_yi, growth
 from services.evaluation.scoring.formula import TARGET_INDICATORS
 from shared import safe_row
@@ -89,6 +89,16 @@ def _percent(value: float | None) -> str:
     return f"{value:.1%}" if value is not None else "—"
 
 
+def same_months(overview: Overview) -> str:
+    """What a 同比 column says it compares: nothing to add for a whole year, the months else."""
+    return "" if overview.compared == "全年" else f"（{overview.compared}）"
+
+
+def previous(overview: Overview) -> str:
+    """The previous year's column: the whole year, or its same months (上年同期)."""
+    return "上年" if overview.compared == "全年" else "上年同期"
+
+
 def _growth(now: int, before: int) -> str:
     change = growth(now, before)
     return f"{change:+.1%}" if change is not None else "—"
@@ -130,7 +140,7 @@ def html(book: BlueBook, preface: str | None = None) -> str:
         ("监测楼宇", f"{o.buildings:,}栋"),
         ("建筑面积", f"{o.gross_floor_area_m2 / 10_000:,.1f}万平方米"),
         ("全口径税收", f"{amount_yi(o.tax_cents)}亿元"),
-        ("同比", _growth(o.tax_cents, o.tax_prev_cents)),
+        (f"同比{same_months(o)}", _growth(o.tax_cents, o.tax_prev_cents)),
         ("亿元楼宇", f"{o.over_counts.get('100m', 0)}栋"),
         ("5亿元楼宇", f"{o.over_counts.get('500m', 0)}栋"),
         ("10亿元楼宇", f"{o.over_counts.get('1b', 0)}栋"),
@@ -268,8 +278,8 @@ def html(book: BlueBook, preface: str | None = None) -> str:
         + _table(
             [
                 "地区",
-                "税收（亿元）",
-                "上年（亿元）",
+                f"税收（亿元）{same_months(o)}",
+                f"{previous(o)}（亿元）",
                 "同比",
                 "出租率",
                 "超1亿元",
@@ -371,8 +381,11 @@ def xlsx(book: BlueBook) -> bytes:
                 ["监测楼宇（栋）", o.buildings],
                 ["建筑面积（平方米）", o.gross_floor_area_m2],
                 ["全口径税收（万元）", float(amount_wan(o.tax_cents).replace(",", ""))],
-                ["上年税收（万元）", float(amount_wan(o.tax_prev_cents).replace(",", ""))],
-                ["同比", growth(o.tax_cents, o.tax_prev_cents)],
+                [
+                    f"{previous(o)}税收（万元）{same_months(o)}",
+                    float(amount_wan(o.tax_prev_cents).replace(",", "")),
+                ],
+                [f"同比{same_months(o)}", growth(o.tax_cents, o.tax_prev_cents)],
                 ["亿元楼宇（栋）", o.over_counts.get("100m", 0)],
                 ["5亿元楼宇（栋）", o.over_counts.get("500m", 0)],
                 ["10亿元楼宇（栋）", o.over_counts.get("1b", 0)],
@@ -402,8 +415,8 @@ def xlsx(book: BlueBook) -> bytes:
             "各地区运行",
             [
                 "地区",
-                "税收（万元）",
-                "上年（万元）",
+                f"税收（万元）{same_months(o)}",
+                f"{previous(o)}（万元）",
                 "同比",
                 "出租率",
                 "超1亿元",

@@ -22,7 +22,12 @@ class Overview(BaseModel):
     buildings: int = Field(description="Buildings on the platform.")
     gross_floor_area_m2: float = Field(description="Their gross floor area.")
     tax_cents: int = Field(description="The city's tax over the year, in fen.")
-    tax_prev_cents: int = Field(description="The same over the previous year.")
+    tax_prev_cents: int = Field(description="The previous year's tax over the same months.")
+    compared: str = Field(
+        default="全年",
+        description="The months both years' tax covers: 全年 once the year is over, 1–11月 "
+        "while it is in progress (what every 同比 of the book compares).",
+    )
     occupancy_rate: float | None = Field(description="Latest months' Σ occupied ÷ Σ leasable.")
     over_counts: dict[str, int] = Field(
         description="Buildings above 1亿, 5亿, 10亿 (100m/500m/1b)."

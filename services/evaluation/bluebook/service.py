@@ -134,6 +134,7 @@ async def assemble(session: AsyncSession, board: ScoreBoard, peers: PeerFigures)
             gross_floor_area_m2=area,
             tax_cents=parse_cents(city["tax_total_cny"]),
             tax_prev_cents=parse_cents(city["tax_total_prev_cny"]),
+            compared=peers.summary.get("compared", {}).get("label", "全年"),
             occupancy_rate=city["occupancy_rate"],
             over_counts=city["buildings_over_counts"],
         ),

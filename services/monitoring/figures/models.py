@@ -15,6 +15,9 @@ class BuildingMonth(MonitoringTable, table=True):
     """A building's month: its latest occupancy report and the sum of its tax records."""
 
     __tablename__ = "building_month"
+    # A year's months across every building (its latest month with data, the same months of the
+    # year before for a like-for-like 同比), read from the index alone.
+    __table_args__ = (Index("ix_building_month_period", "period", "building_id", "tax_cents"),)
 
     building_id: str = Field(primary_key=True, max_length=64)
     period: str = Field(primary_key=True, max_length=7)

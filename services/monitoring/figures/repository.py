@@ -216,6 +216,27 @@ async def area_months(
     ]
 
 
+async def latest_tax_period(session: AsyncSession, year: int) -> str | None:
+    """The year's latest month with a tax record in any building, if any."""
+    table = BuildingMonth.__table__  # type: ignore[attr-defined]
+    query = sa_select(func.max(table.c.period)).where(
+        table.c.period.between(f"{year}-01", f"{year}-12"), table.c.tax_records > 0
+    )
+    return (await session.exec(query)).scalar_one_or_none()  # type: ignore[call-overload]
+
+
+async def district_tax_between(session: AsyncSession, first: str, last: str) -> dict[str, int]:
+    """Each district's tax over the months `first`…`last` (its buildings' months summed)."""
+    m, b = BuildingMonth.__table__, KnownBuilding  # type: ignore[attr-defined]
+    query = (
+        sa_select(col(b.district_id), func.sum(m.c.tax_cents))
+        .join(b, col(b.id) == m.c.building_id)
+        .where(m.c.period.between(first, last))
+        .group_by(col(b.district_id))
+    )
+    return {district: int(cents or 0) for district, cents in await fetch_rows(session, query)}
+
+
 async def buildings_above(
     session: AsyncSession, year: int, line_cents: int, district_id: str | None
 ) -> list[tuple[str, str, str, int]]:

@@ -64,11 +64,24 @@ class CityDistrictLine(DistrictSummary):
     buildings_over_counts: TierCounts = Field(description="Counts over 1亿, 5亿, 10亿.")
 
 
+class ComparedMonths(SQLModel):
+    """Which months a 同比 compares: the same months of both years."""
+
+    complete: bool = Field(description="True when the year is over and compared whole.")
+    months: list[int] = Field(
+        description="The months compared (1–12, from January): the year's months with data "
+        "while it is in progress; empty before its first data."
+    )
+    label: str = Field(description="The months as officials write them: 全年, 1–11月.")
+
+
 class CityTotals(SQLModel):
     """The whole city's year."""
 
     tax_total_cny: str = Field(description="Tax of every building over the year.")
-    tax_total_prev_cny: str = Field(description="The same over the previous year.")
+    tax_total_prev_cny: str = Field(
+        description="The previous year's tax over the same months (see `compared`)."
+    )
     occupancy_rate: float | None = Field(description="Σ occupied ÷ Σ leasable, latest months.")
     buildings_over_counts: TierCounts = Field(description="Counts over 1亿, 5亿, 10亿.")
 
@@ -81,6 +94,10 @@ class CitySummary(SQLModel):
         description="The districts the caller may read (a district key: its own)."
     )
     city: CityTotals = Field(description="City-wide totals (every caller may read them).")
+    compared: ComparedMonths = Field(
+        description="The months every `tax_total_prev_cny` covers: the whole previous year once "
+        "the year is over, while it is in progress the same months as the year's data."
+    )
 
 
 class AreaSeries(SQLModel):
@@ -114,8 +131,13 @@ class YearOnYearMonth(SQLModel):
     """A month beside the same month of the previous year."""
 
     month: int = Field(description="1–12.")
-    tax_total_cny: str = Field(description="The month's tax (decimal string).")
-    tax_total_prev_cny: str = Field(description="The same month of the previous year.")
+    tax_total_cny: str | None = Field(
+        description="The month's tax (decimal string); null for a month without data, which is "
+        "missing, not zero."
+    )
+    tax_total_prev_cny: str | None = Field(
+        description="The same month of the previous year; null without data."
+    )
     tax_change: float | None = Field(
         description="(this − previous) ÷ previous; null when the previous month had no tax."
     )
@@ -130,5 +152,8 @@ class YearOnYear(SQLModel):
     year: int = Field(description="Calendar year.")
     months: list[YearOnYearMonth] = Field(description="January to December.")
     tax_total_cny: str = Field(description="The year's tax.")
-    tax_total_prev_cny: str = Field(description="The previous year's tax.")
+    tax_total_prev_cny: str = Field(
+        description="The previous year's tax over the same months (see `compared`)."
+    )
     tax_change: float | None = Field(description="Year on year; null when nothing before.")
+    compared: ComparedMonths = Field(description="The months both totals cover.")

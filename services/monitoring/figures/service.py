@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -9,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.monitoring.buildings import repository as buildings
 from services.monitoring.figures import repository
 from services.monitoring.figures.models import BuildingMonth
+from services.monitoring.figures.periods import compared_months, months_label, today
 from services.monitoring.figures.schemas import (
     AreaSeries,
     BuildingSeries,
@@ -16,6 +18,7 @@ from services.monitoring.figures.schemas import (
     CitySummary,
     CityTiers,
     CityTotals,
+    ComparedMonths,
     DistrictSummary,
     MonthFigures,
     TierBuilding,
@@ -124,21 +127,42 @@ def _counts(tiers: TierBuildings) -> TierCounts:
     )
 
 
+def compared(months: int, year: int, on: date) -> ComparedMonths:
+    """The months a 同比 of `year` covers, as the API names them."""
+    complete = year < on.year
+    return ComparedMonths(
+        complete=complete,
+        months=list(range(1, months + 1)),
+        label=months_label(months, complete),
+    )
+
+
 async def city_summary(session: AsyncSession, principal: Principal, year: int) -> CitySummary:
-    """Every district's year beside the previous one, and the city's totals; a district key
-    sees its own line and the city's totals."""
+    """Every district's year beside the same months of the previous one, and the city's totals;
+    a district key sees its own line and the city's totals."""
     lines = []
     occupied = leasable = 0.0
+    on = today()
+    months = compared_months(year, await repository.latest_tax_period(session, year), on)
     years = await repository.district_years(session, year, LINES)
+    # A year over is compared whole (its kept yearly figures); one in progress, month by month.
+    same_months: dict[str, int] | None = None
+    if months == 0:
+        same_months = {}
+    elif months < 12:
+        same_months = await repository.district_tax_between(
+            session, f"{year - 1}-01", f"{year - 1}-{months:02d}"
+        )
     for district_id in district_ids():
         figures = years[district_id]
         line = summary_of(district_id, year, figures)
         occupied += figures.occupied_m2
         leasable += figures.leasable_m2
+        prev = figures.tax_prev_cents if same_months is None else same_months.get(district_id, 0)
         lines.append(
             CityDistrictLine(
                 **line.model_dump(),
-                tax_total_prev_cny=format_cents(figures.tax_prev_cents),
+                tax_total_prev_cny=format_cents(prev),
                 buildings_over_counts=_counts(line.buildings_over),
             )
         )
@@ -158,7 +182,7 @@ async def city_summary(session: AsyncSession, principal: Principal, year: int) -
         ),
     )
     visible = [line for line in lines if principal.can_read(line.district_id)]
-    return CitySummary(year=year, districts=visible, city=city)
+    return CitySummary(year=year, districts=visible, city=city, compared=compared(months, year, on))
 
 
 async def area_series(
@@ -216,24 +240,31 @@ async def year_on_year(
             raise NotFound(f"No district {district_id!r}.")
         principal.ensure_read(district_id)
     rows = await repository.area_months(session, district_id, f"{year - 1}-01", f"{year}-12")
-    by_period = {row.period: row for row in rows}
+    by_period = {row.period: row for row in rows if row.tax_records or row.leasable_area_m2}
+    on = today()
+    with_tax = [r.period for r in rows if r.period.startswith(f"{year}-") and r.tax_records]
+    through = compared_months(year, max(with_tax, default=None), on)
     months = []
     for month in range(1, 13):
         now = by_period.get(f"{year}-{month:02d}")
         before = by_period.get(f"{year - 1}-{month:02d}")
-        tax, tax_before = (now.tax_cents if now else 0), (before.tax_cents if before else 0)
+        tax, tax_before = (now.tax_cents if now else None), (before.tax_cents if before else None)
         months.append(
             YearOnYearMonth(
                 month=month,
-                tax_total_cny=format_cents(tax),
-                tax_total_prev_cny=format_cents(tax_before),
-                tax_change=_change(tax, tax_before),
+                tax_total_cny=None if tax is None else format_cents(tax),
+                tax_total_prev_cny=None if tax_before is None else format_cents(tax_before),
+                tax_change=None if tax is None else _change(tax, tax_before or 0),
                 occupancy_rate=_rate(now),
                 occupancy_rate_prev=_rate(before),
             )
         )
     total = sum(r.tax_cents for r in rows if r.period.startswith(f"{year}-"))
-    total_before = sum(r.tax_cents for r in rows if r.period.startswith(f"{year - 1}-"))
+    total_before = sum(
+        r.tax_cents
+        for r in rows
+        if r.period.startswith(f"{year - 1}-") and int(r.period[5:7]) <= through
+    )
     return YearOnYear(
         district_id=district_id,
         year=year,
@@ -241,6 +272,7 @@ async def year_on_year(
         tax_total_cny=format_cents(total),
         tax_total_prev_cny=format_cents(total_before),
         tax_change=_change(total, total_before),
+        compared=compared(through, year, on),
     )
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.monitoring.figures.periods import today
 from services.monitoring.notifications import repository
 from services.monitoring.notifications.mail import Mailer
 from services.monitoring.notifications.models import Notification
@@ -115,10 +116,6 @@ async def produce(
             logger.warning("the %s digest was not e-mailed", notification.audience)
         await repository.save(session, notification)
     return made
-
-
-def today() -> date:
-    return utcnow().astimezone(SHANGHAI).date()
 
 
 async def daily(
