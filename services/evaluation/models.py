@@ -1,5 +1,6 @@
 """Every evaluation table, imported so the service's metadata is complete (migrations, tests)."""
 
+from services.evaluation.bluebook.models import BookRendition
 from services.evaluation.db import EvaluationTable
 from services.evaluation.history.models import TaxHistory
 from services.evaluation.inputs.models import (
@@ -20,6 +21,7 @@ from services.evaluation.tasks.models import KeyTask, TaskReport
 metadata = EvaluationTable.metadata
 
 __all__ = [
+    "BookRendition",
     "BuildingCopy",
     "BuildingYearCopy",
     "CopiesGeneration",

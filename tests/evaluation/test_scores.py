@@ -531,6 +531,35 @@ class TestBlueBook:
         assert "稳中有进" in text and "4.50亿元" in text and "虎丘区" in text
         assert "虎丘区推介会0" not in text  # the public edition
 
+    async def test_a_publications_book_is_rendered_once_and_revalidated_by_its_etag(
+        self, evaluation: httpx.AsyncClient, pg_pool: asyncpg.Pool
+    ) -> None:
+        url, params = "/api/v1/evaluation/bluebook/2023", {"format": "pdf", "edition": "public"}
+        kept_sql = (
+            "SELECT rendered_at FROM evaluation.bluebook_rendition"
+            " WHERE format = 'pdf' AND edition = 'public'"
+        )
+        first = await evaluation.get(url, params=params)
+        async with pg_pool.acquire() as conn:
+            rendered = await conn.fetch(kept_sql)
+        second = await evaluation.get(url, params=params)
+        assert first.status_code == second.status_code == 200
+        etag = first.headers["etag"]
+        assert (second.headers["etag"], second.content) == (etag, first.content)
+        async with pg_pool.acquire() as conn:
+            assert await conn.fetch(kept_sql) == rendered and len(rendered) == 1  # not again
+        held = await evaluation.get(url, params=params, headers={"If-None-Match": etag})
+        assert (held.status_code, held.content, held.headers["etag"]) == (304, b"", etag)
+        # A revised preface is a new book.
+        publication = (await evaluation.get("/api/v1/evaluation/publications")).json()[0]["id"]
+        revised = await evaluation.put(
+            f"/api/v1/evaluation/publications/{publication}/preface",
+            json={"markdown": "## 编者按\n\n修订稿。"},
+        )
+        assert revised.status_code == 200
+        again = await evaluation.get(url, params=params, headers={"If-None-Match": etag})
+        assert again.status_code == 200 and again.headers["etag"] != etag
+
 
 async def _workbook(evaluation: httpx.AsyncClient, url: str, **params: str) -> Any:
     import io

@@ -10,6 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.evaluation.bluebook.models import BookRendition
 from services.evaluation.inputs.models import (
     BuildingCopy,
     BuildingYearCopy,
@@ -63,3 +64,17 @@ async def city_totals(session: AsyncSession) -> tuple[int, float]:
     )
     count, area = rows[0]
     return int(count), float(area)
+
+
+async def rendition(
+    session: AsyncSession, publication_id: int, edition: str, format: str
+) -> BookRendition | None:
+    """The kept rendition of a publication's book in one edition and format, if any."""
+    return await session.get(BookRendition, (publication_id, edition, format))
+
+
+async def keep_rendition(session: AsyncSession, kept: BookRendition) -> BookRendition:
+    """Keep a rendition, replacing an older one of the same publication, edition and format."""
+    kept = await session.merge(kept)
+    await session.flush()
+    return kept

@@ -4,13 +4,12 @@ The full edition names buildings' yearly tax and what awaits review: the adminis
 supervision office read it. The public edition (no building's tax, no event titles) is for every
 signed-in caller, districts and bureaus included."""
 
-import asyncio
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.evaluation.bluebook import render, service
+from services.evaluation.bluebook import renditions, service
 from services.evaluation.bluebook.pdf import Printer, PrinterDep
 from services.evaluation.bluebook.schemas import BlueBook, Edition
 from shared import (
@@ -32,7 +31,7 @@ EditionQuery = Annotated[
     Edition,
     Query(description="full (administrator and supervision office) or public (every role)."),
 ]
-RESPONSES = {
+RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
             "text/html": {"schema": {"type": "string"}},
@@ -41,8 +40,13 @@ RESPONSES = {
         },
         "description": "The blue book as one HTML document, a workbook or a PDF.",
     },
+    304: {"description": "Unchanged since the copy whose ETag came in If-None-Match."},
     **problem_responses(403, 404, 503),
 }
+MEDIA = {"html": "text/html; charset=utf-8", "xlsx": XLSX, "pdf": "application/pdf"}
+IfNoneMatch = Annotated[
+    str | None, Header(description="The ETag of a copy already held: 304 while it is current.")
+]
 
 
 def _check(principal: Principal, edition: Edition) -> None:
@@ -62,23 +66,20 @@ async def _render(
     printer: Printer,
     book: BlueBook,
     format: Format,
+    if_none_match: str | None,
 ) -> Response:
+    """The kept rendition (rendered on the first request), with its ETag; 304 to a client
+    holding it already. Private: an edition is for the roles allowed to read it."""
+    kept = await renditions.rendition(session, printer, book, format)
+    headers = {"ETag": f'"{kept.etag}"', "Cache-Control": "private, no-cache"}
+    held = {tag.strip().removeprefix("W/") for tag in (if_none_match or "").split(",")}
+    if headers["ETag"] in held:
+        return Response(status_code=304, headers=headers)
     name = f"bluebook-{book.year}-{book.publication_id}-{book.edition}"
-    if format == "xlsx":
-        return Response(
-            await asyncio.to_thread(render.xlsx, book),
-            media_type=XLSX,
-            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-        )
-    preface = await service.preface_of(session, book.publication_id)
-    page = await asyncio.to_thread(render.html, book, preface)
-    if format == "pdf":
-        return Response(
-            await printer.pdf(page),
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
-        )
-    return Response(page, media_type="text/html; charset=utf-8")
+    if format != "html":
+        disposition = "attachment" if format == "xlsx" else "inline"
+        headers["Content-Disposition"] = f'{disposition}; filename="{name}.{format}"'
+    return Response(kept.content, media_type=MEDIA[format], headers=headers)
 
 
 @router.get(
@@ -92,13 +93,14 @@ async def bluebook(
     principal: PrincipalDep,
     printer: PrinterDep,
     year: Annotated[int, Path(ge=2000, le=2100, description="Calendar year.")],
+    if_none_match: IfNoneMatch = None,
     format: FormatQuery = "html",
     edition: EditionQuery = "full",
 ) -> Response:
     """404 until the year is published: the blue book prints the published figures."""
     _check(principal, edition)
     book = _edition(await service.of_year(session, year), edition)
-    return await _render(session, printer, book, format)
+    return await _render(session, printer, book, format, if_none_match)
 
 
 @router.get(
@@ -112,9 +114,10 @@ async def publication_bluebook(
     principal: PrincipalDep,
     printer: PrinterDep,
     publication_id: RowId,
+    if_none_match: IfNoneMatch = None,
     format: FormatQuery = "html",
     edition: EditionQuery = "full",
 ) -> Response:
     _check(principal, edition)
     book = _edition(await service.of_publication(session, publication_id), edition)
-    return await _render(session, printer, book, format)
+    return await _render(session, printer, book, format, if_none_match)
