@@ -320,3 +320,12 @@ async def _reader(request: Request) -> Reader:
 
 
 ReaderDep = Annotated[Reader, Depends(_reader)]
+
+
+async def _database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+# For work that commits in several units of its own (a long re-announcement), not a request's.
+DatabaseDep = Annotated[Database, Depends(_database)]

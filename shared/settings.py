@@ -92,6 +92,10 @@ class ConsumerSettings(BaseServiceSettings):
     consumer_session_timeout_ms: int = Field(default=10_000, ge=1000)
     consumer_heartbeat_ms: int = Field(default=3_000, ge=100)
     consumer_poll_ms: int = Field(default=500, ge=10, le=10_000, description="Longest idle poll.")
+    # How often the copies kept from other services are compared with their sources, and how
+    # long a difference must stand, its source unchanged, before it counts as divergence.
+    copies_check_seconds: float = Field(default=300.0, gt=0, le=86_400)
+    copies_settle_seconds: float = Field(default=120.0, ge=0, le=86_400)
 
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)

@@ -4,6 +4,7 @@ the key tasks, publications and the annual blue book."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from services.evaluation.bluebook.pdf import Printer
 from services.evaluation.bluebook.peers import Peers
 from services.evaluation.bluebook.router import router as bluebook_router
 from services.evaluation.consumer import inputs_consumer
+from services.evaluation.copies import service as copies
 from services.evaluation.coverage.router import router as coverage_router
 from services.evaluation.history.router import router as history_router
 from services.evaluation.metrics import refresh as refresh_metrics
@@ -27,10 +29,13 @@ from services.evaluation.tasks.router import router as tasks_router
 from services.evaluation.tasks.service import seed_key_tasks
 from shared import (
     BatchConsumer,
+    CopyWatch,
     Database,
+    copies_router,
     create_service_app,
     database_target,
     load_settings,
+    own_tallies,
     service_client,
 )
 
@@ -57,6 +62,15 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
             ),
         )
         app.state.peers = peers
+        events = service_client(settings.events_url, service=SERVICE, secret=secret, timeout=30.0)
+        watch = CopyWatch(
+            SERVICE,
+            copies.sources(peers.registry, events, peers.monitoring),
+            own_tallies(database, copies.tallies),
+            settle_seconds=settings.copies_settle_seconds,
+            interval_seconds=settings.copies_check_seconds,
+        )
+        app.state.copy_watch = watch
         app.state.printer = Printer(settings.chromium_path)
         async with database.unit_of_work() as session:
             await seed_2023(session)
@@ -68,10 +82,15 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
             for consumer in consumers:
                 consumer.start()
         app.state.consumers = consumers
+        watching = asyncio.create_task(watch.run(), name="copies")
         try:
             yield
         finally:
+            watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
             await asyncio.gather(*(c.stop() for c in consumers))
+            await events.aclose()
             await peers.aclose()
             await database.dispose()
 
@@ -92,6 +111,7 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
             bluebook_router,
             coverage_router,
             history_router,
+            copies_router(SERVICE),
         ],
         metrics_refreshers=(refresh_metrics,),
     )

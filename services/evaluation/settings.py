@@ -12,6 +12,7 @@ class EvaluationSettings(ConsumerSettings):
     consumer_group: str = Field(default="sbe-evaluation", min_length=1)
     registry_url: str = Field(default="http://127.0.0.1:8001", pattern=r"^https?://")
     monitoring_url: str = Field(default="http://127.0.0.1:8002", pattern=r"^https?://")
+    events_url: str = Field(default="http://127.0.0.1:8004", pattern=r"^https?://")
     # The blue book's PDF is printed by headless Chromium (Debian's package, with fonts-noto-cjk
     # for the Chinese text); without it the PDF answers 503 and HTML and XLSX still work.
     chromium_path: str = Field(default="/usr/bin/chromium", min_length=1)

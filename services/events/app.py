@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.events.announcements import service as announcements
 from services.events.compliance.router import router as compliance_router
 from services.events.db import EventsOutbox
 from services.events.planner.router import router as planner_router
@@ -18,6 +19,7 @@ from services.events.targets import TargetsClient
 from shared import (
     TOPIC_EVENTS,
     Database,
+    announcements_router,
     create_service_app,
     database_target,
     load_settings,
@@ -63,6 +65,8 @@ def create_app(settings: EventsSettings | None = None) -> FastAPI:
         lifespan=lifespan,
         # The fixed paths (compliance, plans, calendar.ics) before /events/{event_id}.
         routers=[
+            # Before the schedule's /api/v1/events/{event_id}, which would take these paths.
+            announcements_router("events", announcements.tallies, announcements.republish),
             compliance_router,
             planner_router,
             schedule_router,

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
+from services.monitoring.announcements import service as announcements
 from services.monitoring.buildings.client import RegistryClient
 from services.monitoring.buildings.service import BuildingDirectory
 from services.monitoring.consumer import (
@@ -36,13 +37,18 @@ from services.monitoring.warnings.service import (
 from shared import (
     LINE_100M_CENTS,
     BatchConsumer,
+    CopyWatch,
     Database,
+    announcements_router,
     broker_reachable,
+    copies_router,
     create_service_app,
     database_ready,
     database_target,
+    http_source,
     load_settings,
     outbox_router,
+    own_tallies,
     relaying,
     service_client,
 )
@@ -111,6 +117,15 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
         tasks: list[asyncio.Task[None]] = []
         consumers: list[BatchConsumer] = []
         tasks.append(asyncio.create_task(directory.load_when_possible(), name="directory"))
+        watch = CopyWatch(
+            SERVICE,
+            [http_source("registry", ("buildings",), http)],
+            own_tallies(database, announcements.copy_tallies),
+            settle_seconds=settings.copies_settle_seconds,
+            interval_seconds=settings.copies_check_seconds,
+        )
+        app.state.copy_watch = watch
+        tasks.append(asyncio.create_task(watch.run(), name="copies"))
         worker = FiguresWorker(
             database,
             rules,
@@ -180,6 +195,8 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             notifications_router,
             dead_letters_router,
             outbox_router("monitoring", MonitoringOutbox),
+            announcements_router(SERVICE, announcements.tallies, announcements.republish),
+            copies_router(SERVICE),
         ],
         readiness=(database_ready, broker_ready),
     )

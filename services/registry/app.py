@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.registry.announcements import service as announcements
 from services.registry.buildings.router import router as buildings_router
 from services.registry.db import RegistryOutbox
 from services.registry.districts.repository import upsert_reference_districts
@@ -20,6 +21,7 @@ from shared import (
     TOPIC_REGISTRY_MOVEMENTS,
     Database,
     TopicSpec,
+    announcements_router,
     create_service_app,
     database_target,
     load_settings,
@@ -70,5 +72,6 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             renovation_evidence_router,
             districts_router,
             outbox_router("registry", RegistryOutbox),
+            announcements_router("registry", announcements.tallies, announcements.republish),
         ],
     )

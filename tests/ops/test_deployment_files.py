@@ -261,10 +261,12 @@ def test_network_policies_let_only_the_gateway_and_prometheus_reach_the_services
         deny["podSelector"] == {} and deny["policyTypes"] == ["Ingress"] and "ingress" not in deny
     )
     # (reached, caller): monitoring and the evaluation (the blue book's figures) read the
-    # registry, events and monitoring (pace) read the evaluation, the evaluation reads monitoring.
+    # registry, events and monitoring (pace) read the evaluation, the evaluation reads monitoring,
+    # and the evaluation reads the events' tallies (its copies against their source).
     internal_peers = {
         ("registry", "monitoring"),
         ("registry", "evaluation"),
+        ("events", "evaluation"),
         ("evaluation", "events"),
         ("evaluation", "monitoring"),
         ("monitoring", "evaluation"),

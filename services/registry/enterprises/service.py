@@ -257,7 +257,8 @@ async def _own_record(
     return movement
 
 
-def _announce(session: AsyncSession, movement: Movement) -> None:
+def announce(session: AsyncSession, movement: Movement) -> None:
+    """Announce a stored movement record as it stands (its version, withdrawn or not)."""
     row = movement.model_dump()
     enqueue(
         session,
@@ -326,7 +327,7 @@ async def correct(
     movement.received_at = utcnow()
     await session.flush()
     await _rebuild_tenancies(session, pairs)
-    _announce(session, movement)
+    announce(session, movement)
     return _public(movement)
 
 
@@ -342,7 +343,7 @@ async def withdraw(
     movement.version += 1  # the withdrawal is the record's latest version: copies follow it
     await session.flush()
     await _rebuild_tenancies(session, {(movement.building_id, movement.uscc)})
-    _announce(session, movement)
+    announce(session, movement)
     return _public(movement)
 
 

@@ -1,0 +1,1 @@
+"""The evaluation's copies (buildings, movements, events, building-years) against their sources."""

@@ -1,0 +1,1 @@
+"""What the events service announces, tallied for the copies to compare, and announced again."""

@@ -1,0 +1,32 @@
+"""The events service's side of reconciliation: a tally of the events it announces, and every
+event announced again, a chunk per transaction, when an administrator asks."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.events.announcements import repository
+from services.events.schedule import service as schedule
+from shared import Database, Tallies, tally
+
+KINDS = ("events",)
+_CHUNK = 500
+
+
+async def tallies(session: AsyncSession) -> Tallies:
+    """Events by when they last changed."""
+    return {"events": tally(await repository.event_versions(session))}
+
+
+async def republish(database: Database) -> dict[str, int]:
+    """Announce every event's current state again."""
+    announced, after = 0, ""
+    while True:
+        async with database.unit_of_work() as session:
+            events = await repository.events_after(session, after, _CHUNK)
+            for event in events:
+                schedule.publish(session, event)
+        if not events:
+            return {"events": announced}
+        announced += len(events)
+        after = events[-1].id

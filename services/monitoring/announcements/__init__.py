@@ -1,0 +1,1 @@
+"""What monitoring announces (building-years), tallied for the copies, and announced again."""
