@@ -592,6 +592,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluation/copies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last comparison of this service's copies with their sources
+         * @description Counts per kind and district on both sides; a line differing for longer than the
+         *     settling time, its source unchanged, is `diverged` (and `sbe_copies_diverged` counts it).
+         */
+        get: operations["report_api_v1_evaluation_copies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/copies/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compare the copies with their sources now
+         * @description What the periodic check does, at once: after a republish, say.
+         */
+        post: operations["check_api_v1_evaluation_copies_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evaluation/coverage": {
         parameters: {
             query?: never;
@@ -1111,6 +1152,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events/fingerprints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tallies of what this service announces, per kind and district
+         * @description Counts and checksums only: no record, no figure.
+         */
+        get: operations["fingerprints_api_v1_events_fingerprints_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/outbox/parked": {
         parameters: {
             query?: never;
@@ -1185,6 +1246,26 @@ export interface paths {
          * @description What the year still needs to meet every rule, on working days, hosting rotated.
          */
         post: operations["propose_api_v1_events_plans_proposals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/republish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Announce every record again, so every copy heals
+         * @description Idempotent: copies keep the newest version of each record.
+         */
+        post: operations["republish_all_api_v1_events_republish_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1484,6 +1565,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/copies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last comparison of this service's copies with their sources
+         * @description Counts per kind and district on both sides; a line differing for longer than the
+         *     settling time, its source unchanged, is `diverged` (and `sbe_copies_diverged` counts it).
+         */
+        get: operations["report_api_v1_monitoring_copies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/copies/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compare the copies with their sources now
+         * @description What the periodic check does, at once: after a republish, say.
+         */
+        post: operations["check_api_v1_monitoring_copies_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitoring/dead-letters": {
         parameters: {
             query?: never;
@@ -1553,6 +1675,26 @@ export interface paths {
         };
         /** A district's year: occupancy, tax, tax per m², 亿元楼宇 */
         get: operations["district_summary_api_v1_monitoring_districts__district_id__summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/fingerprints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tallies of what this service announces, per kind and district
+         * @description Counts and checksums only: no record, no figure.
+         */
+        get: operations["fingerprints_api_v1_monitoring_fingerprints_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1636,6 +1778,26 @@ export interface paths {
          * @description The relay tries them again (MAX_ATTEMPTS more times) in their original order.
          */
         post: operations["release_api_v1_monitoring_outbox_release_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/republish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Announce every record again, so every copy heals
+         * @description Idempotent: copies keep the newest version of each record.
+         */
+        post: operations["republish_all_api_v1_monitoring_republish_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1859,6 +2021,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registry/fingerprints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tallies of what this service announces, per kind and district
+         * @description Counts and checksums only: no record, no figure.
+         */
+        get: operations["fingerprints_api_v1_registry_fingerprints_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registry/outbox/parked": {
         parameters: {
             query?: never;
@@ -1893,6 +2075,26 @@ export interface paths {
          * @description The relay tries them again (MAX_ATTEMPTS more times) in their original order.
          */
         post: operations["release_api_v1_registry_outbox_release_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/republish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Announce every record again, so every copy heals
+         * @description Idempotent: copies keep the newest version of each record.
+         */
+        post: operations["republish_all_api_v1_registry_republish_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2524,6 +2726,8 @@ export interface components {
         CitySummary: {
             /** @description City-wide totals (every caller may read them). */
             city: components["schemas"]["CityTotals"];
+            /** @description The months every `tax_total_prev_cny` covers: the whole previous year once the year is over, while it is in progress the same months as the year's data. */
+            compared: components["schemas"]["ComparedMonths"];
             /**
              * Districts
              * @description The districts the caller may read (a district key: its own).
@@ -2580,9 +2784,30 @@ export interface components {
             tax_total_cny: string;
             /**
              * Tax Total Prev Cny
-             * @description The same over the previous year.
+             * @description The previous year's tax over the same months (see `compared`).
              */
             tax_total_prev_cny: string;
+        };
+        /**
+         * ComparedMonths
+         * @description Which months a 同比 compares: the same months of both years.
+         */
+        ComparedMonths: {
+            /**
+             * Complete
+             * @description True when the year is over and compared whole.
+             */
+            complete: boolean;
+            /**
+             * Label
+             * @description The months as officials write them: 全年, 1–11月.
+             */
+            label: string;
+            /**
+             * Months
+             * @description The months compared (1–12, from January): the year's months with data while it is in progress; empty before its first data.
+             */
+            months: number[];
         };
         /**
          * Compliance
@@ -2636,6 +2861,84 @@ export interface components {
              * @description At least one was held.
              */
             ok: boolean;
+        };
+        /**
+         * CopyLine
+         * @description One kind in one district: the source's tally beside the copy's.
+         */
+        CopyLine: {
+            /**
+             * Copy Count
+             * @description Records the copy holds.
+             */
+            copy_count: number;
+            /**
+             * District Id
+             * @description District (`-`: records of no district).
+             */
+            district_id: string;
+            /**
+             * Kind
+             * @description What is copied (buildings, movements, events, building-years).
+             */
+            kind: string;
+            /**
+             * Since
+             * @description When the difference was first seen.
+             */
+            since: string | null;
+            /**
+             * Source
+             * @description The service the records come from.
+             */
+            source: string;
+            /**
+             * Source Count
+             * @description Records the source holds.
+             */
+            source_count: number;
+            /**
+             * State
+             * @description in_line: equal; settling: different, still within the settling time or while the source changes; diverged: different for longer than the settling time.
+             * @enum {string}
+             */
+            state: "in_line" | "settling" | "diverged";
+        };
+        /**
+         * CopyReport
+         * @description A service's last comparison of its copies with their sources.
+         */
+        CopyReport: {
+            /**
+             * Checked At
+             * @description When; null before the first check.
+             */
+            checked_at: string | null;
+            /**
+             * Diverged
+             * @description Lines diverged.
+             */
+            diverged: number;
+            /**
+             * Lines
+             * @description Every kind and district either side holds.
+             */
+            lines: components["schemas"]["CopyLine"][];
+            /**
+             * Service
+             * @description The service keeping the copies.
+             */
+            service: string;
+            /**
+             * Settle Seconds
+             * @description The settling time.
+             */
+            settle_seconds: number;
+            /**
+             * Unreachable
+             * @description Sources that could not be asked this time.
+             */
+            unreachable: string[];
         };
         /**
          * Coverage
@@ -4899,6 +5202,24 @@ export interface components {
             unit: string;
         };
         /**
+         * Republished
+         * @description What a re-announcement sent.
+         */
+        Republished: {
+            /**
+             * Announced
+             * @description kind → messages put in the outbox.
+             */
+            announced: {
+                [key: string]: number;
+            };
+            /**
+             * Service
+             * @description The source service.
+             */
+            service: string;
+        };
+        /**
          * RetireRequest
          * @description Retire a building: it stays in the registry with the reason, and stops counting in the
          *     years after `retired_on`.
@@ -5266,6 +5587,42 @@ export interface components {
             second_factor_enrolment_required?: boolean;
             /** @description Who signed in. */
             user: components["schemas"]["UserPublic"];
+        };
+        /**
+         * SourceTallies
+         * @description A source service's tallies of what it announces, as its fingerprints endpoint answers.
+         */
+        SourceTallies: {
+            /**
+             * Kinds
+             * @description kind → district → tally.
+             */
+            kinds: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["Tally"];
+                };
+            };
+            /**
+             * Service
+             * @description The source service.
+             */
+            service: string;
+        };
+        /**
+         * Tally
+         * @description What one side holds of one kind in one district.
+         */
+        Tally: {
+            /**
+             * Checksum
+             * @description Sum of the records' key-and-version digests (hex).
+             */
+            checksum: string;
+            /**
+             * Count
+             * @description Records.
+             */
+            count: number;
         };
         /**
          * TargetHistory
@@ -6129,6 +6486,8 @@ export interface components {
          * @description 同比: an area's months (a district's or the city's) beside the previous year's.
          */
         YearOnYear: {
+            /** @description The months both totals cover. */
+            compared: components["schemas"]["ComparedMonths"];
             /**
              * District Id
              * @description The district; null for the whole city.
@@ -6151,7 +6510,7 @@ export interface components {
             tax_total_cny: string;
             /**
              * Tax Total Prev Cny
-             * @description The previous year's tax.
+             * @description The previous year's tax over the same months (see `compared`).
              */
             tax_total_prev_cny: string;
             /**
@@ -6187,14 +6546,14 @@ export interface components {
             tax_change: number | null;
             /**
              * Tax Total Cny
-             * @description The month's tax (decimal string).
+             * @description The month's tax (decimal string); null for a month without data, which is missing, not zero.
              */
-            tax_total_cny: string;
+            tax_total_cny: string | null;
             /**
              * Tax Total Prev Cny
-             * @description The same month of the previous year.
+             * @description The same month of the previous year; null without data.
              */
-            tax_total_prev_cny: string;
+            tax_total_prev_cny: string | null;
         };
         /**
          * YearTargets
@@ -9496,7 +9855,10 @@ export interface operations {
                 /** @description full (administrator and supervision office) or public (every role). */
                 edition?: "full" | "public";
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of a copy already held: 304 while it is current. */
+                "if-none-match"?: string | null;
+            };
             path: {
                 /** @description Calendar year. */
                 year: number;
@@ -9515,6 +9877,13 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/html": string;
                 };
+            };
+            /** @description Unchanged since the copy whose ETag came in If-None-Match. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request */
             400: {
@@ -9588,6 +9957,166 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_api_v1_evaluation_copies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CopyReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check_api_v1_evaluation_copies_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CopyReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9966,7 +10495,10 @@ export interface operations {
                 /** @description full (administrator and supervision office) or public (every role). */
                 edition?: "full" | "public";
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of a copy already held: 304 while it is current. */
+                "if-none-match"?: string | null;
+            };
             path: {
                 /** @description Numeric id. */
                 publication_id: number;
@@ -9985,6 +10517,13 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/html": string;
                 };
+            };
+            /** @description Unchanged since the copy whose ETag came in If-None-Match. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request */
             400: {
@@ -12931,6 +13470,86 @@ export interface operations {
             };
         };
     };
+    fingerprints_api_v1_events_fingerprints_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceTallies"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     parked_api_v1_events_outbox_parked_get: {
         parameters: {
             query?: {
@@ -13288,6 +13907,86 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    republish_all_api_v1_events_republish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Republished"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14947,6 +15646,166 @@ export interface operations {
             };
         };
     };
+    report_api_v1_monitoring_copies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CopyReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check_api_v1_monitoring_copies_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CopyReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_dead_letters_api_v1_monitoring_dead_letters_get: {
         parameters: {
             query?: {
@@ -15314,6 +16173,86 @@ export interface operations {
             };
         };
     };
+    fingerprints_api_v1_monitoring_fingerprints_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceTallies"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_notifications_api_v1_monitoring_notifications_get: {
         parameters: {
             query?: {
@@ -15584,6 +16523,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReleaseResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    republish_all_api_v1_monitoring_republish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Republished"];
                 };
             };
             /** @description Bad Request */
@@ -16778,6 +17797,86 @@ export interface operations {
             };
         };
     };
+    fingerprints_api_v1_registry_fingerprints_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceTallies"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     parked_api_v1_registry_outbox_parked_get: {
         parameters: {
             query?: {
@@ -16883,6 +17982,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReleaseResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    republish_all_api_v1_registry_republish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Republished"];
                 };
             };
             /** @description Bad Request */

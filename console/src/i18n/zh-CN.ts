@@ -142,7 +142,7 @@ export default {
     over500m: "幢超5亿元",
     over1b: "幢超10亿元",
     cityTax: "全市楼宇税收",
-    previous: "上年",
+    previous: "上年同期（{months}）",
     occupancy: "出租率",
     ranking: "考核排名",
     map: "各地区分布",
