@@ -4,8 +4,10 @@ browser) against `sbe run` on PostgreSQL, with data the tests push through the A
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import tempfile
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +99,14 @@ def _seed(stack: LiveStack) -> Seeded:
             (TOPIC_OCCUPANCY, fixtures.occupancy("gusu-tower", "2023-02", 10000, 6000)),
         ],
     )
+    # The console opens on the latest year with figures: the city's 2023 must be in first.
+    with httpx.Client(
+        base_url=stack.gateway_url, headers={"Authorization": f"Bearer {stack.admin_key}"}
+    ) as admin:
+        deadline = time.monotonic() + 60
+        while admin.get("/api/v1/monitoring/years").json()["years"] != [2023]:
+            assert time.monotonic() < deadline, "the seeded feeds did not arrive"
+            time.sleep(0.2)
     return seeded
 
 
@@ -124,6 +134,20 @@ def console_stack() -> Iterator[Seeded]:
         shutil.rmtree(base, ignore_errors=True)
 
 
+# What the browser logs when an API call a test makes on purpose is refused: the page shows the
+# refusal (the tests check that), and Chromium reports the status of every refused fetch. A
+# wrong password (401), a form with errors (422), the scores of a year without targets (404).
+PROVOKED = re.compile(
+    r"/api/v1/auth/login .*status of 401"
+    r"|/api/v1/.* .*status of 422"
+    r"|/api/v1/evaluation/scores\?year=\d+ .*status of 404"
+)
+
+
+def _provoked(error: str) -> bool:
+    return PROVOKED.search(error) is not None
+
+
 @pytest.fixture
 async def browser_context() -> AsyncIterator[Any]:
     """A fresh Chromium profile for each test (the launch flags the platform's CI needs)."""
@@ -143,8 +167,26 @@ async def browser_context() -> AsyncIterator[Any]:
             # axe-core is injected into the pages it checks; the policy itself is tested below.
             bypass_csp=True,
         )
+        errors: list[str] = []
+
+        def watch(page: Any) -> None:
+            page.on(
+                "console",
+                lambda m: (
+                    errors.append(f"{m.location.get('url', page.url)} {m.text}")
+                    if m.type == "error"
+                    else None
+                ),
+            )
+            page.on("pageerror", lambda e: errors.append(f"{page.url} {e}"))
+
+        context.on("page", watch)
         try:
             yield context
         finally:
             await context.close()
             shutil.rmtree(profile, ignore_errors=True)
+        # No page logs an error, but for the refusals a test provokes on purpose (a form the
+        # API answers 422, say), which the browser reports for any fetch that is refused.
+        unexpected = [e for e in errors if not _provoked(e)]
+        assert not unexpected, "the browser console showed errors:\n" + "\n".join(unexpected)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import httpx
 import pyotp
 import pytest
 
+from shared import SHANGHAI
 from tests.console.conftest import AXE, PASSWORD, SCREENSHOTS, Seeded, needs_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, needs_browser]
@@ -70,6 +72,7 @@ async def choose_year(page: Any, year: int) -> None:
 
 
 async def sign_out(page: Any) -> None:
+    await page.wait_for_load_state("networkidle")  # as a person would: once the page is there
     await page.get_by_role("button", name="退出登录").click()
     await page.get_by_role("button", name="登录").wait_for(timeout=WAIT_MS)
 
@@ -262,6 +265,7 @@ class TestAdministrator:
         await page.get_by_role("cell", name="ducha", exact=True).wait_for(timeout=WAIT_MS)
         own = page.get_by_role("row").filter(has_text="系统管理员")
         assert await own.get_by_role("button", name="停用").count() == 0  # not one's own account
+        assert await own.get_by_role("button", name="启用").count() == 0  # it is active
         await accessible(page)
         await shot(page, "admin-users")
         # A promotion gusu says it held: pending, verified from the review page.
@@ -317,12 +321,13 @@ class TestAdministrator:
             await accessible(page)
             await shot(page, f"admin-{name}")
 
-        # A year without targets cannot be scored: the page says so and offers to set them,
-        # starting from the latest year that has targets.
+        # Next year has no targets yet: the page says so and offers to set them ahead, starting
+        # from the latest year that has targets.
+        ahead = datetime.now(SHANGHAI).year + 1
         await page.get_by_role("menuitem", name="考核评价").click()
-        await choose_year(page, 2024)
-        await page.get_by_text("2024年度尚未设定考核目标，暂无法评分").wait_for(timeout=WAIT_MS)
-        await page.get_by_role("button", name="设定2024年度目标").click()
+        await choose_year(page, ahead)
+        await page.get_by_text(f"{ahead}年度尚未设定考核目标，暂无法评分").wait_for(timeout=WAIT_MS)
+        await page.get_by_role("button", name=f"设定{ahead}年度目标").click()
         sip_cumulative = page.get_by_label("苏州工业园区 累计亿元楼宇（幢）")
         await page.wait_for_function(
             "el => el.value === '40'",
@@ -330,15 +335,15 @@ class TestAdministrator:
             timeout=WAIT_MS,
         )  # Annex 1's 2023 target as the start
         await sip_cumulative.fill("45")
-        await page.get_by_label("设定或调整原因（如：年度目标动态调整）").fill("2024年度目标")
+        await page.get_by_label("设定或调整原因（如：年度目标动态调整）").fill(f"{ahead}年度目标")
         await accessible(page)
         await shot(page, "admin-设定目标")
-        await page.get_by_role("button", name="保存2024年度目标").click()
+        await page.get_by_role("button", name=f"保存{ahead}年度目标").click()
         await page.get_by_role("tab", name="得分排名").wait_for(timeout=WAIT_MS)
         with api(seeded) as client:
-            targets = client.get("/api/v1/evaluation/targets/2024").json()
+            targets = client.get(f"/api/v1/evaluation/targets/{ahead}").json()
         sip = next(t for t in targets["targets"] if t["district_id"] == "sip")
-        assert sip["cumulative_100m_buildings"] == 45 and targets["reason"] == "2024年度目标"
+        assert sip["cumulative_100m_buildings"] == 45 and targets["reason"] == f"{ahead}年度目标"
         await choose_year(page, 2023)
         await sign_out(page)
 

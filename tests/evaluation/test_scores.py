@@ -228,6 +228,7 @@ class TestScores:
     ) -> None:
         body = (await evaluation.get(SCORES, params={"year": 2023})).json()
         assert body["year"] == 2023 and body["scheme"] == "sbe-default-v2"
+        assert body["scheme_name"] == "默认评分方案（第2版）"
         scores = {d["district_id"]: d for d in body["districts"]}
         assert len(scores) == 10
         assert (scores["huqiu"]["total"], scores["huqiu"]["rank"]) == (67.0, 1)
@@ -499,6 +500,8 @@ class TestBlueBook:
         assert refused.status_code == 403
         written = await evaluation.put(url, json={"markdown": text})
         assert written.status_code == 200 and written.json()["updated_by"]
+        listed = (await evaluation.get("/api/v1/evaluation/publications")).json()
+        assert [p["has_preface"] for p in listed if p["id"] == publication] == [True]
         page = (
             await evaluation.get(f"/api/v1/evaluation/publications/{publication}/bluebook")
         ).text

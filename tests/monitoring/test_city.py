@@ -248,3 +248,19 @@ class TestComparedMonths:
     def test_the_months_as_officials_write_them(self) -> None:
         assert [months_label(m, False) for m in (0, 1, 11)] == ["暂无数据", "1月", "1–11月"]
         assert months_label(12, True) == "全年"
+
+
+class TestKnownYears:
+    async def test_the_years_with_figures_the_latest_and_this_year_for_every_role(
+        self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
+    ) -> None:
+        empty = (await monitoring.get("/api/v1/monitoring/years")).json()
+        assert empty == {"years": [], "latest_with_data": None, "current": today().year}
+        await scenario(feed, register, monitoring)
+        known = await monitoring.get("/api/v1/monitoring/years", auth=as_(district("sip")))
+        assert known.status_code == 200
+        assert known.json() == {
+            "years": [2022, 2023],
+            "latest_with_data": 2023,
+            "current": today().year,
+        }

@@ -60,6 +60,7 @@ class TestRaisingWarnings:
         warning = found[0]
         assert warning["district_id"] == "kunshan"
         assert "20.0个百分点" in warning["message"]
+        assert warning["building_name"] == "苏州国际金融中心"  # as the registry named it
 
     async def test_a_small_fall_raises_nothing(
         self, monitoring: httpx.AsyncClient, feed: Feed, register: Register

@@ -172,6 +172,11 @@ class TestListMovements:
         assert page["total"] == 1
         assert page["items"][0]["district_id"] == "sip"
 
+    async def test_each_names_its_building(self, registry: httpx.AsyncClient) -> None:
+        await registry.post(URL, json={"records": fixtures.movements(1, building_id="g1")})
+        (item,) = (await registry.get(URL)).json()["items"]
+        assert (item["building_id"], item["building_name"]) == ("g1", "苏州国际金融中心")
+
     async def test_filters_by_kind_and_dates(self, registry: httpx.AsyncClient) -> None:
         await registry.post(
             URL,

@@ -2021,6 +2021,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/years": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The years the platform has figures for
+         * @description Years only (no figure): every signed-in role may read them.
+         */
+        get: operations["years_api_v1_monitoring_years_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registry/fingerprints": {
         parameters: {
             query?: never;
@@ -3954,6 +3974,27 @@ export interface components {
             ok: boolean;
         };
         /**
+         * KnownYears
+         * @description The years the platform has figures for, and where a person's view starts.
+         */
+        KnownYears: {
+            /**
+             * Current
+             * @description This year (Beijing time).
+             */
+            current: number;
+            /**
+             * Latest With Data
+             * @description The latest of them; null without data.
+             */
+            latest_with_data: number | null;
+            /**
+             * Years
+             * @description Years with tax or occupancy data, oldest first.
+             */
+            years: number[];
+        };
+        /**
          * LinkCreate
          * @description Evidence held elsewhere (an intranet document system, a government web page).
          */
@@ -4240,6 +4281,11 @@ export interface components {
              * @description The building.
              */
             building_id: string;
+            /**
+             * Building Name
+             * @description The building's name (in lists).
+             */
+            building_name?: string | null;
             /**
              * Date
              * Format: date
@@ -4853,6 +4899,12 @@ export interface components {
          */
         PublicationPublic: {
             /**
+             * Has Preface
+             * @description Whether the administrator wrote its blue book a preface.
+             * @default false
+             */
+            has_preface?: boolean;
+            /**
              * Id
              * @description Publication id.
              */
@@ -4898,6 +4950,12 @@ export interface components {
          * @description A publication, without its figures.
          */
         PublicationSummary: {
+            /**
+             * Has Preface
+             * @description Whether the administrator wrote its blue book a preface.
+             * @default false
+             */
+            has_preface?: boolean;
             /**
              * Id
              * @description Publication id.
@@ -5397,6 +5455,12 @@ export interface components {
              */
             id: string;
             /**
+             * Name Zh
+             * @description Its name in Chinese.
+             * @default
+             */
+            name_zh?: string;
+            /**
              * Target Indicators
              * @description Target indicators scored.
              */
@@ -5461,6 +5525,12 @@ export interface components {
              */
             id: string;
             /**
+             * Name Zh
+             * @description Its name in Chinese.
+             * @default
+             */
+            name_zh?: string;
+            /**
              * Target Indicators
              * @description Target indicators scored.
              */
@@ -5502,6 +5572,12 @@ export interface components {
              * @description Scheme id.
              */
             scheme: string;
+            /**
+             * Scheme Name
+             * @description The scheme's name in Chinese (else its id).
+             * @default
+             */
+            scheme_name?: string;
             /**
              * Year
              * @description Calendar year.
@@ -6310,6 +6386,11 @@ export interface components {
              * @description The building; null when the warning is about the whole district.
              */
             building_id: string | null;
+            /**
+             * Building Name
+             * @description The building's name, as the registry announced it.
+             */
+            building_name?: string | null;
             /**
              * Closed At
              * @description When it was closed.
@@ -17757,6 +17838,86 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    years_api_v1_monitoring_years_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnownYears"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,13 +5,27 @@ import { api, ApiError, setCsrfToken, unwrap, type components } from "@/api/clie
 export type User = components["schemas"]["UserPublic"];
 export type Role = User["role"];
 
+const YEAR_KEY = "sbe.year";
+// Set while this browser holds a session (the cookie itself is HttpOnly): without it nobody is
+// signed in, and the console goes to the sign-in page without asking (a 401 the console logs).
+const SIGNED_IN_KEY = "sbe.signedIn";
+
+/** The year chosen before (this browser remembers it), or 0 when none was. */
+function rememberedYear(): number {
+  const year = Number(localStorage.getItem(YEAR_KEY));
+  return Number.isInteger(year) && year >= 2000 && year <= 2100 ? year : 0;
+}
+
 /** The signed-in person, shared by every page; the chosen year too. */
 export const useSession = defineStore("session", {
   state: () => ({
     user: null as User | null,
     passwordChangeRequired: false,
     enrolmentRequired: false,
-    year: 2023,
+    // Set before the first page: the year remembered, else the latest year with data.
+    year: rememberedYear(),
+    // The years the platform has figures for, this year and the next (targets are set ahead).
+    years: [] as number[],
     checked: false,
   }),
   getters: {
@@ -25,9 +39,14 @@ export const useSession = defineStore("session", {
   actions: {
     /** Who is signed in (a session cookie may outlive a page reload). */
     async refresh(): Promise<void> {
-      const result = await api.GET("/api/v1/auth/me");
       this.checked = true;
+      if (!localStorage.getItem(SIGNED_IN_KEY)) {
+        this.user = null;
+        return;
+      }
+      const result = await api.GET("/api/v1/auth/me");
       if (!result.response.ok) {
+        localStorage.removeItem(SIGNED_IN_KEY);
         this.user = null;
         return;
       }
@@ -41,14 +60,28 @@ export const useSession = defineStore("session", {
         body: { username, password, totp: totp || null },
       });
       const signed = await unwrap(result);
+      localStorage.setItem(SIGNED_IN_KEY, "1");
       setCsrfToken(signed.csrf_token);
       this.user = signed.user;
       this.passwordChangeRequired = signed.password_change_required;
       this.enrolmentRequired = signed.second_factor_enrolment_required ?? false;
       this.checked = true;
     },
+    /** The years to offer, and the year to open on when none was chosen before. */
+    async loadYears(): Promise<void> {
+      const known = await unwrap(await api.GET("/api/v1/monitoring/years"));
+      const offered = new Set([...known.years, known.current, known.current + 1]);
+      if (!this.year) this.year = known.latest_with_data ?? known.current;
+      offered.add(this.year);
+      this.years = [...offered].sort((a, b) => a - b);
+    },
+    chooseYear(year: number): void {
+      this.year = year;
+      localStorage.setItem(YEAR_KEY, String(year));
+    },
     async logout(): Promise<void> {
       await api.POST("/api/v1/auth/logout").catch(() => undefined);
+      localStorage.removeItem(SIGNED_IN_KEY);
       setCsrfToken("");
       this.user = null;
     },

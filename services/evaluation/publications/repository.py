@@ -42,3 +42,13 @@ async def save_preface(session: AsyncSession, preface: PublicationPreface) -> Pu
     preface = await session.merge(preface)
     await session.flush()
     return preface
+
+
+async def with_preface(session: AsyncSession, publication_ids: list[int]) -> set[int]:
+    """Those of the publications whose blue book has a preface."""
+    if not publication_ids:
+        return set()
+    query = select(PublicationPreface.publication_id).where(
+        col(PublicationPreface.publication_id).in_(publication_ids)
+    )
+    return set((await session.exec(query)).all())

@@ -32,6 +32,9 @@ class PublicationSummary(SQLModel):
     inputs_digest: str = Field(description="SHA-256 of every input the figures came from.")
     published_by: str = Field(description="Who published it.")
     published_at: datetime = Field(description="When.")
+    has_preface: bool = Field(
+        default=False, description="Whether the administrator wrote its blue book a preface."
+    )
 
 
 class PublicationPublic(PublicationSummary):

@@ -91,7 +91,12 @@ async def read(
 
 
 async def list_all(session: AsyncSession, year: int | None) -> list[PublicationSummary]:
-    return [_summary(p) for p in await repository.of_year(session, year)]
+    publications = await repository.of_year(session, year)
+    with_preface = await repository.with_preface(session, [p.id or 0 for p in publications])
+    summaries = [_summary(p) for p in publications]
+    for summary in summaries:
+        summary.has_preface = summary.id in with_preface
+    return summaries
 
 
 async def diff(session: AsyncSession, principal: Principal, publication_id: int) -> PublicationDiff:

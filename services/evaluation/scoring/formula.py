@@ -32,6 +32,7 @@ class Scheme:
     """A scoring scheme: versioned data, not code."""
 
     id: str
+    name_zh: str = ""  # what people call it; the id where it has none
     target_weight: Decimal = Decimal("0.6")
     development_weight: Decimal = Decimal("0.4")
     completion_cap: Decimal = Decimal(1)
@@ -48,10 +49,12 @@ class Scheme:
 
 V1 = Scheme(
     id="sbe-default-v1",
+    name_zh="默认评分方案（第1版）",
     description="苏州楼宇经济考核默认方案：目标完成60%（封顶100%），发展指标40%（跨地区极差标准化）。",
 )
 DEFAULT = Scheme(
     id="sbe-default-v2",
+    name_zh="默认评分方案（第2版）",
     description="苏州楼宇经济考核默认方案（第2版）：按楼宇（幢）计数，"
     "单位面积税收只计运营中楼宇的建筑面积；权重同第1版。",
     counting="buildings",

@@ -20,6 +20,7 @@ class SchemeDefinition(RequestModel):
     id: Annotated[str, StringConstraints(pattern=SCHEME_ID_PATTERN)] = Field(
         description="Stable id, e.g. sbe-balanced-v2."
     )
+    name_zh: Line = Field(default="", max_length=100, description="Its name in Chinese.")
     description: Line = Field(default="", max_length=500, description="What it is for.")
     target_weight: Decimal = Field(ge=0, le=1, description="Weight of the target component.")
     development_weight: Decimal = Field(ge=0, le=1, description="Weight of the development one.")
@@ -85,6 +86,7 @@ class ScoreBoard(SQLModel):
 
     year: int = Field(description="Calendar year.")
     scheme: str = Field(description="Scheme id.")
+    scheme_name: str = Field(default="", description="The scheme's name in Chinese (else its id).")
     districts: list[DistrictScorePublic] = Field(description="By rank.")
     pending: dict[str, dict[str, int]] = Field(
         default_factory=dict,

@@ -43,6 +43,7 @@ from shared.reference import district_ids
 def scheme_from_definition(definition: SchemeDefinition) -> Scheme:
     return Scheme(
         id=definition.id,
+        name_zh=definition.name_zh,
         target_weight=definition.target_weight,
         development_weight=definition.development_weight,
         completion_cap=definition.completion_cap,
@@ -58,6 +59,7 @@ def scheme_from_definition(definition: SchemeDefinition) -> Scheme:
 def definition_of(scheme: Scheme) -> SchemeDefinition:
     return SchemeDefinition(
         id=scheme.id,
+        name_zh=scheme.name_zh,
         description=scheme.description,
         target_weight=scheme.target_weight,
         development_weight=scheme.development_weight,
@@ -68,6 +70,13 @@ def definition_of(scheme: Scheme) -> SchemeDefinition:
         counting=scheme.counting,
         tax_area=scheme.tax_area,
     )
+
+
+def name_of(scheme: Scheme) -> str:
+    """The scheme's Chinese name: its own, the platform's for the schemes it seeds (stored before
+    they had names), else its id."""
+    seeded = {s.id: s.name_zh for s in SEEDED}
+    return scheme.name_zh or seeded.get(scheme.id) or scheme.id
 
 
 async def seed_default_scheme(session: AsyncSession) -> None:
@@ -185,6 +194,7 @@ def board(
     return ScoreBoard(
         year=year,
         scheme=scheme.id,
+        scheme_name=name_of(scheme),
         pending={i.district_id: i.pending for i in inputs if i.pending},
         districts=[
             DistrictScorePublic(

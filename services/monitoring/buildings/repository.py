@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.buildings.models import KnownBuilding
@@ -46,3 +46,11 @@ async def districts_of(session: AsyncSession, ids: list[str]) -> dict[str, str]:
         for building_id, district in result:
             found[building_id] = district
     return found
+
+
+async def names_of(session: AsyncSession, ids: list[str]) -> dict[str, str]:
+    """building id → name, for the ids the registry announced."""
+    if not ids:
+        return {}
+    query = select(KnownBuilding.id, KnownBuilding.name).where(col(KnownBuilding.id).in_(ids))
+    return dict((await session.exec(query)).all())

@@ -216,6 +216,13 @@ async def area_months(
     ]
 
 
+async def years_with_data(session: AsyncSession) -> list[int]:
+    """The years some building has figures for, oldest first."""
+    year = col(BuildingYear.year)
+    query = sa_select(year).distinct().order_by(year)
+    return [int(year) for (year,) in await fetch_rows(session, query)]
+
+
 async def latest_tax_period(session: AsyncSession, year: int) -> str | None:
     """The year's latest month with a tax record in any building, if any."""
     table = BuildingMonth.__table__  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from services.monitoring.figures.schemas import (
     CitySummary,
     CityTiers,
     DistrictSummary,
+    KnownYears,
     YearOnYear,
 )
 from shared import (
@@ -95,6 +96,17 @@ async def district_series(
 ) -> AreaSeries:
     """Sums over the district's buildings; occupancy over the buildings that reported."""
     return await service.area_series(session, principal, district_id, first, last)
+
+
+@router.get(
+    "/years",
+    response_model=KnownYears,
+    responses=problem_responses(401),
+    summary="The years the platform has figures for",
+)
+async def years(session: SessionDep, _: PrincipalDep) -> KnownYears:
+    """Years only (no figure): every signed-in role may read them."""
+    return await service.known_years(session)
 
 
 @router.get(

@@ -64,6 +64,14 @@ class CityDistrictLine(DistrictSummary):
     buildings_over_counts: TierCounts = Field(description="Counts over 1亿, 5亿, 10亿.")
 
 
+class KnownYears(SQLModel):
+    """The years the platform has figures for, and where a person's view starts."""
+
+    years: list[int] = Field(description="Years with tax or occupancy data, oldest first.")
+    latest_with_data: int | None = Field(description="The latest of them; null without data.")
+    current: int = Field(description="This year (Beijing time).")
+
+
 class ComparedMonths(SQLModel):
     """Which months a 同比 compares: the same months of both years."""
 

@@ -20,6 +20,7 @@ from services.monitoring.figures.schemas import (
     CityTotals,
     ComparedMonths,
     DistrictSummary,
+    KnownYears,
     MonthFigures,
     TierBuilding,
     TierBuildings,
@@ -124,6 +125,14 @@ def summary_of(district_id: str, year: int, figures: repository.DistrictYear) ->
 def _counts(tiers: TierBuildings) -> TierCounts:
     return TierCounts.model_validate(
         {"100m": len(tiers.over_100m), "500m": len(tiers.over_500m), "1b": len(tiers.over_1b)}
+    )
+
+
+async def known_years(session: AsyncSession) -> KnownYears:
+    """The years with figures, the latest of them, and this year."""
+    years = await repository.years_with_data(session)
+    return KnownYears(
+        years=years, latest_with_data=years[-1] if years else None, current=today().year
     )
 
 

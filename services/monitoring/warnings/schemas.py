@@ -34,6 +34,9 @@ class WarningPublic(SQLModel):
     def _district_wide(cls, value: str | None) -> str | None:
         return value or None  # stored empty for a warning about the whole district
 
+    building_name: str | None = Field(
+        default=None, description="The building's name, as the registry announced it."
+    )
     kind: WarningKind = Field(description="What it is about.")
     reference: str = Field(description="The month (YYYY-MM), year or movement it concerns.")
     message: str = Field(description="What happened, in Chinese (no enterprise tax amounts).")

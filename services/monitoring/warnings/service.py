@@ -262,9 +262,10 @@ async def list_page(session: AsyncSession, principal: Principal, **filters: Any)
     """Warnings the caller may see."""
     filters["district_id"] = principal.visible_district(filters.get("district_id"))
     rows, total = await repository.page(session, hidden_kinds=_hidden_from(principal), **filters)
-    return WarningPage(
-        items=[WarningPublic.model_validate(w, from_attributes=True) for w in rows], total=total
+    names = await buildings.names_of(
+        session, sorted({w.building_id for w in rows if w.building_id})
     )
+    return WarningPage(items=[_view(w, names) for w in rows], total=total)
 
 
 async def acknowledge(
@@ -277,11 +278,18 @@ async def acknowledge(
         warning.acknowledged_by = principal.name
         await repository.save(session, warning)
         await _step(session, principal, warning, "acknowledged", None)
-    return _public(warning)
+    return await _public(session, warning)
 
 
-def _public(warning: EarlyWarning) -> WarningPublic:
-    return WarningPublic.model_validate(warning, from_attributes=True)
+def _view(warning: EarlyWarning, names: dict[str, str]) -> WarningPublic:
+    view = WarningPublic.model_validate(warning, from_attributes=True)
+    view.building_name = names.get(warning.building_id or "")
+    return view
+
+
+async def _public(session: AsyncSession, warning: EarlyWarning) -> WarningPublic:
+    ids = [warning.building_id] if warning.building_id else []
+    return _view(warning, await buildings.names_of(session, ids))
 
 
 async def _readable(session: AsyncSession, principal: Principal, warning_id: int) -> EarlyWarning:
@@ -321,7 +329,7 @@ async def assign(
     warning.assigned_to = assignee
     await repository.save(session, warning)
     await _step(session, principal, warning, "assigned", assignee)
-    return _public(warning)
+    return await _public(session, warning)
 
 
 async def comment(
@@ -351,7 +359,7 @@ async def close(
             warning.acknowledged_at, warning.acknowledged_by = warning.closed_at, warning.closed_by
     await repository.save(session, warning)
     await _step(session, principal, warning, "reopened" if reopen else "closed", note)
-    return _public(warning)
+    return await _public(session, warning)
 
 
 async def trail(

@@ -70,6 +70,7 @@ class MovementPublic(MovementBase):
     """A stored movement."""
 
     district_id: str = Field(description="The building's district.")
+    building_name: str | None = Field(default=None, description="The building's name (in lists).")
     received_at: dt.datetime = Field(description="When the platform stored it.")
     version: int = Field(default=1, description="1, or more once corrected.")
     withdrawn_at: dt.datetime | None = Field(

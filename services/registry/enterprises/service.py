@@ -395,10 +395,13 @@ async def list_page(session: AsyncSession, principal: Principal, **filters: Any)
     """Movements the caller may see."""
     filters["district_id"] = principal.visible_district(filters.get("district_id"))
     movements, total = await repository.movement_page(session, **filters)
-    return MovementPage(
-        items=[MovementPublic.model_validate(m, from_attributes=True) for m in movements],
-        total=total,
-    )
+    names = await buildings.names_and_districts(session, {m.building_id for m in movements})
+    items = []
+    for movement in movements:
+        item = MovementPublic.model_validate(movement, from_attributes=True)
+        item.building_name = names.get(movement.building_id, (None, None))[0]
+        items.append(item)
+    return MovementPage(items=items, total=total)
 
 
 def tenant_view(tenancy: Tenancy) -> TenantPublic:
