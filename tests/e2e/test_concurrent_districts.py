@@ -44,6 +44,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
     unlimited = {
         "SBE_DATABASE_URL": pg_url(name),
+        # Small pools: fifty requests in flight queue for connections rather than take a third
+        # of the database's beside the other tests running at the same time.
+        "SBE_DATABASE_POOL_SIZE": "4",
         "SBE_RATE_LIMIT_PER_SECOND": "5000",
         "SBE_RATE_LIMIT_BURST": "5000",
         "SBE_CLIENT_RATE_LIMIT_PER_SECOND": "5000",
