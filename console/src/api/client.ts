@@ -63,6 +63,32 @@ export class ApiError extends Error {
   }
 }
 
+// Set while this browser holds a session (the cookie itself is HttpOnly). Signed out, the console
+// sends nothing but the sign-in calls: a page still loading when someone signs out would only
+// be refused (401, which the browser logs), and asking who is signed in would be too.
+const SIGNED_IN_KEY = "sbe.signedIn";
+
+export function isSignedIn(): boolean {
+  return localStorage.getItem(SIGNED_IN_KEY) !== null;
+}
+
+export function markSignedIn(signedIn: boolean): void {
+  if (signedIn) localStorage.setItem(SIGNED_IN_KEY, "1");
+  else localStorage.removeItem(SIGNED_IN_KEY);
+}
+
+/** What a page gets for a call made after signing out (never sent). */
+export class SignedOut extends Error {}
+
+const signedInOnly: Middleware = {
+  onRequest({ request }) {
+    if (!isSignedIn() && !new URL(request.url).pathname.startsWith("/api/v1/auth/")) {
+      throw new SignedOut("signed out");
+    }
+    return request;
+  },
+};
+
 let csrfToken = sessionStorage.getItem("sbe.csrf") ?? "";
 
 /** Kept for the tab's life: changes made with the session carry it (X-CSRF-Token). */
@@ -82,7 +108,7 @@ const csrf: Middleware = {
 };
 
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
-api.use(csrf);
+api.use(signedInOnly, csrf);
 
 /** Turn a non-2xx answer into an ApiError (problem+json when the platform sent one). */
 export async function problemOf(response: Response, body?: unknown): Promise<ApiError> {

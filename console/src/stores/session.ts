@@ -1,14 +1,19 @@
 import { defineStore } from "pinia";
 
-import { api, ApiError, setCsrfToken, unwrap, type components } from "@/api/client";
+import {
+  api,
+  ApiError,
+  isSignedIn,
+  markSignedIn,
+  setCsrfToken,
+  unwrap,
+  type components,
+} from "@/api/client";
 
 export type User = components["schemas"]["UserPublic"];
 export type Role = User["role"];
 
 const YEAR_KEY = "sbe.year";
-// Set while this browser holds a session (the cookie itself is HttpOnly): without it nobody is
-// signed in, and the console goes to the sign-in page without asking (a 401 the console logs).
-const SIGNED_IN_KEY = "sbe.signedIn";
 
 /** The year chosen before (this browser remembers it), or 0 when none was. */
 function rememberedYear(): number {
@@ -40,13 +45,14 @@ export const useSession = defineStore("session", {
     /** Who is signed in (a session cookie may outlive a page reload). */
     async refresh(): Promise<void> {
       this.checked = true;
-      if (!localStorage.getItem(SIGNED_IN_KEY)) {
+      // Without a session in this browser, nobody to ask about (the console goes to sign in).
+      if (!isSignedIn()) {
         this.user = null;
         return;
       }
       const result = await api.GET("/api/v1/auth/me");
       if (!result.response.ok) {
-        localStorage.removeItem(SIGNED_IN_KEY);
+        markSignedIn(false);
         this.user = null;
         return;
       }
@@ -60,7 +66,7 @@ export const useSession = defineStore("session", {
         body: { username, password, totp: totp || null },
       });
       const signed = await unwrap(result);
-      localStorage.setItem(SIGNED_IN_KEY, "1");
+      markSignedIn(true);
       setCsrfToken(signed.csrf_token);
       this.user = signed.user;
       this.passwordChangeRequired = signed.password_change_required;
@@ -80,8 +86,8 @@ export const useSession = defineStore("session", {
       localStorage.setItem(YEAR_KEY, String(year));
     },
     async logout(): Promise<void> {
+      markSignedIn(false);
       await api.POST("/api/v1/auth/logout").catch(() => undefined);
-      localStorage.removeItem(SIGNED_IN_KEY);
       setCsrfToken("");
       this.user = null;
     },
