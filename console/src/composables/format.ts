@@ -32,6 +32,33 @@ export function formatWan(amount: string | number | null | undefined): string {
   return `${grouping.format(Math.round(yuan / 100) / 100)}万元`;
 }
 
+export interface MoneyUnit {
+  label: "亿元" | "万元";
+  /** The amount in this unit, two decimals; null without one. */
+  of(amount: string | number | null | undefined): number | null;
+  /** The amount written in this unit (without the unit: the column heading names it). */
+  format(amount: string | number | null | undefined): string;
+}
+
+/** One unit for a whole column or chart, as officials write them: 亿元 when any amount reaches
+ * 1亿, else 万元 (never both in one column). */
+export function moneyUnit(amounts: (string | number | null | undefined)[]): MoneyUnit {
+  const largest = Math.max(0, ...amounts.map((a) => Math.abs(yuanOf(a) ?? 0)));
+  const divisor = largest >= 1e8 ? 1e8 : 1e4;
+  const of = (amount: string | number | null | undefined): number | null => {
+    const yuan = yuanOf(amount);
+    return yuan === null ? null : Math.round((yuan / divisor) * 100) / 100;
+  };
+  return {
+    label: divisor === 1e8 ? "亿元" : "万元",
+    of,
+    format: (amount) => {
+      const value = of(amount);
+      return value === null ? "—" : grouping.format(value);
+    },
+  };
+}
+
 /** An amount in the unit that reads best: 亿元 from 1亿, else 万元. */
 export function formatMoney(amount: string | number | null | undefined): string {
   const yuan = yuanOf(amount);

@@ -145,7 +145,8 @@ export default {
     over1b: "幢超10亿元",
     cityTax: "全市楼宇税收",
     ownTax: "本地区楼宇税收",
-    previous: "上年同期（{months}）",
+    previous: "上年",
+    previousSameMonths: "上年同期（{months}）",
     occupancy: "出租率",
     ranking: "考核排名",
     map: "各地区分布",
@@ -153,7 +154,6 @@ export default {
     trend: "月度税收与出租率",
     trendOf: "趋势范围",
     wholeCity: "全市",
-    taxWan: "税收（万元）",
     warnings: "待处理预警",
     noWarnings: "暂无待处理预警",
   },
@@ -189,6 +189,9 @@ export default {
     version: "版本",
     changedAt: "修订时间",
     reason: "修订原因",
+  },
+  charts: {
+    tax: "税收（{unit}）",
   },
   targets: {
     missing: "{year}年度尚未设定考核目标，暂无法评分",

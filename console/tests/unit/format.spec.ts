@@ -8,6 +8,7 @@ import {
   formatPercent,
   formatWan,
   formatYi,
+  moneyUnit,
 } from "@/composables/format";
 
 describe("money as officials write it", () => {
@@ -27,6 +28,20 @@ describe("money as officials write it", () => {
     expect(formatMoney(null)).toBe("—");
     expect(formatPercent(undefined)).toBe("—");
     expect(formatNumber(Number.NaN)).toBe("—");
+  });
+});
+
+describe("one unit per column", () => {
+  it("is 亿元 for the whole column once any amount reaches 1亿", () => {
+    const unit = moneyUnit(["150000000.00", "3348226.20", null]);
+    expect(unit.label).toBe("亿元");
+    expect(["150000000.00", "3348226.20", null].map(unit.format)).toEqual(["1.5", "0.03", "—"]);
+  });
+  it("is 万元 below, with round figures", () => {
+    const unit = moneyUnit(["3348226.20", "-12000.00"]);
+    expect(unit.label).toBe("万元");
+    expect(unit.of("3348226.20")).toBe(334.82);
+    expect(unit.format("-12000.00")).toBe("-1.2");
   });
 });
 
