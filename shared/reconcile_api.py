@@ -5,8 +5,9 @@ keeping copies shows its last comparison and compares again on request."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import httpx
 from fastapi import APIRouter, Depends, Request
@@ -23,6 +24,32 @@ from shared.reconcile import CopyReport, CopyWatch, Source, SourceTallies, Talli
 TallyReaderDep = Annotated[
     Principal, Depends(require_roles(Role.admin, Role.supervision, Role.service))
 ]
+
+
+T = TypeVar("T")
+
+
+async def announce_in_chunks(
+    database: Database,
+    next_chunk: Callable[[AsyncSession, Any], Awaitable[list[T]]],
+    announce: Callable[[AsyncSession, T], Awaitable[None] | None],
+    key_of: Callable[[T], Any],
+    start: Any,
+) -> int:
+    """Announce every record again, a chunk per transaction in key order (a long table is not
+    one huge transaction); returns how many."""
+    announced, after = 0, start
+    while True:
+        async with database.unit_of_work() as session:
+            chunk = await next_chunk(session, after)
+            for record in chunk:
+                outcome = announce(session, record)
+                if inspect.isawaitable(outcome):
+                    await outcome
+        if not chunk:
+            return announced
+        announced += len(chunk)
+        after = key_of(chunk[-1])
 
 
 class Republished(SQLModel):

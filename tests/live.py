@@ -3,12 +3,15 @@ default, bundled broker), talked to over HTTP like a district system would."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,3 +88,32 @@ def launch(
             process.kill()
             raise RuntimeError(f"sbe run did not start; see {log}:\n{log.read_text()[-3000:]}")
     return stack
+
+
+# Limits wide enough for the load a test sends with one key from one address.
+UNLIMITED = {
+    "SBE_RATE_LIMIT_PER_SECOND": "5000",
+    "SBE_RATE_LIMIT_BURST": "5000",
+    "SBE_CLIENT_RATE_LIMIT_PER_SECOND": "5000",
+    "SBE_CLIENT_RATE_LIMIT_BURST": "5000",
+}
+
+
+@contextlib.contextmanager
+def on_postgres(prefix: str, base: Path, extra_env: dict[str, str]) -> Iterator[LiveStack]:
+    """`sbe run` on a scratch PostgreSQL database of its own, as production runs it: stopped
+    (and checked to stop cleanly) after the block, the database dropped."""
+    from tests.support import admin_sql, pg_url, scratch_name
+
+    name = scratch_name(prefix)
+    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
+    stack = launch(
+        base / "data", base / "stack.log", {"SBE_DATABASE_URL": pg_url(name), **extra_env}
+    )
+    try:
+        yield stack
+        assert stack.stop() == 0
+    finally:
+        if stack.process.poll() is None:
+            stack.process.kill()
+        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

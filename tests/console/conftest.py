@@ -3,7 +3,6 @@ browser) against `sbe run` on PostgreSQL, with data the tests push through the A
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import tempfile
@@ -20,8 +19,7 @@ from kafka import KafkaProducer
 
 from shared import CHROMIUM_FLAGS, TOPIC_OCCUPANCY, TOPIC_TAX, create_producer
 from tests import fixtures
-from tests.live import LiveStack, launch
-from tests.support import admin_sql, pg_url, scratch_name
+from tests.live import LiveStack, on_postgres
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,23 +112,16 @@ def _seed(stack: LiveStack) -> Seeded:
 def console_stack() -> Iterator[Seeded]:
     """`sbe run` on a scratch PostgreSQL database, serving the built console, seeded."""
     base = Path(tempfile.mkdtemp(prefix="sbe-console-"))
-    database = scratch_name("sbe_console")
-    asyncio.run(admin_sql(f'CREATE DATABASE "{database}"'))
     limits = {
-        "SBE_DATABASE_URL": pg_url(database),
         "SBE_CLIENT_RATE_LIMIT_PER_SECOND": "5000",
         "SBE_CLIENT_RATE_LIMIT_BURST": "5000",
         "SBE_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
     }
-    stack = launch(base / "data", base / "stack.log", limits)
-    stack.env["SBE_KAFKA_BOOTSTRAP_USED"] = f"127.0.0.1:{stack.env['SBE_BROKER_PORT']}"
     try:
-        yield _seed(stack)
-        assert stack.stop() == 0
+        with on_postgres("sbe_console", base, limits) as stack:
+            stack.env["SBE_KAFKA_BOOTSTRAP_USED"] = f"127.0.0.1:{stack.env['SBE_BROKER_PORT']}"
+            yield _seed(stack)
     finally:
-        if stack.process.poll() is None:
-            stack.process.kill()
-        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         shutil.rmtree(base, ignore_errors=True)
 
 

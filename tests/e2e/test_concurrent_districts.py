@@ -25,8 +25,7 @@ import pytest
 from shared import TOPIC_OCCUPANCY, TOPIC_TAX, create_producer
 from shared.reference import district_ids
 from tests import fixtures
-from tests.live import LiveStack, launch
-from tests.support import admin_sql, pg_url, scratch_name
+from tests.live import UNLIMITED, LiveStack, on_postgres
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -39,27 +38,11 @@ IN_FLIGHT = 5  # …at most this many of them in flight at once per district
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
-    base = tmp_path_factory.mktemp("districts")
-    name = scratch_name("sbe_districts")
-    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
-    unlimited = {
-        "SBE_DATABASE_URL": pg_url(name),
-        # Small pools: fifty requests in flight queue for connections rather than take a third
-        # of the database's beside the other tests running at the same time.
-        "SBE_DATABASE_POOL_SIZE": "4",
-        "SBE_RATE_LIMIT_PER_SECOND": "5000",
-        "SBE_RATE_LIMIT_BURST": "5000",
-        "SBE_CLIENT_RATE_LIMIT_PER_SECOND": "5000",
-        "SBE_CLIENT_RATE_LIMIT_BURST": "5000",
-    }
-    live = launch(base / "data", base / "stack.log", unlimited)
-    try:
+    # Small pools: fifty requests in flight queue for connections rather than take a third of
+    # the database's beside the other tests running at the same time.
+    small = {**UNLIMITED, "SBE_DATABASE_POOL_SIZE": "4"}
+    with on_postgres("sbe_districts", tmp_path_factory.mktemp("districts"), small) as live:
         yield live
-        assert live.stop() == 0
-    finally:
-        if live.process.poll() is None:
-            live.process.kill()
-        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @dataclass

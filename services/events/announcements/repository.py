@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.events.schedule.models import Event
@@ -21,5 +21,5 @@ async def event_versions(session: AsyncSession) -> Sequence[Any]:
 
 async def events_after(session: AsyncSession, after: str, limit: int) -> list[Event]:
     """The next `limit` events after the id `after`, in id order."""
-    query = sa_select(Event).where(col(Event.id) > after).order_by(col(Event.id)).limit(limit)
-    return list((await session.execute(query)).scalars())
+    query = select(Event).where(col(Event.id) > after).order_by(col(Event.id)).limit(limit)
+    return list(await session.exec(query))

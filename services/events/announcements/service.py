@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.events.announcements import repository
 from services.events.schedule import service as schedule
 from shared import Database, Tallies, tally
+from shared.reconcile_api import announce_in_chunks
 
 KINDS = ("events",)
 _CHUNK = 500
@@ -20,13 +21,11 @@ async def tallies(session: AsyncSession) -> Tallies:
 
 async def republish(database: Database) -> dict[str, int]:
     """Announce every event's current state again."""
-    announced, after = 0, ""
-    while True:
-        async with database.unit_of_work() as session:
-            events = await repository.events_after(session, after, _CHUNK)
-            for event in events:
-                schedule.publish(session, event)
-        if not events:
-            return {"events": announced}
-        announced += len(events)
-        after = events[-1].id
+    announced = await announce_in_chunks(
+        database,
+        lambda session, after: repository.events_after(session, after, _CHUNK),
+        schedule.publish,
+        lambda event: event.id,
+        "",
+    )
+    return {"events": announced}

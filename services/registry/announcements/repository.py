@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
@@ -40,13 +40,8 @@ async def movements_after(
 ) -> list[Movement]:
     """The next `limit` movement records after (district, record id), in that order."""
     m = Movement
-    query = (
-        sa_select(m)
-        .where(
-            (col(m.district_id) > after[0])
-            | ((col(m.district_id) == after[0]) & (col(m.record_id) > after[1]))
-        )
-        .order_by(col(m.district_id), col(m.record_id))
-        .limit(limit)
+    later = (col(m.district_id) > after[0]) | (
+        (col(m.district_id) == after[0]) & (col(m.record_id) > after[1])
     )
-    return list((await session.execute(query)).scalars())
+    query = select(m).where(later).order_by(col(m.district_id), col(m.record_id)).limit(limit)
+    return list(await session.exec(query))

@@ -10,6 +10,7 @@ from services.registry.buildings import service as buildings
 from services.registry.enterprises import service as enterprises
 from shared import Database, Tallies, tally
 from shared.reconcile import movement_version
+from shared.reconcile_api import announce_in_chunks
 
 KINDS = ("buildings", "movements")
 _CHUNK = 500
@@ -30,25 +31,19 @@ async def tallies(session: AsyncSession) -> Tallies:
 
 async def republish(database: Database) -> dict[str, int]:
     """Announce every building's and every movement's current state again."""
-    announced = {"buildings": 0, "movements": 0}
-    after = ""
-    while True:
-        async with database.unit_of_work() as session:
-            ids = await repository.building_ids(session, after, _CHUNK)
-            for building_id in ids:
-                await buildings.publish(session, building_id)
-        if not ids:
-            break
-        announced["buildings"] += len(ids)
-        after = ids[-1]
-    last = ("", "")
-    while True:
-        async with database.unit_of_work() as session:
-            movements = await repository.movements_after(session, last, _CHUNK)
-            for movement in movements:
-                enterprises.announce(session, movement)
-        if not movements:
-            break
-        announced["movements"] += len(movements)
-        last = (movements[-1].district_id, movements[-1].record_id)
-    return announced
+    return {
+        "buildings": await announce_in_chunks(
+            database,
+            lambda session, after: repository.building_ids(session, after, _CHUNK),
+            buildings.publish,
+            lambda building_id: building_id,
+            "",
+        ),
+        "movements": await announce_in_chunks(
+            database,
+            lambda session, after: repository.movements_after(session, after, _CHUNK),
+            enterprises.announce,
+            lambda movement: (movement.district_id, movement.record_id),
+            ("", ""),
+        ),
+    }
