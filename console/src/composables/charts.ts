@@ -26,7 +26,9 @@ export function taxAndOccupancy(
       {
         type: "value",
         name: tax,
-        axisLabel: { formatter: (value: number) => formatNumber(value, 0) },
+        // ECharts picks round intervals (0.4, 500, 20,000); the label shows them as such, never
+        // a float's tail.
+        axisLabel: { formatter: (value: number) => formatNumber(value) },
       },
       {
         type: "value",
