@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 64, 16, 28, 36
 
 
+def round_ticks(bottom: float, top: float, count: int = 4) -> list[float]:
+    """Ticks on a round step (1, 2 or 5 × 10ᵏ) from at or below `bottom` to at or above `top`:
+    an axis reads 0, 100,000, 200,000, never 334,822.62."""
+    rough = ((top - bottom) or 1.0) / count
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    first, last = math.floor(bottom / step), math.ceil(top / step)
+    return [n * step for n in range(first, max(last, first + 1) + 1)]
+
+
+def _tick_label(value: float, step: float) -> str:
+    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    return f"{value:,.{decimals}f}"
+
+
 def line_chart(title: str, labels: list[str], values: list[float | None], unit: str) -> str:
     """A line chart of monthly values; months without data are left as gaps."""
     known = [v for v in values if v is not None]
-    top = max(known, default=0.0)
-    bottom = min(min(known, default=0.0), 0.0)
-    span = (top - bottom) or 1.0
+    ticks = round_ticks(min(min(known, default=0.0), 0.0), max(known, default=0.0))
+    bottom, top = ticks[0], ticks[-1]
+    span = top - bottom
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(i: int) -> float:
@@ -28,10 +44,9 @@ def line_chart(title: str, labels: list[str], values: list[float | None], unit: 
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" class="axis"/>',
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" class="axis"/>',
     ]
-    for fraction in (0.0, 0.5, 1.0):
-        value = bottom + span * fraction
+    for value in ticks:
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" class="tick">{value:,.2f}</text>'
+            f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" class="tick">{_tick_label(value, ticks[1] - ticks[0])}</text>'
         )
     for i, label in enumerate(labels):
         parts.append(
