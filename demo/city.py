@@ -59,9 +59,10 @@ class City:
     """Everything the demonstration city holds."""
 
     seed: int
-    scale: int
+    scale: float  # 1: Suzhou's size; below 1 a smaller city (tests), above a larger (benchmarks)
     first_year: int
     last_month: date  # the first day of the latest month with figures (last month)
+    as_of: date  # the day it is drawn: nothing is reported later than that
     buildings: list[Building] = field(default_factory=list)
     tenants: list[Tenant] = field(default_factory=list)
 
@@ -78,16 +79,17 @@ class City:
         return found
 
 
-def build_city(seed: int = 2023, scale: int = 1, today: date | None = None) -> City:
+def build_city(seed: int = 2023, scale: float = 1, today: date | None = None) -> City:
     """The city for a seed and a scale, with three full years of figures and this year's so far."""
     today = today or date.today()
     last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    city = City(seed=seed, scale=scale, first_year=today.year - 3, last_month=last)
+    city = City(seed=seed, scale=scale, first_year=today.year - 3, last_month=last, as_of=today)
     rng = random.Random(f"sbe-demo:{seed}:{scale}")
     annex = {d.district_id: d.office_buildings_over_10k_m2_2022 for d in districts()}
     serial = 0
     for profile in PROFILES:
-        buildings = _district_buildings(rng, profile, annex[profile.district_id] * scale, city)
+        offices = max(1, round(annex[profile.district_id] * scale))
+        buildings = _district_buildings(rng, profile, offices, city)
         city.buildings.extend(buildings)
         for building in buildings:
             tenants = _tenants(rng, profile, building, city, serial)
@@ -110,7 +112,7 @@ def _district_buildings(
     )
     # The 亿元楼宇 of the first year are the larger buildings, not strictly the largest.
     ranked = sorted(range(offices), key=lambda i: areas[i] * rng.uniform(0.6, 1.4), reverse=True)
-    over = set(ranked[: profile.over_100m * city.scale])
+    over = set(ranked[: max(1, round(profile.over_100m * city.scale))])
     names = _names(rng, profile, offices + projects)
     built = []
     for i in range(offices + projects):

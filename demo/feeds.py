@@ -111,10 +111,21 @@ def _split(total: int, tenants: list[Tenant]) -> list[int]:
     return shares
 
 
-def _reported(month: date, rng: random.Random, late: bool = False) -> datetime:
+def _ceiling(city: City) -> datetime:
+    """No report is dated after this (the feeds refuse a time in the future): the eve of the day
+    the city is drawn."""
+    return datetime(city.as_of.year, city.as_of.month, city.as_of.day, tzinfo=UTC) - timedelta(
+        hours=1
+    )
+
+
+def _reported(city: City, month: date, rng: random.Random, late: bool = False) -> datetime:
+    """When the bureau reports a month: the second week after it (a late one, months after), or
+    just before the day the city is drawn for the latest months."""
     after = (month + timedelta(days=32)).replace(day=1)
     days = rng.randint(60, 100) if late else rng.randint(8, 14)
-    return datetime(after.year, after.month, 1, 9, tzinfo=UTC) + timedelta(days=days)
+    natural = datetime(after.year, after.month, 1, 9, tzinfo=UTC) + timedelta(days=days)
+    return min(natural, _ceiling(city) - timedelta(minutes=rng.randint(30, 600)))
 
 
 def tax_records(city: City, tenants_by_building: dict[str, list[Tenant]]) -> Iterator[TaxRecord]:
@@ -140,7 +151,7 @@ def tax_records(city: City, tenants_by_building: dict[str, list[Tenant]]) -> Ite
                     period,
                     None,
                     planned,
-                    _reported(month, rng),
+                    _reported(city, month, rng),
                 )
                 continue
             for n, (tenant, amount) in enumerate(
@@ -156,7 +167,7 @@ def tax_records(city: City, tenants_by_building: dict[str, list[Tenant]]) -> Ite
                         period,
                         tenant.uscc,
                         amount - refund,
-                        _reported(month, rng),
+                        _reported(city, month, rng),
                     )
                     yield TaxRecord(
                         f"{record_id}-r",
@@ -164,10 +175,10 @@ def tax_records(city: City, tenants_by_building: dict[str, list[Tenant]]) -> Ite
                         period,
                         tenant.uscc,
                         refund,
-                        _reported(month, rng),
+                        _reported(city, month, rng),
                     )
                 elif chance < 0.02:  # sent wrong, corrected two months on
-                    first = _reported(month, rng)
+                    first = _reported(city, month, rng)
                     yield TaxRecord(
                         record_id, building.id, period, tenant.uscc, int(amount * 1.1) + 1, first
                     )
@@ -177,7 +188,7 @@ def tax_records(city: City, tenants_by_building: dict[str, list[Tenant]]) -> Ite
                         period,
                         tenant.uscc,
                         amount,
-                        first + timedelta(days=45),
+                        min(first + timedelta(days=45), _ceiling(city)),  # still after `first`
                     )
                     held.append(((month + timedelta(days=70)).replace(day=1), fix))
                 elif chance < 0.03:  # arrives late
@@ -187,12 +198,17 @@ def tax_records(city: City, tenants_by_building: dict[str, list[Tenant]]) -> Ite
                         period,
                         tenant.uscc,
                         amount,
-                        _reported(month, rng, late=True),
+                        _reported(city, month, rng, late=True),
                     )
                     held.append(((month + timedelta(days=95)).replace(day=1), late))
                 else:
                     yield TaxRecord(
-                        record_id, building.id, period, tenant.uscc, amount, _reported(month, rng)
+                        record_id,
+                        building.id,
+                        period,
+                        tenant.uscc,
+                        amount,
+                        _reported(city, month, rng),
                     )
     yield from (record for _, record in held)
 
@@ -216,5 +232,5 @@ def occupancy_records(
                 leasable,
                 occupied,
                 len(present),
-                _reported(month, rng),
+                _reported(city, month, rng),
             )

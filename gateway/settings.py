@@ -91,6 +91,7 @@ AREAS = {
     "featured-candidates": "registry",
     "industry-structure": "registry",
     "registry": "registry",
+    "demo": "registry",
     "monitoring": "monitoring",
     "evaluation": "evaluation",
     "events": "events",

@@ -92,6 +92,11 @@ def main(argv: list[str] | None = None) -> None:
         "name", choices=sorted(n for n, s in BY_NAME.items() if s.migrations)
     )
     revision_parser.add_argument("-m", "--message", required=True)
+    demo_parser = commands.add_parser(
+        "demo", help="load the demonstration city into the running platform (its public interfaces)"
+    )
+    demo_parser.add_argument("--scale", type=float, default=1.0, help="1: Suzhou's size")
+    demo_parser.add_argument("--seed", type=int, default=2023, help="the same seed, the same city")
     commands.add_parser("openapi", help="print the merged OpenAPI document (no I/O)")
     commands.add_parser("asyncapi", help="print the AsyncAPI document of the topics (no I/O)")
     args = parser.parse_args(argv)
@@ -117,6 +122,13 @@ def main(argv: list[str] | None = None) -> None:
         from launcher.stack import run
 
         sys.exit(run())
+    if args.command == "demo":
+        from launcher.demo import load
+        from launcher.stack import prepare_environment
+
+        if not 0 < args.scale <= 1000:
+            parser.error("--scale must be above 0 and at most 1000")
+        sys.exit(0 if load(prepare_environment(), args.seed, args.scale) else 1)
     if args.command == "serve":
         sys.exit(serve(args.name, args.migrate))
     if args.command == "migrate":

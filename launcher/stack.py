@@ -17,6 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 from launcher.broker import start_broker
+from launcher.demo import load_in_background
 from launcher.processes import ALL, GATEWAY, SERVICES
 from shared.database import database_target
 from shared.migrations import upgrade
@@ -188,6 +189,7 @@ def run() -> int:
         gateway = f"http://{env.get('SBE_HOST', '127.0.0.1')}:{env[GATEWAY.port_env]}"
         _wait_ready(f"{gateway}/readyz", children, timeout=90)
         _banner(gateway, env, admin_password)
+        load_in_background(env)
         while True:
             for name, process in children.items():
                 if process.poll() is not None:

@@ -53,6 +53,7 @@ def launch(
     its own, as a shell or a supervisor starts it, so the group can be signalled whole)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SBE_")}
     env["SBE_DATA_DIR"] = str(data_dir)
+    env["SBE_DEMO"] = "off"  # a test loads the demonstration city only when it asks for it
     env["SBE_BROKER_PORT"] = str(free_port())
     for spec in ALL:
         env[spec.port_env] = str(free_port())

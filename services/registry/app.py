@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from services.registry.announcements import service as announcements
 from services.registry.buildings.router import router as buildings_router
 from services.registry.db import RegistryOutbox
+from services.registry.demo.router import router as demo_router
 from services.registry.districts.repository import upsert_reference_districts
 from services.registry.districts.router import router as districts_router
 from services.registry.enterprises.router import router as enterprises_router
@@ -71,6 +72,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             renovations_router,
             renovation_evidence_router,
             districts_router,
+            demo_router,
             outbox_router("registry", RegistryOutbox),
             announcements_router("registry", announcements.tallies, announcements.republish),
         ],

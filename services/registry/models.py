@@ -2,6 +2,7 @@
 
 from services.registry.buildings.models import Building, BuildingListEntry, FeaturedDesignation
 from services.registry.db import RegistryOutbox, RegistryTable
+from services.registry.demo.models import DemoState
 from services.registry.districts.models import District
 from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
 from services.registry.renovations.evidence import RenovationAttachment, RenovationBlob
@@ -12,6 +13,7 @@ metadata = RegistryTable.metadata
 __all__ = [
     "Building",
     "BuildingListEntry",
+    "DemoState",
     "District",
     "FeaturedDesignation",
     "Movement",

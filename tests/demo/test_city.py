@@ -4,7 +4,7 @@ to what it planned once corrections are applied."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -120,6 +120,13 @@ class TestTheFeeds:
             )
         may = SEASON[4] / sum(SEASON) * 12
         assert may > 1.3 and SEASON[1] < SEASON[4]
+
+    def test_nothing_is_reported_after_the_day_the_city_is_drawn(self, city: City) -> None:
+        # The feeds refuse a report from the future: last month's figures come in before today.
+        drawn = datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=UTC)
+        tenants = tenants_by_building(city)
+        assert all(r.reported_at < drawn for r in tax_records(city, tenants))
+        assert all(r.reported_at < drawn for r in occupancy_records(city, tenants))
 
     def test_occupancy_is_reported_for_every_operating_building_every_month(
         self, city: City

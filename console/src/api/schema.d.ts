@@ -447,6 +447,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/demo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the platform holds the demonstration city, and whether it reconciles
+         * @description The administrator and the supervision office.
+         */
+        get: operations["demo_state_api_v1_demo_get"];
+        /**
+         * Record the demonstration city's load (sbe demo)
+         * @description Sent by `sbe demo` as it begins and when it is done.
+         */
+        put: operations["report_demo_api_v1_demo_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demo/marker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether what the platform shows is demonstration data (演示数据)
+         * @description Every role: each page and document says so while it is.
+         */
+        get: operations["demo_marker_api_v1_demo_marker_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/districts": {
         parameters: {
             query?: never;
@@ -2700,6 +2744,32 @@ export interface components {
             threshold: number;
         };
         /**
+         * Check
+         * @description One thing the generator compared: what it sent against what the platform shows.
+         */
+        Check: {
+            /**
+             * Ok
+             * @description Whether the two agree.
+             */
+            ok: boolean;
+            /**
+             * Sent
+             * @description What the generator sent.
+             */
+            sent: string;
+            /**
+             * Shown
+             * @description What the platform shows.
+             */
+            shown: string;
+            /**
+             * What
+             * @description What was compared (税收 2024 sip, 楼宇 gusu…).
+             */
+            what: string;
+        };
+        /**
          * CityDistrictLine
          * @description One district in the city summary, with the previous year beside it.
          */
@@ -3067,6 +3137,79 @@ export interface components {
          * @enum {string}
          */
         DeadLetterReason: "unparseable" | "schema_violation" | "unknown_building" | "oversized" | "unstorable";
+        /**
+         * DemoMarker
+         * @description For every page and document: whether what it shows is demonstration data (演示数据).
+         */
+        DemoMarker: {
+            /**
+             * Demo
+             * @description True while the platform holds demonstration data.
+             */
+            demo: boolean;
+        };
+        /**
+         * DemoPublic
+         * @description Whether demonstration data is present, and whether it reconciles.
+         */
+        DemoPublic: {
+            /**
+             * Loaded
+             * @description Whether the platform holds demonstration data.
+             */
+            loaded: boolean;
+            /**
+             * Loaded At
+             * @description When its load was done (null while loading).
+             */
+            loaded_at: string | null;
+            /** @description What the generator found. */
+            reconciliation: components["schemas"]["Reconciliation"] | null;
+            /**
+             * Scale
+             * @description Its scale.
+             */
+            scale: number | null;
+            /**
+             * Seed
+             * @description Its seed.
+             */
+            seed: number | null;
+            /**
+             * Started At
+             * @description When its load began.
+             */
+            started_at: string | null;
+        };
+        /**
+         * DemoReport
+         * @description What `sbe demo` reports: the city it loads, when, and (once done) what it found.
+         */
+        DemoReport: {
+            /**
+             * Loaded At
+             * @description When it was done; null while loading.
+             */
+            loaded_at?: string | null;
+            /** @description Once done. */
+            reconciliation?: components["schemas"]["Reconciliation"] | null;
+            /**
+             * Scale
+             * @description The city's scale (1: Suzhou's size).
+             */
+            scale: number;
+            /**
+             * Seed
+             * @description The city's seed.
+             */
+            seed: number;
+            /**
+             * Started At
+             * Format: date-time
+             * @description When the load began.
+             */
+            started_at: string;
+        };
         /**
          * DesignationCreate
          * @description A featured-industry designation.
@@ -5028,6 +5171,22 @@ export interface components {
              * @description Worst rank in any variation.
              */
             worst_rank: number;
+        };
+        /**
+         * Reconciliation
+         * @description Everything the generator compared, and whether all of it agrees.
+         */
+        Reconciliation: {
+            /**
+             * Checks
+             * @description Each comparison.
+             */
+            checks: components["schemas"]["Check"][];
+            /**
+             * Ok
+             * @description True when every check agrees.
+             */
+            ok: boolean;
         };
         /**
          * RecoveryCodes
@@ -9219,6 +9378,250 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    demo_state_api_v1_demo_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_demo_api_v1_demo_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DemoReport"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    demo_marker_api_v1_demo_marker_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoMarker"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,95 @@
+"""What the generator sent against what the platform shows, through the API as anyone would
+read it: each district's buildings and tenants, its tax of each year to the fen and its 亿元楼宇,
+its promotion events, and the dead letters made on purpose. Feeds take a while to land, so the
+comparison is repeated until it agrees or the time is up; then what differs is reported."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from demo.load import Sent, must
+from shared.reference import district_ids
+
+
+def _fen(amount: str) -> int:
+    return int(Decimal(amount) * 100)
+
+
+def _yuan(cents: int) -> str:
+    return f"{Decimal(cents) / 100:.2f}"
+
+
+async def _checks(admin: httpx.AsyncClient, sent: Sent, years: list[int]) -> list[dict[str, Any]]:
+    checks: list[dict[str, Any]] = []
+
+    def check(what: str, expected: object, shown: object) -> None:
+        checks.append(
+            {"what": what, "sent": str(expected), "shown": str(shown), "ok": expected == shown}
+        )
+
+    for district in district_ids():
+        listed = must(
+            await admin.get("/api/v1/buildings", params={"district_id": district, "limit": 1}), 200
+        )
+        check(f"楼宇 {district}", sent.buildings[district], listed["total"])
+        structure = must(
+            await admin.get(
+                "/api/v1/industry-structure", params={"district_id": district, "level": "section"}
+            ),
+            200,
+        )
+        check(
+            f"在驻企业 {district}", sent.tenants[district], sum(s["enterprises"] for s in structure)
+        )
+    for year in years:
+        summary = must(
+            await admin.get("/api/v1/monitoring/city/summary", params={"year": year}), 200
+        )
+        for line in summary["districts"]:
+            district = line["district_id"]
+            check(
+                f"税收 {year} {district}", _yuan(sent.tax[(district, year)]), line["tax_total_cny"]
+            )
+            check(
+                f"亿元楼宇 {year} {district}",
+                sent.over_100m[(district, year)],
+                line["buildings_over_counts"]["100m"],
+            )
+        check(
+            f"税收 {year} 全市",
+            _yuan(sum(v for (_, y), v in sent.tax.items() if y == year)),
+            summary["city"]["tax_total_cny"],
+        )
+        for district in district_ids():
+            page = must(
+                await admin.get(
+                    "/api/v1/events",
+                    params={"year": year, "district_id": district, "kind": "promotion", "limit": 1},
+                ),
+                200,
+            )
+            check(f"推介活动 {year} {district}", sent.events[(district, year)], page["total"])
+    letters = must(await admin.get("/api/v1/monitoring/dead-letters", params={"limit": 1}), 200)
+    check("死信（有意制造）", sent.dead_letters, letters["total"])
+    return checks
+
+
+async def reconcile(
+    gateway: str, admin_key: str, sent: Sent, years: list[int], *, within: float = 600
+) -> dict[str, Any]:
+    """`{"ok", "checks": [{"what", "sent", "shown", "ok"}]}`, once everything agrees or the time
+    is up (then `ok` is false and the checks say where)."""
+    async with httpx.AsyncClient(
+        base_url=gateway, headers={"Authorization": f"Bearer {admin_key}"}, timeout=120
+    ) as admin:
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            checks = await _checks(admin, sent, years)
+            agreed = all(c["ok"] for c in checks)
+            if agreed or asyncio.get_running_loop().time() > deadline:
+                return {"ok": agreed, "checks": checks}
+            await asyncio.sleep(2)
