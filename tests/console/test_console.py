@@ -31,7 +31,11 @@ async def shot(page: Any, name: str) -> None:
 
 
 async def accessible(page: Any) -> None:
-    """axe-core on the page as it stands: no serious or critical violation."""
+    """axe-core on the page as it stands: no serious or critical violation. Once its transitions
+    are over: a tag fading in has, for a moment, the contrast of its faded self."""
+    await page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running')", timeout=WAIT_MS
+    )
     await page.add_script_tag(path=str(AXE))
     result = await page.evaluate("async () => await axe.run(document)")
     bad = [
