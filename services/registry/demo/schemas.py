@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from shared import Line, RequestModel
+from shared import Line, PlatformDatetime, RequestModel
 
 
 class Check(BaseModel):
@@ -30,8 +30,8 @@ class DemoReport(RequestModel):
 
     seed: int = Field(ge=0, le=2**31 - 1, description="The city's seed.")
     scale: float = Field(gt=0, le=1_000, description="The city's scale (1: Suzhou's size).")
-    started_at: datetime = Field(description="When the load began.")
-    loaded_at: datetime | None = Field(
+    started_at: PlatformDatetime = Field(description="When the load began.")
+    loaded_at: PlatformDatetime | None = Field(
         default=None, description="When it was done; null while loading."
     )
     reconciliation: Reconciliation | None = Field(default=None, description="Once done.")
