@@ -69,6 +69,15 @@ class TestSbeDemo:
                 # The pushes were real: the review queue and the dead letters are not empty.
                 pending = client.get("/api/v1/events", params={"limit": 1000}).json()["items"]
                 assert any((e.get("review") or {}).get("state") == "pending" for e in pending)
+                # Every export and blue book says it is demonstration data.
+                export = client.get("/api/v1/lists/key", params={"format": "csv"}, headers=gusu)
+                assert "演示数据" in export.content.decode("utf-8-sig")
+                published = client.get("/api/v1/evaluation/publications").json()
+                first = min(p["year"] for p in published)
+                book = client.get(
+                    f"/api/v1/evaluation/bluebook/{first}", params={"edition": "public"}
+                )
+                assert book.status_code == 200 and "演示数据" in book.text
 
 
 class TestMakeRun:

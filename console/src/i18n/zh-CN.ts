@@ -4,6 +4,7 @@ export default {
     name: "苏州楼宇经济智慧平台",
     year: "年度",
     yearValue: "{year}年",
+    demo: "演示数据 · 非真实数据",
     signOut: "退出登录",
   },
   nav: {

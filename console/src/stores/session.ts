@@ -31,6 +31,8 @@ export const useSession = defineStore("session", {
     year: rememberedYear(),
     // The years the platform has figures for, this year and the next (targets are set ahead).
     years: [] as number[],
+    // While the platform holds the demonstration city, every page says so (演示数据).
+    demo: false,
     checked: false,
   }),
   getters: {
@@ -75,7 +77,11 @@ export const useSession = defineStore("session", {
     },
     /** The years to offer, and the year to open on when none was chosen before. */
     async loadYears(): Promise<void> {
-      const known = await unwrap(await api.GET("/api/v1/monitoring/years"));
+      const [known, marker] = await Promise.all([
+        api.GET("/api/v1/monitoring/years").then(unwrap),
+        api.GET("/api/v1/demo/marker").then(unwrap),
+      ]);
+      this.demo = marker.demo;
       const offered = new Set([...known.years, known.current, known.current + 1]);
       if (!this.year) this.year = known.latest_with_data ?? known.current;
       offered.add(this.year);

@@ -48,6 +48,11 @@ class Peers:
             )
         return response.json()
 
+    async def demo(self) -> bool:
+        """Whether the platform holds the demonstration city (the registry keeps that)."""
+        marker = await self._get(self.registry, "/api/v1/demo/marker")
+        return bool(marker["demo"])
+
     async def figures(self, year: int) -> PeerFigures:
         """Every peer figure of the year, asked concurrently."""
         ids = [d.district_id for d in districts()]

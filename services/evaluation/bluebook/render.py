@@ -35,6 +35,7 @@ td.text,th.text{text-align:left}.figures{display:flex;gap:1em;flex-wrap:wrap}
 .preface{border-left:4px solid #fbcfe8;padding:0 1em;margin:1.5em 0}.edition{color:#6b7280}
 @page{size:A4;margin:16mm 14mm}@media print{body{margin:0;max-width:none}
 h2{break-after:avoid}tr,.figure,svg{break-inside:avoid}}
+.demo{background:#fff4e5;border:1px solid #8a5300;color:#8a5300;padding:6px 10px;font-weight:bold}
 """
 # Nothing but the document itself: no script, no remote style, font or image.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -132,7 +133,11 @@ def _title(book: BlueBook) -> str:
     return f"{book.year}年苏州楼宇经济高质量发展蓝皮书"
 
 
-def html(book: BlueBook, preface: str | None = None) -> str:
+# While the platform holds the demonstration city, the book says so (HTML, PDF and workbook).
+DEMO_NOTICE = "演示数据：本蓝皮书由演示城市的数据生成，不反映苏州市的真实情况。"
+
+
+def html(book: BlueBook, preface: str | None = None, demo: bool = False) -> str:
     """One HTML document in Chinese, with everything inline; `preface` is Markdown."""
     o = book.overview
     per_m2 = f"{o.tax_cents / 100 / o.gross_floor_area_m2:,.2f}" if o.gross_floor_area_m2 else "—"
@@ -250,6 +255,7 @@ def html(book: BlueBook, preface: str | None = None) -> str:
         f"依据第{book.publication_id}号发布（{book.published_at}）" if book.publication_id else ""
     )
     sections = [
+        f"<p class='demo' role='note'>{escape(DEMO_NOTICE)}</p>" if demo else "",
         f"<h1>{_title(book)}</h1>",
         f"<p class='edition'>{escape(edition)} · {escape(published)} · 考核方案 {escape(book.scheme)}</p>",
         f"<section class='preface'><h2>序言</h2>{preface_html(preface)}</section>"
@@ -368,7 +374,7 @@ def _city_then_districts(
     ]
 
 
-def xlsx(book: BlueBook) -> bytes:
+def xlsx(book: BlueBook, demo: bool = False) -> bytes:
     """The same figures as a workbook, one sheet per section."""
     full = book.edition == "full"
     o = book.overview
@@ -514,6 +520,8 @@ def xlsx(book: BlueBook) -> bytes:
             ],
         ),
     ]
+    if demo:
+        sheets.insert(0, ("演示数据", ["说明"], [[DEMO_NOTICE]]))
     workbook = Workbook()
     first = workbook.active
     assert first is not None

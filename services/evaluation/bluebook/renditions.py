@@ -22,15 +22,16 @@ RENDERER = hashlib.sha256(
 
 
 async def rendition(
-    session: AsyncSession, printer: Printer, book: BlueBook, format: str
+    session: AsyncSession, printer: Printer, book: BlueBook, format: str, demo: bool
 ) -> BookRendition:
-    """The book in `format` as kept, or rendered now and kept when nothing kept matches."""
+    """The book in `format` as kept, or rendered now and kept when nothing kept matches (the
+    preface, the renderer, and whether the platform holds demonstration data)."""
     preface = await service.preface_of(session, book.publication_id)
-    source = hashlib.sha256(f"{RENDERER}\n{preface or ''}".encode()).hexdigest()
+    source = hashlib.sha256(f"{RENDERER}\n{demo}\n{preface or ''}".encode()).hexdigest()
     kept = await repository.rendition(session, book.publication_id, book.edition, format)
     if kept is not None and kept.source == source:
         return kept
-    content = await _produce(printer, book, format, preface)
+    content = await _produce(printer, book, format, preface, demo)
     return await repository.keep_rendition(
         session,
         BookRendition(
@@ -44,10 +45,12 @@ async def rendition(
     )
 
 
-async def _produce(printer: Printer, book: BlueBook, format: str, preface: str | None) -> bytes:
+async def _produce(
+    printer: Printer, book: BlueBook, format: str, preface: str | None, demo: bool
+) -> bytes:
     if format == "xlsx":
-        return await asyncio.to_thread(render.xlsx, book)
-    page = await asyncio.to_thread(render.html, book, preface)
+        return await asyncio.to_thread(render.xlsx, book, demo)
+    page = await asyncio.to_thread(render.html, book, preface, demo)
     if format == "pdf":
         return await printer.pdf(page)
     return page.encode()

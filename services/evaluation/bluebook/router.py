@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.evaluation.bluebook import renditions, service
 from services.evaluation.bluebook.pdf import Printer, PrinterDep
+from services.evaluation.bluebook.peers import Peers, PeersDep
 from services.evaluation.bluebook.schemas import BlueBook, Edition
 from shared import (
     Forbidden,
@@ -64,13 +65,14 @@ def _edition(book: BlueBook, edition: Edition) -> BlueBook:
 async def _render(
     session: AsyncSession,
     printer: Printer,
+    peers: Peers,
     book: BlueBook,
     format: Format,
     if_none_match: str | None,
 ) -> Response:
     """The kept rendition (rendered on the first request), with its ETag; 304 to a client
     holding it already. Private: an edition is for the roles allowed to read it."""
-    kept = await renditions.rendition(session, printer, book, format)
+    kept = await renditions.rendition(session, printer, book, format, await peers.demo())
     headers = {"ETag": f'"{kept.etag}"', "Cache-Control": "private, no-cache"}
     held = {tag.strip().removeprefix("W/") for tag in (if_none_match or "").split(",")}
     if headers["ETag"] in held:
@@ -92,6 +94,7 @@ async def bluebook(
     session: SessionDep,
     principal: PrincipalDep,
     printer: PrinterDep,
+    peers: PeersDep,
     year: Annotated[int, Path(ge=2000, le=2100, description="Calendar year.")],
     if_none_match: IfNoneMatch = None,
     format: FormatQuery = "html",
@@ -100,7 +103,7 @@ async def bluebook(
     """404 until the year is published: the blue book prints the published figures."""
     _check(principal, edition)
     book = _edition(await service.of_year(session, year), edition)
-    return await _render(session, printer, book, format, if_none_match)
+    return await _render(session, printer, peers, book, format, if_none_match)
 
 
 @router.get(
@@ -113,6 +116,7 @@ async def publication_bluebook(
     session: SessionDep,
     principal: PrincipalDep,
     printer: PrinterDep,
+    peers: PeersDep,
     publication_id: RowId,
     if_none_match: IfNoneMatch = None,
     format: FormatQuery = "html",
@@ -120,4 +124,4 @@ async def publication_bluebook(
 ) -> Response:
     _check(principal, edition)
     book = _edition(await service.of_publication(session, publication_id), edition)
-    return await _render(session, printer, book, format, if_none_match)
+    return await _render(session, printer, peers, book, format, if_none_match)

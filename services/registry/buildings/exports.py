@@ -47,8 +47,16 @@ HEADERS_ZH = (
 )
 
 
+# While the platform holds the demonstration city, every row of an export says so.
+DEMO_HEADER, DEMO_MARK = "数据性质", "演示数据（非真实数据）"
+
+
+def headers(demo: bool) -> tuple[str, ...]:
+    return (*HEADERS_ZH, DEMO_HEADER) if demo else HEADERS_ZH
+
+
 def rows(
-    buildings: Sequence[BuildingPublic], districts: dict[str, tuple[str, str]]
+    buildings: Sequence[BuildingPublic], districts: dict[str, tuple[str, str]], demo: bool
 ) -> list[list[object]]:
     """One row per building under the Chinese headers; `districts` maps id → (name, area code)."""
     table: list[list[object]] = []
@@ -66,29 +74,30 @@ def rows(
                 STATUS_ZH[b.status],
                 "、".join(INDUSTRY_ZH[i] for i in b.featured_industries),
                 b.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d"),
+                *([DEMO_MARK] if demo else []),
             ]
         )
     return table
 
 
-def to_csv(table: list[list[object]]) -> bytes:
+def to_csv(table: list[list[object]], demo: bool) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens Chinese text correctly; no live formulas."""
-    return csv_bytes(HEADERS_ZH, table)
+    return csv_bytes(headers(demo), table)
 
 
-def to_xlsx(list_key: ListKey, table: list[list[object]]) -> bytes:
+def to_xlsx(list_key: ListKey, table: list[list[object]], demo: bool) -> bytes:
     """A one-sheet workbook named after the 名录, headers in bold, columns sized to fit."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = LIST_NAMES_ZH[list_key]
-    sheet.append(list(HEADERS_ZH))
+    sheet.title = LIST_NAMES_ZH[list_key] + ("（演示数据）" if demo else "")
+    sheet.append(list(headers(demo)))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table:
         sheet.append(safe_row(row))
     sheet.freeze_panes = "A2"
-    widths = [6, 34, 30, 14, 12, 40, 16, 10, 20, 12]
+    widths = [6, 34, 30, 14, 12, 40, 16, 10, 20, 12, 22]
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     buffer = io.BytesIO()

@@ -20,6 +20,7 @@ from services.registry.buildings.schemas import (
     ListPage,
     RetireRequest,
 )
+from services.registry.demo import service as demo_service
 from shared import (
     AdminDep,
     AsciiId,
@@ -174,13 +175,14 @@ async def export_list(
             total=page.total,
         )
     names = await service.district_names(session)
-    table = exports.rows(page.items, names)
-    filename = f"{list_key.value}-{district_id or 'all'}"
+    demo = (await demo_service.marker(session)).demo
+    table = exports.rows(page.items, names, demo)
+    filename = f"{list_key.value}-{district_id or 'all'}" + ("-demo" if demo else "")
     if format == "csv":
-        body = await asyncio.to_thread(exports.to_csv, table)
+        body = await asyncio.to_thread(exports.to_csv, table, demo)
         media_type = exports.CSV_MEDIA_TYPE
     else:
-        body = await asyncio.to_thread(exports.to_xlsx, list_key, table)
+        body = await asyncio.to_thread(exports.to_xlsx, list_key, table, demo)
         media_type = exports.XLSX_MEDIA_TYPE
     return Response(
         body,
