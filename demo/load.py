@@ -44,6 +44,27 @@ class Sent:
     dead_letters: int = 0
 
 
+class Patient(httpx.AsyncBaseTransport):
+    """A client that keeps the platform's rate limits: a request answered 429 is sent again
+    after the `Retry-After` the gateway gives (keys and addresses are rate-limited)."""
+
+    def __init__(self, attempts: int = 30) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.attempts = attempts
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        for _ in range(self.attempts):
+            response = await self.inner.handle_async_request(request)
+            if response.status_code != 429:
+                return response
+            await response.aclose()
+            await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 class RefusedError(RuntimeError):
     """The platform refused what the generator sent, other than on purpose."""
 
@@ -80,9 +101,7 @@ class Loader:
             self.tenants[tenant.building_id].append(tenant)
 
     def client(self, key: str) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url=self.gateway, headers={"Authorization": f"Bearer {key}"}, timeout=120
-        )
+        return client(self.gateway, key)
 
     async def load(self) -> Sent:
         """Everything, in the order a city's systems and people would do it."""
@@ -310,6 +329,16 @@ class Loader:
                 key = (building.district_id, year)
                 self.sent.tax[key] = self.sent.tax.get(key, 0) + tax
                 self.sent.over_100m[key] = self.sent.over_100m.get(key, 0) + (tax > YI)
+
+
+def client(gateway: str, key: str) -> httpx.AsyncClient:
+    """A client of the gateway with `key`, keeping its rate limits."""
+    return httpx.AsyncClient(
+        base_url=gateway,
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=120,
+        transport=Patient(),
+    )
 
 
 def _delivered(producer: Any, futures: list[Any]) -> None:

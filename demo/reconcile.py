@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from demo.load import Sent, must
+from demo.load import Sent, client, must
 from shared.reference import district_ids
 
 
@@ -83,9 +83,7 @@ async def reconcile(
 ) -> dict[str, Any]:
     """`{"ok", "checks": [{"what", "sent", "shown", "ok"}]}`, once everything agrees or the time
     is up (then `ok` is false and the checks say where)."""
-    async with httpx.AsyncClient(
-        base_url=gateway, headers={"Authorization": f"Bearer {admin_key}"}, timeout=120
-    ) as admin:
+    async with client(gateway, admin_key) as admin:
         deadline = asyncio.get_running_loop().time() + within
         while True:
             checks = await _checks(admin, sent, years)

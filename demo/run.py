@@ -7,10 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-
 from demo.city import build_city
-from demo.load import Loader, must
+from demo.load import Loader, client, must
 from demo.reconcile import reconcile
 
 
@@ -28,9 +26,7 @@ async def run_demo(
     city = build_city(seed=seed, scale=scale)
     began = datetime.now(UTC)
     report = {"seed": seed, "scale": scale, "started_at": began.isoformat()}
-    async with httpx.AsyncClient(
-        base_url=gateway, headers={"Authorization": f"Bearer {admin_key}"}, timeout=120
-    ) as admin:
+    async with client(gateway, admin_key) as admin:
         must(await admin.put("/api/v1/demo", json=report), 200)
         last = city.last_month
         say(
