@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from demo.city import Building, City, Tenant
+from shared import format_cents
 
 # Each month's share of a year's tax (the tax calendar's seasonality); they add up to 1.
 SEASON = (0.11, 0.05, 0.07, 0.10, 0.12, 0.07, 0.10, 0.06, 0.07, 0.10, 0.07, 0.08)
@@ -40,7 +41,7 @@ class TaxRecord:
             "building_id": self.building_id,
             "period": self.period,
             **({"uscc": self.uscc} if self.uscc else {}),
-            "amount_cny": _cny(self.amount_cents),
+            "amount_cny": format_cents(self.amount_cents),
             "reported_at": self.reported_at.isoformat(),
         }
 
@@ -67,11 +68,6 @@ class OccupancyRecord:
             "enterprise_count": self.enterprise_count,
             "reported_at": self.reported_at.isoformat(),
         }
-
-
-def _cny(cents: int) -> str:
-    sign, cents = ("-" if cents < 0 else ""), abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
 def period_of(month: date) -> str:

@@ -6,21 +6,13 @@ comparison is repeated until it agrees or the time is up; then what differs is r
 from __future__ import annotations
 
 import asyncio
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
 from demo.load import Sent, client, must
+from shared import format_cents
 from shared.reference import district_ids
-
-
-def _fen(amount: str) -> int:
-    return int(Decimal(amount) * 100)
-
-
-def _yuan(cents: int) -> str:
-    return f"{Decimal(cents) / 100:.2f}"
 
 
 async def _checks(admin: httpx.AsyncClient, sent: Sent, years: list[int]) -> list[dict[str, Any]]:
@@ -52,7 +44,9 @@ async def _checks(admin: httpx.AsyncClient, sent: Sent, years: list[int]) -> lis
         for line in summary["districts"]:
             district = line["district_id"]
             check(
-                f"税收 {year} {district}", _yuan(sent.tax[(district, year)]), line["tax_total_cny"]
+                f"税收 {year} {district}",
+                format_cents(sent.tax[(district, year)]),
+                line["tax_total_cny"],
             )
             check(
                 f"亿元楼宇 {year} {district}",
@@ -61,7 +55,7 @@ async def _checks(admin: httpx.AsyncClient, sent: Sent, years: list[int]) -> lis
             )
         check(
             f"税收 {year} 全市",
-            _yuan(sum(v for (_, y), v in sent.tax.items() if y == year)),
+            format_cents(sum(v for (_, y), v in sent.tax.items() if y == year)),
             summary["city"]["tax_total_cny"],
         )
         for district in district_ids():

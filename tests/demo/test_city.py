@@ -10,6 +10,7 @@ import pytest
 
 from demo.city import YI, City, build_city
 from demo.feeds import SEASON, occupancy_records, planned_months, tax_records
+from shared import OccupancyMessage, TaxMessage
 from shared.reference import districts, industries
 from shared.validators import is_valid_uscc
 
@@ -120,6 +121,14 @@ class TestTheFeeds:
             )
         may = SEASON[4] / sum(SEASON) * 12
         assert may > 1.3 and SEASON[1] < SEASON[4]
+
+    def test_every_message_is_one_the_feeds_take(self, city: City) -> None:
+        # The contract's own models (unknown fields refused): the generator cannot drift.
+        tenants = tenants_by_building(city)
+        for record in tax_records(city, tenants):
+            TaxMessage.model_validate(record.message())
+        for occupancy in occupancy_records(city, tenants):
+            OccupancyMessage.model_validate(occupancy.message())
 
     def test_nothing_is_reported_after_the_day_the_city_is_drawn(self, city: City) -> None:
         # The feeds refuse a report from the future: last month's figures come in before today.
