@@ -215,7 +215,8 @@ class Loader:
                 await client.post("/api/v1/enterprise-movements", json={"records": batches[-1]}),
                 200,
             )
-            assert again["accepted"] == 0, again
+            if again["accepted"] != 0:
+                raise RefusedError(f"{district}: a batch sent again was stored again: {again}")
         self.say(f"{district}: {len(records)} enterprise movements pushed")
 
     async def _renovations(
