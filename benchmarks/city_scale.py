@@ -29,11 +29,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.console import PASSWORD, person  # noqa: E402
 from demo.run import run_demo, summary  # noqa: E402
 from launcher.demo import targets  # noqa: E402
 from shared import CHROMIUM_FLAGS  # noqa: E402
@@ -41,7 +40,6 @@ from tests.console.conftest import BUILT, CHROMIUM  # noqa: E402
 from tests.live import LiveStack, on_postgres  # noqa: E402
 
 PAGES = ("/", "/scores", "/buildings", "/movements", "/warnings", "/events", "/tasks", "/bluebook")
-PASSWORD = "Lou-Yu-2026-Suzhou"
 
 
 def load(stack: LiveStack, seed: int, scale: float) -> list[tuple[float, str]]:
@@ -64,26 +62,6 @@ def load(stack: LiveStack, seed: int, scale: float) -> list[tuple[float, str]]:
     )
     said.append((time.perf_counter() - started, summary(result)))
     return said
-
-
-def supervisor(stack: LiveStack) -> None:
-    """A 督查室 account with its password changed, as a person's first sign-in leaves it."""
-    admin = {"Authorization": f"Bearer {stack.admin_key}"}
-    made = httpx.post(
-        stack.gateway_url + "/api/v1/auth/users",
-        json={"username": "ducha", "display_name": "督查室", "role": "supervision"},
-        headers=admin,
-    ).json()
-    with httpx.Client(base_url=stack.gateway_url) as person:
-        signed = person.post(
-            "/api/v1/auth/login",
-            json={"username": "ducha", "password": made["initial_password"]},
-        ).json()
-        person.post(
-            "/api/v1/auth/password",
-            json={"current_password": made["initial_password"], "new_password": PASSWORD},
-            headers={"X-CSRF-Token": signed["csrf_token"]},
-        ).raise_for_status()
 
 
 def _template(url: str) -> str:
@@ -149,7 +127,7 @@ def main() -> None:
     base = Path(tempfile.mkdtemp(prefix="sbe-bench-city-"))
     with on_postgres("sbe_bench_city", base, {"SBE_LOGIN_ATTEMPTS_PER_MINUTE": "1000"}) as stack:
         said = load(stack, options.seed, options.scale)
-        supervisor(stack)
+        person(stack, "ducha", "supervision")
         pages, calls = asyncio.run(browse(stack.gateway_url, options.visits))
     print(f"\nthe demonstration city at scale {options.scale:g} (seed {options.seed}), PostgreSQL")
     for seconds, line in said:

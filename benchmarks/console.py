@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from shared import CHROMIUM_FLAGS  # noqa: E402
 from tests.console.conftest import BUILT, CHROMIUM  # noqa: E402
-from tests.live import launch  # noqa: E402
+from tests.live import LiveStack, launch  # noqa: E402
 from tests.support import pg_url, scratch_database  # noqa: E402
 
 FLAGS = list(CHROMIUM_FLAGS)
@@ -96,6 +96,29 @@ async def measure(base: str, username: str, runs: int) -> dict[str, list[float]]
     return figures
 
 
+def person(stack: LiveStack, username: str, role: str, district_id: str | None = None) -> None:
+    """An account with its password changed to PASSWORD, as a first sign-in leaves it."""
+    made = httpx.post(
+        stack.gateway_url + "/api/v1/auth/users",
+        json={
+            "username": username,
+            "display_name": username,
+            "role": role,
+            **({"district_id": district_id} if district_id else {}),
+        },
+        headers={"Authorization": f"Bearer {stack.admin_key}"},
+    ).json()
+    with httpx.Client(base_url=stack.gateway_url) as client:
+        signed = client.post(
+            "/api/v1/auth/login", json={"username": username, "password": made["initial_password"]}
+        ).json()
+        client.post(
+            "/api/v1/auth/password",
+            json={"current_password": made["initial_password"], "new_password": PASSWORD},
+            headers={"X-CSRF-Token": signed["csrf_token"]},
+        ).raise_for_status()
+
+
 async def in_scratch_database(runs: int) -> dict[str, list[float]]:
     async with scratch_database("sbe_bench_console") as database:
         return await asyncio.to_thread(run_against, database, runs)
@@ -110,27 +133,7 @@ def run_against(database: str, runs: int) -> dict[str, list[float]]:
         {"SBE_DATABASE_URL": pg_url(database), "SBE_LOGIN_ATTEMPTS_PER_MINUTE": "1000"},
     )
     try:
-        admin = {"Authorization": f"Bearer {stack.admin_key}"}
-        made = httpx.post(
-            stack.gateway_url + "/api/v1/auth/users",
-            json={
-                "username": "bench",
-                "display_name": "压测",
-                "role": "district",
-                "district_id": "gusu",
-            },
-            headers=admin,
-        ).json()
-        with httpx.Client(base_url=stack.gateway_url) as person:
-            signed = person.post(
-                "/api/v1/auth/login",
-                json={"username": "bench", "password": made["initial_password"]},
-            ).json()
-            person.post(
-                "/api/v1/auth/password",
-                json={"current_password": made["initial_password"], "new_password": PASSWORD},
-                headers={"X-CSRF-Token": signed["csrf_token"]},
-            ).raise_for_status()
+        person(stack, "bench", "district", "gusu")
         return asyncio.run(measure(stack.gateway_url, "bench", runs))
     finally:
         stack.stop()

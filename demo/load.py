@@ -16,7 +16,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -394,7 +394,3 @@ def _any_tax(city: City) -> dict[str, Any]:
             month + timedelta(days=40), datetime.min.time(), UTC
         ).isoformat(),
     }
-
-
-def today() -> date:
-    return datetime.now(UTC).date()

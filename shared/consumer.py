@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import threading
-import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata
 from prometheus_client import Counter
 
+from shared.consumer_watch import BrokerCameBack, BrokerWatch, LogAssignments
 from shared.deadletters import Letter, describe_failure, is_transient
 from shared.kafka import TopicSpec, bootstrap_servers, ensure_topics
 from shared.messages import topic_specs
@@ -69,78 +68,6 @@ class ConsumerConfig:
     fetch_max_bytes: int = 16 * 1024 * 1024
     max_partition_fetch_bytes: int = 2 * 1024 * 1024
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-class _LogAssignments(ConsumerRebalanceListener):
-    """Logs what the group gives this consumer, which operators want to see after a rebalance."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def on_partitions_revoked(self, revoked: Any) -> None:
-        logger.info("%s: partitions revoked", self.name, extra={"partitions": _names(revoked)})
-
-    def on_partitions_assigned(self, assigned: Any) -> None:
-        logger.info("%s: partitions assigned", self.name, extra={"partitions": _names(assigned)})
-
-
-def _names(partitions: Any) -> list[str]:
-    return sorted(f"{tp.topic}[{tp.partition}]" for tp in partitions)
-
-
-class _BrokerCameBack(Exception):
-    """The broker was unreachable and answers again."""
-
-
-class _BrokerWatch:
-    """Notices the broker going away and coming back, or a topic being recreated under the
-    consumer (kafka-python reconnects silently and keeps its positions, which a broker that
-    came back empty would make wrong)."""
-
-    def __init__(self, consumer: KafkaConsumer, config: ConsumerConfig, every: float = 1.0) -> None:
-        self.consumer = consumer
-        self.topics = config.topics
-        self.servers = [s.rpartition(":") for s in bootstrap_servers(config.bootstrap)]
-        self.every = every
-        self.next_check = time.monotonic() + every
-        self.lost = False
-        self.topic_ids: dict[str, object] = {}
-
-    def check(self) -> None:
-        """At most every second: is the broker there, and are the topics the same ones?"""
-        now = time.monotonic()
-        if now < self.next_check:
-            return
-        self.next_check = now + self.every
-        reachable = any(self._connects(host, int(port)) for host, _, port in self.servers)
-        if not reachable:
-            self.lost = True
-        elif self.lost:
-            raise _BrokerCameBack("the broker is reachable again")
-        self.check_topics()
-
-    def check_topics(self) -> None:
-        """Raise if a topic was recreated since this consumer first saw it."""
-        # Topic ids (KIP-516) change when a topic is recreated; kafka-python keeps them on its
-        # cluster metadata, which it does not expose through the consumer itself.
-        cluster = getattr(getattr(self.consumer, "_client", None), "cluster", None)
-        if cluster is None or not hasattr(cluster, "topic_id"):
-            return
-        for topic in self.topics:
-            current = cluster.topic_id(topic)
-            if current is None:
-                continue
-            known = self.topic_ids.setdefault(topic, current)
-            if known != current:
-                raise _BrokerCameBack(f"topic {topic} was recreated")
-
-    @staticmethod
-    def _connects(host: str, port: int) -> bool:
-        try:
-            with socket.create_connection((host, port), timeout=0.3):
-                return True
-        except OSError:
-            return False
 
 
 class BatchConsumer:
@@ -218,9 +145,9 @@ class BatchConsumer:
                 if self.config.topic_specs:
                     ensure_topics(self.config.bootstrap, list(self.config.topic_specs))
                 consumer = self._consumer()
-                consumer.subscribe(list(self.config.topics), listener=_LogAssignments(self.name))
+                consumer.subscribe(list(self.config.topics), listener=LogAssignments(self.name))
                 self._loop(consumer)
-            except (KafkaError, _BrokerCameBack, OSError) as exc:
+            except (KafkaError, BrokerCameBack, OSError) as exc:
                 # Start afresh from the committed offsets: after a broker restart the positions
                 # this consumer holds may not mean what they meant (a memory-only broker comes
                 # back empty); what was stored but not committed is redelivered, idempotently.
@@ -239,7 +166,7 @@ class BatchConsumer:
         # polls (decodes) batch N+1. Offsets of N are committed only once N is stored.
         backoff = 0.5
         in_flight: tuple[Future[None], Polled, list[ConsumerRecord]] | None = None
-        watch = _BrokerWatch(consumer, self.config)
+        watch = BrokerWatch(consumer, self.config.topics, self.config.bootstrap)
         while not self._stop.is_set():
             watch.check()
             polled: Polled = consumer.poll(
@@ -281,7 +208,7 @@ class BatchConsumer:
     def _settle(
         self,
         consumer: KafkaConsumer,
-        watch: _BrokerWatch,
+        watch: BrokerWatch,
         future: Future[None],
         polled: Polled,
         batch: list[ConsumerRecord],
