@@ -9,7 +9,13 @@ from shared.clients import (
     service_client,
 )
 from shared.consumer import BatchConsumer, ConsumerConfig, DeadLetterSink, consumer_config
-from shared.copies import BuildingCopyBase, upsert_building_copies
+from shared.copies import (
+    BuildingCopyBase,
+    BuildingYearCopyBase,
+    building_year_row,
+    upsert_building_copies,
+    upsert_building_year_copies,
+)
 from shared.database import (
     Database,
     DatabaseDep,
@@ -134,15 +140,18 @@ from shared.types import (
     SHANGHAI,
     TIER_LINES_CENTS,
     UTCDateTime,
+    beijing_today,
     format_cents,
     format_cny_zh,
     parse_cents,
+    per_m2_cny,
     round_half_up,
     utcnow,
     year_bounds,
 )
 from shared.validators import (
     FeaturedIndustry,
+    featured_codes,
     featured_industry_of,
     industry_problem,
     is_valid_uscc,
@@ -183,6 +192,7 @@ __all__ = [
     "BuildingCopyBase",
     "BuildingFilter",
     "BuildingMessage",
+    "BuildingYearCopyBase",
     "BuildingYearMessage",
     "Conflict",
     "ConsumerConfig",
@@ -251,8 +261,10 @@ __all__ = [
     "announcements_router",
     "app_settings",
     "batched",
+    "beijing_today",
     "broker_reachable",
     "building_row",
+    "building_year_row",
     "configure_logging",
     "consumer_config",
     "copies_router",
@@ -266,6 +278,7 @@ __all__ = [
     "enqueue",
     "ensure_topics",
     "envelope",
+    "featured_codes",
     "featured_industry_of",
     "fetch_rows",
     "format_cents",
@@ -283,6 +296,7 @@ __all__ = [
     "own_tallies",
     "page_of",
     "parse_cents",
+    "per_m2_cny",
     "problem_response",
     "problem_responses",
     "relaying",
@@ -297,6 +311,7 @@ __all__ = [
     "tally",
     "topic_specs",
     "upsert_building_copies",
+    "upsert_building_year_copies",
     "uscc_problem",
     "utcnow",
     "verify_principal",

@@ -1,21 +1,26 @@
-"""The one shape of a service's copy of the registry's buildings, and how a copy is kept.
+"""The one shape of a service's copy of what another service announces, and how a copy is kept.
 
-Monitoring and the evaluation each keep their own table of the buildings the registry announces
-on `sbe.registry.buildings.v1` (never the registry's tables). Both tables have these columns and
-are kept by `upsert_building_copies`: a snapshot replaces the row only when it is at least as
-new, so a late, older message never overwrites a newer one."""
+- The registry's buildings (`sbe.registry.buildings.v1`): monitoring and the evaluation each keep
+  their own table of them (never the registry's tables), kept by `upsert_building_copies`. A
+  snapshot replaces the row only when it is at least as new, so a late, older message never
+  overwrites a newer one.
+- Monitoring's building-years (`sbe.monitoring.building-years.v1`): the evaluation (for scores and
+  the blue book) and the registry (for its buildings list) each keep their own, kept by
+  `upsert_building_year_copies`. The topic is ordered per key, so the latest message wins."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.database import dialect_insert
 from shared.iteration import batched, newest_by
-from shared.types import UTCDateTime
+from shared.messages import BuildingYearMessage
+from shared.types import UTCDateTime, parse_cents
 
 # Rows per statement: 7 parameters each stays far under SQLite's and asyncpg's limits.
 _ROWS_PER_STATEMENT = 2000
@@ -59,3 +64,43 @@ async def upsert_building_copies(
         ).returning(col(table.id))
         stored.update((await session.exec(statement)).scalars().all())
     return stored
+
+
+class BuildingYearCopyBase(SQLModel):
+    """A building's year as monitoring last announced it: the year's tax and its latest month with
+    an occupancy report (`building_year_row` of its message)."""
+
+    building_id: str = Field(primary_key=True, max_length=64)
+    year: int = Field(primary_key=True)
+    tax_cents: int = Field(sa_type=BigInteger)
+    occupancy_period: str | None = Field(default=None, max_length=7)
+    leasable_area_m2: float | None = None
+    occupied_area_m2: float | None = None
+
+
+def building_year_row(message: BuildingYearMessage) -> dict[str, Any]:
+    """The `BuildingYearCopyBase` columns of a building-year message."""
+    occupancy = message.latest_occupancy
+    return {
+        "building_id": message.building_id,
+        "year": message.year,
+        "tax_cents": parse_cents(message.tax_total_cny),
+        "occupancy_period": occupancy.period if occupancy else None,
+        "leasable_area_m2": occupancy.leasable_area_m2 if occupancy else None,
+        "occupied_area_m2": occupancy.occupied_area_m2 if occupancy else None,
+    }
+
+
+async def upsert_building_year_copies(
+    session: AsyncSession, table: type[BuildingYearCopyBase], rows: list[dict[str, Any]]
+) -> None:
+    """Store the latest row of each building-year (`rows` in the topic's order)."""
+    latest = {(row["building_id"], row["year"]): row for row in rows}
+    # In key order: two writers upserting overlapping batches lock rows in the same order.
+    for chunk in batched((latest[key] for key in sorted(latest)), _ROWS_PER_STATEMENT):
+        statement = dialect_insert(session, table)
+        statement = statement.on_conflict_do_update(
+            index_elements=["building_id", "year"],
+            set_={k: statement.excluded[k] for k in chunk[0] if k not in ("building_id", "year")},
+        )
+        await session.exec(statement, params=list(chunk))

@@ -77,10 +77,16 @@ def movement_version(version: int, withdrawn: bool) -> str:
     return f"{version}-withdrawn" if withdrawn else str(version)
 
 
-def building_year_version(tax_cents: int, occupancy_period: str | None) -> str:
-    """A building-year's version as its source and its copies tally it: its tax and the month
-    its occupancy is read from."""
-    return f"{tax_cents}@{occupancy_period or '-'}"
+def tally_building_years(
+    rows: Iterable[tuple[str | None, str, int, int, str | None]],
+) -> dict[str, Tally]:
+    """(district, building, year, tax cents, occupancy month) rows → a tally per district, as the
+    source of building-years (monitoring) and every copy of them tally them: a building-year is
+    keyed `building|year` and its version is its tax and the month its occupancy is read from."""
+    return tally(
+        (district, f"{building}|{year}", f"{tax_cents}@{occupancy_period or '-'}")
+        for district, building, year, tax_cents, occupancy_period in rows
+    )
 
 
 class SourceTallies(BaseModel):

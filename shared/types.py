@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,6 +48,11 @@ TIER_LINES_CENTS = {"100m": LINE_100M_CENTS, "500m": 500_000_000 * 100, "1b": 1_
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the platform shows every time in Beijing time
 
 
+def beijing_today() -> date:
+    """Today in Beijing time: the calendar the platform's years and months follow."""
+    return utcnow().astimezone(SHANGHAI).date()
+
+
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     """A calendar year in Beijing time, as a UTC interval [start, end)."""
     return (
@@ -88,6 +93,14 @@ def format_cny_zh(cents: int) -> str:
     if abs(yuan) >= 100_000_000:
         return f"{round_half_up(yuan / 100_000_000):,}亿元"
     return f"{round_half_up(yuan / 10_000):,}万元"
+
+
+def per_m2_cny(cents: int, area_m2: float) -> str | None:
+    """An amount over an area, in yuan per m² to the fen, rounded half up ('tax_per_m2_cny');
+    None for no area."""
+    if area_m2 <= 0:
+        return None
+    return str(round_half_up(Decimal(cents) / 100 / Decimal(str(area_m2))))
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:

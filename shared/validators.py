@@ -85,6 +85,16 @@ def _featured_classes() -> dict[FeaturedIndustry, frozenset[str]]:
 
 
 @cache
+def featured_codes() -> dict[FeaturedIndustry, tuple[str, ...]]:
+    """Every industry code, of any level, that lies wholly in each featured industry (what
+    `featured_industry_of` answers, the other way round: for a query's IN lists)."""
+    return {
+        industry: tuple(sorted(c for c in industries() if featured_industry_of(c) is industry))
+        for industry in FeaturedIndustry
+    }
+
+
+@cache
 def featured_industry_of(code: str) -> FeaturedIndustry | None:
     """The featured industry an industry code belongs to, if all of it lies in one."""
     if code not in industries():

@@ -9,8 +9,8 @@ from datetime import date
 
 import httpx
 
-from services.monitoring.figures.periods import compared_months, months_label, today
-from shared import TOPIC_OCCUPANCY, TOPIC_TAX
+from services.monitoring.figures.periods import compared_months, months_label
+from shared import TOPIC_OCCUPANCY, TOPIC_TAX, beijing_today
 from tests.fixtures import occupancy, tax
 from tests.monitoring.conftest import month, series
 from tests.monitoring.test_ingest import tax_total
@@ -181,7 +181,7 @@ class TestLikeForLike:
     async def test_a_year_in_progress_is_compared_with_the_same_months_a_year_before(
         self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
     ) -> None:
-        year = today().year  # in progress whatever the date: its months so far have data
+        year = beijing_today().year  # in progress whatever the date: its months so far have data
         g1, s1 = await register("gusu"), await register("sip")
         await feed.send_all(
             TOPIC_TAX,
@@ -255,12 +255,12 @@ class TestKnownYears:
         self, monitoring: httpx.AsyncClient, feed: Feed, register: Register
     ) -> None:
         empty = (await monitoring.get("/api/v1/monitoring/years")).json()
-        assert empty == {"years": [], "latest_with_data": None, "current": today().year}
+        assert empty == {"years": [], "latest_with_data": None, "current": beijing_today().year}
         await scenario(feed, register, monitoring)
         known = await monitoring.get("/api/v1/monitoring/years", auth=as_(district("sip")))
         assert known.status_code == 200
         assert known.json() == {
             "years": [2022, 2023],
             "latest_with_data": 2023,
-            "current": today().year,
+            "current": beijing_today().year,
         }

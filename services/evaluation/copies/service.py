@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.evaluation.copies import repository
 from shared import Source, Tallies, http_source, tally
-from shared.reconcile import building_year_version, movement_version
+from shared.reconcile import movement_version, tally_building_years
 
 
 def sources(
@@ -32,8 +32,5 @@ async def tallies(session: AsyncSession) -> Tallies:
             for district, record_id, version, withdrawn in movements
         ),
         "events": tally(await repository.event_versions(session)),
-        "building-years": tally(
-            (district, f"{building}|{year}", building_year_version(tax, occupancy))
-            for district, building, year, tax, occupancy in years
-        ),
+        "building-years": tally_building_years(years),
     }

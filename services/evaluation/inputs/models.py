@@ -6,7 +6,7 @@ from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field
 
 from services.evaluation.db import EvaluationTable
-from shared import BuildingCopyBase, UTCDateTime
+from shared import BuildingCopyBase, BuildingYearCopyBase, UTCDateTime
 
 
 class BuildingCopy(EvaluationTable, BuildingCopyBase, table=True):
@@ -69,17 +69,11 @@ class EventCopy(EvaluationTable, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class BuildingYearCopy(EvaluationTable, table=True):
-    """A building's year as monitoring figures it: tax, latest occupancy, months (for trends)."""
+class BuildingYearCopy(EvaluationTable, BuildingYearCopyBase, table=True):
+    """A building's year as monitoring figures it, with its months (for trends)."""
 
     __tablename__ = "building_year"
 
-    building_id: str = Field(primary_key=True, max_length=64)
-    year: int = Field(primary_key=True)
-    tax_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
-    occupancy_period: str | None = Field(default=None, max_length=7)
-    leasable_area_m2: float | None = None
-    occupied_area_m2: float | None = None
     months: str = Field(sa_column=Column(Text, nullable=False), description="JSON of the months.")
 
 

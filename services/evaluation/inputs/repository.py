@@ -10,7 +10,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.evaluation.inputs.models import (
     BuildingCopy,
-    BuildingYearCopy,
     CopiesGeneration,
     DesignationCopy,
     EventCopy,
@@ -80,29 +79,6 @@ async def upsert_events(session: AsyncSession, rows: list[dict[str, Any]]) -> No
             where=col(EventCopy.updated_at) <= statement.excluded.updated_at,
         )
         await session.exec(statement)
-
-
-async def upsert_building_years(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """The latest figures of each building-year (the topic is ordered per key)."""
-    if not rows:
-        return
-    statement = dialect_insert(session, BuildingYearCopy)
-    statement = statement.on_conflict_do_update(
-        index_elements=["building_id", "year"],
-        set_={
-            k: statement.excluded[k]
-            for k in (
-                "tax_cents",
-                "occupancy_period",
-                "leasable_area_m2",
-                "occupied_area_m2",
-                "months",
-            )
-        },
-    )
-    await session.exec(
-        statement, params=sorted(rows, key=lambda row: (row["building_id"], row["year"]))
-    )
 
 
 async def raise_generation(session: AsyncSession) -> None:

@@ -6,14 +6,16 @@ import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.evaluation.inputs import repository
+from services.evaluation.inputs.models import BuildingYearCopy
 from shared import (
     BuildingMessage,
     BuildingYearMessage,
     EventMessage,
     MovementMessage,
     building_row,
+    building_year_row,
     newest_by,
-    parse_cents,
+    upsert_building_year_copies,
 )
 
 
@@ -89,25 +91,13 @@ async def apply_events(session: AsyncSession, events: list[EventMessage]) -> Non
 
 
 async def apply_building_years(session: AsyncSession, figures: list[BuildingYearMessage]) -> None:
-    """Monitoring's building-year figures."""
-    latest = {(f.building_id, f.year): f for f in figures}
-    rows = []
-    for (building_id, year), f in sorted(latest.items()):
-        occupancy = f.latest_occupancy
-        rows.append(
-            {
-                "building_id": building_id,
-                "year": year,
-                "tax_cents": parse_cents(f.tax_total_cny),
-                "occupancy_period": occupancy.period if occupancy else None,
-                "leasable_area_m2": occupancy.leasable_area_m2 if occupancy else None,
-                "occupied_area_m2": occupancy.occupied_area_m2 if occupancy else None,
-                "months": orjson.dumps(
-                    [m.model_dump(exclude_none=False) for m in f.months]
-                ).decode(),
-            }
-        )
-    await repository.upsert_building_years(session, rows)
+    """Monitoring's building-year figures, with their months."""
+    rows = [
+        building_year_row(f)
+        | {"months": orjson.dumps([m.model_dump(exclude_none=False) for m in f.months]).decode()}
+        for f in figures
+    ]
+    await upsert_building_year_copies(session, BuildingYearCopy, rows)
 
 
 async def copies_changed(session: AsyncSession) -> None:

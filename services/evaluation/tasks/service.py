@@ -24,7 +24,6 @@ from services.evaluation.tasks.schemas import (
     UnitProgress,
 )
 from shared import (
-    SHANGHAI,
     Conflict,
     FieldError,
     Forbidden,
@@ -32,7 +31,7 @@ from shared import (
     Principal,
     Role,
     ValidationFailed,
-    utcnow,
+    beijing_today,
 )
 from shared.reference import districts
 from shared.review import ReviewRequest, ReviewState, decide, is_verified, open_review, review_of
@@ -126,7 +125,7 @@ def _view(
 
 
 def _today() -> date:
-    return utcnow().astimezone(SHANGHAI).date()
+    return beijing_today()
 
 
 def task_order(task: KeyTask) -> tuple[int, ...]:

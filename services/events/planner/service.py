@@ -30,7 +30,7 @@ from services.events.schedule import service as schedule
 from services.events.schedule.models import Event
 from services.events.schedule.schemas import EventCreate, EventKind, EventScope
 from services.events.targets import TargetsClient
-from shared import SHANGHAI, Conflict, Principal, utcnow
+from shared import SHANGHAI, Conflict, Principal, beijing_today
 from shared.reference import districts
 
 CITY = "苏州市"
@@ -230,7 +230,7 @@ def digest(year: int, events: list[ProposedEvent]) -> str:
 def _first_day(request: PlanRequest) -> date:
     if request.starting is not None:
         return request.starting
-    today = utcnow().astimezone(SHANGHAI).date()
+    today = beijing_today()
     if request.year == today.year:
         return min(today + timedelta(days=1), date(request.year, 12, 31))
     return date(request.year, 1, 1)
@@ -246,7 +246,7 @@ async def plan(session: AsyncSession, request: PlanRequest, targets: TargetsClie
             warnings.append(f"{request.year}年尚未设定各地推介活动目标：未安排区县推介活动")
             wanted = {}
     first = _first_day(request)
-    if first < utcnow().astimezone(SHANGHAI).date():
+    if first < beijing_today():
         warnings.append("所安排的日期有的已经过去")
     existing = await repository.of_year(session, request.year)
     events, more = propose(request.year, wanted, existing, first)

@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.monitoring.announcements import repository
 from services.monitoring.ingest import repository as ingest
 from shared import Database, Tallies, tally, utcnow
-from shared.reconcile import building_year_version
+from shared.reconcile import tally_building_years
 
 KINDS = ("building-years",)
 _BUILDINGS_PER_CHUNK = 200
@@ -18,12 +18,7 @@ _BUILDINGS_PER_CHUNK = 200
 async def tallies(session: AsyncSession) -> Tallies:
     """Building-years by their tax and occupancy month."""
     rows = await repository.building_year_versions(session)
-    return {
-        "building-years": tally(
-            (district, f"{building}|{year}", building_year_version(tax, occupancy))
-            for district, building, year, tax, occupancy in rows
-        )
-    }
+    return {"building-years": tally_building_years(rows)}
 
 
 async def republish(database: Database) -> dict[str, int]:

@@ -3,8 +3,6 @@ months a 同比 compares."""
 
 from datetime import date
 
-from shared import SHANGHAI, utcnow
-
 
 def month_index(period: str) -> int:
     """'2023-01' → 2023 × 12 + 0: consecutive months are consecutive integers."""
@@ -19,11 +17,6 @@ def period_of(index: int) -> str:
 def shift(period: str, months: int) -> str:
     """'2023-01' shifted by -1 → '2022-12'."""
     return period_of(month_index(period) + months)
-
-
-def today() -> date:
-    """Today in Beijing time: the calendar the platform's years and months follow."""
-    return utcnow().astimezone(SHANGHAI).date()
 
 
 def compared_months(year: int, latest: str | None, on: date) -> int:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.buildings import repository as buildings
 from services.monitoring.figures import repository
 from services.monitoring.figures.models import BuildingMonth
-from services.monitoring.figures.periods import compared_months, months_label, today
+from services.monitoring.figures.periods import compared_months, months_label
 from services.monitoring.figures.schemas import (
     AreaSeries,
     BuildingSeries,
@@ -34,9 +33,10 @@ from shared import (
     NotFound,
     Principal,
     ValidationFailed,
+    beijing_today,
     format_cents,
     parse_cents,
-    round_half_up,
+    per_m2_cny,
 )
 from shared.reference import district_ids
 
@@ -99,11 +99,7 @@ async def district_summary(
 def summary_of(district_id: str, year: int, figures: repository.DistrictYear) -> DistrictSummary:
     """A district's year as the API shows it, from its figures (pure)."""
     total = figures.tax_cents
-    per_m2 = (
-        str(round_half_up(Decimal(total) / 100 / Decimal(str(figures.gross_floor_area_m2))))
-        if figures.gross_floor_area_m2 > 0
-        else None
-    )
+    per_m2 = per_m2_cny(total, figures.gross_floor_area_m2)
 
     def over(line_cents: int) -> list[str]:
         return sorted(figures.over.get(line_cents, []))
@@ -132,7 +128,7 @@ async def known_years(session: AsyncSession) -> KnownYears:
     """The years with figures, the latest of them, and this year."""
     years = await repository.years_with_data(session)
     return KnownYears(
-        years=years, latest_with_data=years[-1] if years else None, current=today().year
+        years=years, latest_with_data=years[-1] if years else None, current=beijing_today().year
     )
 
 
@@ -151,7 +147,7 @@ async def city_summary(session: AsyncSession, principal: Principal, year: int) -
     a district key sees its own line and the city's totals."""
     lines = []
     occupied = leasable = 0.0
-    on = today()
+    on = beijing_today()
     months = compared_months(year, await repository.latest_tax_period(session, year), on)
     years = await repository.district_years(session, year, LINES)
     # A year over is compared whole (its kept yearly figures); one in progress, month by month.
@@ -250,7 +246,7 @@ async def year_on_year(
         principal.ensure_read(district_id)
     rows = await repository.area_months(session, district_id, f"{year - 1}-01", f"{year}-12")
     by_period = {row.period: row for row in rows if row.tax_records or row.leasable_area_m2}
-    on = today()
+    on = beijing_today()
     with_tax = [r.period for r in rows if r.period.startswith(f"{year}-") and r.tax_records]
     through = compared_months(year, max(with_tax, default=None), on)
     months = []

@@ -12,14 +12,13 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.monitoring.figures.periods import today
 from services.monitoring.notifications import repository
 from services.monitoring.notifications.mail import Mailer
 from services.monitoring.notifications.models import Notification
 from services.monitoring.notifications.schemas import NotificationPage, NotificationPublic
 from services.monitoring.warnings.models import EarlyWarning
 from services.monitoring.warnings.schemas import WarningKind
-from shared import SHANGHAI, Database, Principal, utcnow
+from shared import SHANGHAI, Database, Principal, beijing_today, utcnow
 from shared.reference import districts
 
 logger = logging.getLogger("sbe.monitoring.notifications")
@@ -158,5 +157,6 @@ async def produce_now(
 ) -> list[NotificationPublic]:
     """Today's digests on demand (those already produced today stay as they were)."""
     return [
-        _public(n) for n in await produce(session, today(), mailer=mailer, recipients=recipients)
+        _public(n)
+        for n in await produce(session, beijing_today(), mailer=mailer, recipients=recipients)
     ]

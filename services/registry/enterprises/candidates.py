@@ -3,40 +3,35 @@ threshold share of tenant enterprises or of their leased area (产业特色楼�
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings import repository as buildings
 from services.registry.enterprises import repository
-from services.registry.enterprises.models import Tenancy
 from services.registry.enterprises.schemas import CandidatePage, FeaturedCandidate, IndustryShare
-from shared import FeaturedIndustry, Principal, featured_industry_of
+from shared import FeaturedIndustry, Principal
 
 
-def shares(tenants: list[Tenancy]) -> list[IndustryShare]:
-    """Each featured industry's share of a building's tenants, by count and by leased area."""
-    total_count = len(tenants)
-    total_area = sum(t.area_m2 or 0.0 for t in tenants)
-    count: dict[FeaturedIndustry, int] = defaultdict(int)
-    area: dict[FeaturedIndustry, float] = defaultdict(float)
-    for tenancy in tenants:
-        code = tenancy.industry_code
-        industry = featured_industry_of(code) if code else None
-        if industry is not None:
-            count[industry] += 1
-            area[industry] += tenancy.area_m2 or 0.0
-    return [
-        IndustryShare(
-            industry=industry,
-            enterprises=count[industry],
-            enterprise_share=count[industry] / total_count if total_count else 0.0,
-            leased_area_m2=area[industry],
-            area_share=area[industry] / total_area if total_area else 0.0,
-        )
-        for industry in FeaturedIndustry
-        if count[industry]
-    ]
+def shares(tallied: Sequence[Any]) -> list[IndustryShare]:
+    """Each featured industry's share of a building's tenants, by count and by leased area, from
+    its row of `repository.featured_tallies`."""
+    _, total_count, total_area, *per_industry = tallied
+    found = []
+    for index, industry in enumerate(FeaturedIndustry):
+        count, area = per_industry[2 * index], float(per_industry[2 * index + 1])
+        if count:
+            found.append(
+                IndustryShare(
+                    industry=industry,
+                    enterprises=count,
+                    enterprise_share=count / total_count if total_count else 0.0,
+                    leased_area_m2=area,
+                    area_share=area / total_area if total_area else 0.0,
+                )
+            )
+    return found
 
 
 async def candidates(
@@ -47,19 +42,17 @@ async def candidates(
     threshold: float,
     include_designated: bool,
 ) -> CandidatePage:
-    """Buildings at or above `threshold` in some featured industry, by enterprises or by area."""
+    """Buildings at or above `threshold` in some featured industry, by enterprises or by area:
+    summed and narrowed by the database, so a city of tenants never comes to Python."""
     district = principal.visible_district(district_id)
-    rows = await repository.current_tenants(session, district_id=district)
-    by_building: dict[str, list[Tenancy]] = defaultdict(list)
-    for tenancy in rows:
-        by_building[tenancy.building_id].append(tenancy)
-    ids = sorted(by_building)
+    rows = await repository.featured_tallies(session, district, threshold)
+    ids = [row[0] for row in rows]
     designated = await buildings.designations_of(session, ids)
     summaries = await buildings.names_and_districts(session, ids)
     items = []
-    for building_id in ids:
-        tenants = by_building[building_id]
-        industry_shares = shares(tenants)
+    for row in rows:
+        building_id, tenants, leased = row[0], row[1], float(row[2])
+        industry_shares = shares(row)
         hits = [
             s.industry
             for s in industry_shares
@@ -74,8 +67,8 @@ async def candidates(
                     building_id=building_id,
                     building_name=summaries[building_id][0],
                     district_id=summaries[building_id][1],
-                    tenant_enterprises=len(tenants),
-                    leased_area_m2=sum(t.area_m2 or 0.0 for t in tenants),
+                    tenant_enterprises=tenants,
+                    leased_area_m2=leased,
                     shares=industry_shares,
                     candidate_industries=hits,
                     designated_industries=already,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, tuple_
+from sqlalchemy import Float, and_, case, cast, delete, func, insert, or_, tuple_
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -14,7 +14,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
 from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
-from shared import batched, dialect_insert, fetch_rows, is_postgres, page_of, write_rows
+from shared import (
+    FeaturedIndustry,
+    batched,
+    dialect_insert,
+    featured_codes,
+    fetch_rows,
+    is_postgres,
+    page_of,
+    write_rows,
+)
 
 _CHUNK = 1000
 
@@ -181,6 +190,36 @@ async def current_tenants(
         query.order_by(col(Tenancy.building_id), col(Tenancy.enterprise_name))
     )
     return list(result)
+
+
+async def featured_tallies(
+    session: AsyncSession, district_id: str | None, threshold: float
+) -> Sequence[Any]:
+    """Per building with current tenants where some featured industry holds at least `threshold`
+    of them by count or by leased area, summed in the database: (building id, tenants, leased
+    area, then per featured industry in `FeaturedIndustry` order its tenants and their area)."""
+    t = Tenancy
+    area = func.coalesce(col(t.area_m2), 0.0)
+    tenants = func.count()
+    leased = func.sum(area)
+    columns: list[Any] = [col(t.building_id), tenants, leased]
+    shares = []
+    for industry in FeaturedIndustry:
+        within = col(t.industry_code).in_(featured_codes()[industry])
+        count = func.sum(case((within, 1), else_=0))
+        summed = func.sum(case((within, area), else_=0.0))
+        columns += [count, summed]
+        shares += [
+            cast(count, Float) / tenants >= threshold,
+            and_(leased > 0, summed / func.nullif(leased, 0) >= threshold),
+        ]
+    query = sa_select(*columns).where(col(t.active).is_(True))
+    if district_id is not None:
+        query = query.join(Building, col(Building.id) == col(t.building_id)).where(
+            col(Building.district_id) == district_id
+        )
+    query = query.group_by(col(t.building_id)).having(or_(*shares)).order_by(col(t.building_id))
+    return await fetch_rows(session, query)
 
 
 async def active_industries(
