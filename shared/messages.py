@@ -378,7 +378,7 @@ TOPICS: dict[str, Topic] = {
             compacted=True,
             partitions="feed_partitions",
             producers=("monitoring",),
-            consumers=("evaluation",),
+            consumers=("evaluation", "registry"),
         ),
     )
 }

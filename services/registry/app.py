@@ -1,7 +1,10 @@
-"""The registry service: buildings, the three 名录, designations, renovations, enterprises."""
+"""The registry service: buildings, the three 名录, designations, renovations, enterprises, and
+its copy of monitoring's building-years (the figures its buildings list shows)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,20 +17,27 @@ from services.registry.demo.router import router as demo_router
 from services.registry.districts.repository import upsert_reference_districts
 from services.registry.districts.router import router as districts_router
 from services.registry.enterprises.router import router as enterprises_router
+from services.registry.figures import copies
+from services.registry.figures.consumer import figures_consumer
 from services.registry.renovations.evidence import router as renovation_evidence_router
 from services.registry.renovations.router import router as renovations_router
 from services.registry.settings import RegistrySettings
 from shared import (
     TOPIC_REGISTRY_BUILDINGS,
     TOPIC_REGISTRY_MOVEMENTS,
+    BatchConsumer,
+    CopyWatch,
     Database,
     TopicSpec,
     announcements_router,
+    copies_router,
     create_service_app,
     database_target,
     load_settings,
     outbox_router,
+    own_tallies,
     relaying,
+    service_client,
     topic_specs,
 )
 
@@ -51,12 +61,40 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         app.state.database = database
         async with database.unit_of_work() as session:
             await upsert_reference_districts(session)
+        monitoring = service_client(
+            settings.monitoring_url,
+            service=SERVICE,
+            secret=settings.internal_secret.get_secret_value(),
+            timeout=30.0,
+        )
+        watch = CopyWatch(
+            SERVICE,
+            copies.sources(monitoring),
+            own_tallies(database, copies.tallies),
+            settle_seconds=settings.copies_settle_seconds,
+            interval_seconds=settings.copies_check_seconds,
+        )
+        app.state.copy_watch = watch
+        watching = asyncio.create_task(watch.run(), name="copies")
+        consumers: list[BatchConsumer] = []
         try:
             async with relaying(
                 SERVICE, database, RegistryOutbox, settings.kafka_bootstrap, topics(settings)
             ):
-                yield
+                if settings.kafka_bootstrap:
+                    consumers = [figures_consumer(settings, database, asyncio.get_running_loop())]
+                    app.state.consumers = consumers
+                    for consumer in consumers:
+                        consumer.start()
+                try:
+                    yield
+                finally:
+                    await asyncio.gather(*(c.stop() for c in consumers))
         finally:
+            watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
+            await monitoring.aclose()
             await database.dispose()
 
     return create_service_app(
@@ -75,5 +113,6 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             demo_router,
             outbox_router("registry", RegistryOutbox),
             announcements_router("registry", announcements.tallies, announcements.republish),
+            copies_router(SERVICE),
         ],
     )

@@ -262,7 +262,8 @@ def test_network_policies_let_only_the_gateway_and_prometheus_reach_the_services
     )
     # (reached, caller): monitoring and the evaluation (the blue book's figures) read the
     # registry, events and monitoring (pace) read the evaluation, the evaluation reads monitoring,
-    # and the evaluation reads the events' tallies (its copies against their source).
+    # the evaluation reads the events' tallies (its copies against their source), and the registry
+    # reads monitoring's (its copy of each building's yearly figures).
     internal_peers = {
         ("registry", "monitoring"),
         ("registry", "evaluation"),
@@ -270,6 +271,7 @@ def test_network_policies_let_only_the_gateway_and_prometheus_reach_the_services
         ("evaluation", "events"),
         ("evaluation", "monitoring"),
         ("monitoring", "evaluation"),
+        ("monitoring", "registry"),
     }
     for policy in policies.values():
         spec = policy["spec"]

@@ -6,19 +6,29 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, func
+from sqlalchemy import and_, bindparam, delete, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building, BuildingListEntry, FeaturedDesignation
-from services.registry.buildings.schemas import BuildingFilter
+from services.registry.buildings.schemas import BuildingFilter, BuildingOrder, BuildingSort
+from services.registry.figures.models import BuildingYearCopy
 from shared import Database, Prepared, batched
 
 SelectT = TypeVar("SelectT", bound=Any)
 
 
 def _filtered(query: SelectT, f: BuildingFilter) -> SelectT:
+    if f.text is not None:
+        query = query.where(
+            or_(
+                *(
+                    col(column).icontains(f.text, autoescape=True)
+                    for column in (Building.name, Building.address, Building.id)
+                )
+            )
+        )
     if f.standing:
         query = query.where(col(Building.retired_on).is_(None))
     if f.district_id is not None:
@@ -103,12 +113,55 @@ async def page(
     session: AsyncSession, f: BuildingFilter, limit: int | None, offset: int
 ) -> tuple[list[Building], int]:
     """Buildings matching `f` ordered by id, and how many match in all."""
-    total = (await session.exec(_filtered(select(func.count()).select_from(Building), f))).one()
+    total = await count(session, f)
     query = _filtered(select(Building), f).order_by(col(Building.id)).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     result = await session.exec(query)
     return list(result), total
+
+
+async def count(session: AsyncSession, f: BuildingFilter) -> int:
+    """How many buildings match `f`."""
+    return (await session.exec(_filtered(select(func.count()).select_from(Building), f))).one()
+
+
+def _sort_key(order: BuildingOrder) -> Any:
+    y = BuildingYearCopy
+    match order.sort:
+        case BuildingSort.name:
+            return col(Building.name)
+        case BuildingSort.area:
+            return col(Building.gross_floor_area_m2)
+        case BuildingSort.tax:
+            return func.coalesce(col(y.tax_cents), 0)
+        case BuildingSort.occupancy:
+            return col(y.occupied_area_m2) / func.nullif(col(y.leasable_area_m2), 0)
+        case _:
+            return col(Building.id)
+
+
+async def figured_page(
+    session: AsyncSession, f: BuildingFilter, order: BuildingOrder, limit: int, offset: int
+) -> list[tuple[Building, BuildingYearCopy | None]]:
+    """One page of the buildings matching `f`, each with its copy of the year's figures, in
+    `order` (unknown values last either way, ties by id)."""
+    key = _sort_key(order)
+    key = (key.desc() if order.descending else key.asc()).nulls_last()
+    query = (
+        _filtered(select(Building, BuildingYearCopy), f)
+        .outerjoin(
+            BuildingYearCopy,
+            and_(
+                col(BuildingYearCopy.building_id) == col(Building.id),
+                col(BuildingYearCopy.year) == order.year,
+            ),
+        )
+        .order_by(key, col(Building.id))
+        .offset(offset)
+        .limit(limit)
+    )
+    return [(building, figures) for building, figures in await session.exec(query)]
 
 
 async def lists_of(session: AsyncSession, building_ids: list[str]) -> dict[str, list[str]]:

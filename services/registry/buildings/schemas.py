@@ -47,6 +47,31 @@ class BuildingFilter:
     featured_industry: str | None = None
     ids: tuple[str, ...] | None = None
     standing: bool = False  # only buildings not retired
+    text: str | None = None  # in the name, the address or the id
+
+
+class BuildingSort(StrEnum):
+    """What the buildings list is ordered by."""
+
+    id = "id"
+    name = "name"
+    area = "area"  # gross floor area
+    tax = "tax"  # the year's tax (a building with none for the year counts as 0)
+    occupancy = "occupancy"  # the year's latest occupancy rate (unknown: last either way)
+
+
+class SortOrder(StrEnum):
+    asc = "asc"
+    desc = "desc"
+
+
+@dataclass(frozen=True)
+class BuildingOrder:
+    """How a page of buildings is ordered, and the year whose figures it shows."""
+
+    year: int
+    sort: BuildingSort = BuildingSort.id
+    descending: bool = False
 
 
 class BuildingBase(SQLModel):
@@ -135,16 +160,45 @@ class BuildingPublic(BuildingBase):
     updated_at: datetime = Field(description="When it last changed.")
 
 
+class BuildingFigures(SQLModel):
+    """A building's year as monitoring last announced it (the registry keeps a copy)."""
+
+    year: int = Field(description="Calendar year.")
+    tax_total_cny: str = Field(description="The year's tax so far (decimal string).")
+    tax_per_m2_cny: str = Field(description="The year's tax over the gross floor area.")
+    occupancy_rate: float | None = Field(
+        description="Occupied over leasable area in the year's latest report; null: none."
+    )
+    occupancy_period: str | None = Field(description="The month of that report (YYYY-MM).")
+
+
+class BuildingListItem(BuildingPublic):
+    """A building in the list, with its figures for the year asked."""
+
+    figures: BuildingFigures | None = Field(
+        description="The year's figures; null when monitoring has announced none for it."
+    )
+
+
 class BuildingPage(SQLModel):
     """One page of buildings."""
 
-    items: list[BuildingPublic] = Field(description="The buildings on this page.")
+    year: int = Field(description="The year the figures are for.")
+    items: list[BuildingListItem] = Field(description="The buildings on this page.")
     total: int = Field(description="How many buildings match the filter in all.")
 
 
-class ListPage(BuildingPage):
+class ListedBuildings(SQLModel):
+    """The buildings of a 名录."""
+
+    items: list[BuildingPublic] = Field(description="The buildings on the list.")
+    total: int = Field(description="How many buildings are on it.")
+
+
+class ListPage(ListedBuildings):
     """A 名录 with its buildings."""
 
+    # (named `list` by the API: its own class body must not annotate with the builtin after it)
     list: ListKey = Field(description="Which 名录.")
     district_id: str | None = Field(description="The district filter, if any.")
 

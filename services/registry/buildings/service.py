@@ -14,7 +14,10 @@ from services.registry.buildings import repository
 from services.registry.buildings.models import Building, FeaturedDesignation
 from services.registry.buildings.schemas import (
     BuildingCreate,
+    BuildingFigures,
     BuildingFilter,
+    BuildingListItem,
+    BuildingOrder,
     BuildingPage,
     BuildingPublic,
     BuildingUpdate,
@@ -26,6 +29,7 @@ from services.registry.buildings.schemas import (
 )
 from services.registry.db import RegistryOutbox
 from services.registry.districts import repository as districts
+from services.registry.figures.models import BuildingYearCopy
 from services.registry.renovations import repository as renovations
 from shared import (
     SHANGHAI,
@@ -40,6 +44,8 @@ from shared import (
     RenovationNote,
     ValidationFailed,
     enqueue,
+    format_cents,
+    per_m2_cny,
     utcnow,
 )
 
@@ -170,12 +176,52 @@ async def read(reader: Reader, building_id: str) -> BuildingPublic:
 
 
 async def list_page(
-    session: AsyncSession, principal: Principal, f: BuildingFilter, limit: int | None, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    f: BuildingFilter,
+    order: BuildingOrder,
+    limit: int,
+    offset: int,
 ) -> BuildingPage:
-    """Buildings matching the filter; a district key sees only its own district's."""
+    """Buildings matching the filter in the order asked, each with its figures for the year; a
+    district key sees only its own district's."""
     scoped = dataclasses.replace(f, district_id=principal.visible_district(f.district_id))
-    buildings, total = await repository.page(session, scoped, limit, offset)
-    return BuildingPage(items=await views(session, buildings), total=total)
+    rows = await repository.figured_page(session, scoped, order, limit, offset)
+    total = await repository.count(session, scoped)
+    shown = await views(session, [building for building, _ in rows])
+    return BuildingPage(
+        year=order.year,
+        items=[
+            BuildingListItem(
+                **view.model_dump(),
+                figures=_figures(building, figures)
+                if figures is not None and principal.can_read(building.district_id)
+                else None,
+            )
+            for view, (building, figures) in zip(shown, rows, strict=True)
+        ],
+        total=total,
+    )
+
+
+def _figures(building: Building, figures: BuildingYearCopy) -> BuildingFigures:
+    leasable, occupied = figures.leasable_area_m2, figures.occupied_area_m2
+    return BuildingFigures(
+        year=figures.year,
+        tax_total_cny=format_cents(figures.tax_cents),
+        tax_per_m2_cny=per_m2_cny(figures.tax_cents, building.gross_floor_area_m2) or "0.00",
+        occupancy_rate=occupied / leasable if leasable and occupied is not None else None,
+        occupancy_period=figures.occupancy_period,
+    )
+
+
+async def listed(
+    session: AsyncSession, principal: Principal, f: BuildingFilter
+) -> tuple[list[BuildingPublic], int]:
+    """Every building matching the filter, by id (a 名录); a district key sees only its own."""
+    scoped = dataclasses.replace(f, district_id=principal.visible_district(f.district_id))
+    buildings, total = await repository.page(session, scoped, None, 0)
+    return await views(session, buildings), total
 
 
 async def update(
