@@ -339,7 +339,9 @@ export interface paths {
         };
         /**
          * List buildings
-         * @description A district key sees its own district's buildings only.
+         * @description Each building with the year's tax and latest occupancy as monitoring announced them,
+         *     searchable and sortable by them. A district key sees its own district's buildings only, so
+         *     a building's tax goes only to the administrator, the 督查室 and its own district.
          */
         get: operations["list_buildings_api_v1_buildings_get"];
         put?: never;
@@ -2085,6 +2087,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registry/copies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last comparison of this service's copies with their sources
+         * @description Counts per kind and district on both sides; a line differing for longer than the
+         *     settling time, its source unchanged, is `diverged` (and `sbe_copies_diverged` counts it).
+         */
+        get: operations["report_api_v1_registry_copies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/copies/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compare the copies with their sources now
+         * @description What the periodic check does, at once: after a republish, say.
+         */
+        post: operations["check_api_v1_registry_copies_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registry/fingerprints": {
         parameters: {
             query?: never;
@@ -2600,6 +2643,96 @@ export interface components {
             status: components["schemas"]["BuildingStatus"];
         };
         /**
+         * BuildingFigures
+         * @description A building's year as monitoring last announced it (the registry keeps a copy).
+         */
+        BuildingFigures: {
+            /**
+             * Occupancy Period
+             * @description The month of that report (YYYY-MM).
+             */
+            occupancy_period: string | null;
+            /**
+             * Occupancy Rate
+             * @description Occupied over leasable area in the year's latest report; null: none.
+             */
+            occupancy_rate: number | null;
+            /**
+             * Tax Per M2 Cny
+             * @description The year's tax over the gross floor area.
+             */
+            tax_per_m2_cny: string;
+            /**
+             * Tax Total Cny
+             * @description The year's tax so far (decimal string).
+             */
+            tax_total_cny: string;
+            /**
+             * Year
+             * @description Calendar year.
+             */
+            year: number;
+        };
+        /**
+         * BuildingListItem
+         * @description A building in the list, with its figures for the year asked.
+         */
+        BuildingListItem: {
+            /**
+             * Address
+             * @description Street address.
+             */
+            address: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description When the building was registered.
+             */
+            created_at: string;
+            /**
+             * District Id
+             * @description District the building is in.
+             */
+            district_id: string;
+            /**
+             * Featured Industries
+             * @description Featured industries the building has been designated for.
+             */
+            featured_industries: components["schemas"]["FeaturedIndustry"][];
+            /** @description The year's figures; null when monitoring has announced none for it. */
+            figures: components["schemas"]["BuildingFigures"] | null;
+            /**
+             * Gross Floor Area M2
+             * @description Gross floor area (建筑面积) in square metres.
+             */
+            gross_floor_area_m2: number;
+            /**
+             * Id
+             * @description Building id.
+             */
+            id: string;
+            /**
+             * Lists
+             * @description The 名录 the building is on.
+             */
+            lists: components["schemas"]["ListKey"][];
+            /**
+             * Name
+             * @description Building name (楼宇名称).
+             */
+            name: string;
+            /** @description Set once the building is retired (never deleted). */
+            retired?: components["schemas"]["Retirement"] | null;
+            /** @description planned, under_construction, operating or renovating. */
+            status: components["schemas"]["BuildingStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             * @description When it last changed.
+             */
+            updated_at: string;
+        };
+        /**
          * BuildingPage
          * @description One page of buildings.
          */
@@ -2608,12 +2741,17 @@ export interface components {
              * Items
              * @description The buildings on this page.
              */
-            items: components["schemas"]["BuildingPublic"][];
+            items: components["schemas"]["BuildingListItem"][];
             /**
              * Total
              * @description How many buildings match the filter in all.
              */
             total: number;
+            /**
+             * Year
+             * @description The year the figures are for.
+             */
+            year: number;
         };
         /**
          * BuildingPublic
@@ -2688,6 +2826,12 @@ export interface components {
              */
             months: components["schemas"]["MonthFigures"][];
         };
+        /**
+         * BuildingSort
+         * @description What the buildings list is ordered by.
+         * @enum {string}
+         */
+        BuildingSort: "id" | "name" | "area" | "tax" | "occupancy";
         /**
          * BuildingStatus
          * @description Construction and operating status.
@@ -4172,14 +4316,14 @@ export interface components {
             district_id: string | null;
             /**
              * Items
-             * @description The buildings on this page.
+             * @description The buildings on the list.
              */
             items: components["schemas"]["BuildingPublic"][];
             /** @description Which 名录. */
             list: components["schemas"]["ListKey"];
             /**
              * Total
-             * @description How many buildings match the filter in all.
+             * @description How many buildings are on it.
              */
             total: number;
         };
@@ -5823,6 +5967,11 @@ export interface components {
             /** @description Who signed in. */
             user: components["schemas"]["UserPublic"];
         };
+        /**
+         * SortOrder
+         * @enum {string}
+         */
+        SortOrder: "asc" | "desc";
         /**
          * SourceTallies
          * @description A source service's tallies of what it announces, as its fingerprints endpoint answers.
@@ -8643,6 +8792,14 @@ export interface operations {
                 featured_industry?: components["schemas"]["FeaturedIndustry"] | null;
                 /** @description Only these ids (repeat the parameter). */
                 id?: string[] | null;
+                /** @description Text in the name, address or id. */
+                q?: string | null;
+                /** @description The year of the figures shown (default: this year). */
+                year?: number | null;
+                /** @description id, name, area, tax or occupancy. */
+                sort?: components["schemas"]["BuildingSort"];
+                /** @description asc or desc. */
+                order?: components["schemas"]["SortOrder"];
                 /** @description Page size (1–1000). */
                 limit?: number;
                 /** @description How many to skip. */
@@ -18297,6 +18454,166 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KnownYears"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_api_v1_registry_copies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CopyReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check_api_v1_registry_copies_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CopyReport"];
                 };
             };
             /** @description Bad Request */

@@ -225,6 +225,12 @@ export default {
     tenants: "在驻企业（{count}家）",
     since: "入驻日期",
     confidential: "税收数据只显示楼宇合计，企业税收严格保密。",
+    search: "搜索楼宇名称、地址或编号",
+    yearTax: "{year}年税收（{unit}）",
+    perM2: "单位面积税收（元/平方米）",
+    occupancy: "出租率",
+    occupancyOf: "{period}月报",
+    noFigures: "本年度尚无数据",
   },
   movements: {
     title: "企业入驻迁出",
