@@ -121,6 +121,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--visits", type=int, default=5)
+    parser.add_argument(
+        "--hold",
+        action="store_true",
+        help="keep the loaded city running afterwards (to look into a call) until Enter",
+    )
     options = parser.parse_args()
     if not (Path(CHROMIUM).exists() and BUILT.exists()):
         raise SystemExit("needs Chromium (make tools) and the built console (make console)")
@@ -129,6 +134,10 @@ def main() -> None:
         said = load(stack, options.seed, options.scale)
         person(stack, "ducha", "supervision")
         pages, calls = asyncio.run(browse(stack.gateway_url, options.visits))
+        if options.hold:
+            print(f"holding: {stack.gateway_url}, admin key {stack.admin_key}, ducha / {PASSWORD}")
+            print(f"  database {stack.env['SBE_DATABASE_URL']}; Enter stops it", flush=True)
+            sys.stdin.readline()
     print(f"\nthe demonstration city at scale {options.scale:g} (seed {options.seed}), PostgreSQL")
     for seconds, line in said:
         print(f"  {seconds:8.1f} s  {line}")
