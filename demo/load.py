@@ -23,7 +23,7 @@ import httpx
 import orjson
 
 from demo.city import YI, City, Tenant
-from demo.feeds import occupancy_records, planned_months, tax_records
+from demo.feeds import OccupancyRecord, occupancy_records, planned_months, tax_records
 from demo.people import designations, events, key_task_reports, renovations, targets
 from shared import TOPIC_OCCUPANCY, TOPIC_TAX, create_producer
 from shared.reference import district_ids
@@ -40,6 +40,8 @@ class Sent:
     tenants: Counter[str] = field(default_factory=Counter)  # district → tenants at the end
     tax: dict[tuple[str, int], int] = field(default_factory=dict)  # (district, year) → fen
     over_100m: dict[tuple[str, int], int] = field(default_factory=dict)
+    # (district, year) → (Σ occupied m², Σ leasable m²) of each building's latest month reported
+    occupancy: dict[tuple[str, int], tuple[float, float]] = field(default_factory=dict)
     events: Counter[tuple[str, int]] = field(default_factory=Counter)  # (district, year)
     dead_letters: int = 0
 
@@ -283,6 +285,7 @@ class Loader:
         """The tax bureau and the property managers, every message acknowledged by the broker;
         and two the platform must set aside."""
         producer = create_producer(self.bootstrap, linger_ms=20)
+        latest: dict[tuple[str, int], OccupancyRecord] = {}  # (building, year) → its last report
         try:
             futures = []
             for records in (
@@ -290,6 +293,8 @@ class Loader:
                 occupancy_records(self.city, self.tenants),
             ):
                 for record in records:
+                    if isinstance(record, OccupancyRecord):
+                        latest[(record.building_id, int(record.period[:4]))] = record
                     topic = TOPIC_TAX if hasattr(record, "amount_cents") else TOPIC_OCCUPANCY
                     futures.append(
                         producer.send(
@@ -313,6 +318,14 @@ class Loader:
             _delivered(producer, futures)
         finally:
             producer.close(10)
+        district_of = {b.id: b.district_id for b in self.city.buildings}
+        for (building_id, year), report in latest.items():
+            key = (district_of[building_id], year)
+            occupied, leasable = self.sent.occupancy.get(key, (0.0, 0.0))
+            self.sent.occupancy[key] = (
+                occupied + report.occupied_area_m2,
+                leasable + report.leasable_area_m2,
+            )
         self.say("feeds sent: tax and occupancy for every month")
 
     def _expect(self) -> None:

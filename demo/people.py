@@ -62,9 +62,19 @@ def targets(city: City) -> Iterator[tuple[int, dict[str, Any]]]:
         yield year, {"targets": rows, "reason": f"{year}年度目标：在上年实绩基础上动态调整"}
 
 
+REVIEWED_WITHIN = timedelta(days=90)  # the 发改委 has reviewed what was reported before that
+
+
+def _verified(rng: random.Random, city: City, on: date, share: float) -> bool:
+    """Whether the 发改委 has verified a report of `on` yet: everything older than a quarter, and
+    of the latest quarter's, about `share` (the rest await review, as in any working city)."""
+    drawn = rng.random()
+    return on < city.as_of - REVIEWED_WITHIN or drawn < share
+
+
 def renovations(city: City, district: str) -> Iterator[tuple[dict[str, Any], bool]]:
     """The renovation-list buildings' works: begun in one of the city's years, completed months
-    later (if by now); four in five verified."""
+    later (if by now); verified unless completed lately (`_verified`)."""
     rng = random.Random(f"renovations:{city.seed}:{district}")
     for building in city.buildings:
         if building.district_id != district or "renovation" not in building.lists:
@@ -74,12 +84,13 @@ def renovations(city: City, district: str) -> Iterator[tuple[dict[str, Any], boo
         body: dict[str, Any] = {"building_id": building.id, "started_on": started.isoformat()}
         if completed < city.last_month:
             body["completed_on"] = completed.isoformat()
-        yield body, rng.random() < 0.8
+        yield body, _verified(rng, city, completed, 0.5)
 
 
 def events(city: City, district: str | None) -> Iterator[tuple[dict[str, Any], bool]]:
-    """A district's promotion events about every other month (held, or planned ahead), most
-    verified; for the city (`None`), its conference and the two joint meetings of each year."""
+    """A district's promotion events about every other month (held, or planned ahead), verified
+    unless held lately (`_verified`); for the city (`None`), its conference and the two joint
+    meetings of each year."""
     rng = random.Random(f"events:{city.seed}:{district}")
     if district is None:
         for year in city.years:
@@ -101,7 +112,7 @@ def events(city: City, district: str | None) -> Iterator[tuple[dict[str, Any], b
             venue = f"{_name(district)}{place[n % len(place)]}会议中心"
             yield (
                 _event("promotion", "district", district, title, day, venue, city),
-                rng.random() < 0.85,
+                _verified(rng, city, day, 0.5),
             )
 
 
