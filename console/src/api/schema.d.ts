@@ -5414,6 +5414,11 @@ export interface components {
              */
             building_id: string;
             /**
+             * Building Name
+             * @description The building's name.
+             */
+            building_name: string;
+            /**
              * Completed On
              * @description Date the works were completed.
              */

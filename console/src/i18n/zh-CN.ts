@@ -93,7 +93,7 @@ export default {
     events: "已举办的活动",
     eventTitle: "活动名称",
     renovations: "已完成的改造",
-    building: "楼宇编号",
+    building: "楼宇",
     completedOn: "完成日期",
     reports: "重点任务进展报告",
     verify: "核实",

@@ -1,6 +1,7 @@
 """SQL for renovations."""
 
 from collections import defaultdict
+from typing import Any, NamedTuple
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -10,15 +11,24 @@ from services.registry.renovations.models import Renovation
 from shared import page_of
 
 
-async def get(session: AsyncSession, renovation_id: str) -> tuple[Renovation, str] | None:
-    """A renovation and its building's district."""
-    result = await session.exec(
-        select(Renovation, Building.district_id)
-        .join(Building, col(Building.id) == col(Renovation.building_id))
-        .where(Renovation.id == renovation_id)
+class Located(NamedTuple):
+    """A renovation with its building's district and name."""
+
+    renovation: Renovation
+    district_id: str
+    building_name: str
+
+
+def _located() -> Any:
+    return select(Renovation, Building.district_id, Building.name).join(
+        Building, col(Building.id) == col(Renovation.building_id)
     )
-    row = result.first()
-    return (row[0], row[1]) if row else None
+
+
+async def get(session: AsyncSession, renovation_id: str) -> Located | None:
+    """A renovation, its building's district and name."""
+    row = (await session.exec(_located().where(Renovation.id == renovation_id))).first()
+    return Located(*row) if row else None
 
 
 async def of_buildings(
@@ -44,11 +54,9 @@ async def page(
     limit: int,
     offset: int,
     review: str | None = None,
-) -> tuple[list[tuple[Renovation, str]], int]:
-    """Renovations with their building's district, newest start first."""
-    query = select(Renovation, Building.district_id).join(
-        Building, col(Building.id) == col(Renovation.building_id)
-    )
+) -> tuple[list[Located], int]:
+    """Renovations with their building's district and name, newest start first."""
+    query = _located()
     if district_id is not None:
         query = query.where(Building.district_id == district_id)
     if building_id is not None:
@@ -63,4 +71,4 @@ async def page(
         limit=limit,
         offset=offset,
     )
-    return [(row[0], row[1]) for row in rows], total
+    return [Located(*row) for row in rows], total

@@ -39,6 +39,7 @@ class RenovationPublic(RenovationBase):
     id: str = Field(description="Renovation id.")
     building_id: str = Field(description="The renovated building.")
     district_id: str = Field(description="The building's district.")
+    building_name: str = Field(description="The building's name.")
     review: ReviewPublic | None = Field(
         description="The completion's review: it counts once verified (null until completed)."
     )

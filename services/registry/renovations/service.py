@@ -18,9 +18,14 @@ from shared import Conflict, FieldError, NotFound, Principal, ValidationFailed, 
 from shared.review import ReviewRequest, decide, open_review, review_of
 
 
-def _public(renovation: Renovation, district_id: str) -> RenovationPublic:
+def _public(renovation: Renovation, district_id: str, building_name: str) -> RenovationPublic:
     return RenovationPublic.model_validate(
-        {**renovation.model_dump(), "district_id": district_id, "review": review_of(renovation)}
+        {
+            **renovation.model_dump(),
+            "district_id": district_id,
+            "building_name": building_name,
+            "review": review_of(renovation),
+        }
     )
 
 
@@ -46,10 +51,10 @@ async def create(
     session.add(renovation)
     await session.flush()
     await building_service.publish(session, building.id)
-    return _public(renovation, building.district_id)
+    return _public(renovation, building.district_id, building.name)
 
 
-async def _existing(session: AsyncSession, renovation_id: str) -> tuple[Renovation, str]:
+async def _existing(session: AsyncSession, renovation_id: str) -> repository.Located:
     found = await repository.get(session, renovation_id)
     if found is None:
         raise NotFound(f"No renovation with id {renovation_id!r}.")
@@ -58,24 +63,23 @@ async def _existing(session: AsyncSession, renovation_id: str) -> tuple[Renovati
 
 async def read(session: AsyncSession, principal: Principal, renovation_id: str) -> RenovationPublic:
     """One renovation, for callers who may read its building's district."""
-    renovation, district_id = await _existing(session, renovation_id)
-    principal.ensure_read(district_id)
-    return _public(renovation, district_id)
+    found = await _existing(session, renovation_id)
+    principal.ensure_read(found.district_id)
+    return _public(*found)
 
 
 async def ensure_may_change(
     session: AsyncSession, principal: Principal, renovation_id: str
 ) -> None:
     """403/404 unless the caller may change the renovation."""
-    _, district_id = await _existing(session, renovation_id)
-    principal.ensure_write(district_id)
+    principal.ensure_write((await _existing(session, renovation_id)).district_id)
 
 
 async def update(
     session: AsyncSession, principal: Principal, renovation_id: str, data: RenovationUpdate
 ) -> RenovationPublic:
     """Correct the dates or record completion; completion may not precede the start."""
-    renovation, district_id = await _existing(session, renovation_id)
+    renovation, district_id, name = await _existing(session, renovation_id)
     principal.ensure_write(district_id)
     changes = data.model_dump(exclude_unset=True)
     started_on = changes.get("started_on") or renovation.started_on
@@ -98,21 +102,21 @@ async def update(
     renovation.updated_at = utcnow()
     await session.flush()
     await building_service.publish(session, renovation.building_id)
-    return _public(renovation, district_id)
+    return _public(renovation, district_id, name)
 
 
 async def review(
     session: AsyncSession, principal: Principal, renovation_id: str, data: ReviewRequest
 ) -> RenovationPublic:
     """An administrator verifies or rejects a district's completed renovation."""
-    renovation, district_id = await _existing(session, renovation_id)
+    renovation, district_id, name = await _existing(session, renovation_id)
     if renovation.completed_on is None:
         raise Conflict("The renovation is not completed; only a completion is reviewed.")
     decide(renovation, principal, data)
     renovation.updated_at = utcnow()
     await session.flush()
     await building_service.publish(session, renovation.building_id)
-    return _public(renovation, district_id)
+    return _public(renovation, district_id, name)
 
 
 async def list_page(
@@ -134,4 +138,4 @@ async def list_page(
         limit=limit,
         offset=offset,
     )
-    return RenovationPage(items=[_public(r, d) for r, d in rows], total=total)
+    return RenovationPage(items=[_public(*row) for row in rows], total=total)
