@@ -245,7 +245,7 @@ class TestSupervisionOffice:
         # (the district's test may have registered a building with no figures: it comes last)
         assert (await names.all_inner_texts())[:2] == ["姑苏金融大厦", "苏州中心"]
         tower = page.get_by_role("row").filter(has_text="姑苏金融大厦")
-        assert "\n1.5\n" in await tower.inner_text()  # 150,000,000 CNY in the 亿元 column
+        assert "\n1.50\n" in await tower.inner_text()  # 150,000,000 CNY in the 亿元 column
         await page.get_by_role("button", name="按 面积（平方米） 排序").click()  # ascending
         await page.get_by_role("textbox", name="搜索楼宇名称、地址或编号").fill("苏州中心")
         await page.wait_for_function(

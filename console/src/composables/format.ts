@@ -2,12 +2,14 @@
 // thousands separated, dates as 2023年6月30日.
 
 const grouping = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
+// A column's figures keep their two decimals, so that they line up.
+const column = new Intl.NumberFormat("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-/** 1234567.891 → "1,234,567.89" */
-export function formatNumber(value: number | null | undefined, digits = 2): string {
+/** 1234567.891 → "1,234,567.89"; `fixed` keeps every decimal (7.1 → "7.10"), for a column. */
+export function formatNumber(value: number | null | undefined, digits = 2, fixed = false): string {
   if (value === null || value === undefined || Number.isNaN(value)) return "—";
   return new Intl.NumberFormat("zh-CN", {
-    minimumFractionDigits: 0,
+    minimumFractionDigits: fixed ? digits : 0,
     maximumFractionDigits: digits,
   }).format(value);
 }
@@ -36,7 +38,8 @@ export interface MoneyUnit {
   label: "亿元" | "万元";
   /** The amount in this unit, two decimals; null without one. */
   of(amount: string | number | null | undefined): number | null;
-  /** The amount written in this unit (without the unit: the column heading names it). */
+  /** The amount written in this unit with two decimals (without the unit: the column heading
+   * names it). */
   format(amount: string | number | null | undefined): string;
 }
 
@@ -54,7 +57,7 @@ export function moneyUnit(amounts: (string | number | null | undefined)[]): Mone
     of,
     format: (amount) => {
       const value = of(amount);
-      return value === null ? "—" : grouping.format(value);
+      return value === null ? "—" : column.format(value);
     },
   };
 }

@@ -35,18 +35,19 @@ describe("one unit per column", () => {
   it("is 亿元 for the whole column once any amount reaches 1亿", () => {
     const unit = moneyUnit(["150000000.00", "3348226.20", null]);
     expect(unit.label).toBe("亿元");
-    expect(["150000000.00", "3348226.20", null].map(unit.format)).toEqual(["1.5", "0.03", "—"]);
+    expect(["150000000.00", "3348226.20", null].map(unit.format)).toEqual(["1.50", "0.03", "—"]);
   });
   it("is 万元 below, with round figures", () => {
     const unit = moneyUnit(["3348226.20", "-12000.00"]);
     expect(unit.label).toBe("万元");
     expect(unit.of("3348226.20")).toBe(334.82);
-    expect(unit.format("-12000.00")).toBe("-1.2");
+    expect(unit.format("-12000.00")).toBe("-1.20");
   });
 });
 
 describe("numbers, rates and dates", () => {
   it("groups thousands", () => expect(formatNumber(1234567.891)).toBe("1,234,567.89"));
+  it("keeps a column's decimals", () => expect(formatNumber(6589.8, 2, true)).toBe("6,589.80"));
   it("shows rates as percentages", () => expect(formatPercent(0.853)).toBe("85.3%"));
   it("writes dates the Chinese way, in Beijing time", () => {
     expect(formatDate("2023-06-30")).toBe("2023年6月30日");
