@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest postgres bench clean-data tools console console-test
+.PHONY: run test lint typecheck pytest postgres bench clean-data tools console console-test screenshots
 
 # The web console: built (npm ci, vite build) when its sources changed since the last build.
 CONSOLE_SOURCES := $(shell find console/src -type f 2>/dev/null) console/index.html \
@@ -58,6 +58,11 @@ tools:
 	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends $$missing >/dev/null; }; \
 	  else echo "missing:$$missing (not root): the tests that need them are skipped"; fi; \
 	fi
+
+## screenshots: the console guide's pictures (docs/console/*.png) taken again on the
+## demonstration city (PostgreSQL, the bundled broker, Chromium; about two minutes)
+screenshots: $(STAMP) $(CONSOLE_BUILT) tools
+	$(BIN)/python -m tests.console.screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
