@@ -115,6 +115,9 @@ def on_postgres(prefix: str, base: Path, extra_env: dict[str, str]) -> Iterator[
         yield stack
         assert stack.stop() == 0
     finally:
+        if stack.process.poll() is None:  # the block failed: stopped all the same, children too
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                stack.stop()
         if stack.process.poll() is None:
             stack.process.kill()
         asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
