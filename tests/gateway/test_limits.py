@@ -59,12 +59,14 @@ class TestInProcessLimit:
 
     async def test_tokens_come_back_with_time(self, platform: Stack) -> None:
         async with (
-            platform.another_gateway(rate_limit_per_second=20, rate_limit_burst=1) as gateway,
+            # One token a second: slow enough that a busy machine's first request does not earn
+            # the second its token (at 20 a second, a 50 ms request did).
+            platform.another_gateway(rate_limit_per_second=1, rate_limit_burst=1) as gateway,
             httpx.AsyncClient(base_url=gateway, headers=bearer(ADMIN_TOKEN)) as client,
         ):
             assert (await client.get("/api/v1/districts")).status_code == 200
             assert (await client.get("/api/v1/districts")).status_code == 429
-            await asyncio.sleep(0.15)
+            await asyncio.sleep(1.1)
             assert (await client.get("/api/v1/districts")).status_code == 200
 
 
