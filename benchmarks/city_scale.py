@@ -36,8 +36,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.console import PASSWORD, person  # noqa: E402
 from demo.run import run_demo, summary  # noqa: E402
 from launcher.demo import targets  # noqa: E402
-from shared import CHROMIUM_FLAGS  # noqa: E402
-from tests.console.conftest import BUILT, CHROMIUM  # noqa: E402
+from tests.console.conftest import BUILT, CHROMIUM, chromium  # noqa: E402
 from tests.live import LiveStack, on_postgres  # noqa: E402
 
 PAGES = ("/", "/scores", "/buildings", "/movements", "/warnings", "/events", "/tasks", "/bluebook")
@@ -80,13 +79,7 @@ async def browse(base: str, visits: int) -> tuple[dict[str, list[float]], dict[s
     pages: dict[str, list[float]] = defaultdict(list)
     calls: dict[str, list[float]] = defaultdict(list)
     async with async_playwright() as playwright:
-        context = await playwright.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="sbe-bench-city-"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=list(CHROMIUM_FLAGS),
-            viewport={"width": 1440, "height": 900},
-        )
+        context = await chromium(playwright, tempfile.mkdtemp(prefix="sbe-bench-city-"))
         page = await context.new_page()
         await page.goto(base + "/login")
         await page.get_by_label("用户名").fill("ducha")

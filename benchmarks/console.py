@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gzip
+import re
 import shutil
 import statistics
 import sys
@@ -26,13 +27,12 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from shared import CHROMIUM_FLAGS  # noqa: E402
-from tests.console.conftest import BUILT, CHROMIUM  # noqa: E402
+from tests.console.conftest import BUILT, CHROMIUM, chromium  # noqa: E402
 from tests.live import LiveStack, launch  # noqa: E402
 from tests.support import pg_url, scratch_database  # noqa: E402
 
-FLAGS = list(CHROMIUM_FLAGS)
 PASSWORD = "Lou-Yu-2023-Suzhou"
+COCKPIT = re.compile("楼宇经济总览")  # of whichever year the console opens on
 
 
 async def measure(base: str, username: str, runs: int) -> dict[str, list[float]]:
@@ -41,10 +41,7 @@ async def measure(base: str, username: str, runs: int) -> dict[str, list[float]]
     figures: dict[str, list[float]] = {"cockpit_s": [], "login_s": [], "assets_kb": [], "api": []}
     async with async_playwright() as playwright:
         for _ in range(runs):
-            profile = tempfile.mkdtemp(prefix="sbe-bench-")
-            context = await playwright.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=FLAGS
-            )
+            context = await chromium(playwright, tempfile.mkdtemp(prefix="sbe-bench-"))
             page = await context.new_page()
             started = time.perf_counter()
             await page.goto(base + "/login")
@@ -53,16 +50,12 @@ async def measure(base: str, username: str, runs: int) -> dict[str, list[float]]
             await page.get_by_label("用户名").fill(username)
             await page.get_by_label("口令", exact=True).fill(PASSWORD)
             await page.get_by_role("button", name="登录").click()
-            await page.get_by_role("heading", name="2023年楼宇经济总览").wait_for()
+            await page.get_by_role("heading", name=COCKPIT).wait_for()
             await context.clear_cookies()
             await context.close()
             # A new browser with an empty cache, signed in by the same cookie: the first load.
-            context = await playwright.chromium.launch_persistent_context(
-                tempfile.mkdtemp(prefix="sbe-bench-"),
-                executable_path=CHROMIUM,
-                headless=True,
-                args=FLAGS,
-            )
+            profile = tempfile.mkdtemp(prefix="sbe-bench-")
+            context = await chromium(playwright, profile)
             async with httpx.AsyncClient(base_url=base) as client:
                 signed = await client.post(
                     "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
@@ -70,13 +63,21 @@ async def measure(base: str, username: str, runs: int) -> dict[str, list[float]]
             await context.add_cookies(
                 [{"name": "sbe_session", "value": signed.cookies["sbe_session"], "url": base}]
             )
+            # What the console notes in its storage at sign-in, so that it asks who is signed in.
+            await context.add_init_script("localStorage.setItem('sbe.signedIn', '1')")
             page = await context.new_page()
             assets: list[bytes] = []
             api_calls: list[str] = []
 
+            last = [0.0]  # when the latest response arrived
+
             async def seen(
-                response: object, assets: list[bytes] = assets, api_calls: list[str] = api_calls
+                response: object,
+                assets: list[bytes] = assets,
+                api_calls: list[str] = api_calls,
+                last: list[float] = last,
             ) -> None:
+                last[0] = time.perf_counter()
                 url: str = response.url  # type: ignore[attr-defined]
                 if "/assets/" in url and url.endswith((".js", ".css")):
                     assets.append(await response.body())  # type: ignore[attr-defined]
@@ -86,9 +87,10 @@ async def measure(base: str, username: str, runs: int) -> dict[str, list[float]]
             page.on("response", seen)
             started = time.perf_counter()
             await page.goto(base + "/")
-            await page.get_by_role("cell", name="姑苏区").first.wait_for()
+            await page.get_by_role("heading", name=COCKPIT).wait_for()
+            # Complete when its last response came (network idle is that and 500 ms of quiet).
             await page.wait_for_load_state("networkidle")
-            figures["cockpit_s"].append(time.perf_counter() - started)
+            figures["cockpit_s"].append(last[0] - started)
             figures["assets_kb"].append(sum(len(gzip.compress(a)) for a in assets) / 1024)
             figures["api"].append(len(api_calls))
             await context.close()

@@ -13,6 +13,7 @@ from shared.copies import (
     BuildingCopyBase,
     BuildingYearCopyBase,
     building_year_row,
+    building_year_versions_in,
     upsert_building_copies,
     upsert_building_year_copies,
 )
@@ -265,6 +266,7 @@ __all__ = [
     "broker_reachable",
     "building_row",
     "building_year_row",
+    "building_year_versions_in",
     "configure_logging",
     "consumer_config",
     "copies_router",

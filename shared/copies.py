@@ -10,14 +10,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger
+from sqlalchemy import select as sa_select
 from sqlmodel import Field, SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.database import dialect_insert
+from shared.database import dialect_insert, fetch_rows
 from shared.iteration import batched, newest_by
 from shared.messages import BuildingYearMessage
 from shared.types import UTCDateTime, parse_cents
@@ -104,3 +106,22 @@ async def upsert_building_year_copies(
             set_={k: statement.excluded[k] for k in chunk[0] if k not in ("building_id", "year")},
         )
         await session.exec(statement, params=list(chunk))
+
+
+async def building_year_versions_in(
+    session: AsyncSession, years: type[SQLModel], buildings: type[SQLModel]
+) -> Sequence[Any]:
+    """(district, building, year, tax, occupancy month) of every building-year in `years` whose
+    building `buildings` holds: what `tally_building_years` sums, read the same way from the
+    source (monitoring's) and from each copy of it."""
+    y, b = years, buildings
+    return await fetch_rows(
+        session,
+        sa_select(
+            col(b.district_id),  # type: ignore[attr-defined]
+            col(y.building_id),  # type: ignore[attr-defined]
+            col(y.year),  # type: ignore[attr-defined]
+            col(y.tax_cents),  # type: ignore[attr-defined]
+            col(y.occupancy_period),  # type: ignore[attr-defined]
+        ).join(b, col(b.id) == col(y.building_id)),  # type: ignore[attr-defined]
+    )

@@ -139,6 +139,22 @@ def _provoked(error: str) -> bool:
     return PROVOKED.search(error) is not None
 
 
+async def chromium(playwright: Any, profile: str, **options: Any) -> Any:
+    """Debian's Chromium with the flags the platform's CI needs, in the profile folder given
+    (a fresh one), headless, at the console's size, in Chinese and Beijing time (`options` add to
+    or replace these)."""
+    settings: dict[str, Any] = {
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": list(CHROMIUM_FLAGS),
+        "viewport": {"width": 1440, "height": 900},
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        **options,
+    }
+    return await playwright.chromium.launch_persistent_context(profile, **settings)
+
+
 @pytest.fixture
 async def browser_context() -> AsyncIterator[Any]:
     """A fresh Chromium profile for each test (the launch flags the platform's CI needs)."""
@@ -146,18 +162,8 @@ async def browser_context() -> AsyncIterator[Any]:
 
     profile = tempfile.mkdtemp(prefix="sbe-chromium-")
     async with async_playwright() as playwright:
-        context = await playwright.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=list(CHROMIUM_FLAGS),
-            viewport={"width": 1440, "height": 900},
-            locale="zh-CN",
-            timezone_id="Asia/Shanghai",
-            accept_downloads=True,
-            # axe-core is injected into the pages it checks; the policy itself is tested below.
-            bypass_csp=True,
-        )
+        # axe-core is injected into the pages it checks; the policy itself is tested below.
+        context = await chromium(playwright, profile, accept_downloads=True, bypass_csp=True)
         errors: list[str] = []
 
         def watch(page: Any) -> None:

@@ -21,9 +21,9 @@ import pyotp
 
 from benchmarks.city_scale import load
 from benchmarks.console import PASSWORD, person
-from shared import CHROMIUM_FLAGS, beijing_today
+from shared import beijing_today
 from shared.validators import uscc_check_character
-from tests.console.conftest import BUILT, CHROMIUM, ROOT
+from tests.console.conftest import BUILT, CHROMIUM, ROOT, chromium
 from tests.console.test_console import WAIT_MS, choose_year, sign_in, sign_out
 from tests.live import LiveStack, on_postgres
 
@@ -145,14 +145,9 @@ async def photograph(stack: LiveStack, out: Path) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        context = await playwright.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="sbe-screenshots-"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=list(CHROMIUM_FLAGS),
-            viewport={"width": 1440, "height": 900},
-            locale="zh-CN",
-            bypass_csp=True,  # to wait for the page's transitions to end
+        # bypass_csp: to wait for the page's transitions to end
+        context = await chromium(
+            playwright, tempfile.mkdtemp(prefix="sbe-screenshots-"), bypass_csp=True
         )
         page = await context.new_page()
         for who in (administrator, supervision, district):

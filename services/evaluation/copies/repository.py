@@ -15,7 +15,7 @@ from services.evaluation.inputs.models import (
     EventCopy,
     MovementCopy,
 )
-from shared import fetch_rows
+from shared import building_year_versions_in, fetch_rows
 
 
 async def building_versions(session: AsyncSession) -> Sequence[Any]:
@@ -43,14 +43,4 @@ async def event_versions(session: AsyncSession) -> Sequence[Any]:
 
 async def building_year_versions(session: AsyncSession) -> Sequence[Any]:
     """(district, building, year, tax, occupancy month) of the years of known buildings."""
-    y, b = BuildingYearCopy, BuildingCopy
-    return await fetch_rows(
-        session,
-        sa_select(
-            col(b.district_id),
-            col(y.building_id),
-            col(y.year),
-            col(y.tax_cents),
-            col(y.occupancy_period),
-        ).join(b, col(b.id) == col(y.building_id)),
-    )
+    return await building_year_versions_in(session, BuildingYearCopy, BuildingCopy)

@@ -11,23 +11,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.buildings.models import KnownBuilding
 from services.monitoring.figures.models import BuildingMonth, BuildingYear
-from shared import fetch_rows
+from shared import building_year_versions_in, fetch_rows
 
 
 async def building_year_versions(session: AsyncSession) -> Sequence[Any]:
-    """(district, building, year, tax, occupancy month) of every building-year of a known
-    building."""
-    y, b = BuildingYear, KnownBuilding
-    return await fetch_rows(
-        session,
-        sa_select(
-            col(b.district_id),
-            col(y.building_id),
-            col(y.year),
-            col(y.tax_cents),
-            col(y.occupancy_period),
-        ).join(b, col(b.id) == col(y.building_id)),
-    )
+    """(district, building, year, tax, occupancy month) of the years of known buildings."""
+    return await building_year_versions_in(session, BuildingYear, KnownBuilding)
 
 
 async def building_months(
