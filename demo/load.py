@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import orjson
 
+from demo.api import RefusedError, client, must
 from demo.city import YI, City, Tenant
 from demo.feeds import OccupancyRecord, occupancy_records, planned_months, tax_records
 from demo.people import designations, events, key_task_reports, renovations, targets
@@ -44,40 +45,6 @@ class Sent:
     occupancy: dict[tuple[str, int], tuple[float, float]] = field(default_factory=dict)
     events: Counter[tuple[str, int]] = field(default_factory=Counter)  # (district, year)
     dead_letters: int = 0
-
-
-class Patient(httpx.AsyncBaseTransport):
-    """A client that keeps the platform's rate limits: a request answered 429 is sent again
-    after the `Retry-After` the gateway gives (keys and addresses are rate-limited)."""
-
-    def __init__(self, attempts: int = 30) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.attempts = attempts
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        for _ in range(self.attempts):
-            response = await self.inner.handle_async_request(request)
-            if response.status_code != 429:
-                return response
-            await response.aclose()
-            await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-class RefusedError(RuntimeError):
-    """The platform refused what the generator sent, other than on purpose."""
-
-
-def must(response: httpx.Response, *statuses: int) -> Any:
-    if response.status_code not in statuses:
-        raise RefusedError(
-            f"{response.request.method} {response.request.url.path}: "
-            f"{response.status_code} {response.text[:500]}"
-        )
-    return response.json() if response.content else None
 
 
 class Loader:
@@ -347,16 +314,6 @@ class Loader:
                 key = (building.district_id, year)
                 self.sent.tax[key] = self.sent.tax.get(key, 0) + tax
                 self.sent.over_100m[key] = self.sent.over_100m.get(key, 0) + (tax > YI)
-
-
-def client(gateway: str, key: str) -> httpx.AsyncClient:
-    """A client of the gateway with `key`, keeping its rate limits."""
-    return httpx.AsyncClient(
-        base_url=gateway,
-        headers={"Authorization": f"Bearer {key}"},
-        timeout=120,
-        transport=Patient(),
-    )
 
 
 def _delivered(producer: Any, futures: list[Any]) -> None:

@@ -11,7 +11,8 @@ from typing import Any
 
 import httpx
 
-from demo.load import Sent, client, must
+from demo.api import client, must
+from demo.load import Sent
 from shared import format_cents
 from shared.reference import district_ids
 

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from demo.api import client, must
 from demo.city import build_city
-from demo.load import Loader, client, must
+from demo.load import Loader
 from demo.reconcile import reconcile
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import Future
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -356,3 +357,15 @@ def consumer_config(
         poll_timeout_ms=settings.consumer_poll_ms,
         topic_specs=topic_specs(topics, settings),
     )
+
+
+@asynccontextmanager
+async def consuming(consumers: list[BatchConsumer]) -> AsyncIterator[None]:
+    """The consumers polling for the block (each creates its topics first, retrying while the
+    broker is away), all stopped when it ends."""
+    for consumer in consumers:
+        consumer.start()
+    try:
+        yield
+    finally:
+        await asyncio.gather(*(c.stop() for c in consumers))

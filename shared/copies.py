@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.database import dialect_insert, fetch_rows
 from shared.iteration import batched, newest_by
-from shared.messages import BuildingYearMessage
+from shared.messages import BuildingMessage, BuildingYearMessage
 from shared.types import UTCDateTime, parse_cents
 
 # Rows per statement: 7 parameters each stays far under SQLite's and asyncpg's limits.
@@ -43,6 +43,19 @@ class BuildingCopyBase(SQLModel):
     )
     retired_on: date | None = Field(default=None, description="Retired: counts up to that year.")
     registry_updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+def building_row(message: BuildingMessage) -> dict[str, Any]:
+    """A building message as a row of a service's copy of the registry's buildings."""
+    return {
+        "id": message.id,
+        "name": message.name,
+        "district_id": message.district_id,
+        "gross_floor_area_m2": message.gross_floor_area_m2,
+        "status": message.status,
+        "retired_on": message.retired.retired_on if message.retired else None,
+        "registry_updated_at": message.updated_at,
+    }
 
 
 async def upsert_building_copies(

@@ -387,16 +387,3 @@ TOPICS: dict[str, Topic] = {
 def topic_specs(names: tuple[str, ...] | list[str], settings: Any = None) -> tuple[TopicSpec, ...]:
     """The specs of the named topics, partitions from `settings` where it has the setting."""
     return tuple(TOPICS[name].spec(settings) for name in names)
-
-
-def building_row(message: BuildingMessage) -> dict[str, Any]:
-    """A building message as a row of a service's copy of the registry's buildings."""
-    return {
-        "id": message.id,
-        "name": message.name,
-        "district_id": message.district_id,
-        "gross_floor_area_m2": message.gross_floor_area_m2,
-        "status": message.status,
-        "retired_on": message.retired.retired_on if message.retired else None,
-        "registry_updated_at": message.updated_at,
-    }

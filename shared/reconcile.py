@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -168,6 +169,17 @@ class CopyWatch:
         for source in sources:
             for kind in source.kinds:
                 COPIES_DIVERGED.labels(service, source.name, kind).set(0)
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """`run` in the background for the block."""
+        task = asyncio.create_task(self.run(), name="copies")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
 
     async def run(self) -> None:
         """Check until cancelled; a failed check is logged and tried again next time."""

@@ -222,7 +222,7 @@ async def seed_reference(services: Services) -> None:
     """What every service seeds at start: districts, 2023 targets, the default scheme, tasks."""
     from services.evaluation.scoring.service import seed_default_scheme
     from services.evaluation.targets.service import seed_2023
-    from services.evaluation.tasks.service import seed_key_tasks
+    from services.evaluation.tasks.admin import seed_key_tasks
     from services.registry.districts.repository import upsert_reference_districts
 
     async with services.apps["registry"].state.database.unit_of_work() as session:

@@ -4,7 +4,6 @@ the key tasks, publications and the annual blue book."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,13 +23,14 @@ from services.evaluation.scoring.service import seed_default_scheme
 from services.evaluation.settings import EvaluationSettings
 from services.evaluation.targets.router import router as targets_router
 from services.evaluation.targets.service import seed_2023
+from services.evaluation.tasks.admin import seed_key_tasks
 from services.evaluation.tasks.evidence import router as report_evidence_router
 from services.evaluation.tasks.router import router as tasks_router
-from services.evaluation.tasks.service import seed_key_tasks
 from shared import (
     BatchConsumer,
     CopyWatch,
     Database,
+    consuming,
     copies_router,
     create_service_app,
     database_target,
@@ -79,17 +79,11 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
         consumers: list[BatchConsumer] = []
         if settings.kafka_bootstrap:
             consumers = [inputs_consumer(settings, database, asyncio.get_running_loop())]
-            for consumer in consumers:
-                consumer.start()
         app.state.consumers = consumers
-        watching = asyncio.create_task(watch.run(), name="copies")
         try:
-            yield
+            async with consuming(consumers), watch.running():
+                yield
         finally:
-            watching.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watching
-            await asyncio.gather(*(c.stop() for c in consumers))
             await events.aclose()
             await peers.aclose()
             await database.dispose()

@@ -41,6 +41,7 @@ from shared import (
     Database,
     announcements_router,
     broker_reachable,
+    consuming,
     copies_router,
     create_service_app,
     database_ready,
@@ -166,13 +167,8 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
                         ),
                     ]
                     app.state.consumers = consumers
-                    for consumer in consumers:
-                        # each creates its topics first, retrying while the broker is away
-                        consumer.start()
-                try:
+                async with consuming(consumers):
                     yield
-                finally:
-                    await asyncio.gather(*(c.stop() for c in consumers))
         finally:
             for task in tasks:
                 task.cancel()

@@ -4,7 +4,6 @@ its copy of monitoring's building-years (the figures its buildings list shows)."
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -30,6 +29,7 @@ from shared import (
     Database,
     TopicSpec,
     announcements_router,
+    consuming,
     copies_router,
     create_service_app,
     database_target,
@@ -75,25 +75,20 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             interval_seconds=settings.copies_check_seconds,
         )
         app.state.copy_watch = watch
-        watching = asyncio.create_task(watch.run(), name="copies")
         consumers: list[BatchConsumer] = []
+        if settings.kafka_bootstrap:
+            consumers = [figures_consumer(settings, database, asyncio.get_running_loop())]
+        app.state.consumers = consumers
         try:
-            async with relaying(
-                SERVICE, database, RegistryOutbox, settings.kafka_bootstrap, topics(settings)
+            async with (
+                watch.running(),
+                relaying(
+                    SERVICE, database, RegistryOutbox, settings.kafka_bootstrap, topics(settings)
+                ),
+                consuming(consumers),
             ):
-                if settings.kafka_bootstrap:
-                    consumers = [figures_consumer(settings, database, asyncio.get_running_loop())]
-                    app.state.consumers = consumers
-                    for consumer in consumers:
-                        consumer.start()
-                try:
-                    yield
-                finally:
-                    await asyncio.gather(*(c.stop() for c in consumers))
+                yield
         finally:
-            watching.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watching
             await monitoring.aclose()
             await database.dispose()
 

@@ -396,7 +396,7 @@ class TestYearlyLists:
             f"{URL}/1.1", json={"deadline": "2023-06-30", "reason": "延期"}
         )
         assert changed.status_code == 200
-        from services.evaluation.tasks.service import seed_key_tasks
+        from services.evaluation.tasks.admin import seed_key_tasks
 
         database = services.apps["evaluation"].state.database
         async with database.unit_of_work() as session:

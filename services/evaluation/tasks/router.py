@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from services.evaluation.tasks import service
+from services.evaluation.tasks import admin, service
 from services.evaluation.tasks.schemas import (
     TASK_ID_PATTERN,
     ReportCreate,
@@ -63,7 +63,7 @@ async def list_tasks(
 async def add_task(session: SessionDep, principal: AdminDep, body: TaskCreate) -> TaskDetail:
     """每年动态调整: the year's tasks, deadlines and units are the administrator's to set; every
     change is kept with its reason."""
-    return await service.add_task(session, principal, body)
+    return await admin.add_task(session, principal, body)
 
 
 @router.patch(
@@ -75,7 +75,7 @@ async def add_task(session: SessionDep, principal: AdminDep, body: TaskCreate) -
 async def change_task(
     session: SessionDep, principal: AdminDep, task_id: TaskId, body: TaskUpdate
 ) -> TaskDetail:
-    return await service.change_task(session, principal, task_id, body)
+    return await admin.change_task(session, principal, task_id, body)
 
 
 @router.get(
@@ -87,7 +87,7 @@ async def change_task(
 async def task_history(
     session: SessionDep, principal: PrincipalDep, task_id: TaskId
 ) -> list[TaskChangePublic]:
-    return await service.task_history(session, task_id)
+    return await admin.task_history(session, task_id)
 
 
 @router.get(

@@ -9,22 +9,17 @@ from datetime import date
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.evaluation.reference import key_tasks_2023
 from services.evaluation.tasks import repository
-from services.evaluation.tasks.models import KeyTask, TaskChange, TaskReport
+from services.evaluation.tasks.models import KeyTask, TaskReport
 from services.evaluation.tasks.schemas import (
     ReportCreate,
     ReportPublic,
-    TaskChangePublic,
-    TaskCreate,
     TaskDetail,
     TaskPublic,
     TaskStatus,
-    TaskUpdate,
     UnitProgress,
 )
 from shared import (
-    Conflict,
     FieldError,
     Forbidden,
     NotFound,
@@ -48,7 +43,7 @@ def government_of(district_id: str) -> str:
     return f"{name}人民政府"
 
 
-def _units(task: KeyTask) -> list[str]:
+def responsible_units_of(task: KeyTask) -> list[str]:
     units: list[str] = orjson.loads(task.responsible_units)
     return units
 
@@ -56,7 +51,7 @@ def _units(task: KeyTask) -> list[str]:
 def reporting_units(task: KeyTask) -> list[str]:
     """The units that each report on a task: "各县级市（区）人民政府" stands for ten governments."""
     units: list[str] = []
-    for unit in _units(task):
+    for unit in responsible_units_of(task):
         expanded = (
             [government_of(d.district_id) for d in districts()] if unit == ALL_DISTRICTS else [unit]
         )
@@ -116,16 +111,12 @@ def _view(
         work_area=task.work_area,
         task=task.task,
         deadline=task.deadline,
-        responsible_units=_units(task),
+        responsible_units=responsible_units_of(task),
         status=status,
         overdue=task.deadline is not None and task.deadline < today and status != TaskStatus.done,
         latest_report=_report(reports[0]) if reports else None,
         units=units,
     )
-
-
-def _today() -> date:
-    return beijing_today()
 
 
 def task_order(task: KeyTask) -> tuple[int, ...]:
@@ -149,7 +140,7 @@ async def list_tasks(
     by_task: dict[str, list[TaskReport]] = defaultdict(list)
     for report in await repository.reports(session, [t.task_id for t in tasks]):
         by_task[report.task_id].append(report)
-    views = [_view(t, by_task[t.task_id], _today(), viewer_unit) for t in tasks]
+    views = [_view(t, by_task[t.task_id], beijing_today(), viewer_unit) for t in tasks]
     return [
         v
         for v in views
@@ -185,14 +176,14 @@ async def detail(session: AsyncSession, principal: Principal, task_id: str) -> T
     viewer_unit = _viewer_unit(principal)
     visible = [r for r in reports if viewer_unit is None or r.unit == viewer_unit]
     return TaskDetail(
-        **_view(task, reports, _today(), viewer_unit).model_dump(),
+        **_view(task, reports, beijing_today(), viewer_unit).model_dump(),
         reports=[_report(r) for r in visible],
     )
 
 
 def _check_date(reported_on: date, year: int) -> None:
     """Progress is dated from the task's year on and never in the future (Beijing time)."""
-    today = _today()
+    today = beijing_today()
     problem = None
     if reported_on > today:
         problem = f"must not be later than today ({today.isoformat()})"
@@ -214,7 +205,7 @@ async def report(
     if task is None:
         raise NotFound(f"No key task {task_id!r}.")
     _check_date(data.reported_on, task.year)
-    units = _units(task)
+    units = responsible_units_of(task)
     if principal.role is Role.bureau:
         if not principal.unit or principal.unit not in reporting_units(task):
             raise Forbidden(f"Task {task_id} is not one {principal.unit} is responsible for.")
@@ -294,116 +285,3 @@ async def review(
     decide(entry, principal, data)
     await session.flush()
     return _report(entry)
-
-
-def _snapshot(task: KeyTask) -> dict[str, object]:
-    return {
-        "task_id": task.task_id,
-        "year": task.year,
-        "work_area_no": task.work_area_no,
-        "work_area": task.work_area,
-        "task": task.task,
-        "deadline": task.deadline.isoformat() if task.deadline else None,
-        "responsible_units": _units(task),
-    }
-
-
-async def add_task(session: AsyncSession, principal: Principal, data: TaskCreate) -> TaskDetail:
-    """The administrator adds a task to a year's list (with its reason, in its history)."""
-    if await repository.get(session, data.task_id) is not None:
-        raise Conflict(f"Task {data.task_id} exists; change it instead.")
-    task = KeyTask(
-        task_id=data.task_id,
-        year=data.year,
-        work_area_no=data.work_area_no,
-        work_area=data.work_area,
-        task=data.task,
-        deadline=data.deadline,
-        responsible_units=orjson.dumps(_distinct(data.responsible_units)).decode(),
-    )
-    session.add(task)
-    await session.flush()
-    await repository.add_change(
-        session,
-        TaskChange(
-            task_id=task.task_id,
-            action="added",
-            after=orjson.dumps(_snapshot(task)).decode(),
-            reason=data.reason,
-            by=principal.name,
-        ),
-    )
-    return await detail(session, principal, task.task_id)
-
-
-def _distinct(units: list[str]) -> list[str]:
-    return list(dict.fromkeys(units))
-
-
-async def change_task(
-    session: AsyncSession, principal: Principal, task_id: str, data: TaskUpdate
-) -> TaskDetail:
-    """The administrator changes a task's text, deadline or units; before and after are kept.
-    Reports stay with their unit: a unit taken off the task no longer counts toward it."""
-    task = await repository.get(session, task_id)
-    if task is None:
-        raise NotFound(f"No key task {task_id!r}.")
-    before = _snapshot(task)
-    changes = data.model_dump(exclude_unset=True, exclude={"reason"})
-    if "work_area" in changes and changes["work_area"] is not None:
-        task.work_area = changes["work_area"]
-    if "task" in changes and changes["task"] is not None:
-        task.task = changes["task"]
-    if "deadline" in changes:
-        task.deadline = changes["deadline"]
-    if changes.get("responsible_units") is not None:
-        task.responsible_units = orjson.dumps(_distinct(changes["responsible_units"])).decode()
-    after = _snapshot(task)
-    if after == before:
-        raise Conflict("The change changes nothing.")
-    await session.flush()
-    await repository.add_change(
-        session,
-        TaskChange(
-            task_id=task_id,
-            action="changed",
-            before=orjson.dumps(before).decode(),
-            after=orjson.dumps(after).decode(),
-            reason=data.reason,
-            by=principal.name,
-        ),
-    )
-    return await detail(session, principal, task_id)
-
-
-async def task_history(session: AsyncSession, task_id: str) -> list[TaskChangePublic]:
-    """Every change the administrators made to a task, oldest first."""
-    if await repository.get(session, task_id) is None:
-        raise NotFound(f"No key task {task_id!r}.")
-    return [
-        TaskChangePublic(
-            action=c.action,
-            before=orjson.loads(c.before) if c.before else None,
-            after=orjson.loads(c.after),
-            reason=c.reason,
-            by=c.by,
-            at=c.at,
-        )
-        for c in await repository.changes(session, task_id)
-    ]
-
-
-async def seed_key_tasks(session: AsyncSession) -> None:
-    """Annex 2's key tasks (idempotent; runs at start)."""
-    for ref in key_tasks_2023():
-        await repository.add_missing_task(
-            session,
-            KeyTask(
-                task_id=ref.task_id,
-                work_area_no=ref.work_area_no,
-                work_area=ref.work_area,
-                task=ref.task,
-                deadline=None if ref.deadline == "ongoing" else date.fromisoformat(ref.deadline),
-                responsible_units=orjson.dumps(list(ref.responsible_units)).decode(),
-            ),
-        )
