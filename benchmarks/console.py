@@ -98,13 +98,19 @@ async def measure(base: str, username: str, runs: int) -> dict[str, list[float]]
     return figures
 
 
-def person(stack: LiveStack, username: str, role: str, district_id: str | None = None) -> None:
+def person(
+    stack: LiveStack,
+    username: str,
+    role: str,
+    district_id: str | None = None,
+    display_name: str | None = None,
+) -> None:
     """An account with its password changed to PASSWORD, as a first sign-in leaves it."""
     made = httpx.post(
         stack.gateway_url + "/api/v1/auth/users",
         json={
             "username": username,
-            "display_name": username,
+            "display_name": display_name or username,
             "role": role,
             **({"district_id": district_id} if district_id else {}),
         },

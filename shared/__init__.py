@@ -8,10 +8,17 @@ from shared.clients import (
     ServiceIdentity,
     service_client,
 )
-from shared.consumer import BatchConsumer, ConsumerConfig, DeadLetterSink, consumer_config
+from shared.consumer import (
+    BatchConsumer,
+    ConsumerConfig,
+    DeadLetterSink,
+    consumer_config,
+    consuming,
+)
 from shared.copies import (
     BuildingCopyBase,
     BuildingYearCopyBase,
+    building_row,
     building_year_row,
     building_year_versions_in,
     upsert_building_copies,
@@ -85,7 +92,6 @@ from shared.messages import (
     RenovationNote,
     TaxMessage,
     Topic,
-    building_row,
     topic_specs,
 )
 from shared.middleware import ObservabilityMiddleware, header, send_problem
@@ -143,6 +149,7 @@ from shared.types import (
     UTCDateTime,
     beijing_today,
     format_cents,
+    format_cents_grouped,
     format_cny_zh,
     parse_cents,
     per_m2_cny,
@@ -269,6 +276,7 @@ __all__ = [
     "building_year_versions_in",
     "configure_logging",
     "consumer_config",
+    "consuming",
     "copies_router",
     "create_producer",
     "create_service_app",
@@ -284,6 +292,7 @@ __all__ = [
     "featured_industry_of",
     "fetch_rows",
     "format_cents",
+    "format_cents_grouped",
     "format_cny_zh",
     "header",
     "http_source",

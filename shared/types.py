@@ -86,6 +86,12 @@ def format_cents(cents: int) -> str:
     return f"{'-' if cents < 0 else ''}{whole}.{fraction:02d}"
 
 
+def format_cents_grouped(cents: int) -> str:
+    """123456789 → '1,234,567.89': the yuan as a reader sees them, thousands separated."""
+    whole, fraction = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole:,}.{fraction:02d}"
+
+
 def format_cny_zh(cents: int) -> str:
     """An amount as officials write it: 亿元 from 1亿 (150000000.00 → '1.50亿元'), else 万元
     with grouping (12345600 → '12.35万元'), both rounded half up to two decimals."""

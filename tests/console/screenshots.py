@@ -168,8 +168,8 @@ def main() -> None:
     with on_postgres("sbe_screenshots", base, {"SBE_LOGIN_ATTEMPTS_PER_MINUTE": "1000"}) as stack:
         for _, line in load(stack, options.seed, options.scale):
             print(f"  {line}", flush=True)
-        person(stack, "ducha", "supervision")
-        person(stack, "sip.staff", "district", DISTRICT[0])
+        person(stack, "ducha", "supervision", display_name="周敏")
+        person(stack, "sip.staff", "district", DISTRICT[0], display_name="陈立")
         asyncio.run(photograph(stack, options.out))
 
 

@@ -6,7 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from shared.types import format_cents, format_cny_zh, parse_cents, round_half_up
+from shared.types import (
+    format_cents,
+    format_cents_grouped,
+    format_cny_zh,
+    parse_cents,
+    round_half_up,
+)
 
 
 class TestMoney:
@@ -48,3 +54,5 @@ def test_amounts_as_officials_write_them() -> None:
     assert format_cny_zh(99_999_999_99) == "10,000.00万元"  # rounded, still below the line
     assert format_cny_zh(1_234_560_00) == "123.46万元"
     assert format_cny_zh(-2_000_000_000_00) == "-20.00亿元"  # a refund
+    assert format_cents_grouped(1_259_192_567_44) == "1,259,192,567.44"
+    assert format_cents_grouped(-5) == "-0.05"

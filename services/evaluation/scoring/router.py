@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from services.evaluation.scoring import evidence as evidence_service
 from services.evaluation.scoring import service
 from services.evaluation.scoring.formula import DEFAULT
 from services.evaluation.scoring.schemas import (
@@ -77,7 +78,7 @@ async def evidence(
     scheme: SchemeId = DEFAULT.id,
 ) -> Evidence:
     """What each count of the district's year is made of, and what awaits review beside it."""
-    return await service.evidence(session, principal, district_id, year, scheme)
+    return await evidence_service.evidence(session, principal, district_id, year, scheme)
 
 
 @router.get("/schemes", response_model=list[SchemeDefinition], summary="Scoring schemes")
