@@ -329,7 +329,9 @@ class TestEvidence:
         assert ids["new_featured_buildings"] == ["eval-h2"]
         assert len(ids["stock_renovations"]) == 1
         assert len(ids["promotion_events"]) == 3
-        assert "（150,000,000.00元）" in body["indicators"]["cumulative_100m_buildings"][0]["detail"]
+        assert (
+            "（150,000,000.00元）" in body["indicators"]["cumulative_100m_buildings"][0]["detail"]
+        )
         assert [len(items) for items in body["pending"].values()] == [1, 1]
         v1 = (
             await evaluation.get(f"{SCORES}/huqiu/evidence", params={"year": 2023, "scheme": V1})
