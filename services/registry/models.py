@@ -4,7 +4,12 @@ from services.registry.buildings.models import Building, BuildingListEntry, Feat
 from services.registry.db import RegistryOutbox, RegistryTable
 from services.registry.demo.models import DemoState
 from services.registry.districts.models import District
-from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
+from services.registry.enterprises.models import (
+    Movement,
+    MovementVersion,
+    Tenancy,
+    TenantTally,
+)
 from services.registry.figures.models import BuildingYearCopy
 from services.registry.renovations.evidence import RenovationAttachment, RenovationBlob
 from services.registry.renovations.models import Renovation
@@ -25,5 +30,6 @@ __all__ = [
     "RenovationAttachment",
     "RenovationBlob",
     "Tenancy",
+    "TenantTally",
     "metadata",
 ]

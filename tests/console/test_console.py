@@ -192,6 +192,13 @@ class TestDistrictStaff:
         with api(seeded) as client:
             stored = client.get("/api/v1/enterprise-movements", params={"district_id": "gusu"})
         assert stored.json()["total"] == 0
+        # A good file: its finance tenant makes the tower a featured candidate, with its share.
+        good = "记录编号,统一社会信用代码,企业名称,楼宇编号,类型,日期,面积,行业代码\n"
+        good += "ok-2,91350100M000100Y43,苏州某银行,gusu-tower,迁入,2023-03-01,200,6621\n"
+        await page.get_by_label("上传文件（CSV或XLSX）").set_input_files(
+            {"name": "迁入.csv", "mimeType": "text/csv", "buffer": good.encode()}
+        )
+        await page.get_by_role("cell", name="金融服务 100%").wait_for(timeout=WAIT_MS)
 
         # The occupancy drop of the seeded building: acknowledged from the inbox.
         await page.get_by_role("menuitem", name="预警").click()

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
+from typing import Any
+
+import asyncpg
 import httpx
 import pytest
 
+from shared import featured_industry_of
 from tests import fixtures
 from tests.support import as_, district
 
@@ -75,3 +81,94 @@ class TestFeaturedCandidates:
             URL, params={"district_id": "gusu"}, auth=as_(district("sip"))
         )
         assert forbidden.status_code == 403
+
+    async def test_strongest_share_first_a_page_at_a_time(
+        self, registry: httpx.AsyncClient
+    ) -> None:
+        # bank 100% finance by count, law 67% legal by count, mixed 60% design by area
+        first = (await registry.get(URL, params={"limit": 2})).json()
+        assert [c["building_id"] for c in first["items"]] == ["bank", "law"]
+        assert first["total"] == 3
+        rest = (await registry.get(URL, params={"limit": 2, "offset": 2})).json()
+        assert [c["building_id"] for c in rest["items"]] == ["mixed"]
+        assert rest["total"] == 3
+
+
+TALLIES = "SELECT building_id, industry, tenants, leased_area_m2 FROM registry.tenant_tally"
+# What the tallies must say, worked out from the tenancies themselves.
+COUNTED = """
+SELECT building_id, '' AS industry, count(*) AS tenants, sum(coalesce(area_m2, 0)) AS area
+FROM registry.tenancy WHERE active GROUP BY building_id
+UNION ALL
+SELECT building_id, featured_industry, count(*), sum(coalesce(area_m2, 0))
+FROM registry.tenancy WHERE active AND featured_industry IS NOT NULL
+GROUP BY building_id, featured_industry
+"""
+
+
+async def test_the_tallies_follow_every_tenancy_change_with_several_writers_at_once(
+    registry: httpx.AsyncClient, pg_pool: asyncpg.Pool
+) -> None:
+    """Twelve districts' worth of pushes at once into the same two buildings (single records
+    and batches with several movements of a pair, moves in and out, late and repeated
+    industries), then a correction and a withdrawal: each building's counts are what its
+    tenancies say, and each tenancy's featured industry is its code's."""
+    for building_id in ("t1", "t2"):
+        created = await registry.post(
+            "/api/v1/buildings", json=fixtures.building(id=building_id, district_id="gusu")
+        )
+        assert created.status_code == 201
+    rng = random.Random(2017)
+    enterprises = [fixtures.uscc() for _ in range(30)]
+
+    def record(**overrides: Any) -> dict[str, Any]:
+        drawn = {
+            "building_id": rng.choice(["t1", "t2"]),
+            "uscc": rng.choice(enterprises),
+            "kind": rng.choice(["move_in", "move_in", "move_out"]),
+            "date": f"2024-0{rng.randint(1, 9)}-01",
+            "area_m2": rng.choice([None, 120.0, 300.0]),
+            "industry_code": rng.choice([None, "6621", "7231", "7491", "5111"]),
+        }
+        return fixtures.movement(**(drawn | overrides))
+
+    async def writer() -> None:
+        for _ in range(8):
+            batch = [record() for _ in range(rng.choice([1, 1, 3]))]
+            response = await registry.post(
+                "/api/v1/enterprise-movements",
+                json={"records": batch},
+                auth=as_(district("gusu")),
+            )
+            assert response.status_code == 200, response.text
+
+    await asyncio.gather(*(writer() for _ in range(12)))
+    last = record(building_id="t1", kind="move_in", date="2024-12-01")
+    await registry.post(
+        "/api/v1/enterprise-movements", json={"records": [last]}, auth=as_(district("gusu"))
+    )
+    corrected = await registry.post(
+        "/api/v1/enterprise-movements/corrections",
+        json={
+            "record_id": last["record_id"],
+            "reason": "搬入的是另一栋楼",
+            "record": {k: v for k, v in last.items() if k != "record_id"} | {"building_id": "t2"},
+        },
+        auth=as_(district("gusu")),
+    )
+    assert corrected.status_code == 200, corrected.text
+    withdrawn = await registry.post(
+        "/api/v1/enterprise-movements/withdrawals",
+        json={"record_id": last["record_id"], "reason": "重复报送"},
+        auth=as_(district("gusu")),
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+
+    tallies = {tuple(row.values()) for row in map(dict, await pg_pool.fetch(TALLIES))}
+    counted = {tuple(row.values()) for row in map(dict, await pg_pool.fetch(COUNTED))}
+    assert tallies == counted
+    assert {row[0] for row in tallies} == {"t1", "t2"}
+    for code, featured in await pg_pool.fetch(
+        "SELECT industry_code, featured_industry FROM registry.tenancy"
+    ):
+        assert featured == (featured_industry_of(code) if code else None)

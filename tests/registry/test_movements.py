@@ -468,7 +468,7 @@ class TestTenancyRules:
             expected[code] = state[("g1", code)]
         rows = await pg_pool.fetch(
             "SELECT uscc, active, area_m2, since, last_movement_on, enterprise_name, "
-            "industry_code FROM registry.tenancy WHERE building_id = 'g1'"
+            "industry_code, featured_industry FROM registry.tenancy WHERE building_id = 'g1'"
         )
         found = {row["uscc"]: {k: v for k, v in dict(row).items() if k != "uscc"} for row in rows}
         assert found == {

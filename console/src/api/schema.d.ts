@@ -1456,7 +1456,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Buildings whose tenants make them featured-industry candidates */
+        /**
+         * Buildings whose tenants make them featured-industry candidates
+         * @description Strongest share first (by enterprises or by leased area, whichever is higher).
+         */
         get: operations["featured_candidates_api_v1_featured_candidates_get"];
         put?: never;
         post?: never;
@@ -2878,7 +2881,7 @@ export interface components {
         CandidatePage: {
             /**
              * Items
-             * @description Candidate buildings.
+             * @description This page of the candidate buildings.
              */
             items: components["schemas"]["FeaturedCandidate"][];
             /**
@@ -2886,6 +2889,11 @@ export interface components {
              * @description The share that makes a candidate.
              */
             threshold: number;
+            /**
+             * Total
+             * @description Candidate buildings in all.
+             */
+            total: number;
         };
         /**
          * Check
@@ -15584,6 +15592,10 @@ export interface operations {
                 threshold?: number | null;
                 /** @description Also list industries a building is already designated for. */
                 include_designated?: boolean;
+                /** @description Page size (1–1000). */
+                limit?: number;
+                /** @description How many to skip. */
+                offset?: number;
             };
             header?: never;
             path?: never;

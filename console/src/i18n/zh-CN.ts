@@ -252,7 +252,8 @@ export default {
     uscc: "统一社会信用代码",
     industry: "行业代码",
     candidates: "产业特色楼宇候选",
-    candidateIndustries: "候选特色产业",
+    candidateIndustries: "候选特色产业（占比）",
+    tenants: "在驻企业",
   },
   warnings: {
     title: "预警",

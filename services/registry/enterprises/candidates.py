@@ -3,24 +3,22 @@ threshold share of tenant enterprises or of their leased area (产业特色楼�
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings import repository as buildings
 from services.registry.enterprises import repository
+from services.registry.enterprises.models import ALL_TENANTS
 from services.registry.enterprises.schemas import CandidatePage, FeaturedCandidate, IndustryShare
 from shared import FeaturedIndustry, Principal
 
 
-def shares(tallied: Sequence[Any]) -> list[IndustryShare]:
+def shares(tally: dict[str, tuple[int, float]]) -> list[IndustryShare]:
     """Each featured industry's share of a building's tenants, by count and by leased area, from
-    its row of `repository.featured_tallies`."""
-    _, total_count, total_area, *per_industry = tallied
+    its tally (industry → tenants and their area; ALL_TENANTS for every tenant)."""
+    total_count, total_area = tally.get(ALL_TENANTS, (0, 0.0))
     found = []
-    for index, industry in enumerate(FeaturedIndustry):
-        count, area = per_industry[2 * index], float(per_industry[2 * index + 1])
+    for industry in FeaturedIndustry:
+        count, area = tally.get(industry, (0, 0.0))
         if count:
             found.append(
                 IndustryShare(
@@ -34,6 +32,11 @@ def shares(tallied: Sequence[Any]) -> list[IndustryShare]:
     return found
 
 
+def reaches(part: float, whole: float, threshold: float) -> bool:
+    """Whether `part` of `whole` is at least the threshold share (as the query tests it)."""
+    return whole > 0 and part >= threshold * whole
+
+
 async def candidates(
     session: AsyncSession,
     principal: Principal,
@@ -41,37 +44,43 @@ async def candidates(
     district_id: str | None,
     threshold: float,
     include_designated: bool,
+    limit: int,
+    offset: int,
 ) -> CandidatePage:
-    """Buildings at or above `threshold` in some featured industry, by enterprises or by area:
-    summed and narrowed by the database, so a city of tenants never comes to Python."""
+    """A page of the buildings at or above `threshold` in some featured industry, by enterprises
+    or by area, strongest first: found in the tenant tallies, a row per building and industry."""
     district = principal.visible_district(district_id)
-    rows = await repository.featured_tallies(session, district, threshold)
-    ids = [row[0] for row in rows]
+    ids, total = await repository.featured_candidates(
+        session, district, threshold, include_designated, limit=limit, offset=offset
+    )
+    tallies = await repository.tallies_of(session, ids)
     designated = await buildings.designations_of(session, ids)
     summaries = await buildings.names_and_districts(session, ids)
     items = []
-    for row in rows:
-        building_id, tenants, leased = row[0], row[1], float(row[2])
-        industry_shares = shares(row)
+    for building_id in ids:
+        tally = tallies[building_id]
+        tenants, leased = tally[ALL_TENANTS]
+        industry_shares = shares(tally)
+        already = sorted({FeaturedIndustry(d.industry) for d in designated.get(building_id, [])})
         hits = [
             s.industry
             for s in industry_shares
-            if s.enterprise_share >= threshold or s.area_share >= threshold
-        ]
-        already = sorted({FeaturedIndustry(d.industry) for d in designated.get(building_id, [])})
-        if not include_designated:
-            hits = [h for h in hits if h not in already]
-        if hits:
-            items.append(
-                FeaturedCandidate(
-                    building_id=building_id,
-                    building_name=summaries[building_id][0],
-                    district_id=summaries[building_id][1],
-                    tenant_enterprises=tenants,
-                    leased_area_m2=leased,
-                    shares=industry_shares,
-                    candidate_industries=hits,
-                    designated_industries=already,
-                )
+            if (
+                reaches(s.enterprises, tenants, threshold)
+                or reaches(s.leased_area_m2, leased, threshold)
             )
-    return CandidatePage(threshold=threshold, items=items)
+            and (include_designated or s.industry not in already)
+        ]
+        items.append(
+            FeaturedCandidate(
+                building_id=building_id,
+                building_name=summaries[building_id][0],
+                district_id=summaries[building_id][1],
+                tenant_enterprises=tenants,
+                leased_area_m2=leased,
+                shares=industry_shares,
+                candidate_industries=hits,
+                designated_industries=already,
+            )
+        )
+    return CandidatePage(threshold=threshold, items=items, total=total)

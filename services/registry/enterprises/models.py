@@ -68,6 +68,25 @@ class Tenancy(RegistryTable, table=True):
     active: bool = Field(index=True)
     enterprise_name: str = Field(default="", max_length=200)
     industry_code: str | None = Field(default=None, max_length=8)
+    featured_industry: str | None = Field(
+        default=None, max_length=32, description="The featured industry its code lies in, if any."
+    )
     area_m2: float | None = None
     since: date | None = Field(default=None, description="Date of the move-in it rests on.")
     last_movement_on: date = Field(description="Older movements arriving late change nothing.")
+
+
+ALL_TENANTS = ""
+
+
+class TenantTally(RegistryTable, table=True):
+    """A building's current tenants, all of them (industry `ALL_TENANTS`) and per featured
+    industry they are in: kept with the tenancies, in the transaction that changes them, so that
+    the featured candidates read one row per building and industry instead of every tenancy."""
+
+    __tablename__ = "tenant_tally"
+
+    building_id: str = Field(foreign_key="building.id", primary_key=True, max_length=64)
+    industry: str = Field(primary_key=True, max_length=32)
+    tenants: int
+    leased_area_m2: float = Field(description="Unreported areas count as 0.")

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, delete, func, insert, or_, tuple_
+from sqlalchemy import Float, case, delete, func, insert, literal, or_, tuple_, union_all
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.registry.buildings.models import Building
-from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
+from services.registry.buildings.models import Building, FeaturedDesignation
+from services.registry.enterprises.models import (
+    ALL_TENANTS,
+    Movement,
+    MovementVersion,
+    Tenancy,
+    TenantTally,
+)
 from shared import (
-    FeaturedIndustry,
     batched,
     dialect_insert,
-    featured_codes,
     fetch_rows,
     is_postgres,
     page_of,
@@ -96,6 +100,7 @@ _TENANCY_STATE = (
     "last_movement_on",
     "enterprise_name",
     "industry_code",
+    "featured_industry",
 )
 # The upserts, built once per dialect: an ON CONFLICT clause is costly to build per request.
 _UPSERTS: dict[tuple[bool, bool], Any] = {}
@@ -111,8 +116,14 @@ def _tenancy_upsert(session: AsyncSession, *, advancing: bool) -> Any:
                 index_elements=["building_id", "uscc"], set_=state
             )
         else:
+            # A movement that names no industry keeps the stored one, and so its featured one.
+            unnamed = statement.excluded.industry_code.is_(None)
             state["industry_code"] = func.coalesce(
                 statement.excluded.industry_code, col(Tenancy.industry_code)
+            )
+            state["featured_industry"] = case(
+                (unnamed, col(Tenancy.featured_industry)),
+                else_=statement.excluded.featured_industry,
             )
             _UPSERTS[key] = statement.on_conflict_do_update(
                 index_elements=["building_id", "uscc"],
@@ -192,34 +203,110 @@ async def current_tenants(
     return list(result)
 
 
-async def featured_tallies(
-    session: AsyncSession, district_id: str | None, threshold: float
-) -> Sequence[Any]:
-    """Per building with current tenants where some featured industry holds at least `threshold`
-    of them by count or by leased area, summed in the database: (building id, tenants, leased
-    area, then per featured industry in `FeaturedIndustry` order its tenants and their area)."""
+async def retally(session: AsyncSession, building_ids: set[str]) -> None:
+    """Count the buildings' current tenants again, all and per featured industry, after the last
+    change to their tenancies in a transaction. The buildings are locked first (in id order,
+    against nothing but other counts and edits), so two pushes into one building count one after
+    the other and the later count sees the earlier push's tenancies."""
     t = Tenancy
-    area = func.coalesce(col(t.area_m2), 0.0)
-    tenants = func.count()
-    leased = func.sum(area)
-    columns: list[Any] = [col(t.building_id), tenants, leased]
-    shares = []
-    for industry in FeaturedIndustry:
-        within = col(t.industry_code).in_(featured_codes()[industry])
-        count = func.sum(case((within, 1), else_=0))
-        summed = func.sum(case((within, area), else_=0.0))
-        columns += [count, summed]
-        shares += [
-            cast(count, Float) / tenants >= threshold,
-            and_(leased > 0, summed / func.nullif(leased, 0) >= threshold),
-        ]
-    query = sa_select(*columns).where(col(t.active).is_(True))
+    for part in batched(sorted(building_ids), _CHUNK):
+        await fetch_rows(
+            session,
+            sa_select(col(Building.id))
+            .where(col(Building.id).in_(part))
+            .order_by(col(Building.id))
+            .with_for_update(key_share=True),
+        )
+        await session.exec(delete(TenantTally).where(col(TenantTally.building_id).in_(part)))
+        area = func.sum(func.coalesce(col(t.area_m2), 0.0))
+        current = (col(t.active).is_(True), col(t.building_id).in_(part))
+        everyone = (
+            sa_select(col(t.building_id), literal(ALL_TENANTS), func.count(), area)
+            .where(*current)
+            .group_by(col(t.building_id))
+        )
+        featured = (
+            sa_select(col(t.building_id), col(t.featured_industry), func.count(), area)
+            .where(*current, col(t.featured_industry).is_not(None))
+            .group_by(col(t.building_id), col(t.featured_industry))
+        )
+        await session.exec(
+            insert(TenantTally).from_select(
+                ["building_id", "industry", "tenants", "leased_area_m2"],
+                union_all(everyone, featured),
+            )
+        )
+
+
+async def featured_candidates(
+    session: AsyncSession,
+    district_id: str | None,
+    threshold: float,
+    include_designated: bool,
+    *,
+    limit: int,
+    offset: int,
+) -> tuple[list[str], int]:
+    """One page of the buildings where a featured industry holds at least `threshold` of the
+    current tenants by count or by leased area (an industry the building is designated for does
+    not count unless `include_designated`), strongest share first, and how many there are."""
+    industry = sa_select(TenantTally).where(col(TenantTally.industry) != ALL_TENANTS).subquery()
+    everyone = sa_select(TenantTally).where(col(TenantTally.industry) == ALL_TENANTS).subquery()
+    by_count = industry.c.tenants * 1.0 / everyone.c.tenants
+    by_area = case(
+        (everyone.c.leased_area_m2 > 0, industry.c.leased_area_m2 / everyone.c.leased_area_m2),
+        else_=0.0,
+    )
+    share = literal(threshold, Float)
+    # The share against the threshold as `candidates.reaches` tests it: a product, not a quotient.
+    hits = (
+        sa_select(industry.c.building_id)
+        .join(everyone, everyone.c.building_id == industry.c.building_id)
+        .where(
+            or_(
+                industry.c.tenants >= share * everyone.c.tenants,
+                (everyone.c.leased_area_m2 > 0)
+                & (industry.c.leased_area_m2 >= share * everyone.c.leased_area_m2),
+            )
+        )
+    )
     if district_id is not None:
-        query = query.join(Building, col(Building.id) == col(t.building_id)).where(
+        hits = hits.join(Building, col(Building.id) == industry.c.building_id).where(
             col(Building.district_id) == district_id
         )
-    query = query.group_by(col(t.building_id)).having(or_(*shares)).order_by(col(t.building_id))
-    return await fetch_rows(session, query)
+    if not include_designated:
+        designated = sa_select(col(FeaturedDesignation.id)).where(
+            col(FeaturedDesignation.building_id) == industry.c.building_id,
+            col(FeaturedDesignation.industry) == industry.c.industry,
+        )
+        hits = hits.where(~designated.exists())
+    strongest = func.max(case((by_count > by_area, by_count), else_=by_area))
+    grouped = hits.group_by(industry.c.building_id).subquery()
+    total = await session.scalar(sa_select(func.count()).select_from(grouped))
+    rows = await fetch_rows(
+        session,
+        hits.group_by(industry.c.building_id)
+        .order_by(strongest.desc(), industry.c.building_id)
+        .limit(limit)
+        .offset(offset),
+    )
+    return [row[0] for row in rows], int(total or 0)
+
+
+async def tallies_of(
+    session: AsyncSession, building_ids: list[str]
+) -> dict[str, dict[str, tuple[int, float]]]:
+    """building id → industry (ALL_TENANTS for every tenant) → (tenants, leased area)."""
+    found: dict[str, dict[str, tuple[int, float]]] = {}
+    for part in batched(building_ids, _CHUNK):
+        for tally in await session.exec(
+            select(TenantTally).where(col(TenantTally.building_id).in_(part))
+        ):
+            found.setdefault(tally.building_id, {})[tally.industry] = (
+                tally.tenants,
+                tally.leased_area_m2,
+            )
+    return found
 
 
 async def active_industries(

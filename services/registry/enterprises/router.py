@@ -214,11 +214,16 @@ async def featured_candidates(
     include_designated: Annotated[
         bool, Query(description="Also list industries a building is already designated for.")
     ] = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> CandidatePage:
+    """Strongest share first (by enterprises or by leased area, whichever is higher)."""
     return await candidates.candidates(
         session,
         principal,
         district_id=district_id,
         threshold=threshold or settings.featured_candidate_threshold,
         include_designated=include_designated,
+        limit=limit,
+        offset=offset,
     )

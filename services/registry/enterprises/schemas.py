@@ -176,7 +176,8 @@ class CandidatePage(SQLModel):
     """Featured-industry candidates."""
 
     threshold: float = Field(description="The share that makes a candidate.")
-    items: list[FeaturedCandidate] = Field(description="Candidate buildings.")
+    items: list[FeaturedCandidate] = Field(description="This page of the candidate buildings.")
+    total: int = Field(description="Candidate buildings in all.")
 
 
 class IndustryLevel(StrEnum):

@@ -182,6 +182,9 @@ def _advance(state: dict[tuple[str, str], dict[str, Any]], records: list[Any]) -
         if previous is not None and record.date < previous["last_movement_on"]:
             continue  # an older movement arriving late does not undo a newer one
         moving_in = record.kind == MovementKind.move_in
+        # A movement that names no industry keeps the one reported before.
+        code = record.industry_code or (previous["industry_code"] if previous else None)
+        featured = featured_industry_of(code) if code else None
         state[key] = {
             "building_id": record.building_id,
             "uscc": record.uscc,
@@ -190,38 +193,27 @@ def _advance(state: dict[tuple[str, str], dict[str, Any]], records: list[Any]) -
             "since": record.date if moving_in else None,
             "last_movement_on": record.date,
             "enterprise_name": record.enterprise_name,
-            # A movement that names no industry keeps the one reported before.
-            "industry_code": record.industry_code
-            or (previous["industry_code"] if previous else None),
+            "industry_code": code,
+            "featured_industry": featured,
         }
 
 
 async def _apply_to_tenancies(session: AsyncSession, records: list[MovementRecord]) -> None:
-    """Move each (building, enterprise) pair to the state its latest-dated movement gives."""
+    """Move each (building, enterprise) pair to the state its latest-dated movement gives, and
+    count the buildings' tenants again."""
     pairs = {(r.building_id, r.uscc) for r in records}
+    state: dict[tuple[str, str], dict[str, Any]] = {}
     if len(pairs) == len(records):
         # One movement per pair (a single-record push, most batches): the upsert itself decides
         # against what is stored, with no read first.
-        fresh: dict[tuple[str, str], dict[str, Any]] = {}
-        _advance(fresh, records)
-        await repository.advance_tenancies(session, list(fresh.values()))
-        return
-    current = await repository.tenancies(session, pairs)
-    state: dict[tuple[str, str], dict[str, Any]] = {
-        key: {
-            "building_id": t.building_id,
-            "uscc": t.uscc,
-            "active": t.active,
-            "area_m2": t.area_m2,
-            "since": t.since,
-            "last_movement_on": t.last_movement_on,
-            "enterprise_name": t.enterprise_name,
-            "industry_code": t.industry_code,
-        }
-        for key, t in current.items()
-    }
-    _advance(state, records)
-    await repository.upsert_tenancies(session, list(state.values()))
+        _advance(state, records)
+        await repository.advance_tenancies(session, list(state.values()))
+    else:
+        current = await repository.tenancies(session, pairs)
+        state = {key: tenancy.model_dump() for key, tenancy in current.items()}
+        _advance(state, records)
+        await repository.upsert_tenancies(session, list(state.values()))
+    await repository.retally(session, {building_id for building_id, _ in pairs})
 
 
 async def _rebuild_tenancies(session: AsyncSession, pairs: set[tuple[str, str]]) -> None:
@@ -231,6 +223,7 @@ async def _rebuild_tenancies(session: AsyncSession, pairs: set[tuple[str, str]])
     _advance(state, await repository.standing_movements_of(session, pairs))
     await repository.delete_tenancies(session, pairs - state.keys())
     await repository.upsert_tenancies(session, list(state.values()))
+    await repository.retally(session, {building_id for building_id, _ in pairs})
 
 
 def _record_content(movement: Movement) -> dict[str, Any]:
