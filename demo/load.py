@@ -146,25 +146,24 @@ class Loader:
         self.sent.buildings[district] = len(mine)
         self.say(f"{district}: {len(mine)} buildings registered")
 
-    async def _buildings_known(self, admin: httpx.AsyncClient, within: float = 300) -> None:
-        """Monitoring must know every building before the feeds name them (else: dead letters)."""
-        waiting = {b.id for b in self.city.buildings}
+    async def _buildings_known(self, admin: httpx.AsyncClient, within: float = 600) -> None:
+        """Monitoring must know every building before the feeds name them (else: dead letters):
+        its copy of the buildings, counted per district by its copy check (one call, whatever
+        the city's size), holds every building sent (the city is loaded on an empty platform)."""
         deadline = asyncio.get_running_loop().time() + within
-        lanes = asyncio.Semaphore(10)  # within the admin key's rate limit
-
-        async def known(building_id: str) -> httpx.Response:
-            async with lanes:
-                return await admin.get(f"/api/v1/monitoring/buildings/{building_id}/series")
-
-        while waiting:
-            answers = await asyncio.gather(*(known(b) for b in sorted(waiting)))
-            waiting = {
-                b for b, a in zip(sorted(waiting), answers, strict=True) if a.status_code != 200
+        while True:
+            report = must(await admin.post("/api/v1/monitoring/copies/check"), 200)
+            held = {
+                line["district_id"]: line["copy_count"]
+                for line in report["lines"]
+                if line["kind"] == "buildings"
             }
-            if waiting and asyncio.get_running_loop().time() > deadline:
-                raise RefusedError(f"monitoring never learned of {len(waiting)} buildings")
-            if waiting:
-                await asyncio.sleep(0.5)
+            missing = sum(max(0, n - held.get(d, 0)) for d, n in self.sent.buildings.items())
+            if not missing:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise RefusedError(f"monitoring never learned of {missing} buildings")
+            await asyncio.sleep(0.5)
 
     async def _movements(self, district: str, client: httpx.AsyncClient) -> None:
         records = [
