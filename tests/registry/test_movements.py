@@ -9,7 +9,7 @@ import asyncpg
 import httpx
 import pytest
 
-from services.registry.enterprises import service
+from services.registry.enterprises import service, tenancy
 from services.registry.enterprises.schemas import MovementBatch, MovementRecord
 from tests import fixtures
 from tests.conftest import Services
@@ -435,7 +435,7 @@ class TestTenancyRules:
     """A push of one movement per pair writes the tenancy in its upsert, deciding against what
     is stored in SQL; a push with several movements of a pair reads the tenancy first and
     decides in Python. Both must agree with the rule applied push by push (services.registry.
-    enterprises.service._advance): 300 random sequences of pushes, each with its own enterprise,
+    enterprises.tenancy.advance): 300 random sequences of pushes, each with its own enterprise,
     dates colliding often, industries reported or not."""
 
     async def test_every_push_sequence_gives_what_the_rule_gives(
@@ -464,7 +464,7 @@ class TestTenancyRules:
                 ]
                 async with database.unit_of_work() as session:
                     await service.push(session, principal, MovementBatch(records=records))
-                service._advance(state, records)
+                tenancy.advance(state, records)
             expected[code] = state[("g1", code)]
         rows = await pg_pool.fetch(
             "SELECT uscc, active, area_m2, since, last_movement_on, enterprise_name, "

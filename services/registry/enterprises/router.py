@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.registry.enterprises import candidates, service, structure
+from services.registry.enterprises import candidates, service, structure, tenancy
 from services.registry.enterprises.schemas import (
     CandidatePage,
     FeaturedShares,
@@ -195,7 +195,7 @@ async def list_movements(
 async def building_tenants(
     session: SessionDep, principal: PrincipalDep, building_id: TextId
 ) -> list[TenantPublic]:
-    return await service.tenants(session, principal, building_id)
+    return await tenancy.tenants(session, principal, building_id)
 
 
 @router.get(

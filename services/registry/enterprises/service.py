@@ -1,4 +1,5 @@
-"""Rules for movement pushes (all or nothing, idempotent on record_id) and tenant figures."""
+"""Rules for movement pushes (all or nothing, idempotent on record_id), corrections and
+withdrawals; what they do to tenancies is `tenancy`'s."""
 
 from __future__ import annotations
 
@@ -10,21 +11,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings import repository as buildings
 from services.registry.db import RegistryOutbox
-from services.registry.enterprises import repository
-from services.registry.enterprises.models import Movement, MovementVersion, Tenancy
+from services.registry.enterprises import repository, tenancy
+from services.registry.enterprises.models import Movement, MovementVersion
 from services.registry.enterprises.schemas import (
     MovementBase,
     MovementBatch,
     MovementCorrection,
     MovementHistory,
-    MovementKind,
     MovementPage,
     MovementPublic,
     MovementRecord,
     MovementResult,
     MovementVersionPublic,
     MovementWithdrawal,
-    TenantPublic,
 )
 from services.registry.metrics import MOVEMENT_RECORDS
 from shared import (
@@ -37,7 +36,6 @@ from shared import (
     Principal,
     ValidationFailed,
     enqueue,
-    featured_industry_of,
     utcnow,
 )
 
@@ -141,7 +139,7 @@ async def push(session: AsyncSession, principal: Principal, batch: MovementBatch
         raise Conflict(
             "Another push stored some of these record ids at the same moment; send the batch again."
         ) from exc
-    await _apply_to_tenancies(session, new)
+    await tenancy.apply(session, new)
     for row in rows:
         enqueue(
             session,
@@ -170,60 +168,6 @@ def _announcement(row: dict[str, Any], **version: Any) -> dict[str, Any]:
         received_at=row["received_at"],
         **version,
     ).model_dump(mode="json")
-
-
-def _advance(state: dict[tuple[str, str], dict[str, Any]], records: list[Any]) -> None:
-    """Move each (building, enterprise) pair of `state` to what the records, taken by date, give
-    (pure; records are pushed records or stored movements)."""
-    # A stable sort keeps arrival order among movements of the same day.
-    for record in sorted(records, key=lambda r: r.date):
-        key = (record.building_id, record.uscc)
-        previous = state.get(key)
-        if previous is not None and record.date < previous["last_movement_on"]:
-            continue  # an older movement arriving late does not undo a newer one
-        moving_in = record.kind == MovementKind.move_in
-        # A movement that names no industry keeps the one reported before.
-        code = record.industry_code or (previous["industry_code"] if previous else None)
-        featured = featured_industry_of(code) if code else None
-        state[key] = {
-            "building_id": record.building_id,
-            "uscc": record.uscc,
-            "active": moving_in,
-            "area_m2": record.area_m2 if moving_in else None,
-            "since": record.date if moving_in else None,
-            "last_movement_on": record.date,
-            "enterprise_name": record.enterprise_name,
-            "industry_code": code,
-            "featured_industry": featured,
-        }
-
-
-async def _apply_to_tenancies(session: AsyncSession, records: list[MovementRecord]) -> None:
-    """Move each (building, enterprise) pair to the state its latest-dated movement gives, and
-    count the buildings' tenants again."""
-    pairs = {(r.building_id, r.uscc) for r in records}
-    state: dict[tuple[str, str], dict[str, Any]] = {}
-    if len(pairs) == len(records):
-        # One movement per pair (a single-record push, most batches): the upsert itself decides
-        # against what is stored, with no read first.
-        _advance(state, records)
-        await repository.advance_tenancies(session, list(state.values()))
-    else:
-        current = await repository.tenancies(session, pairs)
-        state = {key: tenancy.model_dump() for key, tenancy in current.items()}
-        _advance(state, records)
-        await repository.upsert_tenancies(session, list(state.values()))
-    await repository.retally(session, {building_id for building_id, _ in pairs})
-
-
-async def _rebuild_tenancies(session: AsyncSession, pairs: set[tuple[str, str]]) -> None:
-    """Work the pairs' tenancies out again from their standing movements (after a correction
-    or a withdrawal changed what they rest on)."""
-    state: dict[tuple[str, str], dict[str, Any]] = {}
-    _advance(state, await repository.standing_movements_of(session, pairs))
-    await repository.delete_tenancies(session, pairs - state.keys())
-    await repository.upsert_tenancies(session, list(state.values()))
-    await repository.retally(session, {building_id for building_id, _ in pairs})
 
 
 def _record_content(movement: Movement) -> dict[str, Any]:
@@ -319,7 +263,7 @@ async def correct(
     movement.pushed_by = principal.key_id
     movement.received_at = utcnow()
     await session.flush()
-    await _rebuild_tenancies(session, pairs)
+    await tenancy.rebuild(session, pairs)
     announce(session, movement)
     return _public(movement)
 
@@ -335,7 +279,7 @@ async def withdraw(
     movement.withdrawn_at = utcnow()
     movement.version += 1  # the withdrawal is the record's latest version: copies follow it
     await session.flush()
-    await _rebuild_tenancies(session, {(movement.building_id, movement.uscc)})
+    await tenancy.rebuild(session, {(movement.building_id, movement.uscc)})
     announce(session, movement)
     return _public(movement)
 
@@ -395,28 +339,3 @@ async def list_page(session: AsyncSession, principal: Principal, **filters: Any)
         item.building_name = names.get(movement.building_id, (None, None))[0]
         items.append(item)
     return MovementPage(items=items, total=total)
-
-
-def tenant_view(tenancy: Tenancy) -> TenantPublic:
-    """A tenant as the API shows it."""
-    code = tenancy.industry_code
-    return TenantPublic(
-        uscc=tenancy.uscc,
-        enterprise_name=tenancy.enterprise_name,
-        industry_code=code,
-        featured_industry=featured_industry_of(code) if code else None,
-        area_m2=tenancy.area_m2,
-        since=tenancy.since,
-    )
-
-
-async def tenants(
-    session: AsyncSession, principal: Principal, building_id: str
-) -> list[TenantPublic]:
-    """The enterprises in a building now."""
-    building = await buildings.get(session, building_id)
-    if building is None:
-        raise NotFound(f"No building with id {building_id!r}.")
-    principal.ensure_read(building.district_id)
-    rows = await repository.current_tenants(session, building_ids=[building_id])
-    return [tenant_view(t) for t in rows]
