@@ -67,3 +67,9 @@ def test_comments_cite_only_what_is_in_the_repository() -> None:
         suffixes=(".py", ".ts", ".vue"),
     )
     assert _offending(outside, paths, {"tests/shared/test_house_rules.py"}) == []
+
+
+def test_html_is_escaped_by_templates_not_by_hand() -> None:
+    """HTML is written by Jinja2 templates with autoescaping; an `escape()` by hand is one
+    forgotten call away from injection."""
+    assert _offending(r"from html import|html\.escape\(|\bescape\(", _sources(*CODE, "demo")) == []

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
-from html import escape
+
+from markupsafe import Markup
+
+from services.evaluation.bluebook import templates
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 64, 16, 28, 36
 
@@ -23,7 +26,7 @@ def _tick_label(value: float, step: float) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def line_chart(title: str, labels: list[str], values: list[float | None], unit: str) -> str:
+def line_chart(title: str, labels: list[str], values: list[float | None], unit: str) -> Markup:
     """A line chart of monthly values; months without data are left as gaps."""
     known = [v for v in values if v is not None]
     ticks = round_ticks(min(min(known, default=0.0), 0.0), max(known, default=0.0))
@@ -37,31 +40,25 @@ def line_chart(title: str, labels: list[str], values: list[float | None], unit: 
     def y(v: float) -> float:
         return TOP + plot_h * (1 - (v - bottom) / span)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}" class="chart">',
-        f'<text x="{LEFT}" y="18" class="chart-title">{escape(title)}（{escape(unit)}）</text>',
-        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" class="axis"/>',
-        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" class="axis"/>',
-    ]
-    for value in ticks:
-        parts.append(
-            f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" class="tick">{_tick_label(value, ticks[1] - ticks[0])}</text>'
-        )
-    for i, label in enumerate(labels):
-        parts.append(
-            f'<text x="{x(i):.1f}" y="{HEIGHT - 12}" text-anchor="middle" class="tick">{escape(label)}</text>'
-        )
-    segment: list[str] = []
-    for i, v in enumerate([*values, None]):
+    # Runs of known values; a month without data breaks the line.
+    segments: list[list[tuple[float, float, str, float]]] = [[]]
+    for i, v in enumerate(values):
         if v is None:
-            if len(segment) > 1:
-                parts.append(f'<polyline points="{" ".join(segment)}" class="line"/>')
-            segment = []
-            continue
-        segment.append(f"{x(i):.1f},{y(v):.1f}")
-        parts.append(
-            f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" class="dot"><title>{escape(labels[i])}: {v:,.2f}</title></circle>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+            segments.append([])
+        else:
+            segments[-1].append((x(i), y(v), labels[i], v))
+    step = ticks[1] - ticks[0]
+    return templates.render(
+        "chart.svg",
+        width=WIDTH,
+        height=HEIGHT,
+        left=LEFT,
+        right=WIDTH - RIGHT,
+        top=TOP,
+        bottom=TOP + plot_h,
+        title=title,
+        unit=unit,
+        ticks=[(y(value), _tick_label(value, step)) for value in ticks],
+        labels=[(x(i), label) for i, label in enumerate(labels)],
+        segments=[segment for segment in segments if segment],
+    )

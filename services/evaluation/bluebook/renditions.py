@@ -10,14 +10,26 @@ from pathlib import Path
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.evaluation.bluebook import charts, render, repository, service
+from services.evaluation.bluebook import (
+    charts,
+    page,
+    repository,
+    service,
+    templates,
+    wording,
+    workbook,
+)
 from services.evaluation.bluebook.models import BookRendition
 from services.evaluation.bluebook.pdf import Printer
 from services.evaluation.bluebook.schemas import BlueBook
 
 # The layout's own source: a change to the templates or the charts renders every book afresh.
 RENDERER = hashlib.sha256(
-    b"".join(Path(module.__file__ or "").read_bytes() for module in (render, charts))
+    b"".join(
+        Path(module.__file__ or "").read_bytes()
+        for module in (page, workbook, wording, charts, templates)
+    )
+    + templates.sources()
 ).hexdigest()
 
 
@@ -49,8 +61,8 @@ async def _produce(
     printer: Printer, book: BlueBook, format: str, preface: str | None, demo: bool
 ) -> bytes:
     if format == "xlsx":
-        return await asyncio.to_thread(render.xlsx, book, demo)
-    page = await asyncio.to_thread(render.html, book, preface, demo)
+        return await asyncio.to_thread(workbook.xlsx, book, demo)
+    document = await asyncio.to_thread(page.html, book, preface, demo)
     if format == "pdf":
-        return await printer.pdf(page)
-    return page.encode()
+        return await printer.pdf(document)
+    return document.encode()
