@@ -22,7 +22,8 @@ from starlette.types import Message, Receive, Scope, Send
 
 from gateway.accounts.router import CSRF_HEADER, SESSION_COOKIE
 from gateway.accounts.router import router as accounts_router
-from gateway.accounts.service import SessionState, sha256
+from gateway.accounts.service import sha256
+from gateway.accounts.sessions import SessionState
 from gateway.audit import AuditWriter
 from gateway.authn import Authenticator
 from gateway.console import mount_console

@@ -15,7 +15,8 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from gateway.accounts.service import SessionState, session_state, sha256
+from gateway.accounts.service import sha256
+from gateway.accounts.sessions import SessionState, session_state
 from gateway.keys import repository
 from gateway.keys.service import hash_key
 from gateway.metrics import AUTH_FAILURES, KEY_CACHE

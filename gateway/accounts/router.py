@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.accounts import service
+from gateway.accounts import service, sessions
 from gateway.accounts.models import User
 from gateway.accounts.schemas import (
     Login,
@@ -26,7 +26,8 @@ from gateway.accounts.schemas import (
     UserPublic,
     UserUpdate,
 )
-from gateway.accounts.service import Event, Outcome, SessionState
+from gateway.accounts.service import Event, Outcome
+from gateway.accounts.sessions import SessionState
 from gateway.audit import AuditWriter
 from gateway.authn import Authenticator
 from gateway.deps import AuditDep, AuthenticatorDep, LoginLimiterDep
@@ -143,7 +144,7 @@ async def login(
             headers={"Retry-After": retry_after_header(wait)},
         )
     user_agent = (header(request.scope, b"user-agent") or b"").decode("latin-1")
-    new, outcome, reason = await service.login(
+    new, outcome, reason = await sessions.login(
         session, settings, body, client_ip=_client_ip(request), user_agent=user_agent
     )
     events.settle(session, outcome, 200 if new else 401)
@@ -179,7 +180,7 @@ async def logout(
     session: SessionDep, state: SessionStateDep, events: SecurityEventsDep
 ) -> Response:
     """Ends this session at once, on every gateway replica, and clears the cookie."""
-    token_hash = await service.logout(session, state.session_id)
+    token_hash = await sessions.logout(session, state.session_id)
     user = await service.find_user(session, state.principal.key_id)
     events.settle(
         session,
@@ -245,7 +246,7 @@ async def confirm_second_factor(
 @router.get("/sessions", response_model=list[SessionPublic], summary="My sessions")
 async def my_sessions(session: SessionDep, state: SessionStateDep) -> list[SessionPublic]:
     rows = await service.live_sessions(session, state.principal.key_id)
-    return [service.session_public(r, state.session_id) for r in rows]
+    return [sessions.session_public(r, state.session_id) for r in rows]
 
 
 @router.delete(
@@ -261,7 +262,7 @@ async def end_session(
     events: SecurityEventsDep,
 ) -> Response:
     """A person ends their own sessions; an administrator anyone's."""
-    token_hash, outcome = await service.end_session(session, principal, session_id)
+    token_hash, outcome = await sessions.end_session(session, principal, session_id)
     outcome.ended.append(token_hash)
     events.settle(session, outcome, 204)
     return Response(status_code=204)
@@ -332,4 +333,4 @@ async def user_sessions(
     session: SessionDep, principal: AdminDep, user_id: UserId
 ) -> list[SessionPublic]:
     user = await service.get_user(session, user_id)
-    return [service.session_public(r, None) for r in await service.live_sessions(session, user.id)]
+    return [sessions.session_public(r, None) for r in await service.live_sessions(session, user.id)]
