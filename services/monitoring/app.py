@@ -27,13 +27,10 @@ from services.monitoring.notifications.mail import Mailer
 from services.monitoring.notifications.router import router as notifications_router
 from services.monitoring.notifications.service import Delivery
 from services.monitoring.settings import MonitoringSettings
+from services.monitoring.warnings.detection import watch_missing_reports
 from services.monitoring.warnings.pace import ScoreBoards, watch_pace
 from services.monitoring.warnings.router import router as warnings_router
-from services.monitoring.warnings.service import (
-    RulesStore,
-    WarningRules,
-    watch_missing_reports,
-)
+from services.monitoring.warnings.rules import RulesStore, WarningRules
 from shared import (
     LINE_100M_CENTS,
     BatchConsumer,

@@ -22,7 +22,8 @@ from services.monitoring.metrics import (
     INGEST_RECORDS,
 )
 from services.monitoring.settings import MonitoringSettings
-from services.monitoring.warnings.service import RulesStore, large_taxpayers_moving_out
+from services.monitoring.warnings.detection import large_taxpayers_moving_out
+from services.monitoring.warnings.rules import RulesStore
 from shared import (
     TOPIC_DEADLETTER,
     TOPIC_MONITORING_BUILDING_YEARS,

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from gateway.app import create_app as create_gateway
 from gateway.settings import GatewaySettings
 from tests.conftest import Services
+from tests.gateway.people import Person
 from tests.support import serve, settings_from_env
 
 ADMIN_TOKEN = "sbe_admin_test_token_" + "a" * 24
@@ -87,3 +88,18 @@ async def issue(admin: httpx.AsyncClient, role: str, district_id: str | None = N
 
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+async def browser(platform: Stack) -> Any:
+    """Makes people (tests.gateway.people.Person), closed after the test."""
+    people: list[Person] = []
+
+    def make(base_url: str | None = None) -> Person:
+        person = Person(base_url or platform.gateway_url)
+        people.append(person)
+        return person
+
+    yield make
+    for person in people:
+        await person.close()

@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
+from services.monitoring.warnings.detection import detect_missing_reports
 from services.monitoring.warnings.pace import behind_pace, message
-from services.monitoring.warnings.service import detect_missing_reports
 from shared import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests import fixtures
 from tests.fixtures import occupancy, tax

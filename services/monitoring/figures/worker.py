@@ -16,7 +16,8 @@ from services.monitoring.db import MonitoringOutbox
 from services.monitoring.figures import repository
 from services.monitoring.figures.periods import shift
 from services.monitoring.figures.repository import MonthFigure
-from services.monitoring.warnings.service import RulesStore, detect
+from services.monitoring.warnings.detection import detect
+from services.monitoring.warnings.rules import RulesStore
 from shared import (
     TOPIC_MONITORING_BUILDING_YEARS,
     BuildingYearMessage,

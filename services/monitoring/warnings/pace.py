@@ -16,8 +16,8 @@ import httpx
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.warnings import repository
+from services.monitoring.warnings.rules import RulesStore
 from services.monitoring.warnings.schemas import WarningKind
-from services.monitoring.warnings.service import RulesStore
 from shared import SHANGHAI, Database, ServiceUnavailable, utcnow
 from shared.reference import TARGET_INDICATOR_NAMES_ZH, districts
 

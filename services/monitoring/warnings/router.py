@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from services.monitoring.warnings import pace, service
 from services.monitoring.warnings.pace import ScoreBoards
+from services.monitoring.warnings.rules import RulesStore
 from services.monitoring.warnings.schemas import (
     PaceCheck,
     PaceCheckResult,
@@ -19,7 +20,6 @@ from services.monitoring.warnings.schemas import (
     WarningSettingsUpdate,
     WarningStepPublic,
 )
-from services.monitoring.warnings.service import RulesStore
 from shared import (
     AdminDep,
     DistrictFilter,
