@@ -35,12 +35,10 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import os  # noqa: E402
-import re  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 
 import httpx  # noqa: E402
 import orjson  # noqa: E402
@@ -48,11 +46,15 @@ import orjson  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.profiling import layers_of, start_sampler  # noqa: E402
+from benchmarks.wrk import Run, cpu_seconds, process_of, wrk  # noqa: E402
 from shared.identity import PRINCIPAL_HEADER, Principal, Role, sign_principal  # noqa: E402
 from tests import fixtures  # noqa: E402
 from tests.live import LiveStack, launch  # noqa: E402
 from tests.support import free_port, pg_dsn, pg_url, scratch_database  # noqa: E402
 
+# (endpoint, route, connections) → the run
+Results = dict[tuple[str, str, int], Run]
 BUILDING = "bench-gw-1"
 ROUTES = ("bare", "direct", "gateway")
 # Single-record pushes on the registry's own port, measured on this machine before the
@@ -143,78 +145,6 @@ def presign(
             header = sign_principal(principal, secret, "POST", path, body=body)
             lines.append(f"{header}\t{body.decode()}")
         Path(f"{stem}-{tid}").write_text("\n".join(lines) + "\n")
-
-
-@dataclass
-class Run:
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    gateway_cpu_us: float = 0.0  # the gateway process's CPU time per request (gateway runs)
-
-
-# (endpoint, route, connections) → the run
-Results = dict[tuple[str, str, int], Run]
-
-
-def process_of(name: str) -> int:
-    """The pid of `sbe serve <name>` (a child of `sbe run`)."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                argv = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"serve" in argv and name.encode() in argv:
-                return int(entry.name)
-    raise SystemExit(f"no process serves {name}")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(value) * _UNITS[unit]
-
-
-def wrk(url: str, headers: dict[str, str], seconds: int, connections: int, script: Path | None,
-        args: list[str] | None = None) -> Run:  # fmt: skip
-    threads = min(2, connections)
-    command = [
-        "wrk",
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--latency",
-        "--timeout",
-        "10s",
-    ]
-    if script is not None:
-        headers = {**headers, "Content-Type": "application/json"}
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    if script is not None:
-        command += ["-s", str(script)]
-    command.append(url)
-    if args:
-        command += ["--", *args]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    if "Non-2xx" in out or "Socket errors" in out:
-        raise SystemExit(f"wrk saw failures against {url}:\n{out}")
-    return Run(
-        requests=int(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
-        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        p50_ms=_ms(re.search(r"\s50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        p99_ms=_ms(re.search(r"\s99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-    )
 
 
 def signed(principal: Principal, secret: str, method: str, path: str) -> dict[str, str]:
@@ -358,45 +288,6 @@ def measure(options: argparse.Namespace, database: str) -> Results:
             bare.wait(10)
         stack.stop()
         shutil.rmtree(work, ignore_errors=True)
-
-
-# Where a sample's time goes, by the first frame (from the leaf up) that names a layer.
-LAYERS = (
-    ("driver (asyncpg)", ("(asyncpg/",)),
-    ("ORM (SQLAlchemy, SQLModel)", ("(sqlalchemy/", "(sqlmodel/")),
-    ("validation and serialisation (pydantic)", ("(pydantic",)),
-    ("the service's own code (services, gateway, shared)", ("(services/", "(gateway/", "(shared/")),
-    ("FastAPI routing and dependencies", ("(fastapi/",)),
-    ("middleware and Starlette", ("(starlette/",)),
-    ("HTTP client (aiohttp: the gateway's proxy)", ("(aiohttp/", "(yarl/", "(multidict/")),
-    ("server (uvicorn, httptools, the event loop)", ("(uvicorn/", "(httptools", "(asyncio/")),
-)
-
-
-def start_sampler(pid: int, folder: str, endpoint: str, seconds: int) -> subprocess.Popen[bytes]:
-    """py-spy on the process for the next run (idle time left out)."""
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen(
-        [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid),
-         "--duration", str(seconds), "--rate", "250", "--format", "raw",
-         "--nonblocking", "--output", str(Path(folder) / f"{endpoint}.txt")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-
-
-def layers_of(stacks: Path) -> dict[str, float]:
-    """Each layer's share of the samples (py-spy's raw format: `frame;frame;… count`)."""
-    shares: dict[str, int] = {}
-    total = 0
-    for line in stacks.read_text().splitlines():
-        frames, _, count = line.rpartition(" ")
-        total += int(count)
-        for frame in reversed(frames.split(";")):
-            layer = next((name for name, marks in LAYERS if any(m in frame for m in marks)), None)
-            if layer is not None:
-                break
-        shares[layer or "other"] = shares.get(layer or "other", 0) + int(count)
-    return {name: count / total for name, count in sorted(shares.items(), key=lambda i: -i[1])}
 
 
 def main() -> None:

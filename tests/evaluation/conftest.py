@@ -8,6 +8,10 @@ import httpx
 import pytest
 
 from tests.conftest import Services
+
+# The hand-worked scenario's fixtures, for each module here that asks for them (built once per
+# module that does).
+from tests.evaluation.scenario import evaluation, scenario  # noqa: F401
 from tests.support import ADMIN, as_
 
 

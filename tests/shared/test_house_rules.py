@@ -73,3 +73,20 @@ def test_html_is_escaped_by_templates_not_by_hand() -> None:
     """HTML is written by Jinja2 templates with autoescaping; an `escape()` by hand is one
     forgotten call away from injection."""
     assert _offending(r"from html import|html\.escape\(|\bescape\(", _sources(*CODE, "demo")) == []
+
+
+# Generated from the OpenAPI document (`npm run api`), never edited by hand.
+GENERATED = {"console/src/api/schema.d.ts"}
+
+
+def test_no_source_file_is_past_400_lines() -> None:
+    """A module past 400 lines is split by what its parts do (migrations and generated files
+    aside): a file that long has become two rooms."""
+    folders = (*CODE, "demo", "tests", "benchmarks", "console/src")
+    long = []
+    for path in _sources(*folders, suffixes=(".py", ".ts", ".vue")):
+        name = str(path.relative_to(ROOT))
+        lines = len(path.read_text().splitlines())
+        if name not in GENERATED and lines > 400:
+            long.append(f"{name}: {lines} lines")
+    assert long == []
