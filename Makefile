@@ -39,9 +39,10 @@ $(CONSOLE_BUILT): $(CONSOLE_DEPS) $(CONSOLE_SOURCES)
 ## console: build the web console (console/dist), served by the gateway at /
 console: $(CONSOLE_BUILT)
 
-## console-test: the console's type check (in its build) and unit tests (Vitest)
+## console-test: the console's type check (in its build), its API types current with its OpenAPI
+## document, and its unit tests (Vitest)
 console-test: $(CONSOLE_BUILT)
-	cd console && npx vitest run
+	cd console && npm run --silent api:check && npx vitest run
 
 ## tools: operational tools the tests and benchmarks use, from Debian's packages
 ## (promtool and prometheus from `prometheus`, wrk, Chromium and the Noto CJK fonts for the

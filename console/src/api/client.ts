@@ -1,5 +1,5 @@
 // The only way the console reaches the platform: typed by the gateway's OpenAPI document
-// (schema.d.ts is generated from openapi.json, which `sbe openapi` writes), errors mapped from
+// (schema.ts is generated from openapi.json, which `sbe openapi` writes), errors mapped from
 // RFC 9457 problem documents in one place.
 import createClient, { type Middleware } from "openapi-fetch";
 

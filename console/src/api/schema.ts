@@ -19922,3 +19922,43 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiV1EvaluationBluebookYearGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/evaluation/bluebook/{year}"]["get"]["parameters"]["query"]["format"]> = ["html", "xlsx", "pdf"];
+export const pathsApiV1EvaluationBluebookYearGetParametersQueryEditionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/evaluation/bluebook/{year}"]["get"]["parameters"]["query"]["edition"]> = ["full", "public"];
+export const pathsApiV1EvaluationPublicationsPublication_idBluebookGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/evaluation/publications/{publication_id}/bluebook"]["get"]["parameters"]["query"]["format"]> = ["html", "xlsx", "pdf"];
+export const pathsApiV1EvaluationPublicationsPublication_idBluebookGetParametersQueryEditionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/evaluation/publications/{publication_id}/bluebook"]["get"]["parameters"]["query"]["edition"]> = ["full", "public"];
+export const pathsApiV1EvaluationTargetsYearExportGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/evaluation/targets/{year}/export"]["get"]["parameters"]["query"]["format"]> = ["csv", "xlsx"];
+export const pathsApiV1ListsList_keyGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/lists/{list_key}"]["get"]["parameters"]["query"]["format"]> = ["json", "csv", "xlsx"];
+export const attachmentPublicKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AttachmentPublic"]["kind"]> = ["file", "link"];
+export const buildingSortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BuildingSort"]> = ["id", "name", "area", "tax", "occupancy"];
+export const buildingStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BuildingStatus"]> = ["planned", "under_construction", "operating", "renovating"];
+export const copyLineStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CopyLine"]["state"]> = ["in_line", "settling", "diverged"];
+export const deadLetterReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadLetterReason"]> = ["unparseable", "schema_violation", "unknown_building", "oversized", "unstorable"];
+export const eventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventKind"]> = ["promotion", "conference", "joint_meeting"];
+export const eventScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventScope"]> = ["city", "district"];
+export const eventStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventStatus"]> = ["planned", "held", "cancelled"];
+export const featuredIndustryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeaturedIndustry"]> = ["legal", "accounting_audit", "intellectual_property", "finance", "tech_rnd", "design"];
+export const industryLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IndustryLevel"]> = ["section", "division"];
+export const issuableRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IssuableRole"]> = ["admin", "supervision", "district", "bureau"];
+export const listKeyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListKey"]> = ["key", "new_project", "renovation"];
+export const movementKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MovementKind"]> = ["move_in", "move_out"];
+export const retirementKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RetirementKind"]> = ["demolished", "merged", "converted", "other"];
+export const reviewDecisionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewDecision"]> = ["verified", "rejected"];
+export const reviewStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReviewState"]> = ["pending", "verified", "rejected"];
+export const schemeDefinitionInputAggregationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SchemeDefinition-Input"]["aggregation"]> = ["arithmetic", "geometric"];
+export const schemeDefinitionInputCountingValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SchemeDefinition-Input"]["counting"]> = ["records", "buildings"];
+export const schemeDefinitionInputTax_areaValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SchemeDefinition-Input"]["tax_area"]> = ["all", "operating"];
+export const schemeDefinitionOutputAggregationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SchemeDefinition-Output"]["aggregation"]> = ["arithmetic", "geometric"];
+export const schemeDefinitionOutputCountingValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SchemeDefinition-Output"]["counting"]> = ["records", "buildings"];
+export const schemeDefinitionOutputTax_areaValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SchemeDefinition-Output"]["tax_area"]> = ["all", "operating"];
+export const sortOrderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SortOrder"]> = ["asc", "desc"];
+export const taskStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskStatus"]> = ["not_started", "in_progress", "done"];
+export const userStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserStatus"]> = ["active", "disabled"];
+export const warningKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WarningKind"]> = ["occupancy_drop", "tax_drop", "below_100m", "large_taxpayer_moved_out", "reports_missing", "behind_pace"];
