@@ -131,7 +131,10 @@ def console_stack() -> Iterator[Seeded]:
 PROVOKED = re.compile(
     r"/api/v1/auth/login .*status of 401"
     r"|/api/v1/.* .*status of 422"
-    r"|/api/v1/evaluation/scores\?year=\d+ .*status of 404"
+    # A year without targets: the scores page asks for its scores, their robustness and the
+    # targets' history at once, and each is 404.
+    r"|/api/v1/evaluation/scores(/robustness)?\?year=\d+ .*status of 404"
+    r"|/api/v1/evaluation/targets/\d+/history .*status of 404"
 )
 
 

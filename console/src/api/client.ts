@@ -131,6 +131,12 @@ export async function unwrap<T>(result: { data?: T; error?: unknown; response: R
 }
 
 /** Download a file answer (CSV, XLSX) as the browser would save it. */
+/** `null` where the platform has nothing to show yet (404), the refusal itself otherwise. */
+export function absentAsNull(error: unknown): null {
+  if (error instanceof ApiError && error.status === 404) return null;
+  throw error;
+}
+
 export async function download(url: string, filename: string): Promise<void> {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw await problemOf(response);
