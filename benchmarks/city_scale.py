@@ -49,7 +49,7 @@ from demo.run import run_demo, summary  # noqa: E402
 from launcher.demo import targets  # noqa: E402
 from tests.console.conftest import BUILT, CHROMIUM, chromium  # noqa: E402
 from tests.live import LiveStack, launch, on_postgres  # noqa: E402
-from tests.support import admin_sql, pg_url, scratch_name  # noqa: E402
+from tests.support import admin_sql, pg_dsn, pg_url, scratch_name  # noqa: E402
 
 PAGES = ("/", "/scores", "/buildings", "/movements", "/warnings", "/events", "/tasks", "/bluebook")
 
@@ -166,6 +166,32 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+async def _backlog(database: str) -> int:
+    """What the platform still has to do after a load: unsent outbox messages in every service,
+    and the building-month changes monitoring has yet to roll up."""
+    import asyncpg
+
+    connection = await asyncpg.connect(pg_dsn(database))
+    try:
+        total = await connection.fetchval("SELECT count(*) FROM monitoring.figure_change")
+        for service in ("registry", "monitoring", "events"):  # the services with an outbox
+            total += await connection.fetchval(
+                f"SELECT count(*) FROM {service}.outbox WHERE parked_at IS NULL"
+            )
+        return int(total)
+    finally:
+        await connection.close()
+
+
+def settle(database: str, within: float = 3600) -> None:
+    """Wait until the platform has caught up with a load (a restarted city resumes announcing
+    where it stopped): pages are measured on a quiet platform, not beside its backlog."""
+    deadline = time.monotonic() + within
+    while (left := asyncio.run(_backlog(database))) and time.monotonic() < deadline:
+        print(f"  settling: {left:,} messages and changes still to go", flush=True)
+        time.sleep(30)
+
+
 @contextlib.contextmanager
 def kept(directory: Path) -> Iterator[tuple[LiveStack, bool]]:
     """`sbe run` on the database and data directory that `directory` names (made on the first
@@ -214,6 +240,8 @@ def main() -> None:
             if loaded
             else load(stack, options.seed, options.scale)
         )
+        if options.keep:
+            settle((options.keep / "database").read_text())
         if not loaded:
             person(stack, "ducha", "supervision")
             if options.keep:
