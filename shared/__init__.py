@@ -95,7 +95,13 @@ from shared.messages import (
     topic_specs,
 )
 from shared.middleware import ObservabilityMiddleware, header, send_problem
-from shared.outbox import OutboxMessageBase, OutboxRelay, enqueue, relaying
+from shared.outbox import (
+    OutboxMessageBase,
+    OutboxRelay,
+    enqueue,
+    outbox_table_args,
+    relaying,
+)
 from shared.outbox_api import outbox_router
 from shared.pagination import (
     MAX_ID,
@@ -304,6 +310,7 @@ __all__ = [
     "newest_by",
     "offline_docs",
     "outbox_router",
+    "outbox_table_args",
     "own_tallies",
     "page_of",
     "parse_cents",

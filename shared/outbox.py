@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 from kafka import KafkaProducer
 from prometheus_client import Counter, Gauge
-from sqlalchemy import Connection, LargeBinary, delete, event, func, insert, text, update
+from sqlalchemy import Connection, Index, LargeBinary, delete, event, func, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel, col, select
@@ -65,8 +65,18 @@ _ROWS = PENDING_WRITES  # the rows to insert at commit: a read session commits w
 WAKE = "sbe_outbox_wake"
 
 
+def outbox_table_args() -> tuple[Index, ...]:
+    """A service's outbox table's `__table_args__`: the relay takes the next batch (unparked,
+    lowest ids first) from a partial index of its own. Without it, PostgreSQL planned the batch
+    by `parked_at`'s statistics, taken while the table was small: a load of a million messages
+    then read and sorted the whole table for every 500 (3 s a batch, about 170 messages a second,
+    at the demonstration city's scale 100)."""
+    waiting = text("parked_at IS NULL")
+    return (Index("ix_outbox_waiting", "id", postgresql_where=waiting, sqlite_where=waiting),)
+
+
 class OutboxMessageBase(SQLModel):
-    """Columns of a service's `outbox` table."""
+    """Columns of a service's `outbox` table (its `__table_args__`: `outbox_table_args()`)."""
 
     id: int | None = Field(default=None, primary_key=True)
     topic: str = Field(max_length=200)

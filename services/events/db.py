@@ -3,7 +3,7 @@
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 
-from shared import OutboxMessageBase
+from shared import OutboxMessageBase, outbox_table_args
 
 
 class EventsTable(SQLModel, registry=registry()):
@@ -14,3 +14,4 @@ class EventsOutbox(EventsTable, OutboxMessageBase, table=True):
     """Event changes to publish once the transaction that made them commits."""
 
     __tablename__ = "outbox"
+    __table_args__ = outbox_table_args()

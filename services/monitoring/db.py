@@ -3,7 +3,7 @@
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 
-from shared import OutboxMessageBase
+from shared import OutboxMessageBase, outbox_table_args
 
 
 class MonitoringTable(SQLModel, registry=registry()):
@@ -14,3 +14,4 @@ class MonitoringOutbox(MonitoringTable, OutboxMessageBase, table=True):
     """Dead letters and figures to publish once the transaction that made them commits."""
 
     __tablename__ = "outbox"
+    __table_args__ = outbox_table_args()

@@ -3,7 +3,7 @@
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 
-from shared import OutboxMessageBase
+from shared import OutboxMessageBase, outbox_table_args
 
 
 class RegistryTable(SQLModel, registry=registry()):
@@ -14,3 +14,4 @@ class RegistryOutbox(RegistryTable, OutboxMessageBase, table=True):
     """Messages to publish once the transaction that wrote them has committed."""
 
     __tablename__ = "outbox"
+    __table_args__ = outbox_table_args()
