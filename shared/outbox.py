@@ -32,12 +32,11 @@ import orjson
 from kafka import KafkaProducer
 from prometheus_client import Counter, Gauge
 from sqlalchemy import Connection, Index, LargeBinary, delete, event, func, insert, text, update
-from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.database import PENDING_WRITES, Database, fetch_rows
+from shared.database import PENDING_WRITES, Database
 from shared.deadletters import describe_failure, is_transient
 from shared.kafka import TopicSpec, create_producer, ensure_topics
 from shared.types import UTCDateTime, utcnow
@@ -333,43 +332,6 @@ def _retriable(error: BaseException) -> bool:
     """A broker that is away or busy, not a refusal of the message: kafka-python marks the
     errors worth retrying (timeouts, lost connections, leaders moving) as retriable."""
     return bool(getattr(error, "retriable", False))
-
-
-async def parked_messages(
-    session: AsyncSession, table: type[OutboxMessageBase], *, limit: int, offset: int
-) -> tuple[list[Any], int]:
-    """The parked messages (without their payloads), oldest first, and how many there are."""
-    parked = col(table.parked_at).is_not(None)
-    rows = await fetch_rows(
-        session,
-        sa_select(
-            col(table.id),
-            col(table.topic),
-            col(table.key),
-            func.length(col(table.payload)),
-            col(table.attempts),
-            col(table.error),
-            col(table.created_at),
-            col(table.parked_at),
-        )
-        .where(parked)
-        .order_by(col(table.id))
-        .limit(limit)
-        .offset(offset),
-    )
-    total = (await session.exec(select(func.count()).select_from(table).where(parked))).one()
-    return list(rows), int(total)
-
-
-async def release_parked(
-    session: AsyncSession, table: type[OutboxMessageBase], ids: list[int] | None
-) -> int:
-    """Put parked messages back in line for the relay (all, or those of `ids`)."""
-    statement = update(table).where(col(table.parked_at).is_not(None))
-    if ids is not None:
-        statement = statement.where(col(table.id).in_(ids))
-    result = await session.exec(statement.values(parked_at=None, attempts=0, error=None))
-    return int(result.rowcount or 0)
 
 
 @contextlib.asynccontextmanager

@@ -4,15 +4,18 @@ and the way to put them back in line once the cause is fixed (a raised broker li
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import Field
-from sqlmodel import SQLModel
+from sqlalchemy import func, update
+from sqlalchemy import select as sa_select
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.database import SessionDep
+from shared.database import SessionDep, fetch_rows
 from shared.identity import AdminDep
-from shared.outbox import OutboxMessageBase, parked_messages, release_parked
+from shared.outbox import OutboxMessageBase
 from shared.pagination import MAX_ID, Limit, Offset
 from shared.problems import problem_responses
 from shared.schemas import RequestModel
@@ -50,6 +53,43 @@ class ReleaseResult(SQLModel):
     """What a release did."""
 
     released: int = Field(description="Messages put back in line for the relay.")
+
+
+async def parked_messages(
+    session: AsyncSession, table: type[OutboxMessageBase], *, limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """The parked messages (without their payloads), oldest first, and how many there are."""
+    parked = col(table.parked_at).is_not(None)
+    rows = await fetch_rows(
+        session,
+        sa_select(
+            col(table.id),
+            col(table.topic),
+            col(table.key),
+            func.length(col(table.payload)),
+            col(table.attempts),
+            col(table.error),
+            col(table.created_at),
+            col(table.parked_at),
+        )
+        .where(parked)
+        .order_by(col(table.id))
+        .limit(limit)
+        .offset(offset),
+    )
+    total = (await session.exec(select(func.count()).select_from(table).where(parked))).one()
+    return list(rows), int(total)
+
+
+async def release_parked(
+    session: AsyncSession, table: type[OutboxMessageBase], ids: list[int] | None
+) -> int:
+    """Put parked messages back in line for the relay (all, or those of `ids`)."""
+    statement = update(table).where(col(table.parked_at).is_not(None))
+    if ids is not None:
+        statement = statement.where(col(table.id).in_(ids))
+    result = await session.exec(statement.values(parked_at=None, attempts=0, error=None))
+    return int(result.rowcount or 0)
 
 
 def outbox_router(area: str, table: type[OutboxMessageBase]) -> APIRouter:
