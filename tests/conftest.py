@@ -103,6 +103,10 @@ def service_env(
         "SBE_INTERNAL_SECRET": INTERNAL_SECRET,
         "SBE_DATA_DIR": str(tmp_path_factory.mktemp("data")),
         "SBE_LOG_LEVEL": "WARNING",
+        # Fewer kept connections than production's 20 a service: a pool keeps what its busiest
+        # moment opened, and two test processes' services share PostgreSQL's 100 with the stacks
+        # and engines tests start of their own.
+        "SBE_DATABASE_POOL_SIZE": "8",
         # The bundled broker joins a group in about half the session timeout.
         "SBE_CONSUMER_SESSION_TIMEOUT_MS": "3000",
         "SBE_CONSUMER_HEARTBEAT_MS": "500",

@@ -18,7 +18,12 @@ def round_ticks(bottom: float, top: float, count: int = 4) -> list[float]:
     power = 10 ** math.floor(math.log10(rough))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
     first, last = math.floor(bottom / step), math.ceil(top / step)
-    return [n * step for n in range(first, max(last, first + 1) + 1)]
+    last = max(last, first + 1)
+    # n × step can land a rounding error inside the range (-189 × 0.01 = -1.8900000000000001
+    # against a top of -1.8899999999999999): one more step then covers it.
+    first -= first * step > bottom
+    last += last * step < top
+    return [n * step for n in range(first, last + 1)]
 
 
 def _tick_label(value: float, step: float) -> str:
