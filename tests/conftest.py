@@ -103,10 +103,11 @@ def service_env(
         "SBE_INTERNAL_SECRET": INTERNAL_SECRET,
         "SBE_DATA_DIR": str(tmp_path_factory.mktemp("data")),
         "SBE_LOG_LEVEL": "WARNING",
-        # Fewer kept connections than production's 20 a service: a pool keeps what its busiest
-        # moment opened, and two test processes' services share PostgreSQL's 100 with the stacks
-        # and engines tests start of their own.
-        "SBE_DATABASE_POOL_SIZE": "8",
+        # Fewer kept connections than production's 20 a service (at most 4 + 2 overflow + 2 for
+        # the driver's pool): a pool keeps what its busiest moment opened, and two test
+        # processes' five services each share PostgreSQL's 100 with the stacks, replicas and
+        # engines tests start of their own (8 a service ran the migration test's replicas out).
+        "SBE_DATABASE_POOL_SIZE": "4",
         # The bundled broker joins a group in about half the session timeout.
         "SBE_CONSUMER_SESSION_TIMEOUT_MS": "3000",
         "SBE_CONSUMER_HEARTBEAT_MS": "500",
@@ -118,6 +119,8 @@ def service_env(
         # Copies are compared when a test asks (POST …/copies/check), and judged at once.
         "SBE_COPIES_CHECK_SECONDS": "86400",
         "SBE_COPIES_SETTLE_SECONDS": "0",
+        # District figures are taken again when a test runs a keeper's round itself.
+        "SBE_DISTRICT_FIGURES_INTERVAL_SECONDS": "3600",
     }
 
 

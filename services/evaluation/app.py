@@ -18,6 +18,7 @@ from services.evaluation.coverage.router import router as coverage_router
 from services.evaluation.history.router import router as history_router
 from services.evaluation.metrics import refresh as refresh_metrics
 from services.evaluation.publications.router import router as publications_router
+from services.evaluation.scoring.keeper import FiguresKeeper
 from services.evaluation.scoring.router import router as scoring_router
 from services.evaluation.scoring.service import seed_default_scheme
 from services.evaluation.settings import EvaluationSettings
@@ -81,7 +82,10 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
             consumers = [inputs_consumer(settings, database, asyncio.get_running_loop())]
         app.state.consumers = consumers
         try:
-            async with consuming(consumers), watch.running():
+            keeper = FiguresKeeper(
+                database, interval_seconds=settings.district_figures_interval_seconds
+            )
+            async with consuming(consumers), watch.running(), keeper.running():
                 yield
         finally:
             await events.aclose()

@@ -58,12 +58,7 @@ class InputsHandler:
             else:
                 years.append(BuildingYearMessage.model_validate_json(record.value))
         async with self.database.unit_of_work() as session:
-            buildings_changed = await service.apply_buildings(session, buildings)
-            await service.apply_movements(session, movements)
-            await service.apply_events(session, events)
-            await service.apply_building_years(session, years)
-            if buildings_changed or years:
-                await service.copies_changed(session)
+            await service.apply_batch(session, buildings, movements, events, years)
 
 
 def inputs_consumer(

@@ -16,6 +16,9 @@ class EvaluationSettings(ConsumerSettings):
     # The blue book's PDF is printed by headless Chromium (Debian's package, with fonts-noto-cjk
     # for the Chinese text); without it the PDF answers 503 and HTML and XLSX still work.
     chromium_path: str = Field(default="/usr/bin/chromium", min_length=1)
+    # How often the district figures of the years scored so far are taken again once the
+    # copies have been quiet that long (scoring/keeper.py).
+    district_figures_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
 
     @property
     def port(self) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
 import httpx
 
@@ -54,7 +55,32 @@ async def scenario(feed: Feed, register: Register, monitoring: httpx.AsyncClient
             lambda building=building: series(monitoring, building),  # type: ignore[misc]
             lambda body, rate=rate: (month(body, "2023-06") or {}).get("occupancy_rate") == rate,  # type: ignore[misc]
         )
+    # The districts' months are summed by the figures worker a moment after the buildings'.
+    await eventually(
+        lambda: area_months(monitoring, "city"),
+        lambda months: (
+            {p: m["tax_total_cny"] for p, m in months.items()}
+            == {
+                "2022-04": "200000000.00",
+                "2022-05": "50.00",
+                "2023-03": "600000020.00",
+                "2023-04": "150000000.00",
+                "2023-06": "0.00",
+            }
+            and months["2023-06"]["occupancy_rate"] == 0.55
+        ),
+    )
     return [g1, g2, s1]
+
+
+async def area_months(
+    monitoring: httpx.AsyncClient, area: str, **params: str
+) -> dict[str, dict[str, Any]]:
+    """period → figures of the city's series (`area` "city") or a district's."""
+    url = f"/api/v1/monitoring/{'city' if area == 'city' else f'districts/{area}'}/series"
+    response = await monitoring.get(url, params=params)
+    assert response.status_code == 200, response.text
+    return {m["period"]: m for m in response.json()["months"]}
 
 
 async def summary(monitoring: httpx.AsyncClient, **params: str) -> dict:
@@ -146,6 +172,32 @@ class TestSeries:
         )
         assert refused.status_code == 403
 
+    async def test_a_building_that_moves_district_takes_its_months_along(
+        self,
+        monitoring: httpx.AsyncClient,
+        registry_client: httpx.AsyncClient,
+        feed: Feed,
+        register: Register,
+    ) -> None:
+        g1, _, _ = await scenario(feed, register, monitoring)
+        moved = await registry_client.patch(f"/api/v1/buildings/{g1}", json={"district_id": "sip"})
+        assert moved.status_code == 200, moved.text
+        sip = await eventually(
+            lambda: area_months(monitoring, "sip"),
+            lambda months: months["2023-03"]["tax_total_cny"] == "600000000.00",
+        )
+        assert sip["2022-05"]["tax_total_cny"] == "50.00"
+        assert sip["2023-06"]["occupancy_rate"] == 1100 / 2000 and "2023-04" in sip
+        gusu = await area_months(monitoring, "gusu")
+        assert {p: m["tax_total_cny"] for p, m in gusu.items()} == {"2023-03": "20.00"}
+        city = await area_months(monitoring, "city")
+        assert city["2023-03"]["tax_total_cny"] == "600000020.00"
+        # The same months of the year before, as the city summary compares them, moved too.
+        body = await summary(monitoring)
+        lines = {d["district_id"]: d for d in body["districts"]}
+        assert lines["sip"]["tax_total_cny"] == "750000000.00"
+        assert lines["gusu"]["tax_total_cny"] == "20.00"
+
 
 class TestYearOnYear:
     async def test_each_month_beside_the_same_month_a_year_before(
@@ -201,7 +253,12 @@ class TestLikeForLike:
         ):
             await tax_total(monitoring, building, period, amount)
 
-        body = await summary(monitoring, year=str(year))
+        # The same months of the year before are read from the districts' months, which the
+        # figures worker sums a moment after the buildings'.
+        body = await eventually(
+            lambda: summary(monitoring, year=str(year)),
+            lambda body: body["city"]["tax_total_prev_cny"] == "1150.00",
+        )
         assert body["compared"] == {
             "complete": False,
             "months": list(range(1, 12)),

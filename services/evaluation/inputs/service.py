@@ -100,6 +100,24 @@ async def apply_building_years(session: AsyncSession, figures: list[BuildingYear
     await upsert_building_year_copies(session, BuildingYearCopy, rows)
 
 
+async def apply_batch(
+    session: AsyncSession,
+    buildings: list[BuildingMessage],
+    movements: list[MovementMessage],
+    events: list[EventMessage],
+    years: list[BuildingYearMessage],
+) -> None:
+    """One polled batch of the four topics, in one transaction."""
+    buildings_changed = await apply_buildings(session, buildings)
+    await apply_movements(session, movements)
+    await apply_events(session, events)
+    await apply_building_years(session, years)
+    # Every kind counts in the kept district figures (movements' net move-in, events'
+    # promotions), so any copy stored makes them out of date.
+    if buildings_changed or movements or events or years:
+        await copies_changed(session)
+
+
 async def copies_changed(session: AsyncSession) -> None:
-    """The district sums taken before this transaction are out of date once it commits."""
+    """The district figures taken before this transaction are out of date once it commits."""
     await repository.raise_generation(session)

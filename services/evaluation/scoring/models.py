@@ -1,5 +1,5 @@
-"""Scoring schemes are data: an administrator adds one, none is ever changed. The district sums
-of a year are kept between scorings until the copies beneath them change."""
+"""Scoring schemes are data: an administrator adds one, none is ever changed. The district
+figures of a year are kept between scorings until the copies beneath them change."""
 
 from datetime import datetime
 
@@ -22,9 +22,9 @@ class ScoringScheme(EvaluationTable, table=True):
 
 
 class DistrictSums(EvaluationTable, table=True):
-    """The part of a year's district figures summed over every building (counts, areas, tax of
-    the year and the year before, 亿元楼宇, occupancy), as JSON, with the copies' generation it
-    was taken at: reused while that generation is the current one, taken again after."""
+    """A year's district figures (`repository.DistrictFigures` of each district, as JSON), with
+    the copies' generation they were taken at: reused while that generation is the current one,
+    taken again after."""
 
     __tablename__ = "district_sums"
 

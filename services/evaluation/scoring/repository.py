@@ -3,6 +3,7 @@ lists behind them, and scoring schemes."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -103,11 +104,44 @@ def _completed(year: int, review: str = VERIFIED) -> Any:
 
 
 async def district_figures(session: AsyncSession, year: int) -> dict[str, DistrictFigures]:
-    """district id → figures, from the copies kept up to date by the consumer: the sums over
-    every building as kept since the copies last changed (or taken again now), the rest
-    counted from the few records behind them."""
+    """district id → figures, from the copies kept up to date by the consumer: as kept since
+    the copies last changed, or taken again now and kept. The generation is read before the
+    figures are taken, so a change committed in between makes them look older than they are
+    (taken again next time), never newer."""
+    generation = await generation_of_copies(session)
+    query = select(DistrictSums.sums).where(
+        DistrictSums.year == year, DistrictSums.generation == generation
+    )
+    kept = (await session.exec(query)).first()
+    if kept is not None:
+        return {district: _figures_of(f) for district, f in orjson.loads(kept).items()}
+    figures = await _take_figures(session, year)
+    whole = {d: dataclasses.asdict(f) for d, f in figures.items()}
+    taken = orjson.dumps(whole, option=orjson.OPT_NON_STR_KEYS).decode()
+    statement = dialect_insert(session, DistrictSums).values(
+        year=year, generation=generation, sums=taken
+    )
+    await session.exec(
+        statement.on_conflict_do_update(
+            index_elements=["year"],
+            set_={"generation": statement.excluded.generation, "sums": statement.excluded.sums},
+            where=col(DistrictSums.generation) <= statement.excluded.generation,
+        )
+    )
+    return figures
+
+
+def _figures_of(kept: dict[str, Any]) -> DistrictFigures:
+    """Kept figures as read back from JSON (whose keys are text: the years are numbers again)."""
+    tax = {int(y): cents for y, cents in kept.pop("tax_cents").items()}
+    return DistrictFigures(**kept, tax_cents=tax)
+
+
+async def _take_figures(session: AsyncSession, year: int) -> dict[str, DistrictFigures]:
+    """The figures counted from the copies: the sums over every building in one statement, the
+    rest from the few records behind them."""
     figures: dict[str, DistrictFigures] = defaultdict(DistrictFigures)
-    for district, sums in (await _district_sums(session, year)).items():
+    for district, sums in (await _take_district_sums(session, year)).items():
         f = figures[district]
         f.buildings, f.gross_floor_area_m2, f.operating_floor_area_m2 = sums["buildings"]
         now, before, f.cumulative_100m, f.new_100m, f.occupied_m2, f.leasable_m2 = sums["tax"]
@@ -174,36 +208,16 @@ async def district_figures(session: AsyncSession, year: int) -> dict[str, Distri
     return figures
 
 
-async def _district_sums(session: AsyncSession, year: int) -> dict[str, dict[str, list[Any]]]:
-    """The year's sums over every standing building, per district: reused while the copies'
-    generation is the one they were taken at. The generation is read before the sums are
-    taken, so a change committed in between makes them look older than they are (taken again
-    next time), never newer."""
-    generation = (
-        await session.exec(select(CopiesGeneration.generation).where(CopiesGeneration.id == 1))
-    ).first() or 0
-    kept = (
-        await session.exec(
-            select(DistrictSums.sums).where(
-                DistrictSums.year == year, DistrictSums.generation == generation
-            )
-        )
-    ).first()
-    if kept is not None:
-        sums: dict[str, dict[str, list[Any]]] = orjson.loads(kept)
-        return sums
-    sums = await _take_district_sums(session, year)
-    statement = dialect_insert(session, DistrictSums).values(
-        year=year, generation=generation, sums=orjson.dumps(sums).decode()
-    )
-    await session.exec(
-        statement.on_conflict_do_update(
-            index_elements=["year"],
-            set_={"generation": statement.excluded.generation, "sums": statement.excluded.sums},
-            where=col(DistrictSums.generation) <= statement.excluded.generation,
-        )
-    )
-    return sums
+async def generation_of_copies(session: AsyncSession) -> int:
+    """How many changes the copies have seen (see CopiesGeneration)."""
+    query = select(CopiesGeneration.generation).where(CopiesGeneration.id == 1)
+    return (await session.exec(query)).first() or 0
+
+
+async def stale_years(session: AsyncSession, generation: int) -> list[int]:
+    """The years whose kept figures were taken before `generation`."""
+    query = select(DistrictSums.year).where(col(DistrictSums.generation) < generation)
+    return sorted(await session.exec(query))
 
 
 async def _take_district_sums(session: AsyncSession, year: int) -> dict[str, dict[str, list[Any]]]:

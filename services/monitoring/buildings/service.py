@@ -8,7 +8,9 @@ import logging
 
 from services.monitoring.buildings import repository
 from services.monitoring.buildings.client import RegistryClient
-from shared import BuildingMessage, Database, building_row
+from services.monitoring.figures import repository as figures
+from services.monitoring.ingest import repository as ingest
+from shared import BuildingMessage, Database, building_row, utcnow
 
 logger = logging.getLogger("sbe.monitoring.buildings")
 
@@ -41,8 +43,18 @@ class BuildingDirectory:
 
     async def apply(self, buildings: list[BuildingMessage]) -> None:
         """Store buildings from the registry's topic (or its API's answers)."""
+        rows = [building_row(b) for b in buildings]
+        ids = sorted({row["id"] for row in rows})
         async with self.database.unit_of_work() as session:
-            await repository.upsert(session, [building_row(b) for b in buildings])
+            before = await repository.districts_of(session, ids)
+            await repository.upsert(session, rows)
+            after = await repository.districts_of(session, ids)
+            moved = [i for i, district in before.items() if after.get(i) != district]
+            if moved:
+                # The districts' months it left and joined are summed again by the figures
+                # worker, which the building's months, marked as changed, set going.
+                months = await figures.months_of(session, moved)
+                await ingest.mark_changed(session, months, utcnow())
         self.known.update(b.id for b in buildings)
 
     async def unknown_among(self, ids: set[str]) -> set[str]:

@@ -45,6 +45,24 @@ class BuildingYear(MonitoringTable, table=True):
     occupied_area_m2: float | None = None
 
 
+class DistrictMonth(MonitoringTable, table=True):
+    """A district's month: its buildings' months summed (occupancy over those that reported it).
+
+    Kept by the figures worker, which sums a month again whenever one of its building-months
+    changed or a building moved district, so the city's and the districts' series read ten rows
+    a month instead of every building's."""
+
+    __tablename__ = "district_month"
+
+    district_id: str = Field(primary_key=True, max_length=32)
+    period: str = Field(primary_key=True, max_length=7)
+    tax_cents: int = Field(default=0, sa_type=BigInteger)
+    tax_records: int = 0
+    leasable_area_m2: float | None = None
+    occupied_area_m2: float | None = None
+    enterprise_count: int | None = None
+
+
 class EnterpriseBuildingYear(MonitoringTable, table=True):
     """An enterprise's tax in one building over a year: only for large-taxpayer warnings."""
 

@@ -8,14 +8,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, func
+from sqlalchemy import bindparam, delete, func, insert, text
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.buildings.models import KnownBuilding
-from services.monitoring.figures.models import BuildingMonth, BuildingYear, FigureChange
-from shared import batched, dialect_insert, fetch_rows
+from services.monitoring.figures.models import (
+    BuildingMonth,
+    BuildingYear,
+    DistrictMonth,
+    FigureChange,
+)
+from shared import batched, dialect_insert, fetch_rows, is_postgres
 
 
 class MonthFigure(NamedTuple):
@@ -191,8 +196,8 @@ async def area_months(
     session: AsyncSession, district_id: str | None, first: str | None, last: str | None
 ) -> list[AreaMonth]:
     """Months with data summed over a district's buildings (`None`: every building); occupancy
-    over the buildings that reported it that month."""
-    table = BuildingMonth.__table__  # type: ignore[attr-defined]
+    over the buildings that reported it that month. Read from the district-months."""
+    table = DistrictMonth.__table__  # type: ignore[attr-defined]
     query = sa_select(
         table.c.period,
         func.coalesce(func.sum(table.c.tax_cents), 0),
@@ -202,18 +207,64 @@ async def area_months(
         func.sum(table.c.enterprise_count),
     ).group_by(table.c.period)
     if district_id is not None:
-        in_district = select(KnownBuilding.id).where(KnownBuilding.district_id == district_id)
-        query = query.where(table.c.building_id.in_(in_district))
+        query = query.where(table.c.district_id == district_id)
     if first is not None:
         query = query.where(table.c.period >= first)
     if last is not None:
         query = query.where(table.c.period <= last)
-    connection = await session.connection()
-    result = await connection.execute(query.order_by(table.c.period))
+    result = await fetch_rows(session, query.order_by(table.c.period))
     return [
         AreaMonth(p, int(t), int(n), lease, occ, None if e is None else int(e))
         for p, t, n, lease, occ, e in result
     ]
+
+
+# One roll-up at a time across replicas: a month summed again after the lock is taken reads
+# every building-month committed before, so two workers never leave an older sum last.
+_ROLL_UP_LOCK = text("SELECT pg_advisory_xact_lock(hashtext('sbe.monitoring.district_month'))")
+
+
+async def sum_district_months(session: AsyncSession, periods: set[str]) -> None:
+    """Sum the district-months of `periods` again from their buildings' months (every district:
+    a building that moved leaves one district's month and joins another's)."""
+    if not periods:
+        return
+    if is_postgres(session):
+        await session.exec(_ROLL_UP_LOCK)  # type: ignore[call-overload]
+    m, b = BuildingMonth.__table__, KnownBuilding.__table__  # type: ignore[attr-defined]
+    target = DistrictMonth.__table__  # type: ignore[attr-defined]
+    connection = await session.connection()
+    for part in batched(sorted(periods), 100):
+        await connection.execute(delete(target).where(target.c.period.in_(list(part))))
+        sums = (
+            sa_select(
+                b.c.district_id,
+                m.c.period,
+                func.sum(m.c.tax_cents),
+                func.sum(m.c.tax_records),
+                func.sum(m.c.leasable_area_m2),
+                func.sum(m.c.occupied_area_m2),
+                func.sum(m.c.enterprise_count),
+            )
+            .join(b, b.c.id == m.c.building_id)
+            .where(m.c.period.in_(list(part)))
+            .group_by(b.c.district_id, m.c.period)
+        )
+        columns = ["district_id", "period", "tax_cents", "tax_records"]
+        columns += ["leasable_area_m2", "occupied_area_m2", "enterprise_count"]
+        await connection.execute(insert(target).from_select(columns, sums))
+
+
+async def months_of(session: AsyncSession, building_ids: Sequence[str]) -> set[tuple[str, str]]:
+    """(building, month) of every month these buildings have figures for."""
+    table = BuildingMonth.__table__  # type: ignore[attr-defined]
+    found: set[tuple[str, str]] = set()
+    for part in batched(building_ids, 2000):
+        query = sa_select(table.c.building_id, table.c.period).where(
+            table.c.building_id.in_(list(part))
+        )
+        found.update((b, p) for b, p in await fetch_rows(session, query))
+    return found
 
 
 async def years_with_data(session: AsyncSession) -> list[int]:
@@ -233,13 +284,12 @@ async def latest_tax_period(session: AsyncSession, year: int) -> str | None:
 
 
 async def district_tax_between(session: AsyncSession, first: str, last: str) -> dict[str, int]:
-    """Each district's tax over the months `first`…`last` (its buildings' months summed)."""
-    m, b = BuildingMonth.__table__, KnownBuilding  # type: ignore[attr-defined]
+    """Each district's tax over the months `first`…`last` (its district-months summed)."""
+    table = DistrictMonth.__table__  # type: ignore[attr-defined]
     query = (
-        sa_select(col(b.district_id), func.sum(m.c.tax_cents))
-        .join(b, col(b.id) == m.c.building_id)
-        .where(m.c.period.between(first, last))
-        .group_by(col(b.district_id))
+        sa_select(table.c.district_id, func.sum(table.c.tax_cents))
+        .where(table.c.period.between(first, last))
+        .group_by(table.c.district_id)
     )
     return {district: int(cents or 0) for district, cents in await fetch_rows(session, query)}
 

@@ -1,7 +1,8 @@
-"""The figures worker: republishes changed building-years and checks changed months for early
-warnings, off the ingest path so ingest stays fast. It works from the change marks the ingest
-transaction leaves (nothing is missed across restarts) and waits for a month to be quiet, so a
-burst of batches touching one month is handled once; no figure waits longer than the maximum lag.
+"""The figures worker: republishes changed building-years, checks changed months for early
+warnings and sums their districts' months again, off the ingest path so ingest stays fast. It
+works from the change marks the ingest transaction leaves (nothing is missed across restarts)
+and waits for a month to be quiet, so a burst of batches touching one month is handled once; no
+figure waits longer than the maximum lag.
 """
 
 from __future__ import annotations
@@ -136,5 +137,7 @@ class FiguresWorker:
             # District and city figures read the year's latest occupancy from one row.
             await repository.set_year_occupancy(session, occupancy)
             await detect(session, await self.rules.rules(session), changed, months)
+            # Last in the round: the roll-up's lock is held until the round commits.
+            await repository.sum_district_months(session, {p for _, p, _ in changes})
             await repository.clear_changes(session, changes)
         return len(changes)

@@ -16,8 +16,12 @@ class Movement(RegistryTable, table=True):
     district can neither collide with nor probe another's ids.
     """
 
+    # The lists' order (newest first, then district and record id, all descending) is one of
+    # these read backwards: a page of the city's or a district's year reads its rows in order
+    # and stops, instead of sorting the year's movements.
     __table_args__ = (
-        Index("ix_movement_district_date", "district_id", "date"),
+        Index("ix_movement_date", "date", "district_id", "record_id"),
+        Index("ix_movement_district_date", "district_id", "date", "record_id"),
         Index("ix_movement_building_date", "building_id", "date"),
     )
 

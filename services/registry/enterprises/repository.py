@@ -163,7 +163,8 @@ async def movement_page(
     limit: int,
     offset: int,
 ) -> tuple[list[Movement], int]:
-    """Movements matching the filters (withdrawn ones too, marked), newest first."""
+    """Movements matching the filters (withdrawn ones too, marked), newest first (an index's
+    order read backwards)."""
     query = select(Movement)
     if district_id is not None:
         query = query.where(Movement.district_id == district_id)
@@ -179,8 +180,8 @@ async def movement_page(
         session,
         query,
         col(Movement.date).desc(),
-        col(Movement.district_id),
-        col(Movement.record_id),
+        col(Movement.district_id).desc(),
+        col(Movement.record_id).desc(),
         limit=limit,
         offset=offset,
     )
