@@ -108,9 +108,10 @@ def on_postgres(prefix: str, base: Path, extra_env: dict[str, str]) -> Iterator[
 
     name = scratch_name(prefix)
     asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
-    stack = launch(
-        base / "data", base / "stack.log", {"SBE_DATABASE_URL": pg_url(name), **extra_env}
-    )
+    # Small pools, as the test processes' own services keep: a stack with production's 20 a
+    # service could hold 150 connections, past PostgreSQL's 100 for the whole test run.
+    env = {"SBE_DATABASE_URL": pg_url(name), "SBE_DATABASE_POOL_SIZE": "4", **extra_env}
+    stack = launch(base / "data", base / "stack.log", env)
     try:
         yield stack
         assert stack.stop() == 0
