@@ -114,6 +114,7 @@ from shared.pagination import (
     TextId,
     page_of,
 )
+from shared.periodic import every
 from shared.problems import (
     BadGateway,
     BadRequest,
@@ -294,6 +295,7 @@ __all__ = [
     "enqueue",
     "ensure_topics",
     "envelope",
+    "every",
     "featured_codes",
     "featured_industry_of",
     "fetch_rows",

@@ -35,6 +35,7 @@ from shared import (
     copies_router,
     create_service_app,
     database_target,
+    every,
     load_settings,
     own_tallies,
     service_client,
@@ -82,10 +83,16 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
             consumers = [inputs_consumer(settings, database, asyncio.get_running_loop())]
         app.state.consumers = consumers
         try:
-            keeper = FiguresKeeper(
-                database, interval_seconds=settings.district_figures_interval_seconds
-            )
-            async with consuming(consumers), watch.running(), keeper.running():
+            keeper = FiguresKeeper(database)
+            async with (
+                consuming(consumers),
+                watch.running(),
+                every(
+                    settings.district_figures_interval_seconds,
+                    keeper.refresh_once,
+                    name="district-figures",
+                ),
+            ):
                 yield
         finally:
             await events.aclose()

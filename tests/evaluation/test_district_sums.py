@@ -133,7 +133,7 @@ async def test_sums_taken_while_copies_arrive_are_whole(
 async def test_the_keeper_takes_stale_sums_once_the_copies_are_quiet(
     services: Services, clean_database: None, pg_pool: asyncpg.Pool
 ) -> None:
-    keeper = FiguresKeeper(services.apps["evaluation"].state.database, interval_seconds=3600)
+    keeper = FiguresKeeper(services.apps["evaluation"].state.database)
     await apply(services, [building("keep-h1")])
     assert (await huqiu(services)).tax_cents == {}  # 2023's sums kept from here on
     assert await keeper.refresh_once() == []  # its first round notes the copies' generation

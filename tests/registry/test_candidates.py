@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -18,7 +19,9 @@ URL = "/api/v1/featured-candidates"
 
 
 @pytest.fixture
-async def tenants(registry: httpx.AsyncClient) -> None:
+async def tenants(
+    registry: httpx.AsyncClient, count_tenants: Callable[[], Awaitable[None]]
+) -> None:
     for building_id, district_id in (("law", "gusu"), ("mixed", "gusu"), ("bank", "sip")):
         await registry.post(
             "/api/v1/buildings", json=fixtures.building(id=building_id, district_id=district_id)
@@ -39,6 +42,7 @@ async def tenants(registry: httpx.AsyncClient) -> None:
     ]
     response = await registry.post("/api/v1/enterprise-movements", json={"records": records})
     assert response.status_code == 200
+    await count_tenants()
 
 
 @pytest.mark.usefixtures("tenants")
@@ -107,7 +111,9 @@ GROUP BY building_id, featured_industry
 
 
 async def test_the_tallies_follow_every_tenancy_change_with_several_writers_at_once(
-    registry: httpx.AsyncClient, pg_pool: asyncpg.Pool
+    registry: httpx.AsyncClient,
+    pg_pool: asyncpg.Pool,
+    count_tenants: Callable[[], Awaitable[None]],
 ) -> None:
     """Six writers pushing at once into the same two buildings (single records
     and batches with several movements of a pair, moves in and out, late and repeated
@@ -165,6 +171,7 @@ async def test_the_tallies_follow_every_tenancy_change_with_several_writers_at_o
     )
     assert withdrawn.status_code == 200, withdrawn.text
 
+    await count_tenants()
     tallies = {tuple(row.values()) for row in map(dict, await pg_pool.fetch(TALLIES))}
     counted = {tuple(row.values()) for row in map(dict, await pg_pool.fetch(COUNTED))}
     assert tallies == counted

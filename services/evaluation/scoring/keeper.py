@@ -8,23 +8,15 @@ page opened after the load finds them taken."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from services.evaluation.scoring import repository
 from shared import Database
-
-logger = logging.getLogger("sbe.evaluation.figures")
 
 
 class FiguresKeeper:
     """Takes the stale district figures of the years kept so far, when the copies are quiet."""
 
-    def __init__(self, database: Database, *, interval_seconds: float) -> None:
+    def __init__(self, database: Database) -> None:
         self.database = database
-        self.interval = interval_seconds
         self._seen: int | None = None
 
     async def refresh_once(self) -> list[int]:
@@ -38,24 +30,3 @@ class FiguresKeeper:
             for year in years:
                 await repository.district_figures(session, year)
         return years
-
-    async def run(self) -> None:
-        """Work until cancelled; a failing round is tried again the next."""
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.refresh_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.warning("taking the district figures failed; trying again", exc_info=True)
-
-    @asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        """The keeper's task for the span of a lifespan."""
-        task = asyncio.create_task(self.run(), name="district-figures")
-        try:
-            yield
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)

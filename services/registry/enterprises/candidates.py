@@ -9,6 +9,7 @@ from services.registry.buildings import repository as buildings
 from services.registry.enterprises import repository
 from services.registry.enterprises.models import ALL_TENANTS
 from services.registry.enterprises.schemas import CandidatePage, FeaturedCandidate, IndustryShare
+from services.registry.enterprises.tallies import repository as tally_repository
 from shared import FeaturedIndustry, Principal
 
 
@@ -53,7 +54,7 @@ async def candidates(
     ids, total = await repository.featured_candidates(
         session, district, threshold, include_designated, limit=limit, offset=offset
     )
-    tallies = await repository.tallies_of(session, ids)
+    tallies = await tally_repository.tallies_of(session, ids)
     designated = await buildings.designations_of(session, ids)
     summaries = await buildings.names_and_districts(session, ids)
     items = []

@@ -85,8 +85,9 @@ ALL_TENANTS = ""
 
 class TenantTally(RegistryTable, table=True):
     """A building's current tenants, all of them (industry `ALL_TENANTS`) and per featured
-    industry they are in: kept with the tenancies, in the transaction that changes them, so that
-    the featured candidates read one row per building and industry instead of every tenancy."""
+    industry they are in: counted again by the tally keeper a moment after its tenancies change
+    (`tallies/keeper.py`), so that the featured candidates read one row per building and industry
+    instead of every tenancy."""
 
     __tablename__ = "tenant_tally"
 
@@ -94,3 +95,14 @@ class TenantTally(RegistryTable, table=True):
     industry: str = Field(primary_key=True, max_length=32)
     tenants: int
     leased_area_m2: float = Field(description="Unreported areas count as 0.")
+
+
+class TallyMark(RegistryTable, table=True):
+    """A building whose tenancies changed and whose tally is yet to be counted again: written
+    with the change, taken by the tally keeper (`tallies/keeper.py`). Writers only ever insert
+    marks, so pushes into one building never wait on each other for them."""
+
+    __tablename__ = "tally_mark"
+
+    id: int | None = Field(default=None, primary_key=True)
+    building_id: str = Field(max_length=64)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Float, case, delete, func, insert, literal, or_, tuple_, union_all
+from sqlalchemy import Float, case, delete, func, insert, literal, or_, tuple_
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -204,41 +204,6 @@ async def current_tenants(
     return list(result)
 
 
-async def retally(session: AsyncSession, building_ids: set[str]) -> None:
-    """Count the buildings' current tenants again, all and per featured industry, after the last
-    change to their tenancies in a transaction. The buildings are locked first (in id order,
-    against nothing but other counts and edits), so two pushes into one building count one after
-    the other and the later count sees the earlier push's tenancies."""
-    t = Tenancy
-    for part in batched(sorted(building_ids), _CHUNK):
-        await fetch_rows(
-            session,
-            sa_select(col(Building.id))
-            .where(col(Building.id).in_(part))
-            .order_by(col(Building.id))
-            .with_for_update(key_share=True),
-        )
-        await session.exec(delete(TenantTally).where(col(TenantTally.building_id).in_(part)))
-        area = func.sum(func.coalesce(col(t.area_m2), 0.0))
-        current = (col(t.active).is_(True), col(t.building_id).in_(part))
-        everyone = (
-            sa_select(col(t.building_id), literal(ALL_TENANTS), func.count(), area)
-            .where(*current)
-            .group_by(col(t.building_id))
-        )
-        featured = (
-            sa_select(col(t.building_id), col(t.featured_industry), func.count(), area)
-            .where(*current, col(t.featured_industry).is_not(None))
-            .group_by(col(t.building_id), col(t.featured_industry))
-        )
-        await session.exec(
-            insert(TenantTally).from_select(
-                ["building_id", "industry", "tenants", "leased_area_m2"],
-                union_all(everyone, featured),
-            )
-        )
-
-
 async def featured_candidates(
     session: AsyncSession,
     district_id: str | None,
@@ -292,22 +257,6 @@ async def featured_candidates(
         .offset(offset),
     )
     return [row[0] for row in rows], int(total or 0)
-
-
-async def tallies_of(
-    session: AsyncSession, building_ids: list[str]
-) -> dict[str, dict[str, tuple[int, float]]]:
-    """building id → industry (ALL_TENANTS for every tenant) → (tenants, leased area)."""
-    found: dict[str, dict[str, tuple[int, float]]] = {}
-    for part in batched(building_ids, _CHUNK):
-        for tally in await session.exec(
-            select(TenantTally).where(col(TenantTally.building_id).in_(part))
-        ):
-            found.setdefault(tally.building_id, {})[tally.industry] = (
-                tally.tenants,
-                tally.leased_area_m2,
-            )
-    return found
 
 
 async def active_industries(

@@ -12,6 +12,7 @@ from services.registry.buildings import repository as buildings
 from services.registry.enterprises import repository
 from services.registry.enterprises.models import Tenancy
 from services.registry.enterprises.schemas import MovementKind, MovementRecord, TenantPublic
+from services.registry.enterprises.tallies import repository as tallies
 from shared import NotFound, Principal, featured_industry_of
 
 
@@ -43,7 +44,7 @@ def advance(state: dict[tuple[str, str], dict[str, Any]], records: list[Any]) ->
 
 async def apply(session: AsyncSession, records: list[MovementRecord]) -> None:
     """Move each (building, enterprise) pair to the state its latest-dated movement gives, and
-    count the buildings' tenants again."""
+    mark the buildings for their tenants to be counted again."""
     pairs = {(r.building_id, r.uscc) for r in records}
     state: dict[tuple[str, str], dict[str, Any]] = {}
     if len(pairs) == len(records):
@@ -56,7 +57,7 @@ async def apply(session: AsyncSession, records: list[MovementRecord]) -> None:
         state = {key: tenancy.model_dump() for key, tenancy in current.items()}
         advance(state, records)
         await repository.upsert_tenancies(session, list(state.values()))
-    await repository.retally(session, {building_id for building_id, _ in pairs})
+    await tallies.mark(session, {building_id for building_id, _ in pairs})
 
 
 async def rebuild(session: AsyncSession, pairs: set[tuple[str, str]]) -> None:
@@ -66,7 +67,7 @@ async def rebuild(session: AsyncSession, pairs: set[tuple[str, str]]) -> None:
     advance(state, await repository.standing_movements_of(session, pairs))
     await repository.delete_tenancies(session, pairs - state.keys())
     await repository.upsert_tenancies(session, list(state.values()))
-    await repository.retally(session, {building_id for building_id, _ in pairs})
+    await tallies.mark(session, {building_id for building_id, _ in pairs})
 
 
 def view(tenancy: Tenancy) -> TenantPublic:
