@@ -61,25 +61,11 @@ from shared.identity import (
     verify_principal,
 )
 from shared.iteration import batched, newest_by
-from shared.kafka import (
-    TOPIC_DEADLETTER,
-    TOPIC_EVENTS,
-    TOPIC_MONITORING_BUILDING_YEARS,
-    TOPIC_OCCUPANCY,
-    TOPIC_REGISTRY_BUILDINGS,
-    TOPIC_REGISTRY_MOVEMENTS,
-    TOPIC_TAX,
-    TopicSpec,
-    broker_reachable,
-    create_producer,
-    ensure_topics,
-)
+from shared.kafka import broker_reachable, create_producer, ensure_topics
 from shared.logging import configure_logging, request_id_var
 from shared.messages import (
-    DEFAULT_PARTITIONS,
     MAX_AMOUNT_CNY,
     MAX_MESSAGE_BYTES,
-    TOPICS,
     BuildingMessage,
     BuildingYearMessage,
     DeadLetterMessage,
@@ -91,8 +77,6 @@ from shared.messages import (
     OccupancyNote,
     RenovationNote,
     TaxMessage,
-    Topic,
-    topic_specs,
 )
 from shared.middleware import ObservabilityMiddleware, header, send_problem
 from shared.outbox import (
@@ -149,6 +133,20 @@ from shared.schemas import (
 )
 from shared.settings import BaseServiceSettings, ConsumerSettings, app_settings, load_settings
 from shared.spreadsheets import csv_bytes, safe_cell, safe_row
+from shared.topics import (
+    DEFAULT_PARTITIONS,
+    TOPIC_DEADLETTER,
+    TOPIC_EVENTS,
+    TOPIC_MONITORING_BUILDING_YEARS,
+    TOPIC_OCCUPANCY,
+    TOPIC_REGISTRY_BUILDINGS,
+    TOPIC_REGISTRY_MOVEMENTS,
+    TOPIC_TAX,
+    TOPICS,
+    Topic,
+    TopicSpec,
+    topic_specs,
+)
 from shared.types import (
     LINE_100M_CENTS,
     SHANGHAI,

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared.messages import DEFAULT_PARTITIONS, TOPICS, Topic
+from shared.topics import DEFAULT_PARTITIONS, TOPICS, Topic
 
 PLATFORM = frozenset({"registry", "monitoring", "evaluation", "events"})
 REF = "#/components/schemas/{model}"

@@ -26,9 +26,9 @@ from prometheus_client import Counter
 
 from shared.consumer_watch import BrokerCameBack, BrokerWatch, LogAssignments
 from shared.deadletters import Letter, describe_failure, is_transient
-from shared.kafka import TopicSpec, bootstrap_servers, ensure_topics
-from shared.messages import topic_specs
+from shared.kafka import bootstrap_servers, ensure_topics
 from shared.settings import ConsumerSettings
+from shared.topics import TopicSpec, topic_specs
 
 logger = logging.getLogger("sbe.consumer")
 

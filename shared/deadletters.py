@@ -21,9 +21,10 @@ from kafka import KafkaProducer
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from shared.kafka import TOPIC_DEADLETTER, create_producer
+from shared.kafka import create_producer
 from shared.logging import safe_error_text
 from shared.messages import DeadLetterMessage
+from shared.topics import TOPIC_DEADLETTER
 from shared.types import utcnow
 
 logger = logging.getLogger("sbe.deadletters")

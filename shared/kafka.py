@@ -1,4 +1,5 @@
-"""Kafka helpers: topic names, clients built the same way everywhere, topic creation, reachability.
+"""Kafka helpers: clients built the same way everywhere, topic creation, reachability (the
+topics themselves are declared in shared/topics.py).
 
 kafka-python is synchronous: callers run these from a thread (`asyncio.to_thread`) or from a
 consumer's own poll thread, never on the event loop.
@@ -9,31 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from shared.topics import TopicSpec
+
 logger = logging.getLogger("sbe.kafka")
-
-TOPIC_OCCUPANCY = "sbe.occupancy.v1"
-TOPIC_TAX = "sbe.tax.v1"
-TOPIC_DEADLETTER = "sbe.deadletter.v1"
-TOPIC_REGISTRY_BUILDINGS = "sbe.registry.buildings.v1"
-TOPIC_REGISTRY_MOVEMENTS = "sbe.registry.movements.v1"
-TOPIC_EVENTS = "sbe.events.v1"
-TOPIC_MONITORING_BUILDING_YEARS = "sbe.monitoring.building-years.v1"
-
-
-@dataclass(frozen=True)
-class TopicSpec:
-    """A topic the platform owns: its partitions and whether it is compacted (latest per key)."""
-
-    name: str
-    partitions: int = 1
-    compacted: bool = False
 
 
 def bootstrap_servers(bootstrap: str) -> list[str]:

@@ -1,9 +1,10 @@
 """One message model per topic: what the platform's Kafka topics carry, declared once.
 
 Each producer builds its messages from these models and each consumer reads them through the
-same models; `TOPICS` says, per topic, its key, its partitions, whether it is compacted, who
-writes it and who reads it. The AsyncAPI document (`sbe asyncapi`, docs/asyncapi.json) is made
-from this module, so the document producers build against is the code that reads them.
+same models; `shared.topics.TOPICS` says, per topic, which model it carries, its key, its
+partitions, whether it is compacted, who writes it and who reads it. The AsyncAPI document
+(`sbe asyncapi`, docs/asyncapi.json) is made from these, so the document producers build against
+is the code that reads them.
 
 The two feeds (`sbe.occupancy.v1`, `sbe.tax.v1`) come from outside the platform and are read
 strictly: a message that breaks them is dead-lettered. The platform's own topics are read as
@@ -14,7 +15,6 @@ add a field without a new topic version.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -29,16 +29,6 @@ from pydantic import (
     model_validator,
 )
 
-from shared.kafka import (
-    TOPIC_DEADLETTER,
-    TOPIC_EVENTS,
-    TOPIC_MONITORING_BUILDING_YEARS,
-    TOPIC_OCCUPANCY,
-    TOPIC_REGISTRY_BUILDINGS,
-    TOPIC_REGISTRY_MOVEMENTS,
-    TOPIC_TAX,
-    TopicSpec,
-)
 from shared.schemas import AsciiId, Period
 from shared.types import parse_cents, utcnow
 from shared.validators import uscc_problem
@@ -291,99 +281,3 @@ class DeadLetterMessage(_Announcement):
 
 
 # --- the catalogue -----------------------------------------------------------------------------
-
-PartitionSetting = Literal["feed_partitions", "topic_partitions"]
-DEFAULT_PARTITIONS: dict[PartitionSetting, int] = {"feed_partitions": 6, "topic_partitions": 3}
-
-
-@dataclass(frozen=True)
-class Topic:
-    """A topic, its message and who writes and reads it."""
-
-    name: str
-    message: type[BaseModel]
-    key: str
-    compacted: bool
-    partitions: PartitionSetting  # the setting (SBE_FEED_PARTITIONS, SBE_TOPIC_PARTITIONS)
-    producers: tuple[str, ...]
-    consumers: tuple[str, ...]
-
-    def spec(self, settings: Any = None) -> TopicSpec:
-        """How the topic is created: partitions from the caller's settings when it has them."""
-        partitions = getattr(settings, self.partitions, DEFAULT_PARTITIONS[self.partitions])
-        return TopicSpec(self.name, partitions, compacted=self.compacted)
-
-
-TOPICS: dict[str, Topic] = {
-    t.name: t
-    for t in (
-        Topic(
-            TOPIC_OCCUPANCY,
-            OccupancyMessage,
-            "building_id",
-            compacted=False,
-            partitions="feed_partitions",
-            producers=("property managers (物业)",),
-            consumers=("monitoring",),
-        ),
-        Topic(
-            TOPIC_TAX,
-            TaxMessage,
-            "building_id",
-            compacted=False,
-            partitions="feed_partitions",
-            producers=("tax bureau (税务)",),
-            consumers=("monitoring",),
-        ),
-        Topic(
-            TOPIC_DEADLETTER,
-            DeadLetterMessage,
-            "the original message's key",
-            compacted=False,
-            partitions="feed_partitions",
-            producers=("monitoring", "evaluation"),
-            consumers=("operations",),
-        ),
-        Topic(
-            TOPIC_REGISTRY_BUILDINGS,
-            BuildingMessage,
-            "building id",
-            compacted=True,
-            partitions="topic_partitions",
-            producers=("registry",),
-            consumers=("monitoring", "evaluation"),
-        ),
-        Topic(
-            TOPIC_REGISTRY_MOVEMENTS,
-            MovementMessage,
-            "building id",
-            compacted=False,
-            partitions="topic_partitions",
-            producers=("registry",),
-            consumers=("monitoring", "evaluation"),
-        ),
-        Topic(
-            TOPIC_EVENTS,
-            EventMessage,
-            "event id",
-            compacted=True,
-            partitions="topic_partitions",
-            producers=("events",),
-            consumers=("evaluation",),
-        ),
-        Topic(
-            TOPIC_MONITORING_BUILDING_YEARS,
-            BuildingYearMessage,
-            "building_id|year",
-            compacted=True,
-            partitions="feed_partitions",
-            producers=("monitoring",),
-            consumers=("evaluation", "registry"),
-        ),
-    )
-}
-
-
-def topic_specs(names: tuple[str, ...] | list[str], settings: Any = None) -> tuple[TopicSpec, ...]:
-    """The specs of the named topics, partitions from `settings` where it has the setting."""
-    return tuple(TOPICS[name].spec(settings) for name in names)
