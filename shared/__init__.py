@@ -163,6 +163,7 @@ from shared.types import (
     year_bounds,
 )
 from shared.validators import (
+    FEATURED_INDUSTRY_ZH,
     FeaturedIndustry,
     featured_codes,
     featured_industry_of,
@@ -177,6 +178,7 @@ __all__ = [
     "COMMON_API_RESPONSES",
     "DEFAULT_PARTITIONS",
     "ENVELOPE_VALUE_BYTES",
+    "FEATURED_INDUSTRY_ZH",
     "ID_ASCII_PATTERN",
     "LINE_100M_CENTS",
     "MAX_AMOUNT_CNY",

@@ -46,12 +46,24 @@ def industry_problem(code: str) -> str | None:
 class FeaturedIndustry(StrEnum):
     """The six featured industries of the plan's 产业特色楼宇."""
 
-    legal = "legal"  # 法律服务
-    accounting_audit = "accounting_audit"  # 会计审计服务
-    intellectual_property = "intellectual_property"  # 知识产权服务
-    finance = "finance"  # 金融服务
-    tech_rnd = "tech_rnd"  # 科技研发服务
-    design = "design"  # 设计服务
+    legal = "legal"
+    accounting_audit = "accounting_audit"
+    intellectual_property = "intellectual_property"
+    finance = "finance"
+    tech_rnd = "tech_rnd"
+    design = "design"
+
+
+# Their names as the plan writes them, for exports and the blue book (keyed by the enum, which
+# is its value as text too).
+FEATURED_INDUSTRY_ZH: dict[str, str] = {
+    FeaturedIndustry.legal: "法律服务",
+    FeaturedIndustry.accounting_audit: "会计审计服务",
+    FeaturedIndustry.intellectual_property: "知识产权服务",
+    FeaturedIndustry.finance: "金融服务",
+    FeaturedIndustry.tech_rnd: "科技研发服务",
+    FeaturedIndustry.design: "设计服务",
+}
 
 
 # Seed README: the 2017 codes of each featured industry. Entries may be classes, divisions or a

@@ -32,17 +32,9 @@ from services.evaluation.publications.models import Publication
 from services.evaluation.scoring.formula import TARGET_INDICATORS
 from services.evaluation.scoring.schemas import ScoreBoard
 from services.evaluation.tasks import service as tasks
-from shared import SHANGHAI, NotFound, parse_cents
+from shared import FEATURED_INDUSTRY_ZH, SHANGHAI, NotFound, parse_cents
 from shared.reference import districts
 
-INDUSTRY_ZH = {
-    "legal": "法律服务",
-    "accounting_audit": "会计审计服务",
-    "intellectual_property": "知识产权服务",
-    "finance": "金融服务",
-    "tech_rnd": "科技研发服务",
-    "design": "设计服务",
-}
 KIND_ZH = {"promotion": "招商推介", "conference": "楼宇发展大会", "joint_meeting": "联席会议"}
 STATUS_ZH = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
 TIERS = ("100m", "500m", "1b")
@@ -155,7 +147,7 @@ async def assemble(session: AsyncSession, board: ScoreBoard, peers: PeerFigures)
             Featured(
                 district=names.get(d, d),
                 building=n,
-                industry=INDUSTRY_ZH.get(ind, ind),
+                industry=FEATURED_INDUSTRY_ZH.get(ind, ind),
                 designated_on=day,
             )
             for d, _, n, ind, day in await repository.designations(session)

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from services.registry.buildings.schemas import BuildingPublic, BuildingStatus, ListKey
-from shared import SHANGHAI, FeaturedIndustry, csv_bytes, safe_row
+from shared import FEATURED_INDUSTRY_ZH, SHANGHAI, csv_bytes, safe_row
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -24,14 +24,6 @@ STATUS_ZH = {
     BuildingStatus.under_construction: "在建",
     BuildingStatus.operating: "运营中",
     BuildingStatus.renovating: "改造提升中",
-}
-INDUSTRY_ZH = {
-    FeaturedIndustry.legal: "法律服务",
-    FeaturedIndustry.accounting_audit: "会计审计服务",
-    FeaturedIndustry.intellectual_property: "知识产权服务",
-    FeaturedIndustry.finance: "金融服务",
-    FeaturedIndustry.tech_rnd: "科技研发服务",
-    FeaturedIndustry.design: "设计服务",
 }
 HEADERS_ZH = (
     "序号",
@@ -72,7 +64,7 @@ def rows(
                 b.address,
                 b.gross_floor_area_m2,
                 STATUS_ZH[b.status],
-                "、".join(INDUSTRY_ZH[i] for i in b.featured_industries),
+                "、".join(FEATURED_INDUSTRY_ZH[i] for i in b.featured_industries),
                 b.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d"),
                 *([DEMO_MARK] if demo else []),
             ]
