@@ -89,7 +89,7 @@ from shared.outbox import (
 from shared.outbox_api import outbox_router
 from shared.pagination import (
     MAX_ID,
-    BuildingFilter,
+    BuildingIdFilter,
     DistrictFilter,
     DistrictPath,
     Limit,
@@ -205,7 +205,7 @@ __all__ = [
     "BaseServiceSettings",
     "BatchConsumer",
     "BuildingCopyBase",
-    "BuildingFilter",
+    "BuildingIdFilter",
     "BuildingMessage",
     "BuildingYearCopyBase",
     "BuildingYearMessage",

@@ -32,7 +32,7 @@ DistrictPath = Annotated[
 DistrictFilter = Annotated[
     str | None, Query(pattern=DISTRICT_PATTERN, description="Only this district (e.g. gusu).")
 ]
-BuildingFilter = Annotated[
+BuildingIdFilter = Annotated[
     str | None,
     Query(
         min_length=1,

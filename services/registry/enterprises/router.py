@@ -26,7 +26,7 @@ from services.registry.settings import SettingsDep
 from shared import (
     ID_ASCII_PATTERN,
     MAX_ID_CHARS,
-    BuildingFilter,
+    BuildingIdFilter,
     DistrictFilter,
     Limit,
     Line,
@@ -75,7 +75,7 @@ async def industry_structure(
     level: Annotated[
         IndustryLevel, Query(description="section (门类) or division (大类).")
     ] = IndustryLevel.section,
-    building_id: BuildingFilter = None,
+    building_id: BuildingIdFilter = None,
 ) -> list[IndustryGroup]:
     """By enterprises and leased area, never by tax; a district key sees its own district (and
     its own buildings)."""
@@ -92,7 +92,7 @@ async def featured_industry_shares(
     session: SessionDep,
     principal: PrincipalDep,
     district_id: DistrictFilter = None,
-    building_id: BuildingFilter = None,
+    building_id: BuildingIdFilter = None,
 ) -> FeaturedShares:
     """法律、会计审计、知识产权、金融、科技研发、设计: each one's share of the tenants with a
     reported GB/T 4754 code, by enterprises and by leased area, in a building, a district or the
