@@ -75,6 +75,14 @@ def test_html_is_escaped_by_templates_not_by_hand() -> None:
     assert _offending(r"from html import|html\.escape\(|\bescape\(", _sources(*CODE, "demo")) == []
 
 
+def test_console_pages_show_their_errors_through_one_composable() -> None:
+    """A page runs what it asks of the platform through `useAttempt` (composables/attempt.ts),
+    which shows what went wrong: no page turns an error into text its own way, and none catches
+    one to drop it (`.catch(() => …)`; a missing record the page expects is `absentAsNull`)."""
+    pages = _sources("console/src/pages", suffixes=(".vue", ".ts"))
+    assert _offending(r"instanceof ApiError \? error\.text|\.catch\(\(\) =>", pages) == []
+
+
 # Generated from the OpenAPI document (`npm run api`), never edited by hand.
 GENERATED = {"console/src/api/schema.ts"}
 

@@ -12,7 +12,7 @@ from services.registry.buildings import repository as buildings
 from services.registry.enterprises import repository
 from services.registry.enterprises.models import Tenancy
 from services.registry.enterprises.schemas import MovementKind, MovementRecord, TenantPublic
-from services.registry.enterprises.tallies import repository as tallies
+from services.registry.enterprises.tallies import keeper as tallies
 from shared import NotFound, Principal, featured_industry_of
 
 

@@ -1,35 +1,71 @@
-"""The buildings' tenant tallies: marked when tenancies change, counted again by the keeper.
+"""The buildings' tenant tallies: marked when tenancies change, counted again after the commit.
 
-A push marks the buildings it touched (an insert, never an update: pushes into one building do
-not wait on each other), and the keeper counts each marked building's current tenants again a
-moment later. Counting in the push itself made every push into a building wait for the one
-before it, and cost more the more tenants the building had. One count runs at a time across
-replicas (an advisory lock), and a count started after the lock reads every tenancy committed
-before it; a mark committed later is taken by a later round, so no change goes uncounted."""
+A push marks the buildings it touched (an insert, never an update) and, once committed and
+before it answers, counts the marked buildings again, so a district sees its featured candidates
+move with its push. Counting inside the push's transaction, under a lock on the building, made
+every push into a building wait for the one before it for as long as counting its tenants took.
+Now pushes that arrive together share a count: one count runs at a time across replicas (an
+advisory lock), the one that takes the lock counts every mark committed so far and reads every
+tenancy committed before it, and the others then find theirs counted. A mark committed later is
+taken by a later count, and what a failed count leaves the keeper counts a moment later: no
+change goes uncounted."""
 
 from __future__ import annotations
 
+import logging
+from functools import partial
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from services.registry.enterprises.tallies import repository
-from shared import Database
+from shared import Database, after_commit
+
+logger = logging.getLogger("sbe.registry.tallies")
+
+BATCH = 5000
+_REGISTERED = "sbe_tally_count_registered"
+
+
+async def count_marked(session: AsyncSession, batch: int = BATCH) -> int:
+    """Count the buildings of up to `batch` marks again and remove the marks, in the session's
+    transaction (committed by the caller); returns how many marks it took."""
+    marks = await repository.take_marks(session, batch)
+    if marks:
+        await repository.count_again(session, {building for _, building in marks})
+        await repository.clear_marks(session, [mark_id for mark_id, _ in marks])
+    return len(marks)
+
+
+async def _count_after(session: AsyncSession) -> None:
+    try:
+        while await count_marked(session) >= BATCH:
+            await session.commit()
+        await session.commit()
+    except Exception:
+        # The push is stored; its marks stay for the keeper's next round.
+        await session.rollback()
+        logger.warning("counting tenants after a push failed; the keeper will", exc_info=True)
+
+
+async def mark(session: AsyncSession, building_ids: set[str]) -> None:
+    """Mark buildings whose tenancies this transaction changes, to be counted again once it
+    commits, before the answer goes out."""
+    await repository.mark(session, building_ids)
+    if not session.info.get(_REGISTERED):
+        session.info[_REGISTERED] = True
+        after_commit(session, partial(_count_after, session))
 
 
 class TallyKeeper:
-    """Counts the marked buildings again, a batch of marks a round."""
+    """Counts what the pushes' own counts left, a batch of marks a round."""
 
-    def __init__(self, database: Database, batch: int = 5000) -> None:
+    def __init__(self, database: Database) -> None:
         self.database = database
-        self.batch = batch
-
-    async def count_marked(self) -> int:
-        """One round; returns how many marks it took."""
-        async with self.database.unit_of_work() as session:
-            marks = await repository.take_marks(session, self.batch)
-            if marks:
-                await repository.count_again(session, {building for _, building in marks})
-                await repository.clear_marks(session, [mark_id for mark_id, _ in marks])
-        return len(marks)
 
     async def drain(self) -> None:
         """Rounds until no mark is left (a round takes at most one batch)."""
-        while await self.count_marked() >= self.batch:
-            pass
+        while True:
+            async with self.database.unit_of_work() as session:
+                taken = await count_marked(session)
+            if taken < BATCH:
+                return
