@@ -88,6 +88,15 @@ class SignedAs(httpx.Auth):
         yield request
 
 
+def must(response: httpx.Response, status: int | None = None) -> Any:
+    """A setup write's answer, refused unless it is `status` (any success when none is named):
+    a step that failed stops the test there, not later as a wrong figure. Returns the JSON body
+    (None when there is none)."""
+    expected = response.status_code == status if status is not None else response.is_success
+    assert expected, f"{response.request.method} {response.request.url}: {response.text}"
+    return response.json() if response.content else None
+
+
 def as_(principal: Principal) -> SignedAs:
     """Sign a request as `principal`, the way the gateway does (tests act as the gateway)."""
     from tests.conftest import INTERNAL_SECRET

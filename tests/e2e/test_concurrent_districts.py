@@ -26,6 +26,7 @@ from shared import TOPIC_OCCUPANCY, TOPIC_TAX, create_producer
 from shared.reference import district_ids
 from tests import fixtures
 from tests.live import UNLIMITED, LiveStack, on_postgres
+from tests.support import must
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -56,11 +57,6 @@ class Expected:
     tax_prev_cents: int = 0
     over_100m: int = 0
     events: int = 0
-
-
-def must(response: httpx.Response, status: int) -> Any:
-    assert response.status_code == status, f"{response.request.url}: {response.text}"
-    return response.json()
 
 
 def feed_records(expected: dict[str, Expected]) -> list[tuple[str, dict[str, Any]]]:

@@ -16,7 +16,7 @@ from shared import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests import fixtures
 from tests.conftest import Services, empty_every_table, seed_reference
 from tests.fixtures import occupancy, tax
-from tests.support import ADMIN, Feed, as_, district, eventually
+from tests.support import ADMIN, Feed, as_, district, eventually, must
 
 SCORES = "/api/v1/evaluation/scores"
 V1 = "sbe-default-v1"
@@ -72,14 +72,22 @@ async def scenario(
             ("eval-h1", "legal", "2022-12-31"),
             ("eval-h1", "finance", "2023-06-01"),  # a second industry: not a new building
         ):
-            await registry.post(
-                f"/api/v1/buildings/{building_id}/featured-designation",
-                json={"industry": industry, "designated_on": day},
+            must(
+                await registry.post(
+                    f"/api/v1/buildings/{building_id}/featured-designation",
+                    json={"industry": industry, "designated_on": day},
+                )
             )
         for started, completed in (("2023-01-10", "2023-09-30"), ("2023-10-10", "2023-11-30")):
-            await registry.post(
-                "/api/v1/renovations",
-                json={"building_id": "eval-h2", "started_on": started, "completed_on": completed},
+            must(
+                await registry.post(
+                    "/api/v1/renovations",
+                    json={
+                        "building_id": "eval-h2",
+                        "started_on": started,
+                        "completed_on": completed,
+                    },
+                )
             )
         # Entered by the district itself: pending, it does not count.
         pending = await registry.post(

@@ -14,7 +14,7 @@ from prometheus_client import REGISTRY
 
 from tests import fixtures
 from tests.conftest import Services
-from tests.support import ADMIN, SUPERVISION, as_, district, eventually
+from tests.support import ADMIN, SUPERVISION, as_, district, eventually, must
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ class TestALostRecord:
         monitoring = clients["monitoring"]
         async with pg_pool.acquire() as conn:
             await conn.execute("DELETE FROM monitoring.building WHERE id = 'cp-s1'")
-        await monitoring.post("/api/v1/monitoring/copies/check")
+        must(await monitoring.post("/api/v1/monitoring/copies/check"))
         report = (await monitoring.post("/api/v1/monitoring/copies/check")).json()
         assert line(report, "buildings", "sip")["state"] == "diverged"
         assert diverged("monitoring", "registry", "buildings") == 1

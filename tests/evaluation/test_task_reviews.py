@@ -10,7 +10,7 @@ import pytest
 
 from shared import Principal
 from tests.evaluation.test_tasks import BUREAU, URL
-from tests.support import SUPERVISION, as_, district
+from tests.support import SUPERVISION, as_, district, must
 
 
 class TestReview:
@@ -149,7 +149,7 @@ class TestYearlyLists:
     async def test_a_reports_date_is_bounded_by_its_tasks_year(
         self, evaluation_api: httpx.AsyncClient
     ) -> None:
-        await evaluation_api.post(URL, json=self.NEW)
+        must(await evaluation_api.post(URL, json=self.NEW))
         early = await evaluation_api.post(
             f"{URL}/2024-1.1/reports",
             json={

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.events.conftest import event
-from tests.support import SUPERVISION, as_, district
+from tests.support import SUPERVISION, as_, district, must
 
 Record = Callable[..., Awaitable[dict[str, Any]]]
 URL = "/api/v1/events"
@@ -111,7 +111,7 @@ class TestRecordEvent:
         first = await record(status="planned")
         after = event(starts_at="2023-03-15T11:30:00+08:00", ends_at="2023-03-15T12:30:00+08:00")
         assert (await events.post(URL, json=after)).status_code == 201
-        await events.patch(f"{URL}/{first['id']}", json={"status": "cancelled"})
+        must(await events.patch(f"{URL}/{first['id']}", json={"status": "cancelled"}))
         assert (await events.post(URL, json=event())).status_code == 201
 
 
@@ -150,7 +150,7 @@ class TestStatus:
         self, events: httpx.AsyncClient, record: Record, start: str, change: dict
     ) -> None:
         created = await record(status="planned")
-        await events.patch(f"{URL}/{created['id']}", json={"status": start})
+        must(await events.patch(f"{URL}/{created['id']}", json={"status": start}))
         response = await events.patch(f"{URL}/{created['id']}", json=change)
         assert response.status_code == 409
 
@@ -262,7 +262,7 @@ class TestPublication:
         from tests.support import read_topic
 
         planned = await record(status="planned")
-        await events.patch(f"{URL}/{planned['id']}", json={"status": "held"})
+        must(await events.patch(f"{URL}/{planned['id']}", json={"status": "held"}))
         messages = await asyncio.to_thread(
             read_topic, broker, "sbe.events.v1", keys={planned["id"]}, want=2
         )

@@ -13,7 +13,7 @@ import pytest
 
 from services.evaluation.reference import targets_2023
 from shared.reference import district_ids
-from tests.support import SUPERVISION, as_, district
+from tests.support import SUPERVISION, as_, district, must
 
 PROPOSE = "/api/v1/events/plans/proposals"
 ACCEPT = "/api/v1/events/plans/accept"
@@ -87,18 +87,20 @@ class TestProposals:
         assert any("节假日数据尚未覆盖2027年" in w for w in proposal["warnings"])
 
     async def test_existing_events_are_counted(self, events: httpx.AsyncClient) -> None:
-        await events.post(
-            "/api/v1/events",
-            json={
-                "kind": "promotion",
-                "scope": "district",
-                "district_id": "gusu",
-                "title": "已有",
-                "starts_at": "2027-03-03T09:30:00+08:00",
-                "ends_at": "2027-03-03T11:30:00+08:00",
-                "venue": "姑苏区会展中心",
-                "status": "planned",
-            },
+        must(
+            await events.post(
+                "/api/v1/events",
+                json={
+                    "kind": "promotion",
+                    "scope": "district",
+                    "district_id": "gusu",
+                    "title": "已有",
+                    "starts_at": "2027-03-03T09:30:00+08:00",
+                    "ends_at": "2027-03-03T11:30:00+08:00",
+                    "venue": "姑苏区会展中心",
+                    "status": "planned",
+                },
+            )
         )
         proposal = (await events.post(PROPOSE, json={"year": 2027, "targets": {"gusu": 3}})).json()
         gusu = [

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.events.conftest import event
-from tests.support import SUPERVISION, as_, bureau, district
+from tests.support import SUPERVISION, as_, bureau, district, must
 
 URL = "/api/v1/events"
 GUSU = district("gusu")
@@ -99,7 +99,7 @@ class TestADistrictCannotCountItsOwnEvents:
         self, events: httpx.AsyncClient
     ) -> None:
         created = await held_by_gusu(events)
-        await events.post(f"{URL}/{created['id']}/review", json={"decision": "verified"})
+        must(await events.post(f"{URL}/{created['id']}/review", json={"decision": "verified"}))
         changed = await events.patch(
             f"{URL}/{created['id']}", json={"outcome": {"enterprises_signed": 40}}, auth=as_(GUSU)
         )
@@ -162,9 +162,11 @@ class TestVoiding:
 
     async def test_the_history_records_every_step(self, events: httpx.AsyncClient) -> None:
         created = await held_by_gusu(events, status="planned")
-        await events.patch(f"{URL}/{created['id']}", json={"status": "held"}, auth=as_(GUSU))
-        await events.post(
-            f"{URL}/{created['id']}/review", json={"decision": "rejected", "reason": "无佐证"}
+        must(await events.patch(f"{URL}/{created['id']}", json={"status": "held"}, auth=as_(GUSU)))
+        must(
+            await events.post(
+                f"{URL}/{created['id']}/review", json={"decision": "rejected", "reason": "无佐证"}
+            )
         )
         history = (await events.get(f"{URL}/{created['id']}/history")).json()
         assert [h["action"] for h in history] == ["recorded", "held", "reviewed"]
@@ -178,7 +180,7 @@ class TestCityEvents:
     async def test_a_district_scope_meeting_does_not_satisfy_the_city_rules(
         self, events: httpx.AsyncClient, kind: str
     ) -> None:
-        await events.post(URL, json=event(kind=kind))
+        must(await events.post(URL, json=event(kind=kind)))
         body = await compliance(events)
         assert body["conference"]["held"] == 0 and body["joint_meetings"]["h1"] == 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests import fixtures
-from tests.support import SUPERVISION, as_, district
+from tests.support import SUPERVISION, as_, district, must
 
 
 async def create(client: httpx.AsyncClient, **overrides: object) -> dict:
@@ -113,9 +113,11 @@ class TestListBuildings:
         await create(registry, id="a", district_id="gusu", lists=["key"])
         await create(registry, id="b", district_id="gusu")
         await create(registry, id="c", district_id="sip", lists=["key"])
-        await registry.post(
-            "/api/v1/buildings/c/featured-designation",
-            json={"industry": "finance", "designated_on": "2023-05-01"},
+        must(
+            await registry.post(
+                "/api/v1/buildings/c/featured-designation",
+                json={"industry": "finance", "designated_on": "2023-05-01"},
+            )
         )
         everything = (await registry.get("/api/v1/buildings")).json()
         assert everything["total"] == 3

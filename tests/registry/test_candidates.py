@@ -13,7 +13,7 @@ import pytest
 
 from shared import featured_industry_of
 from tests import fixtures
-from tests.support import as_, district
+from tests.support import as_, district, must
 
 URL = "/api/v1/featured-candidates"
 
@@ -21,8 +21,10 @@ URL = "/api/v1/featured-candidates"
 @pytest.fixture
 async def tenants(registry: httpx.AsyncClient) -> None:
     for building_id, district_id in (("law", "gusu"), ("mixed", "gusu"), ("bank", "sip")):
-        await registry.post(
-            "/api/v1/buildings", json=fixtures.building(id=building_id, district_id=district_id)
+        must(
+            await registry.post(
+                "/api/v1/buildings", json=fixtures.building(id=building_id, district_id=district_id)
+            )
         )
     records = [
         # law: 2 of 3 tenants in legal services (7231, 7239) → 67% by count
@@ -65,9 +67,11 @@ class TestFeaturedCandidates:
     async def test_designated_industries_are_left_out_unless_asked(
         self, registry: httpx.AsyncClient
     ) -> None:
-        await registry.post(
-            "/api/v1/buildings/law/featured-designation",
-            json={"industry": "legal", "designated_on": "2023-07-01"},
+        must(
+            await registry.post(
+                "/api/v1/buildings/law/featured-designation",
+                json={"industry": "legal", "designated_on": "2023-07-01"},
+            )
         )
         ids = {c["building_id"] for c in (await registry.get(URL)).json()["items"]}
         assert "law" not in ids
@@ -146,8 +150,10 @@ async def test_the_tallies_follow_every_tenancy_change_with_several_writers_at_o
     # Six at once: within the connections the test run's other process leaves free.
     await asyncio.gather(*(writer() for _ in range(6)))
     last = record(building_id="t1", kind="move_in", date="2024-12-01")
-    await registry.post(
-        "/api/v1/enterprise-movements", json={"records": [last]}, auth=as_(district("gusu"))
+    must(
+        await registry.post(
+            "/api/v1/enterprise-movements", json={"records": [last]}, auth=as_(district("gusu"))
+        )
     )
     corrected = await registry.post(
         "/api/v1/enterprise-movements/corrections",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests import fixtures
-from tests.support import SUPERVISION, as_, district
+from tests.support import SUPERVISION, as_, district, must
 
 DESIGNATION = {"industry": "legal", "designated_on": "2023-06-30"}
 
@@ -47,7 +47,7 @@ class TestDesignate:
 
     async def test_same_industry_twice_is_a_conflict(self, registry: httpx.AsyncClient) -> None:
         await building(registry)
-        await registry.post("/api/v1/buildings/b1/featured-designation", json=DESIGNATION)
+        must(await registry.post("/api/v1/buildings/b1/featured-designation", json=DESIGNATION))
         response = await registry.post(
             "/api/v1/buildings/b1/featured-designation", json=DESIGNATION
         )
@@ -55,7 +55,7 @@ class TestDesignate:
 
     async def test_a_second_industry_is_added(self, registry: httpx.AsyncClient) -> None:
         await building(registry)
-        await registry.post("/api/v1/buildings/b1/featured-designation", json=DESIGNATION)
+        must(await registry.post("/api/v1/buildings/b1/featured-designation", json=DESIGNATION))
         other = {"industry": "finance", "designated_on": "2024-01-02"}
         assert (
             await registry.post("/api/v1/buildings/b1/featured-designation", json=other)
@@ -82,14 +82,14 @@ class TestDesignate:
 class TestWithdraw:
     async def test_admin_withdraws(self, registry: httpx.AsyncClient) -> None:
         await building(registry)
-        await registry.post("/api/v1/buildings/b1/featured-designation", json=DESIGNATION)
+        must(await registry.post("/api/v1/buildings/b1/featured-designation", json=DESIGNATION))
         response = await registry.delete("/api/v1/buildings/b1/featured-designation/legal")
         assert response.status_code == 204
         assert (await registry.get("/api/v1/buildings/b1")).json()["featured_industries"] == []
 
     async def test_district_key_is_forbidden(self, registry: httpx.AsyncClient) -> None:
         await building(registry, district_id="gusu")
-        await registry.post("/api/v1/buildings/b1/featured-designation", json=DESIGNATION)
+        must(await registry.post("/api/v1/buildings/b1/featured-designation", json=DESIGNATION))
         response = await registry.delete(
             "/api/v1/buildings/b1/featured-designation/legal", auth=as_(district("gusu"))
         )

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests import fixtures
-from tests.support import SUPERVISION, as_, district
+from tests.support import SUPERVISION, as_, district, must
 
 URL = "/api/v1/enterprise-movements"
 
@@ -28,14 +28,14 @@ class TestPushMovements:
         self, registry: httpx.AsyncClient
     ) -> None:
         records = fixtures.movements(3, building_id="g1")
-        await registry.post(URL, json={"records": records})
+        must(await registry.post(URL, json={"records": records}))
         response = await registry.post(URL, json={"records": records})
         assert response.json() == {"accepted": 0, "duplicates": 3}
         assert await stored(registry) == 3
 
     async def test_a_partly_new_batch_counts_both(self, registry: httpx.AsyncClient) -> None:
         first = fixtures.movements(2, building_id="g1")
-        await registry.post(URL, json={"records": first})
+        must(await registry.post(URL, json={"records": first}))
         response = await registry.post(
             URL, json={"records": first + fixtures.movements(1, building_id="g1")}
         )
@@ -45,7 +45,7 @@ class TestPushMovements:
         self, registry: httpx.AsyncClient
     ) -> None:
         record = fixtures.movement(building_id="g1")
-        await registry.post(URL, json={"records": [record]})
+        must(await registry.post(URL, json={"records": [record]}))
         changed = {**record, "enterprise_name": "另一家公司"}
         fresh = fixtures.movement(building_id="g1")
         response = await registry.post(URL, json={"records": [fresh, changed]})
@@ -150,26 +150,28 @@ class TestPushMovements:
 @pytest.mark.usefixtures("buildings")
 class TestListMovements:
     async def test_district_key_sees_its_own_movements(self, registry: httpx.AsyncClient) -> None:
-        await registry.post(URL, json={"records": fixtures.movements(2, building_id="g1")})
-        await registry.post(URL, json={"records": fixtures.movements(1, building_id="s1")})
+        must(await registry.post(URL, json={"records": fixtures.movements(2, building_id="g1")}))
+        must(await registry.post(URL, json={"records": fixtures.movements(1, building_id="s1")}))
         page = (await registry.get(URL, auth=as_(district("sip")))).json()
         assert page["total"] == 1
         assert page["items"][0]["district_id"] == "sip"
 
     async def test_each_names_its_building(self, registry: httpx.AsyncClient) -> None:
-        await registry.post(URL, json={"records": fixtures.movements(1, building_id="g1")})
+        must(await registry.post(URL, json={"records": fixtures.movements(1, building_id="g1")}))
         (item,) = (await registry.get(URL)).json()["items"]
         assert (item["building_id"], item["building_name"]) == ("g1", "苏州国际金融中心")
 
     async def test_filters_by_kind_and_dates(self, registry: httpx.AsyncClient) -> None:
-        await registry.post(
-            URL,
-            json={
-                "records": [
-                    fixtures.movement(building_id="g1", date="2023-01-05"),
-                    fixtures.movement(building_id="g1", date="2023-06-05", kind="move_out"),
-                ]
-            },
+        must(
+            await registry.post(
+                URL,
+                json={
+                    "records": [
+                        fixtures.movement(building_id="g1", date="2023-01-05"),
+                        fixtures.movement(building_id="g1", date="2023-06-05", kind="move_out"),
+                    ]
+                },
+            )
         )
         page = (await registry.get(URL, params={"kind": "move_out"})).json()
         assert [m["date"] for m in page["items"]] == ["2023-06-05"]
@@ -301,10 +303,12 @@ class TestCorrections:
     ) -> None:
         first = await self._push(registry, date="2023-01-05", area_m2=100)
         second = await self._push(registry, uscc=first["uscc"], date="2023-06-05", area_m2=500)
-        await registry.post(
-            f"{URL}/withdrawals",
-            json={"record_id": second["record_id"], "reason": "日期错误"},
-            auth=self.GUSU,
+        must(
+            await registry.post(
+                f"{URL}/withdrawals",
+                json={"record_id": second["record_id"], "reason": "日期错误"},
+                auth=self.GUSU,
+            )
         )
         tenants = (await registry.get("/api/v1/buildings/g1/tenants")).json()
         assert [(t["since"], t["area_m2"]) for t in tenants] == [("2023-01-05", 100)]

@@ -9,7 +9,7 @@ import httpx
 import orjson
 
 from tests import fixtures
-from tests.support import read_topic
+from tests.support import must, read_topic
 
 
 class TestBuildingTopic:
@@ -17,12 +17,16 @@ class TestBuildingTopic:
         self, registry: httpx.AsyncClient, broker: str
     ) -> None:
         building_id = f"pub-{uuid.uuid4().hex[:8]}"
-        await registry.post(
-            "/api/v1/buildings", json=fixtures.building(id=building_id, lists=["key"])
+        must(
+            await registry.post(
+                "/api/v1/buildings", json=fixtures.building(id=building_id, lists=["key"])
+            )
         )
-        await registry.post(
-            f"/api/v1/buildings/{building_id}/featured-designation",
-            json={"industry": "tech_rnd", "designated_on": "2023-08-08"},
+        must(
+            await registry.post(
+                f"/api/v1/buildings/{building_id}/featured-designation",
+                json={"industry": "tech_rnd", "designated_on": "2023-08-08"},
+            )
         )
         renovation = await registry.post(
             "/api/v1/renovations",
@@ -50,10 +54,12 @@ class TestMovementTopic:
         self, registry: httpx.AsyncClient, broker: str
     ) -> None:
         building_id = f"mv-{uuid.uuid4().hex[:8]}"
-        await registry.post("/api/v1/buildings", json=fixtures.building(id=building_id))
+        must(await registry.post("/api/v1/buildings", json=fixtures.building(id=building_id)))
         records = fixtures.movements(3, building_id=building_id)
-        await registry.post("/api/v1/enterprise-movements", json={"records": records})
-        await registry.post("/api/v1/enterprise-movements", json={"records": records})  # resend
+        must(await registry.post("/api/v1/enterprise-movements", json={"records": records}))
+        must(
+            await registry.post("/api/v1/enterprise-movements", json={"records": records})
+        )  # resend
         messages = await asyncio.to_thread(
             read_topic, broker, "sbe.registry.movements.v1", keys={building_id}, want=4, timeout=6
         )

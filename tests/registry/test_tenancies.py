@@ -14,7 +14,7 @@ from services.registry.enterprises import service, tenancy
 from services.registry.enterprises.schemas import MovementBatch, MovementRecord
 from tests import fixtures
 from tests.conftest import Services
-from tests.support import as_, district
+from tests.support import as_, district, must
 
 URL = "/api/v1/enterprise-movements"
 
@@ -45,19 +45,25 @@ class TestTenants:
         self, registry: httpx.AsyncClient
     ) -> None:
         code = fixtures.uscc()
-        await registry.post(
-            URL,
-            json={"records": [fixtures.movement(building_id="g1", uscc=code, date="2023-05-01")]},
+        must(
+            await registry.post(
+                URL,
+                json={
+                    "records": [fixtures.movement(building_id="g1", uscc=code, date="2023-05-01")]
+                },
+            )
         )
-        await registry.post(
-            URL,
-            json={
-                "records": [
-                    fixtures.movement(
-                        building_id="g1", uscc=code, date="2023-01-01", kind="move_out"
-                    )
-                ]
-            },
+        must(
+            await registry.post(
+                URL,
+                json={
+                    "records": [
+                        fixtures.movement(
+                            building_id="g1", uscc=code, date="2023-01-01", kind="move_out"
+                        )
+                    ]
+                },
+            )
         )
         tenants = (await registry.get("/api/v1/buildings/g1/tenants")).json()
         assert [t["uscc"] for t in tenants] == [code]
