@@ -2846,32 +2846,19 @@ export interface components {
          * @description Changes to a building; fields left out stay as they are. `lists` replaces the set.
          */
         BuildingUpdate: {
-            /**
-             * Address
-             * @description Address.
-             */
+            /** Address */
             address?: string | null;
-            /**
-             * District Id
-             * @description District.
-             */
+            /** District Id */
             district_id?: string | null;
-            /**
-             * Gross Floor Area M2
-             * @description Gross floor area in m².
-             */
+            /** Gross Floor Area M2 */
             gross_floor_area_m2?: number | null;
             /**
              * Lists
              * @description The complete new set of 名录.
              */
             lists?: components["schemas"]["ListKey"][] | null;
-            /**
-             * Name
-             * @description Name.
-             */
+            /** Name */
             name?: string | null;
-            /** @description New status. */
             status?: components["schemas"]["BuildingStatus"] | null;
         };
         /**

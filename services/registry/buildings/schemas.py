@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
+from pydantic import Field as PydanticField
 from pydantic import StringConstraints, field_validator
 from sqlmodel import Field, SQLModel
 
@@ -74,18 +75,36 @@ class BuildingOrder:
     descending: bool = False
 
 
+# Each field of a building written once, with its constraints: the base below and the update's
+# optional fields are made of these.
+Name = Annotated[
+    Line, PydanticField(min_length=1, max_length=200, description="Building name (楼宇名称).")
+]
+DistrictId = Annotated[
+    str, PydanticField(min_length=1, max_length=32, description="District the building is in.")
+]
+Address = Annotated[
+    Line, PydanticField(min_length=1, max_length=300, description="Street address.")
+]
+Area = Annotated[
+    float,
+    PydanticField(gt=0, le=10_000_000, description="Gross floor area (建筑面积) in square metres."),
+]
+Status = Annotated[
+    BuildingStatus,
+    PydanticField(description="planned, under_construction, operating or renovating."),
+]
+
+
 class BuildingBase(SQLModel):
-    name: Line = Field(min_length=1, max_length=200, description="Building name (楼宇名称).")
-    district_id: str = Field(
-        min_length=1, max_length=32, description="District the building is in."
-    )
-    address: Line = Field(min_length=1, max_length=300, description="Street address.")
-    gross_floor_area_m2: float = Field(
-        gt=0, le=10_000_000, description="Gross floor area (建筑面积) in square metres."
-    )
-    status: BuildingStatus = Field(
-        description="planned, under_construction, operating or renovating."
-    )
+    """What a building is: registered with these, changed through them, shown with them. A new
+    field is added here (and to the table), and create, update and the views carry it."""
+
+    name: Name
+    district_id: DistrictId
+    address: Address
+    gross_floor_area_m2: Area
+    status: Status
 
 
 class BuildingCreate(BuildingBase, RequestModel):
@@ -102,15 +121,11 @@ class BuildingCreate(BuildingBase, RequestModel):
 class BuildingUpdate(RequestModel):
     """Changes to a building; fields left out stay as they are. `lists` replaces the set."""
 
-    name: Line | None = Field(default=None, min_length=1, max_length=200, description="Name.")
-    district_id: str | None = Field(
-        default=None, min_length=1, max_length=32, description="District."
-    )
-    address: Line | None = Field(default=None, min_length=1, max_length=300, description="Address.")
-    gross_floor_area_m2: float | None = Field(
-        default=None, gt=0, le=10_000_000, description="Gross floor area in m²."
-    )
-    status: BuildingStatus | None = Field(default=None, description="New status.")
+    name: Name | None = None
+    district_id: DistrictId | None = None
+    address: Address | None = None
+    gross_floor_area_m2: Area | None = None
+    status: Status | None = None
     lists: list[ListKey] | None = Field(default=None, description="The complete new set of 名录.")
 
     _unique = field_validator("lists")(_unique_lists)

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.registry.buildings import repository
 from services.registry.buildings.models import Building, FeaturedDesignation
 from services.registry.buildings.schemas import (
+    BuildingBase,
     BuildingCreate,
     BuildingFigures,
     BuildingFilter,
@@ -48,6 +49,9 @@ from shared import (
     per_m2_cny,
     utcnow,
 )
+
+# The building's own fields (BuildingBase): what create stores and update may change.
+_BUILDING_FIELDS = set(BuildingBase.model_fields)
 
 
 def _view(
@@ -148,14 +152,7 @@ async def create(
     building_id = data.id or uuid.uuid4().hex
     if await repository.get(session, building_id) is not None:
         raise Conflict(f"A building with id {building_id!r} already exists.")
-    building = Building(
-        id=building_id,
-        name=data.name,
-        district_id=data.district_id,
-        address=data.address,
-        gross_floor_area_m2=data.gross_floor_area_m2,
-        status=data.status.value,
-    )
+    building = Building(id=building_id, **data.model_dump(mode="json", include=_BUILDING_FIELDS))
     session.add(building)
     await session.flush()
     await repository.replace_lists(session, building_id, [k.value for k in data.lists])
@@ -234,14 +231,17 @@ async def update(
         raise Conflict(
             f"Building {building_id} was retired on {building.retired_on}; it is kept as it was."
         )
-    changes = data.model_dump(exclude_unset=True, exclude={"lists"})
+    # A field left out, or sent as null, stays as it is.
+    changes = {
+        field: value
+        for field, value in data.model_dump(mode="json", include=_BUILDING_FIELDS).items()
+        if value is not None
+    }
     if changes.get("district_id") not in (None, building.district_id):
         principal.ensure_write(changes["district_id"])
         await _ensure_district_exists(session, changes["district_id"])
-    for field in ("name", "district_id", "address", "gross_floor_area_m2", "status"):
-        if changes.get(field) is not None:
-            value = changes[field]
-            setattr(building, field, getattr(value, "value", value))
+    for field, value in changes.items():
+        setattr(building, field, value)
     if data.lists is not None:
         await repository.replace_lists(session, building_id, [k.value for k in data.lists])
     building.updated_at = utcnow()
