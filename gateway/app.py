@@ -8,11 +8,9 @@ own FastAPI app (key administration, audit, probes, the merged OpenAPI document 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -20,12 +18,9 @@ from fastapi import FastAPI, Request
 from starlette.responses import JSONResponse
 from starlette.types import Message, Receive, Scope, Send
 
-from gateway.accounts.router import CSRF_HEADER, SESSION_COOKIE
 from gateway.accounts.router import router as accounts_router
-from gateway.accounts.service import sha256
-from gateway.accounts.sessions import SessionState
 from gateway.audit import AuditWriter
-from gateway.authn import Authenticator
+from gateway.authn import Authenticator, Refusal
 from gateway.console import mount_console
 from gateway.keys.router import router as keys_router
 from gateway.keys.service import CALENDAR_PATH, FEED_TOKEN_PARAM
@@ -214,33 +209,19 @@ class Gateway:
                     headers={"Retry-After": retry_after_header(wait)},
                 )
                 return
-            authorization = header(scope, b"authorization")
-            session_token = _cookie(scope, SESSION_COOKIE) if authorization is None else None
             if (scope["method"], scope["path"]) in OPEN_ROUTES:
                 # Signing in needs no credentials; the sign-in route limits attempts itself.
                 await self.admin(scope, receive, tracked_send)
                 return
-            if authorization is None and feed_token is not None:
-                principal = await state.authenticator.authenticate_feed(feed_token)
-                reason = "Unknown or revoked calendar subscription token."
-            elif session_token is not None:
-                session = await state.authenticator.authenticate_session(session_token)
-                refusal = _session_refusal(scope, session)
-                if refusal is not None:
-                    status_code, detail = refusal
-                    await send_problem(tracked_send, status_code, detail)
-                    return
-                assert session is not None
-                principal = session.principal
-                reason = ""
-                scope.setdefault("state", {})["session"] = session
-            else:
-                principal, reason = await state.authenticator.authenticate(authorization)
-            if principal is None:
+            identified = await state.authenticator.identify(scope, feed_token)
+            if isinstance(identified, Refusal):
                 await send_problem(
-                    tracked_send, 401, reason, headers={"WWW-Authenticate": 'Bearer realm="sbe"'}
+                    tracked_send, identified.status, identified.detail, headers=identified.headers
                 )
                 return
+            principal = identified.principal
+            if identified.session is not None:
+                scope.setdefault("state", {})["session"] = identified.session
             wait = await state.limiter.check(principal.key_id)
             if wait > 0:
                 RATE_LIMITED.labels(principal.role.value).inc()
@@ -309,47 +290,6 @@ class Gateway:
 
 # Routes anyone may call without credentials (and the per-client limit still applies).
 OPEN_ROUTES = frozenset({("POST", "/api/v1/auth/login")})
-# What a session may still do while a password change or a second factor is pending.
-WHILE_RESTRICTED = frozenset(
-    {
-        ("GET", "/api/v1/auth/me"),
-        ("POST", "/api/v1/auth/logout"),
-        ("POST", "/api/v1/auth/password"),
-        ("POST", "/api/v1/auth/totp/enrol"),
-        ("POST", "/api/v1/auth/totp/confirm"),
-    }
-)
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def _cookie(scope: Scope, name: str) -> str | None:
-    """A cookie's value from the request, if sent."""
-    raw = header(scope, b"cookie")
-    if not raw:
-        return None
-    jar = SimpleCookie()
-    try:
-        jar.load(raw.decode("latin-1"))
-    except CookieError:
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel is not None else None
-
-
-def _session_refusal(scope: Scope, session: SessionState | None) -> tuple[int, str] | None:
-    """Why a session's request is refused (status, detail), or None when it may go on."""
-    if session is None:
-        return 401, "The session has ended or is unknown; sign in again."
-    if scope["method"] not in SAFE_METHODS:
-        # A cookie is sent by the browser on its own; the CSRF token only by our pages.
-        sent = header(scope, CSRF_HEADER.encode())
-        if not sent or not hmac.compare_digest(sha256(sent.decode("latin-1")), session.csrf_hash):
-            return 403, "A change made with a session must carry its X-CSRF-Token header."
-    if session.restricted and (scope["method"], scope["path"]) not in WHILE_RESTRICTED:
-        if session.password_change_required:
-            return 403, "Change your password first (POST /api/v1/auth/password)."
-        return 403, "Enrol a second factor first (POST /api/v1/auth/totp/enrol)."
-    return None
 
 
 def _strip_secrets(scope: Scope) -> tuple[str, str | None]:

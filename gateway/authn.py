@@ -12,24 +12,49 @@ import asyncio
 import hmac
 import logging
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from starlette.types import Scope
+
+from gateway.accounts.policy import session_cookie, session_refusal
 from gateway.accounts.service import sha256
 from gateway.accounts.sessions import SessionState, session_state
 from gateway.keys import repository
 from gateway.keys.service import hash_key
 from gateway.metrics import AUTH_FAILURES, KEY_CACHE
 from gateway.settings import GatewaySettings
-from shared import Database, Principal, Role, utcnow
+from shared import Database, Principal, Role, header, utcnow
 
 logger = logging.getLogger("sbe.gateway.authn")
 
 REVOCATION_CHANNEL = "sbe:keys:revoked"
 
 
+@dataclass(frozen=True)
+class Identified:
+    """Who a request is from, and the console session it came with, if any."""
+
+    principal: Principal
+    session: SessionState | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request is refused: its status, the detail, the headers to send with it."""
+
+    status: int
+    detail: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+_BEARER = {"WWW-Authenticate": 'Bearer realm="sbe"'}
+
+
 class Authenticator:
-    """Turns `Authorization: Bearer <key>` into a principal, or None."""
+    """Turns a request's credentials (an API key, a console session, a calendar feed token)
+    into a principal, or a refusal."""
 
     def __init__(
         self,
@@ -54,6 +79,26 @@ class Authenticator:
         self.redis = redis
         self._cache: dict[str, tuple[Principal, float]] = {}
         self._unknown: dict[str, float] = {}
+
+    async def identify(self, scope: Scope, feed_token: str | None) -> Identified | Refusal:
+        """Who the request is from: an `Authorization: Bearer` key, else a feed token on the
+        calendar feed, else the session cookie (held to the session's policy)."""
+        authorization = header(scope, b"authorization")
+        session_token = session_cookie(scope) if authorization is None else None
+        if authorization is None and feed_token is not None:
+            principal = await self.authenticate_feed(feed_token)
+            if principal is None:
+                return Refusal(401, "Unknown or revoked calendar subscription token.", _BEARER)
+            return Identified(principal)
+        if session_token is not None:
+            session = await self.authenticate_session(session_token)
+            refusal = session_refusal(scope, session)
+            if refusal is not None:
+                return Refusal(*refusal)
+            assert session is not None
+            return Identified(session.principal, session)
+        principal, reason = await self.authenticate(authorization)
+        return Identified(principal) if principal is not None else Refusal(401, reason, _BEARER)
 
     async def authenticate(self, authorization: bytes | None) -> tuple[Principal | None, str]:
         """The principal, or None and the reason it was refused."""

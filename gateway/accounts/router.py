@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.accounts import service, sessions
 from gateway.accounts.models import User
+from gateway.accounts.policy import SESSION_COOKIE
 from gateway.accounts.schemas import (
     Login,
     Me,
@@ -48,8 +49,6 @@ from shared import (
 
 router = APIRouter(prefix="/api/v1/auth", tags=["accounts"])
 
-SESSION_COOKIE = "sbe_session"
-CSRF_HEADER = "x-csrf-token"
 UserId = Annotated[str, Path(max_length=40, description="User id.")]
 SessionId = Annotated[str, Path(max_length=40, description="Session id.")]
 
