@@ -19,7 +19,8 @@ from starlette.responses import JSONResponse
 from starlette.types import Message, Receive, Scope, Send
 
 from gateway.accounts.router import router as accounts_router
-from gateway.audit import AuditWriter
+from gateway.audit.router import router as audit_router
+from gateway.audit.writer import AuditWriter
 from gateway.authn import Authenticator, Refusal
 from gateway.console import mount_console
 from gateway.keys.router import router as keys_router
@@ -134,7 +135,7 @@ def _admin_app(settings: GatewaySettings) -> FastAPI:
         "`Authorization: Bearer <key>`; errors are RFC 9457 problem documents.",
         settings=settings,
         lifespan=lifespan,
-        routers=[accounts_router, keys_router],
+        routers=[accounts_router, keys_router, audit_router],
         readiness=(database_ready, _services_ready),
         trust_forwarded_identity=False,
         observe=False,

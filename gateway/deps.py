@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from gateway.audit import AuditWriter
+from gateway.audit.writer import AuditWriter
 from gateway.authn import Authenticator
 from gateway.ratelimit import RateLimiter
 

@@ -29,7 +29,7 @@ from gateway.accounts.schemas import (
 )
 from gateway.accounts.service import Event, Outcome
 from gateway.accounts.sessions import SessionState
-from gateway.audit import AuditWriter
+from gateway.audit.writer import AuditWriter
 from gateway.authn import Authenticator
 from gateway.deps import AuditDep, AuthenticatorDep, LoginLimiterDep
 from gateway.ratelimit import retry_after_header

@@ -1,1 +1,1 @@
-"""API keys (issued by the administrator, kept only as hashes) and the audit trail of their use."""
+"""API keys (issued by the administrator, kept only as hashes) and calendar feed tokens."""

@@ -1,10 +1,9 @@
-"""HTTP routes for API keys and the audit trail (admin only)."""
+"""HTTP routes for API keys and calendar feed tokens."""
 
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
-from pydantic import AwareDatetime
+from fastapi import APIRouter, Depends, Path, Response
 
 from gateway.deps import AuthenticatorDep
 from gateway.keys import service
@@ -12,16 +11,12 @@ from gateway.keys.schemas import (
     ApiKeyCreate,
     ApiKeyIssued,
     ApiKeyPublic,
-    AuditEntryPublic,
-    AuditPage,
     FeedTokenCreate,
     FeedTokenIssued,
     FeedTokenPublic,
 )
 from shared import (
     AdminDep,
-    Limit,
-    Offset,
     Principal,
     Role,
     SessionDep,
@@ -103,40 +98,3 @@ async def revoke_feed_token(
     token_hash = await service.revoke_feed_token(session, principal, token_id)
     after_commit(session, partial(authenticator.forget, token_hash))
     return Response(status_code=204)
-
-
-@router.get("/audit", response_model=AuditPage, summary="Who used which key, when, for what")
-async def audit(
-    session: SessionDep,
-    principal: AdminDep,
-    key_id: Annotated[str | None, Query(max_length=40, description="Only this key.")] = None,
-    user: Annotated[
-        str | None, Query(max_length=64, description="Only this person (user id or username).")
-    ] = None,
-    event: Annotated[
-        str | None,
-        Query(max_length=32, description="Only this security event (login_failed, …)."),
-    ] = None,
-    since: Annotated[
-        AwareDatetime | None, Query(alias="from", description="At or after (RFC 3339).")
-    ] = None,
-    until: Annotated[
-        AwareDatetime | None, Query(alias="to", description="Before (RFC 3339).")
-    ] = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> AuditPage:
-    entries, total = await service.audit_page(
-        session,
-        key_id=key_id,
-        since=since,
-        until=until,
-        limit=limit,
-        offset=offset,
-        user=user,
-        event=event,
-    )
-    return AuditPage(
-        items=[AuditEntryPublic.model_validate(e, from_attributes=True) for e in entries],
-        total=total,
-    )

@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -120,9 +119,3 @@ async def revoke_feed_token(session: AsyncSession, principal: Principal, token_i
         token.revoked_at = utcnow()
         await session.flush()
     return token.token_hash
-
-
-async def audit_page(session: AsyncSession, **filters: Any) -> tuple[list[Any], int]:
-    """One page of the audit trail, newest first."""
-    entries, total = await repository.audit_page(session, **filters)
-    return list(entries), total

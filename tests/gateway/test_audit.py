@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY
 from sqlmodel import col, select
 
 from gateway.audit import AuditWriter
-from gateway.keys.models import AuditEntry
+from gateway.audit.models import AuditEntry
 from shared import Database, DatabaseTarget, fetch_rows, utcnow
 from tests.gateway.conftest import Stack, bearer, issue
 from tests.support import eventually

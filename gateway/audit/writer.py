@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from gateway.keys import repository
+from gateway.audit import repository
 from gateway.metrics import AUDIT_DROPPED, AUDIT_REJECTED, AUDIT_WRITTEN
 from shared import Database, Principal, is_transient
 
