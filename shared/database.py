@@ -92,6 +92,15 @@ def after_commit(session: AsyncSession, action: Callable[[], Awaitable[None]]) -
     session.info.setdefault(_AFTER_COMMIT, []).append(action)
 
 
+@asynccontextmanager
+async def own_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """A transaction of its own on the session's database, committed when the block ends and
+    rolled back if it raises: for an after-commit follow-up that must see the session's
+    committed work (counting again what a push changed) and must not undo it by failing."""
+    async with AsyncSession(session.bind, expire_on_commit=False) as own, own.begin():
+        yield own
+
+
 async def _run_after_commit(session: AsyncSession) -> None:
     for action in session.info.pop(_AFTER_COMMIT, ()):
         await action()

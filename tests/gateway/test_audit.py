@@ -10,8 +10,8 @@ import httpx
 from prometheus_client import REGISTRY
 from sqlmodel import col, select
 
-from gateway.audit import AuditWriter
 from gateway.audit.models import AuditEntry
+from gateway.audit.writer import AuditWriter
 from shared import Database, DatabaseTarget, fetch_rows, utcnow
 from tests.gateway.conftest import Stack, bearer, issue
 from tests.support import eventually

@@ -18,7 +18,7 @@ from functools import partial
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.enterprises.tallies import repository
-from shared import Database, after_commit
+from shared import Database, after_commit, own_transaction
 
 logger = logging.getLogger("sbe.registry.tallies")
 
@@ -38,12 +38,10 @@ async def count_marked(session: AsyncSession, batch: int = BATCH) -> int:
 
 async def _count_after(session: AsyncSession) -> None:
     try:
-        while await count_marked(session) >= BATCH:
-            await session.commit()
-        await session.commit()
+        async with own_transaction(session) as own:
+            await count_marked(own)
     except Exception:
-        # The push is stored; its marks stay for the keeper's next round.
-        await session.rollback()
+        # The push is stored and answers so; its marks stay for the keeper's next round.
         logger.warning("counting tenants after a push failed; the keeper will", exc_info=True)
 
 
