@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "asyncapi":
         import orjson
 
-        from shared.asyncapi import document
+        from launcher.asyncapi import document
 
         sys.stdout.write(orjson.dumps(document(), option=orjson.OPT_INDENT_2).decode() + "\n")
         sys.exit(0)

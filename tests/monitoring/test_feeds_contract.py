@@ -15,6 +15,7 @@ import httpx
 import orjson
 from jsonschema import Draft202012Validator
 
+from launcher.asyncapi import document
 from shared import (
     TOPIC_DEADLETTER,
     TOPIC_EVENTS,
@@ -25,7 +26,6 @@ from shared import (
     TOPIC_TAX,
     TOPICS,
 )
-from shared.asyncapi import document
 from tests import fixtures
 from tests.conftest import Services
 from tests.support import ADMIN, Feed, as_, eventually, read_topic

@@ -1,5 +1,5 @@
 """The AsyncAPI 3.0 document of every topic the platform reads or writes, made from
-`shared.messages` (`sbe asyncapi` prints it; docs/asyncapi.json is the checked-in copy that a
+`shared.topics` (`sbe asyncapi` prints it; docs/asyncapi.json is the checked-in copy that a
 test keeps current and checks against real messages from the broker)."""
 
 from __future__ import annotations
