@@ -1,17 +1,14 @@
 """The platform's common library. Services import from here and never from each other."""
 
-from shared.app import COMMON_API_RESPONSES, create_service_app, database_ready, offline_docs
+from shared.app import create_service_app, database_ready, offline_docs
 from shared.browser import CHROMIUM_FLAGS
 from shared.clients import (
     CLIENT_IDLE_SECONDS,
     SERVER_IDLE_SECONDS,
-    ServiceIdentity,
     service_client,
 )
 from shared.consumer import (
     BatchConsumer,
-    ConsumerConfig,
-    DeadLetterSink,
     consumer_config,
     consuming,
 )
@@ -26,7 +23,6 @@ from shared.copies import (
 )
 from shared.database import (
     Database,
-    DatabaseDep,
     DatabaseTarget,
     Prepared,
     Reader,
@@ -69,7 +65,6 @@ from shared.messages import (
     MAX_MESSAGE_BYTES,
     BuildingMessage,
     BuildingYearMessage,
-    DeadLetterMessage,
     DesignationNote,
     EventMessage,
     MonthNote,
@@ -101,25 +96,18 @@ from shared.pagination import (
 )
 from shared.periodic import every
 from shared.problems import (
-    BadGateway,
-    BadRequest,
     Conflict,
     FieldError,
     Forbidden,
-    GatewayTimeout,
     NotFound,
-    PayloadTooLarge,
     Problem,
-    ProblemError,
     ServiceUnavailable,
-    TooManyRequests,
-    Unauthorized,
     UnsupportedMediaType,
     ValidationFailed,
     problem_response,
     problem_responses,
 )
-from shared.reconcile import CopyReport, CopyWatch, Source, Tallies, tally
+from shared.reconcile import CopyWatch, Source, Tallies, tally
 from shared.reconcile_api import announcements_router, copies_router, http_source, own_tallies
 from shared.schemas import (
     ID_ASCII_PATTERN,
@@ -128,7 +116,6 @@ from shared.schemas import (
     AsciiId,
     Line,
     Paragraphs,
-    Period,
     PlatformDatetime,
     RequestModel,
 )
@@ -176,7 +163,6 @@ from shared.validators import (
 __all__ = [
     "CHROMIUM_FLAGS",
     "CLIENT_IDLE_SECONDS",
-    "COMMON_API_RESPONSES",
     "DEFAULT_PARTITIONS",
     "ENVELOPE_VALUE_BYTES",
     "FEATURED_INDUSTRY_ZH",
@@ -201,8 +187,6 @@ __all__ = [
     "TOPIC_TAX",
     "AdminDep",
     "AsciiId",
-    "BadGateway",
-    "BadRequest",
     "BaseServiceSettings",
     "BatchConsumer",
     "BuildingCopyBase",
@@ -211,15 +195,10 @@ __all__ = [
     "BuildingYearCopyBase",
     "BuildingYearMessage",
     "Conflict",
-    "ConsumerConfig",
     "ConsumerSettings",
-    "CopyReport",
     "CopyWatch",
     "Database",
-    "DatabaseDep",
     "DatabaseTarget",
-    "DeadLetterMessage",
-    "DeadLetterSink",
     "DesignationNote",
     "DistrictFilter",
     "DistrictPath",
@@ -227,7 +206,6 @@ __all__ = [
     "FeaturedIndustry",
     "FieldError",
     "Forbidden",
-    "GatewayTimeout",
     "KafkaDeadLetters",
     "Letter",
     "Limit",
@@ -243,33 +221,27 @@ __all__ = [
     "OutboxRelay",
     "OverseerDep",
     "Paragraphs",
-    "PayloadTooLarge",
-    "Period",
     "PlatformDatetime",
     "Prepared",
     "Principal",
     "PrincipalDep",
     "Problem",
-    "ProblemError",
     "Reader",
     "ReaderDep",
     "RenovationNote",
     "RequestModel",
     "Role",
     "RowId",
-    "ServiceIdentity",
     "ServiceUnavailable",
     "SessionDep",
     "Source",
     "Tallies",
     "TaxMessage",
     "TextId",
-    "TooManyRequests",
     "Topic",
     "TopicSpec",
     "TransientError",
     "UTCDateTime",
-    "Unauthorized",
     "UnsupportedMediaType",
     "ValidationFailed",
     "WriterDep",
