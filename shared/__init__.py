@@ -15,7 +15,7 @@ from shared.consumer import (
 from shared.copies import (
     BuildingCopyBase,
     BuildingYearCopyBase,
-    building_row,
+    building_copy_row,
     building_year_row,
     building_year_versions_in,
     upsert_building_copies,
@@ -251,7 +251,7 @@ __all__ = [
     "batched",
     "beijing_today",
     "broker_reachable",
-    "building_row",
+    "building_copy_row",
     "building_year_row",
     "building_year_versions_in",
     "configure_logging",

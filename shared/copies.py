@@ -29,7 +29,7 @@ _ROWS_PER_STATEMENT = 2000
 
 
 class BuildingCopyBase(SQLModel):
-    """A building as the registry last announced it (`shared.building_row` of its message)."""
+    """A building as the registry last announced it (`shared.building_copy_row` of its message)."""
 
     id: str = Field(primary_key=True, max_length=64)
     name: str = Field(max_length=200)
@@ -45,7 +45,7 @@ class BuildingCopyBase(SQLModel):
     registry_updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
-def building_row(message: BuildingMessage) -> dict[str, Any]:
+def building_copy_row(message: BuildingMessage) -> dict[str, Any]:
     """A building message as a row of a service's copy of the registry's buildings."""
     return {
         "id": message.id,

@@ -1,6 +1,6 @@
 """Every monitoring table, imported so the service's metadata is complete (migrations, tests)."""
 
-from services.monitoring.buildings.models import KnownBuilding
+from services.monitoring.buildings.models import BuildingCopy
 from services.monitoring.db import MonitoringOutbox, MonitoringTable
 from services.monitoring.figures.models import (
     BuildingMonth,
@@ -15,13 +15,13 @@ from services.monitoring.warnings.models import EarlyWarning, WarningSetting, Wa
 metadata = MonitoringTable.metadata
 
 __all__ = [
+    "BuildingCopy",
     "BuildingMonth",
     "BuildingYear",
     "DeadLetter",
     "EarlyWarning",
     "EnterpriseBuildingYear",
     "FigureChange",
-    "KnownBuilding",
     "MonitoringOutbox",
     "Notification",
     "OccupancyRecord",

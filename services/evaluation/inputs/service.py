@@ -12,7 +12,7 @@ from shared import (
     BuildingYearMessage,
     EventMessage,
     MovementMessage,
-    building_row,
+    building_copy_row,
     building_year_row,
     newest_by,
     upsert_building_year_copies,
@@ -24,7 +24,9 @@ async def apply_buildings(session: AsyncSession, buildings: list[BuildingMessage
     any building changed."""
     # Within a batch, each building's newest message, as the copy keeps it.
     latest = newest_by(buildings, lambda b: b.id, lambda b: b.updated_at)
-    changed = await repository.upsert_buildings(session, [building_row(b) for b in latest.values()])
+    changed = await repository.upsert_buildings(
+        session, [building_copy_row(b) for b in latest.values()]
+    )
     for building_id in sorted(changed):
         building = latest[building_id]
         await repository.replace_children(

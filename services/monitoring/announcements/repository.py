@@ -9,14 +9,14 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.monitoring.buildings.models import KnownBuilding
+from services.monitoring.buildings.models import BuildingCopy
 from services.monitoring.figures.models import BuildingMonth, BuildingYear
 from shared import building_year_versions_in, fetch_rows
 
 
 async def building_year_versions(session: AsyncSession) -> Sequence[Any]:
     """(district, building, year, tax, occupancy month) of the years of known buildings."""
-    return await building_year_versions_in(session, BuildingYear, KnownBuilding)
+    return await building_year_versions_in(session, BuildingYear, BuildingCopy)
 
 
 async def building_months(
@@ -46,7 +46,7 @@ async def building_months(
 
 async def building_versions(session: AsyncSession) -> Sequence[Any]:
     """(district, building id, when the registry last changed it) of monitoring's copy."""
-    b = KnownBuilding
+    b = BuildingCopy
     return await fetch_rows(
         session, sa_select(col(b.district_id), col(b.id), col(b.registry_updated_at))
     )

@@ -4,7 +4,7 @@ from services.monitoring.db import MonitoringTable
 from shared import BuildingCopyBase
 
 
-class KnownBuilding(MonitoringTable, BuildingCopyBase, table=True):
+class BuildingCopy(MonitoringTable, BuildingCopyBase, table=True):
     """A building as the registry last announced it (never read from the registry's tables)."""
 
     __tablename__ = "building"

@@ -10,7 +10,7 @@ from services.monitoring.buildings import repository
 from services.monitoring.buildings.client import RegistryClient
 from services.monitoring.figures import repository as figures
 from services.monitoring.ingest import repository as ingest
-from shared import BuildingMessage, Database, building_row, utcnow
+from shared import BuildingMessage, Database, building_copy_row, utcnow
 
 logger = logging.getLogger("sbe.monitoring.buildings")
 
@@ -43,7 +43,7 @@ class BuildingDirectory:
 
     async def apply(self, buildings: list[BuildingMessage]) -> None:
         """Store buildings from the registry's topic (or its API's answers)."""
-        rows = [building_row(b) for b in buildings]
+        rows = [building_copy_row(b) for b in buildings]
         ids = sorted({row["id"] for row in rows})
         async with self.database.unit_of_work() as session:
             before = await repository.districts_of(session, ids)

@@ -13,7 +13,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.monitoring.buildings.models import KnownBuilding
+from services.monitoring.buildings.models import BuildingCopy
 from services.monitoring.figures.models import (
     BuildingMonth,
     BuildingYear,
@@ -92,7 +92,7 @@ async def district_years(
     """Every district's year (or one district's), beside its previous year's tax, in three
     grouped reads of one row per building: floor area; tax and latest-month occupancy; and the
     buildings above the lowest line (an index range)."""
-    b, y = KnownBuilding, BuildingYear
+    b, y = BuildingCopy, BuildingYear
     found: dict[str, DistrictYear] = defaultdict(DistrictYear)
     areas = select(col(b.district_id), func.sum(b.gross_floor_area_m2)).group_by(col(b.district_id))
     totals = (
@@ -231,7 +231,7 @@ async def sum_district_months(session: AsyncSession, periods: set[str]) -> None:
         return
     if is_postgres(session):
         await session.exec(_ROLL_UP_LOCK)  # type: ignore[call-overload]
-    m, b = BuildingMonth.__table__, KnownBuilding.__table__  # type: ignore[attr-defined]
+    m, b = BuildingMonth.__table__, BuildingCopy.__table__  # type: ignore[attr-defined]
     target = DistrictMonth.__table__  # type: ignore[attr-defined]
     connection = await session.connection()
     for part in batched(sorted(periods), 100):
@@ -299,7 +299,7 @@ async def buildings_above(
 ) -> list[tuple[str, str, str, int]]:
     """(building, name, district, tax) of the buildings above the line in the year, richest
     first (in one district, or city-wide)."""
-    y, b = BuildingYear, KnownBuilding
+    y, b = BuildingYear, BuildingCopy
     query = (
         select(b.id, b.name, b.district_id, y.tax_cents)
         .join(y, col(y.building_id) == col(b.id))

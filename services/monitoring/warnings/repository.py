@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.monitoring.buildings.models import KnownBuilding
+from services.monitoring.buildings.models import BuildingCopy
 from services.monitoring.figures.models import BuildingMonth, EnterpriseBuildingYear
 from services.monitoring.warnings.models import EarlyWarning, WarningSetting, WarningStep
 from shared import dialect_insert, page_of
@@ -136,7 +136,7 @@ async def stopped_reporting(
 ) -> list[tuple[str, str, str]]:
     """(building, district, name) of the buildings that reported on the feed in `previous` and
     not in `period`."""
-    m, b = BuildingMonth, KnownBuilding
+    m, b = BuildingMonth, BuildingCopy
     later = select(m.building_id).where(col(m.period) == period, _reported(feed))
     rows = await session.exec(
         select(b.id, b.district_id, b.name)
