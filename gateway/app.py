@@ -27,24 +27,27 @@ from gateway.keys.router import router as keys_router
 from gateway.keys.service import CALENDAR_PATH, FEED_TOKEN_PARAM
 from gateway.metrics import RATE_LIMITED
 from gateway.openapi import OpenApiAggregator
-from gateway.proxy import BodyTooLarge, Proxy, read_bounded_body
+from gateway.proxy import Proxy
 from gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter, retry_after_header
 from gateway.settings import AREAS, GatewaySettings
 from shared import (
     Database,
     ObservabilityMiddleware,
+    PayloadTooLarge,
+    body_limit,
     create_service_app,
     database_ready,
     database_target,
-    header,
+    declares_more_than,
     load_settings,
     offline_docs,
+    read_body,
     request_id_var,
     send_problem,
     sign_principal,
+    too_large,
     utcnow,
 )
-from shared.middleware import body_limit
 
 SERVICE = "gateway"
 API_PREFIX = "/api/v1/"
@@ -239,9 +242,8 @@ class Gateway:
                 scope["method"],
                 scope["path"],
             )
-            declared = header(scope, b"content-length")
-            if declared is not None and declared.isdigit() and int(declared) > limit:
-                await self._too_large(tracked_send, limit)
+            if declares_more_than(scope, limit):
+                await send_problem(tracked_send, 413, too_large(limit))
                 return
             if area == "auth":
                 scope.setdefault("state", {})["principal"] = principal
@@ -252,9 +254,11 @@ class Gateway:
                 await send_problem(tracked_send, 404, f"No resource at {scope['path']!r}.")
                 return
             try:
-                body = await read_bounded_body(receive, limit)
-            except BodyTooLarge:
-                await self._too_large(tracked_send, limit)
+                # A client that went away midway gets what it sent forwarded, as before: the
+                # service refuses it, and the audit keeps the answer.
+                body, _ = await read_body(receive, limit)
+            except PayloadTooLarge:
+                await send_problem(tracked_send, 413, too_large(limit))
                 return
             await state.proxy.forward(
                 scope,
@@ -284,9 +288,6 @@ class Gateway:
                 client_ip=client_ip,
                 duration_ms=(time.perf_counter() - started) * 1000,
             )
-
-    async def _too_large(self, send: Send, limit: int) -> None:
-        await send_problem(send, 413, f"Request bodies may not exceed {limit} bytes.")
 
 
 # Routes anyone may call without credentials (and the per-client limit still applies).

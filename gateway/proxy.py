@@ -9,7 +9,7 @@ under concurrency). httpx remains the client for typed service-to-service calls 
 from __future__ import annotations
 
 import aiohttp
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Scope, Send
 from yarl import URL
 
 from gateway.metrics import UPSTREAM_ERRORS
@@ -40,28 +40,6 @@ _DROP_RESPONSE = frozenset(
 )
 _BUFFER_LIMIT = 1024 * 1024  # answers up to this size are read whole; larger ones are streamed
 _CHUNK = 64 * 1024
-
-
-class BodyTooLarge(Exception):
-    """The request body exceeds the gateway's limit."""
-
-
-async def read_bounded_body(receive: Receive, limit: int) -> bytes:
-    """The whole request body; BodyTooLarge past `limit` bytes (whatever Content-Length said)."""
-    chunks: list[bytes] = []
-    received = 0
-    while True:
-        message: Message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        received += len(chunk)
-        if received > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
 
 
 class Proxy:

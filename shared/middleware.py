@@ -170,9 +170,8 @@ class _Bounded:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        declared = header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await send_problem(send, 413, self._detail())
+        if declares_more_than(scope, self.max_bytes):
+            await send_problem(send, 413, too_large(self.max_bytes))
             return
         received = 0
         started = False
@@ -184,7 +183,7 @@ class _Bounded:
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     # A ProblemError, so the application's own handler answers 413 too.
-                    raise PayloadTooLarge(self._detail())
+                    raise PayloadTooLarge(too_large(self.max_bytes))
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -196,10 +195,7 @@ class _Bounded:
             await self.app(scope, counting_receive, tracking_send)
         except PayloadTooLarge:
             if not started:
-                await send_problem(send, 413, self._detail())
-
-    def _detail(self) -> str:
-        return f"Request bodies may not exceed {self.max_bytes} bytes."
+                await send_problem(send, 413, too_large(self.max_bytes))
 
 
 class InternalIdentityMiddleware:
@@ -254,16 +250,34 @@ class InternalIdentityMiddleware:
         )
 
 
-async def read_body(receive: Receive) -> tuple[bytes, bool]:
-    """The whole request body, and whether the client went away before sending all of it."""
+async def read_body(receive: Receive, limit: int | None = None) -> tuple[bytes, bool]:
+    """The whole request body, and whether the client went away before sending all of it: the
+    one place a body is read (the gateway before proxying, a service before checking the
+    signature over it). PayloadTooLarge past `limit` bytes, whatever Content-Length said."""
     chunks: list[bytes] = []
+    received = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             return b"".join(chunks), True
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        received += len(chunk)
+        if limit is not None and received > limit:
+            raise PayloadTooLarge(too_large(limit))
+        chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks), False
+
+
+def declares_more_than(scope: Scope, limit: int) -> bool:
+    """Whether the request's Content-Length already says its body is over `limit`."""
+    declared = header(scope, b"content-length")
+    return declared is not None and declared.isdigit() and int(declared) > limit
+
+
+def too_large(limit: int) -> str:
+    """The detail of a 413."""
+    return f"Request bodies may not exceed {limit} bytes."
 
 
 def replay_body(body: bytes, receive: Receive) -> Receive:
