@@ -15,8 +15,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -24,6 +24,7 @@ from typing import Literal
 from prometheus_client import Gauge
 from pydantic import BaseModel, Field
 
+from shared.periodic import every
 from shared.types import utcnow
 
 logger = logging.getLogger("sbe.copies")
@@ -170,27 +171,10 @@ class CopyWatch:
             for kind in source.kinds:
                 COPIES_DIVERGED.labels(service, source.name, kind).set(0)
 
-    @asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        """`run` in the background for the block."""
-        task = asyncio.create_task(self.run(), name="copies")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
-
-    async def run(self) -> None:
-        """Check until cancelled; a failed check is logged and tried again next time."""
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.check()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.warning("%s: comparing copies failed", self.service, exc_info=True)
+    def running(self) -> AbstractAsyncContextManager[None]:
+        """A check every interval for the span of the block; a failed one is logged and tried
+        again the next time."""
+        return every(self.interval, self.check, name=f"{self.service}-copies")
 
     async def check(self) -> CopyReport:
         """Compare every copied kind with its source now."""

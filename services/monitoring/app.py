@@ -123,7 +123,6 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             interval_seconds=settings.copies_check_seconds,
         )
         app.state.copy_watch = watch
-        tasks.append(asyncio.create_task(watch.run(), name="copies"))
         worker = FiguresWorker(
             database,
             rules,
@@ -154,7 +153,10 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
             )
         )
         try:
-            async with relaying(SERVICE, database, MonitoringOutbox, settings.kafka_bootstrap):
+            async with (
+                relaying(SERVICE, database, MonitoringOutbox, settings.kafka_bootstrap),
+                watch.running(),
+            ):
                 if settings.kafka_bootstrap:
                     loop = asyncio.get_running_loop()
                     consumers = [

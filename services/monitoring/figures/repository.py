@@ -250,9 +250,8 @@ async def sum_district_months(session: AsyncSession, periods: set[str]) -> None:
             .where(m.c.period.in_(list(part)))
             .group_by(b.c.district_id, m.c.period)
         )
-        columns = ["district_id", "period", "tax_cents", "tax_records"]
-        columns += ["leasable_area_m2", "occupied_area_m2", "enterprise_count"]
-        await connection.execute(insert(target).from_select(columns, sums))
+        # The select's columns are the table's, in its order.
+        await connection.execute(insert(target).from_select(list(target.c.keys()), sums))
 
 
 async def months_of(session: AsyncSession, building_ids: Sequence[str]) -> set[tuple[str, str]]:
