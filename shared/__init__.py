@@ -34,7 +34,6 @@ from shared.database import (
     driver_connection,
     fetch_rows,
     is_postgres,
-    own_transaction,
     write_rows,
 )
 from shared.deadletters import (
@@ -299,7 +298,6 @@ __all__ = [
     "outbox_router",
     "outbox_table_args",
     "own_tallies",
-    "own_transaction",
     "page_of",
     "parse_cents",
     "per_m2_cny",

@@ -92,15 +92,6 @@ def after_commit(session: AsyncSession, action: Callable[[], Awaitable[None]]) -
     session.info.setdefault(_AFTER_COMMIT, []).append(action)
 
 
-@asynccontextmanager
-async def own_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
-    """A transaction of its own on the session's database, committed when the block ends and
-    rolled back if it raises: for an after-commit follow-up that must see the session's
-    committed work (counting again what a push changed) and must not undo it by failing."""
-    async with AsyncSession(session.bind, expire_on_commit=False) as own, own.begin():
-        yield own
-
-
 async def _run_after_commit(session: AsyncSession) -> None:
     for action in session.info.pop(_AFTER_COMMIT, ()):
         await action()
@@ -263,12 +254,16 @@ async def fetch_rows(session: AsyncSession, statement: Any) -> Sequence[Any]:
     return (await connection.execute(statement)).all()
 
 
-async def write_rows(session: AsyncSession, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
+async def write_rows(
+    session: AsyncSession, statement: Any, rows: Sequence[dict[str, Any]]
+) -> Sequence[Any]:
     """Run a Core write (an INSERT, an upsert) once per row, as one multi-row statement where the
     dialect allows, on the session's connection: past the ORM's bulk machinery, which costs more
-    than the statement on a small push."""
+    than the statement on a small push. Returns what its RETURNING clause gives, if it has one
+    (in no particular order)."""
     connection = await session.connection()
-    await connection.execute(statement, list(rows))
+    result = await connection.execute(statement, list(rows))
+    return result.all() if result.returns_rows else ()
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:

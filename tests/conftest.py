@@ -116,7 +116,6 @@ def service_env(
         "SBE_CONSUMER_POLL_MS": "20",
         "SBE_FIGURES_INTERVAL_SECONDS": "0.1",
         "SBE_FIGURES_SETTLE_SECONDS": "0",
-        "SBE_TALLY_INTERVAL_SECONDS": "0.05",
         # Copies are compared when a test asks (POST …/copies/check), and judged at once.
         "SBE_COPIES_CHECK_SECONDS": "86400",
         "SBE_COPIES_SETTLE_SECONDS": "0",
@@ -165,8 +164,7 @@ async def pg_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 async def _pending(pg_pool: asyncpg.Pool) -> int:
-    """Messages the outboxes still hold, changed months the figures worker has yet to take and
-    buildings whose tenants are yet to be counted again."""
+    """Messages the outboxes still hold and changed months the figures worker has yet to take."""
     async with pg_pool.acquire() as conn:
         return int(
             await conn.fetchval(
@@ -174,7 +172,6 @@ async def _pending(pg_pool: asyncpg.Pool) -> int:
                 " + (SELECT count(*) FROM monitoring.outbox WHERE parked_at IS NULL)"
                 " + (SELECT count(*) FROM events.outbox WHERE parked_at IS NULL)"
                 " + (SELECT count(*) FROM monitoring.figure_change)"
-                " + (SELECT count(*) FROM registry.tally_mark)"
             )
         )
 

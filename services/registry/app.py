@@ -16,7 +16,6 @@ from services.registry.demo.router import router as demo_router
 from services.registry.districts.repository import upsert_reference_districts
 from services.registry.districts.router import router as districts_router
 from services.registry.enterprises.router import router as enterprises_router
-from services.registry.enterprises.tallies.keeper import TallyKeeper
 from services.registry.figures import copies
 from services.registry.figures.consumer import figures_consumer
 from services.registry.renovations.evidence import router as renovation_evidence_router
@@ -34,7 +33,6 @@ from shared import (
     copies_router,
     create_service_app,
     database_target,
-    every,
     load_settings,
     outbox_router,
     own_tallies,
@@ -88,7 +86,6 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
                     SERVICE, database, RegistryOutbox, settings.kafka_bootstrap, topics(settings)
                 ),
                 consuming(consumers),
-                every(settings.tally_interval_seconds, TallyKeeper(database).drain, name="tallies"),
             ):
                 yield
         finally:

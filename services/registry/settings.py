@@ -23,9 +23,6 @@ class RegistrySettings(ConsumerSettings):
         le=1,
         description="Share of tenants or leased area that makes a candidate.",
     )
-    # How often the buildings whose tenancies changed have their tenants counted again
-    # (enterprises/tallies/keeper.py): how long a push takes to show in the featured candidates.
-    tally_interval_seconds: float = Field(default=0.5, gt=0, le=60)
 
     @property
     def port(self) -> int:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from services.registry.enterprises.tallies.keeper import TallyKeeper
 from tests import fixtures
 from tests.conftest import Services
 from tests.support import ADMIN, as_
@@ -31,10 +30,3 @@ async def buildings(registry: httpx.AsyncClient) -> None:
             "/api/v1/buildings", json=fixtures.building(id=building_id, district_id=district_id)
         )
         assert response.status_code == 201
-
-
-@pytest.fixture
-def count_tenants(services: Services) -> Callable[[], Awaitable[None]]:
-    """Have the tally keeper count the buildings pushes marked, now (it does so by itself a
-    moment after a push): the featured candidates read its counts."""
-    return TallyKeeper(services.apps["registry"].state.database).drain

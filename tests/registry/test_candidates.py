@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -99,13 +98,14 @@ class TestFeaturedCandidates:
         assert rest["total"] == 3
 
 
-TALLIES = "SELECT building_id, industry, tenants, leased_area_m2 FROM registry.tenant_tally"
+TALLIES = "SELECT building_id, industry, tenants, leased_area_dm2 FROM registry.tenant_tally"
 # What the tallies must say, worked out from the tenancies themselves.
 COUNTED = """
-SELECT building_id, '' AS industry, count(*) AS tenants, sum(coalesce(area_m2, 0)) AS area
+SELECT building_id, '' AS industry, count(*) AS tenants,
+       sum(round(coalesce(area_m2, 0) * 100))::bigint AS area
 FROM registry.tenancy WHERE active GROUP BY building_id
 UNION ALL
-SELECT building_id, featured_industry, count(*), sum(coalesce(area_m2, 0))
+SELECT building_id, featured_industry, count(*), sum(round(coalesce(area_m2, 0) * 100))::bigint
 FROM registry.tenancy WHERE active AND featured_industry IS NOT NULL
 GROUP BY building_id, featured_industry
 """
@@ -132,7 +132,7 @@ async def test_the_tallies_follow_every_tenancy_change_with_several_writers_at_o
             "uscc": rng.choice(enterprises),
             "kind": rng.choice(["move_in", "move_in", "move_out"]),
             "date": f"2024-0{rng.randint(1, 9)}-01",
-            "area_m2": rng.choice([None, 120.0, 300.0]),
+            "area_m2": rng.choice([None, 120.0, 300.0, 85.35, 0.01]),
             "industry_code": rng.choice([None, "6621", "7231", "7491", "5111"]),
         }
         return fixtures.movement(**(drawn | overrides))
@@ -182,30 +182,30 @@ async def test_the_tallies_follow_every_tenancy_change_with_several_writers_at_o
         assert featured == (featured_industry_of(code) if code else None)
 
 
-async def test_what_a_push_left_uncounted_the_keeper_counts(
-    registry: httpx.AsyncClient, pg_pool: asyncpg.Pool, count_tenants: Callable[[], Awaitable[None]]
+async def test_tallies_count_areas_exactly_and_a_building_left_empty_has_none(
+    registry: httpx.AsyncClient, pg_pool: asyncpg.Pool
 ) -> None:
-    """A push counts its buildings before it answers; a count that failed leaves its marks, and
-    the keeper counts them on its next round (here: a tenancy changed and marked by hand)."""
-    created = await registry.post(
-        "/api/v1/buildings", json=fixtures.building(id="k1", district_id="gusu")
+    """Areas are counted in dm², so sums moved by differences stay exact; when the last tenant
+    of an industry (then of the building) leaves, its rows go."""
+    must(await registry.post("/api/v1/buildings", json=fixtures.building(id="k1")))
+    lawyer, banker = fixtures.uscc(), fixtures.uscc()
+
+    async def push(*records: dict[str, Any]) -> set[tuple[Any, ...]]:
+        must(await registry.post("/api/v1/enterprise-movements", json={"records": list(records)}))
+        return {tuple(row.values()) for row in map(dict, await pg_pool.fetch(TALLIES))}
+
+    moved_in = await push(
+        fixtures.movement(building_id="k1", uscc=lawyer, industry_code="7231", area_m2=123.45),
+        fixtures.movement(building_id="k1", uscc=banker, industry_code="6621", area_m2=0.01),
     )
-    assert created.status_code == 201
-    pushed = await registry.post(
-        "/api/v1/enterprise-movements",
-        json={"records": [fixtures.movement(building_id="k1", industry_code="7231", area_m2=80)]},
+    assert moved_in == {("k1", "", 2, 12346), ("k1", "legal", 1, 12345), ("k1", "finance", 1, 1)}
+    banker_left = await push(
+        fixtures.movement(building_id="k1", uscc=banker, kind="move_out", date="2024-06-01")
     )
-    assert pushed.status_code == 200, pushed.text
-    assert await pg_pool.fetchval("SELECT count(*) FROM registry.tally_mark") == 0
+    assert banker_left == {("k1", "", 1, 12345), ("k1", "legal", 1, 12345)}
     assert (
-        await pg_pool.fetchval(
-            "SELECT tenants FROM registry.tenant_tally WHERE building_id = 'k1' AND industry = 'legal'"
+        await push(
+            fixtures.movement(building_id="k1", uscc=lawyer, kind="move_out", date="2024-06-01")
         )
-        == 1
+        == set()
     )
-    await pg_pool.execute("UPDATE registry.tenancy SET area_m2 = 120 WHERE building_id = 'k1'")
-    await pg_pool.execute("INSERT INTO registry.tally_mark (building_id) VALUES ('k1')")
-    await count_tenants()
-    assert await pg_pool.fetchval("SELECT count(*) FROM registry.tally_mark") == 0
-    tallies = {tuple(row.values()) for row in map(dict, await pg_pool.fetch(TALLIES))}
-    assert tallies == {("k1", "", 1, 120.0), ("k1", "legal", 1, 120.0)}

@@ -13,27 +13,27 @@ from services.registry.enterprises.tallies import repository as tally_repository
 from shared import FeaturedIndustry, Principal
 
 
-def shares(tally: dict[str, tuple[int, float]]) -> list[IndustryShare]:
+def shares(tally: dict[str, tuple[int, int]]) -> list[IndustryShare]:
     """Each featured industry's share of a building's tenants, by count and by leased area, from
-    its tally (industry → tenants and their area; ALL_TENANTS for every tenant)."""
-    total_count, total_area = tally.get(ALL_TENANTS, (0, 0.0))
+    its tally (industry → tenants and their leased dm²; ALL_TENANTS for every tenant)."""
+    total_count, total_area = tally.get(ALL_TENANTS, (0, 0))
     found = []
     for industry in FeaturedIndustry:
-        count, area = tally.get(industry, (0, 0.0))
+        count, area = tally.get(industry, (0, 0))
         if count:
             found.append(
                 IndustryShare(
                     industry=industry,
                     enterprises=count,
                     enterprise_share=count / total_count if total_count else 0.0,
-                    leased_area_m2=area,
+                    leased_area_m2=area / 100,
                     area_share=area / total_area if total_area else 0.0,
                 )
             )
     return found
 
 
-def reaches(part: float, whole: float, threshold: float) -> bool:
+def reaches(part: int, whole: int, threshold: float) -> bool:
     """Whether `part` of `whole` is at least the threshold share (as the query tests it)."""
     return whole > 0 and part >= threshold * whole
 
@@ -68,7 +68,7 @@ async def candidates(
             for s in industry_shares
             if (
                 reaches(s.enterprises, tenants, threshold)
-                or reaches(s.leased_area_m2, leased, threshold)
+                or reaches(tally[s.industry][1], leased, threshold)
             )
             and (include_designated or s.industry not in already)
         ]
@@ -78,7 +78,7 @@ async def candidates(
                 building_name=summaries[building_id][0],
                 district_id=summaries[building_id][1],
                 tenant_enterprises=tenants,
-                leased_area_m2=leased,
+                leased_area_m2=leased / 100,
                 shares=industry_shares,
                 candidate_industries=hits,
                 designated_industries=already,

@@ -78,6 +78,11 @@ class Tenancy(RegistryTable, table=True):
     area_m2: float | None = None
     since: date | None = Field(default=None, description="Date of the move-in it rests on.")
     last_movement_on: date = Field(description="Older movements arriving late change nothing.")
+    # What the row said before its latest change, set by the statement that changes it and
+    # returned by it: the tenant tallies move by the difference (`tallies/repository.py`).
+    previous_active: bool = False
+    previous_area_m2: float | None = None
+    previous_featured_industry: str | None = Field(default=None, max_length=32)
 
 
 ALL_TENANTS = ""
@@ -85,24 +90,16 @@ ALL_TENANTS = ""
 
 class TenantTally(RegistryTable, table=True):
     """A building's current tenants, all of them (industry `ALL_TENANTS`) and per featured
-    industry they are in: counted again by the tally keeper a moment after its tenancies change
-    (`tallies/keeper.py`), so that the featured candidates read one row per building and industry
-    instead of every tenancy."""
+    industry they are in, so that the featured candidates read one row per building and industry
+    instead of every tenancy. Kept by differences in the transaction that changes a tenancy
+    (`tallies/repository.py`); a row whose tenants reach none is removed."""
 
     __tablename__ = "tenant_tally"
 
     building_id: str = Field(foreign_key="building.id", primary_key=True, max_length=64)
     industry: str = Field(primary_key=True, max_length=32)
     tenants: int
-    leased_area_m2: float = Field(description="Unreported areas count as 0.")
-
-
-class TallyMark(RegistryTable, table=True):
-    """A building whose tenancies changed and whose tally is yet to be counted again: written
-    with the change, taken by the tally keeper (`tallies/keeper.py`). Writers only ever insert
-    marks, so pushes into one building never wait on each other for them."""
-
-    __tablename__ = "tally_mark"
-
-    id: int | None = Field(default=None, primary_key=True)
-    building_id: str = Field(max_length=64)
+    leased_area_dm2: int = Field(
+        description="Their leased area in hundredths of a square metre (dm²), so that sums kept "
+        "by differences stay exact; unreported areas count as 0."
+    )

@@ -75,62 +75,48 @@ async def insert_movements(session: AsyncSession, rows: list[dict[str, Any]]) ->
         raise RecordsTaken from exc
 
 
-async def tenancies(
-    session: AsyncSession, pairs: set[tuple[str, str]]
-) -> dict[tuple[str, str], Tenancy]:
-    """(building id, uscc) → tenancy, for the pairs that have one (looked up by the pair, so
-    the cost follows the batch, not how many enterprises a building has ever had)."""
-    ordered = sorted(pairs)
-    found: dict[tuple[str, str], Tenancy] = {}
-    for part in batched(ordered, _CHUNK):
-        result = await session.exec(
-            select(Tenancy).where(
-                tuple_(col(Tenancy.building_id), col(Tenancy.uscc)).in_(list(part))
-            )
-        )
-        for tenancy in result:
-            found[(tenancy.building_id, tenancy.uscc)] = tenancy
-    return found
-
-
-_TENANCY_STATE = (
+# What a tenancy change returns: the row before and after (see `tallies/repository.py`).
+_CHANGE = (
+    "building_id",
     "active",
     "area_m2",
-    "since",
-    "last_movement_on",
-    "enterprise_name",
-    "industry_code",
     "featured_industry",
+    "previous_active",
+    "previous_area_m2",
+    "previous_featured_industry",
 )
-# The upserts, built once per dialect: an ON CONFLICT clause is costly to build per request.
-_UPSERTS: dict[tuple[bool, bool], Any] = {}
+# The upsert, built once per dialect: an ON CONFLICT clause is costly to build per request.
+_ADVANCES: dict[bool, Any] = {}
 
 
-def _tenancy_upsert(session: AsyncSession, *, advancing: bool) -> Any:
-    key = (is_postgres(session), advancing)
-    if key not in _UPSERTS:
+def _advance(session: AsyncSession) -> Any:
+    postgres = is_postgres(session)
+    if postgres not in _ADVANCES:
         statement = dialect_insert(session, Tenancy.__table__)  # type: ignore[attr-defined]
-        state = {column: getattr(statement.excluded, column) for column in _TENANCY_STATE}
-        if not advancing:
-            _UPSERTS[key] = statement.on_conflict_do_update(
-                index_elements=["building_id", "uscc"], set_=state
-            )
-        else:
-            # A movement that names no industry keeps the stored one, and so its featured one.
-            unnamed = statement.excluded.industry_code.is_(None)
-            state["industry_code"] = func.coalesce(
-                statement.excluded.industry_code, col(Tenancy.industry_code)
-            )
-            state["featured_industry"] = case(
-                (unnamed, col(Tenancy.featured_industry)),
-                else_=statement.excluded.featured_industry,
-            )
-            _UPSERTS[key] = statement.on_conflict_do_update(
-                index_elements=["building_id", "uscc"],
-                set_=state,
-                where=col(Tenancy.last_movement_on) <= statement.excluded.last_movement_on,
-            )
-    return _UPSERTS[key]
+        stored = Tenancy.__table__.c  # type: ignore[attr-defined]
+        new = statement.excluded
+        _ADVANCES[postgres] = statement.on_conflict_do_update(
+            index_elements=["building_id", "uscc"],
+            set_={
+                "active": new.active,
+                "area_m2": new.area_m2,
+                "since": new.since,
+                "last_movement_on": new.last_movement_on,
+                "enterprise_name": new.enterprise_name,
+                # A movement that names no industry keeps the stored one, and so its featured one.
+                "industry_code": func.coalesce(new.industry_code, stored.industry_code),
+                "featured_industry": case(
+                    (new.industry_code.is_(None), stored.featured_industry),
+                    else_=new.featured_industry,
+                ),
+                "previous_active": stored.active,
+                "previous_area_m2": stored.area_m2,
+                "previous_featured_industry": stored.featured_industry,
+            },
+            # An older movement arriving late changes nothing (and returns nothing).
+            where=stored.last_movement_on <= new.last_movement_on,
+        ).returning(*(stored[name] for name in _CHANGE))
+    return _ADVANCES[postgres]
 
 
 def _pair(row: dict[str, Any]) -> tuple[str, str]:
@@ -138,18 +124,18 @@ def _pair(row: dict[str, Any]) -> tuple[str, str]:
     return row["building_id"], row["uscc"]
 
 
-async def upsert_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Write the new state of each (building, enterprise) pair."""
+async def advance_tenancies(
+    session: AsyncSession, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Move each pair (at most once in `rows`) to the state its new movement gives, in the
+    statement that writes it, deciding against what is stored: unless a newer movement is stored
+    already, and keeping the stored industry where the movement names none. Returns each change
+    made, the row before and after."""
+    changes: list[dict[str, Any]] = []
     for part in batched(sorted(rows, key=_pair), _CHUNK):
-        await write_rows(session, _tenancy_upsert(session, advancing=False), part)
-
-
-async def advance_tenancies(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Move each pair to the state of its one new movement, in the statement that writes it:
-    unless a newer movement is stored already, and keeping the stored industry where the
-    movement names none (what reading the tenancy first and deciding here would do)."""
-    for part in batched(sorted(rows, key=_pair), _CHUNK):
-        await write_rows(session, _tenancy_upsert(session, advancing=True), part)
+        written = await write_rows(session, _advance(session), part)
+        changes += [dict(row._mapping) for row in written]
+    return changes
 
 
 async def movement_page(
@@ -220,7 +206,10 @@ async def featured_candidates(
     everyone = sa_select(TenantTally).where(col(TenantTally.industry) == ALL_TENANTS).subquery()
     by_count = industry.c.tenants * 1.0 / everyone.c.tenants
     by_area = case(
-        (everyone.c.leased_area_m2 > 0, industry.c.leased_area_m2 / everyone.c.leased_area_m2),
+        (
+            everyone.c.leased_area_dm2 > 0,
+            industry.c.leased_area_dm2 * 1.0 / everyone.c.leased_area_dm2,
+        ),
         else_=0.0,
     )
     share = literal(threshold, Float)
@@ -231,8 +220,8 @@ async def featured_candidates(
         .where(
             or_(
                 industry.c.tenants >= share * everyone.c.tenants,
-                (everyone.c.leased_area_m2 > 0)
-                & (industry.c.leased_area_m2 >= share * everyone.c.leased_area_m2),
+                (everyone.c.leased_area_dm2 > 0)
+                & (industry.c.leased_area_dm2 >= share * everyone.c.leased_area_dm2),
             )
         )
     )
@@ -332,11 +321,27 @@ async def standing_movements_of(
     return list(result)
 
 
-async def delete_tenancies(session: AsyncSession, pairs: set[tuple[str, str]]) -> None:
-    """Forget the tenancies of pairs no standing movement supports any more."""
-    if pairs:
-        await session.exec(
-            delete(Tenancy).where(
-                tuple_(col(Tenancy.building_id), col(Tenancy.uscc)).in_(sorted(pairs))
-            )
+async def delete_tenancies(
+    session: AsyncSession, pairs: set[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """Forget the pairs' tenancies; returns each change made, the row before and none after."""
+    changes: list[dict[str, Any]] = []
+    t = Tenancy
+    for part in batched(sorted(pairs), _CHUNK):
+        removed = await fetch_rows(
+            session,
+            delete(t)
+            .where(tuple_(col(t.building_id), col(t.uscc)).in_(part))
+            .returning(col(t.building_id), col(t.active), col(t.area_m2), col(t.featured_industry)),
         )
+        changes += [
+            {
+                "building_id": building_id,
+                "previous_active": active,
+                "previous_area_m2": area,
+                "previous_featured_industry": featured,
+                "active": False,
+            }
+            for building_id, active, area, featured in removed
+        ]
+    return changes

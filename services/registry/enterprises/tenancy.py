@@ -1,6 +1,10 @@
 """Tenancies: whether an enterprise is in a building now, worked out from its movements (the
 latest-dated wins, an older one arriving late changes nothing, an unnamed industry keeps the one
-reported before), and each building's tenants counted again with every change."""
+reported before), and each building's tenant tally moved by what changed.
+
+The rule lives in one place, the upsert that writes a tenancy (`repository.advance_tenancies`),
+which decides against the stored row. Movements are written in rounds, each pair at most once a
+round: round n carries each pair's n-th movement by date (arrival order among the same day)."""
 
 from __future__ import annotations
 
@@ -10,64 +14,66 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings import repository as buildings
 from services.registry.enterprises import repository
-from services.registry.enterprises.models import Tenancy
+from services.registry.enterprises.models import Movement, Tenancy
 from services.registry.enterprises.schemas import MovementKind, MovementRecord, TenantPublic
-from services.registry.enterprises.tallies import keeper as tallies
+from services.registry.enterprises.tallies import repository as tallies
 from shared import NotFound, Principal, featured_industry_of
 
 
-def advance(state: dict[tuple[str, str], dict[str, Any]], records: list[Any]) -> None:
-    """Move each (building, enterprise) pair of `state` to what the records, taken by date, give
-    (pure; records are pushed records or stored movements)."""
-    # A stable sort keeps arrival order among movements of the same day.
+def rounds(records: list[Any]) -> list[list[Any]]:
+    """The records in rounds, a (building, enterprise) pair at most once a round, each pair's
+    movements in date order (a stable sort keeps arrival order among the same day)."""
+    by_pair: dict[tuple[str, str], list[Any]] = {}
     for record in sorted(records, key=lambda r: r.date):
-        key = (record.building_id, record.uscc)
-        previous = state.get(key)
-        if previous is not None and record.date < previous["last_movement_on"]:
-            continue  # an older movement arriving late does not undo a newer one
-        moving_in = record.kind == MovementKind.move_in
-        # A movement that names no industry keeps the one reported before.
-        code = record.industry_code or (previous["industry_code"] if previous else None)
-        featured = featured_industry_of(code) if code else None
-        state[key] = {
-            "building_id": record.building_id,
-            "uscc": record.uscc,
-            "active": moving_in,
-            "area_m2": record.area_m2 if moving_in else None,
-            "since": record.date if moving_in else None,
-            "last_movement_on": record.date,
-            "enterprise_name": record.enterprise_name,
-            "industry_code": code,
-            "featured_industry": featured,
-        }
+        by_pair.setdefault((record.building_id, record.uscc), []).append(record)
+    found: list[list[Any]] = []
+    for movements in by_pair.values():
+        for n, record in enumerate(movements):
+            if n == len(found):
+                found.append([])
+            found[n].append(record)
+    return found
+
+
+def _written(record: MovementRecord | Movement) -> dict[str, Any]:
+    """The tenancy a movement gives a pair with nothing stored (the upsert settles the rest)."""
+    moving_in = record.kind == MovementKind.move_in
+    code = record.industry_code
+    return {
+        "building_id": record.building_id,
+        "uscc": record.uscc,
+        "active": moving_in,
+        "area_m2": record.area_m2 if moving_in else None,
+        "since": record.date if moving_in else None,
+        "last_movement_on": record.date,
+        "enterprise_name": record.enterprise_name,
+        "industry_code": code,
+        "featured_industry": featured_industry_of(code) if code else None,
+        "previous_active": False,
+        "previous_area_m2": None,
+        "previous_featured_industry": None,
+    }
+
+
+async def _advance(
+    session: AsyncSession, records: list[Any], changes: list[dict[str, Any]]
+) -> None:
+    for movements in rounds(records):
+        changes += await repository.advance_tenancies(session, [_written(r) for r in movements])
+    await tallies.add(session, changes)
 
 
 async def apply(session: AsyncSession, records: list[MovementRecord]) -> None:
     """Move each (building, enterprise) pair to the state its latest-dated movement gives, and
-    mark the buildings for their tenants to be counted again."""
-    pairs = {(r.building_id, r.uscc) for r in records}
-    state: dict[tuple[str, str], dict[str, Any]] = {}
-    if len(pairs) == len(records):
-        # One movement per pair (a single-record push, most batches): the upsert itself decides
-        # against what is stored, with no read first.
-        advance(state, records)
-        await repository.advance_tenancies(session, list(state.values()))
-    else:
-        current = await repository.tenancies(session, pairs)
-        state = {key: tenancy.model_dump() for key, tenancy in current.items()}
-        advance(state, records)
-        await repository.upsert_tenancies(session, list(state.values()))
-    await tallies.mark(session, {building_id for building_id, _ in pairs})
+    the buildings' tallies with them."""
+    await _advance(session, records, [])
 
 
 async def rebuild(session: AsyncSession, pairs: set[tuple[str, str]]) -> None:
     """Work the pairs' tenancies out again from their standing movements (after a correction
     or a withdrawal changed what they rest on)."""
-    state: dict[tuple[str, str], dict[str, Any]] = {}
-    advance(state, await repository.standing_movements_of(session, pairs))
-    await repository.delete_tenancies(session, pairs - state.keys())
-    await repository.upsert_tenancies(session, list(state.values()))
-    await tallies.mark(session, {building_id for building_id, _ in pairs})
+    removed = await repository.delete_tenancies(session, pairs)
+    await _advance(session, await repository.standing_movements_of(session, pairs), removed)
 
 
 def view(tenancy: Tenancy) -> TenantPublic:
