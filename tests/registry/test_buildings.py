@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import httpx
 
+from services.registry.buildings import exports
 from services.registry.buildings.schemas import BuildingBase
 from tests import fixtures
 from tests.support import SUPERVISION, as_, district, must
@@ -257,12 +261,14 @@ class TestRetire:
         assert response.json()["errors"][0]["field"] == "retired_on"
 
 
-async def test_every_field_of_a_building_round_trips_through_create_patch_and_read(
+async def test_every_field_of_a_building_round_trips_through_create_patch_read_and_export(
     registry: httpx.AsyncClient,
 ) -> None:
     """The service names no field of a building: create stores the fields of BuildingBase, a
-    patch changes any of them, and the reads show them. A field added to BuildingBase (and its
-    table) is given here and round-trips with no change to the service."""
+    patch changes any of them (the update model is made from the base), the reads show them and
+    the 名录 export has their columns. A field added to BuildingBase (and its table, and its
+    columns in exports.FIELD_COLUMNS, which the registry refuses to start without) is given here
+    and round-trips with no change to the service."""
     first = {
         "name": "往返大厦",
         "district_id": "gusu",
@@ -286,3 +292,20 @@ async def test_every_field_of_a_building_round_trips_through_create_patch_and_re
     assert {field: read[field] for field in second} == second
     listed = must(await registry.get("/api/v1/buildings", params={"q": "往返中心"}), 200)
     assert [{field: b[field] for field in second} for b in listed["items"]] == [second]
+    must(await registry.patch("/api/v1/buildings/rt-1", json={"lists": ["key"]}), 200)
+    exported = await registry.get("/api/v1/lists/key", params={"format": "csv"})
+    (row,) = csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))
+    # Each field's columns, in the model's order, show what was stored.
+    headers = [
+        column.header
+        for field in BuildingBase.model_fields
+        for column in exports.FIELD_COLUMNS[field]
+    ]
+    assert {header: row[header] for header in headers} == {
+        "楼宇名称": "往返中心",
+        "所属地区": "苏州工业园区",
+        "行政区划代码": "320571",
+        "地址": "苏州工业园区星湖街2号",
+        "建筑面积（平方米）": "15500.5",
+        "状态": "改造提升中",
+    }

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, get_type_hints
 
 from pydantic import Field as PydanticField
-from pydantic import StringConstraints, field_validator
+from pydantic import StringConstraints, create_model, field_validator
 from sqlmodel import Field, SQLModel
 
 from shared import FeaturedIndustry, Line, RequestModel
@@ -118,14 +118,21 @@ class BuildingCreate(BuildingBase, RequestModel):
     _unique = field_validator("lists")(_unique_lists)
 
 
-class BuildingUpdate(RequestModel):
+def _optional(model: type[SQLModel]) -> dict[str, Any]:
+    """Each field of `model` with its constraints, made optional: what an update may change."""
+    hints = get_type_hints(model, include_extras=True)
+    return {name: (hints[name] | None, None) for name in model.model_fields}
+
+
+# BuildingBase's fields, each optional: made from it, so a new field needs no line here.
+_BuildingChanges: type[RequestModel] = create_model(
+    "_BuildingChanges", __base__=RequestModel, **_optional(BuildingBase)
+)
+
+
+class BuildingUpdate(_BuildingChanges):
     """Changes to a building; fields left out stay as they are. `lists` replaces the set."""
 
-    name: Name | None = None
-    district_id: DistrictId | None = None
-    address: Address | None = None
-    gross_floor_area_m2: Area | None = None
-    status: Status | None = None
     lists: list[ListKey] | None = Field(default=None, description="The complete new set of 名录.")
 
     _unique = field_validator("lists")(_unique_lists)
