@@ -15,12 +15,14 @@ from services.registry.db import RegistryOutbox
 from services.registry.demo.router import router as demo_router
 from services.registry.districts.repository import upsert_reference_districts
 from services.registry.districts.router import router as districts_router
-from services.registry.enterprises.router import router as enterprises_router
 from services.registry.figures import copies
 from services.registry.figures.consumer import figures_consumer
+from services.registry.industry.router import router as industry_router
+from services.registry.movements.router import router as movements_router
 from services.registry.renovations.evidence import router as renovation_evidence_router
 from services.registry.renovations.router import router as renovations_router
 from services.registry.settings import RegistrySettings
+from services.registry.tenancy.router import router as tenancy_router
 from shared import (
     TOPIC_REGISTRY_BUILDINGS,
     TOPIC_REGISTRY_MOVEMENTS,
@@ -101,7 +103,9 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         lifespan=lifespan,
         routers=[
             buildings_router,
-            enterprises_router,
+            industry_router,
+            movements_router,
+            tenancy_router,
             renovations_router,
             renovation_evidence_router,
             districts_router,

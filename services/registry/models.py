@@ -4,15 +4,11 @@ from services.registry.buildings.models import Building, BuildingListEntry, Feat
 from services.registry.db import RegistryOutbox, RegistryTable
 from services.registry.demo.models import DemoState
 from services.registry.districts.models import District
-from services.registry.enterprises.models import (
-    Movement,
-    MovementVersion,
-    Tenancy,
-    TenantTally,
-)
 from services.registry.figures.models import BuildingYearCopy
+from services.registry.movements.models import Movement, MovementVersion
 from services.registry.renovations.evidence import RenovationAttachment, RenovationBlob
 from services.registry.renovations.models import Renovation
+from services.registry.tenancy.models import Tenancy, TenantTally
 
 metadata = RegistryTable.metadata
 

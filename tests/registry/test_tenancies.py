@@ -10,8 +10,8 @@ import asyncpg
 import httpx
 import pytest
 
-from services.registry.enterprises import service
-from services.registry.enterprises.schemas import MovementBatch, MovementRecord
+from services.registry.movements import service
+from services.registry.movements.schemas import MovementBatch, MovementRecord
 from shared import featured_industry_of
 from tests import fixtures
 from tests.conftest import Services

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
-from services.registry.enterprises.models import Movement
+from services.registry.movements.models import Movement
 from shared import fetch_rows
 
 

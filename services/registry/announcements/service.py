@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.announcements import repository
 from services.registry.buildings import service as buildings
-from services.registry.enterprises import service as enterprises
+from services.registry.movements import service as movements
 from shared import Database, Tallies, tally
 from shared.reconcile import movement_version
 from shared.reconcile_api import announce_in_chunks
@@ -42,7 +42,7 @@ async def republish(database: Database) -> dict[str, int]:
         "movements": await announce_in_chunks(
             database,
             lambda session, after: repository.movements_after(session, after, _CHUNK),
-            enterprises.announce,
+            movements.announce,
             lambda movement: (movement.district_id, movement.record_id),
             ("", ""),
         ),

@@ -9,14 +9,15 @@ from collections import defaultdict
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings import repository as buildings
-from services.registry.enterprises import repository
-from services.registry.enterprises.schemas import (
+from services.registry.industry.schemas import (
     FeaturedShare,
     FeaturedShares,
     IndustryGroup,
     IndustryLevel,
     MonthFlow,
 )
+from services.registry.movements import repository as movements
+from services.registry.tenancy import repository as tenancies
 from shared import FeaturedIndustry, NotFound, Principal, featured_industry_of
 from shared.reference import district_ids, industries
 
@@ -36,8 +37,8 @@ async def _tenants(
         if building is None:
             raise NotFound(f"No building {building_id!r}.")
         principal.ensure_read(building.district_id)
-        return await repository.active_industries(session, None, building_id)
-    return await repository.active_industries(session, principal.visible_district(district_id))
+        return await tenancies.active_industries(session, None, building_id)
+    return await tenancies.active_industries(session, principal.visible_district(district_id))
 
 
 async def industry_structure(
@@ -130,7 +131,7 @@ async def flows(
         if section is None
         else sorted(code for code, ref in industries().items() if ref.section == section)
     )
-    for day, kind, count in await repository.movements_by_day(session, year, district, codes):
+    for day, kind, count in await movements.movements_by_day(session, year, district, codes):
         moves[(day.month, kind)] += count
     return [
         MonthFlow(

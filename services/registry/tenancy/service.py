@@ -13,10 +13,12 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings import repository as buildings
-from services.registry.enterprises import repository
-from services.registry.enterprises.models import Movement, Tenancy
-from services.registry.enterprises.schemas import MovementKind, MovementRecord, TenantPublic
-from services.registry.enterprises.tallies import repository as tallies
+from services.registry.movements import repository as movements
+from services.registry.movements.models import Movement
+from services.registry.movements.schemas import MovementKind, MovementRecord
+from services.registry.tenancy import repository
+from services.registry.tenancy.models import Tenancy
+from services.registry.tenancy.schemas import TenantPublic
 from shared import NotFound, Principal, featured_industry_of
 
 
@@ -27,8 +29,8 @@ def rounds(records: list[Any]) -> list[list[Any]]:
     for record in sorted(records, key=lambda r: r.date):
         by_pair.setdefault((record.building_id, record.uscc), []).append(record)
     found: list[list[Any]] = []
-    for movements in by_pair.values():
-        for n, record in enumerate(movements):
+    for of_pair in by_pair.values():
+        for n, record in enumerate(of_pair):
             if n == len(found):
                 found.append([])
             found[n].append(record)
@@ -58,9 +60,9 @@ def _written(record: MovementRecord | Movement) -> dict[str, Any]:
 async def _advance(
     session: AsyncSession, records: list[Any], changes: list[dict[str, Any]]
 ) -> None:
-    for movements in rounds(records):
-        changes += await repository.advance_tenancies(session, [_written(r) for r in movements])
-    await tallies.add(session, changes)
+    for batch in rounds(records):
+        changes += await repository.advance_tenancies(session, [_written(r) for r in batch])
+    await repository.add_to_tallies(session, changes)
 
 
 async def apply(session: AsyncSession, records: list[MovementRecord]) -> None:
@@ -73,7 +75,7 @@ async def rebuild(session: AsyncSession, pairs: set[tuple[str, str]]) -> None:
     """Work the pairs' tenancies out again from their standing movements (after a correction
     or a withdrawal changed what they rest on)."""
     removed = await repository.delete_tenancies(session, pairs)
-    await _advance(session, await repository.standing_movements_of(session, pairs), removed)
+    await _advance(session, await movements.standing_movements_of(session, pairs), removed)
 
 
 def view(tenancy: Tenancy) -> TenantPublic:

@@ -1,5 +1,5 @@
 """Rules for movement pushes (all or nothing, idempotent on record_id), corrections and
-withdrawals; what they do to tenancies is `tenancy`'s."""
+withdrawals; what they do to tenancies is `tenancy.service`'s."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings import repository as buildings
 from services.registry.db import RegistryOutbox
-from services.registry.enterprises import repository, tenancy
-from services.registry.enterprises.models import Movement, MovementVersion
-from services.registry.enterprises.schemas import (
+from services.registry.metrics import MOVEMENT_RECORDS
+from services.registry.movements import repository
+from services.registry.movements.models import Movement, MovementVersion
+from services.registry.movements.schemas import (
     MovementBase,
     MovementBatch,
     MovementCorrection,
@@ -25,7 +26,7 @@ from services.registry.enterprises.schemas import (
     MovementVersionPublic,
     MovementWithdrawal,
 )
-from services.registry.metrics import MOVEMENT_RECORDS
+from services.registry.tenancy import service as tenancy
 from shared import (
     TOPIC_REGISTRY_MOVEMENTS,
     Conflict,

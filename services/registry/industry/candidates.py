@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings import repository as buildings
-from services.registry.enterprises import repository
-from services.registry.enterprises.models import ALL_TENANTS
-from services.registry.enterprises.schemas import CandidatePage, FeaturedCandidate, IndustryShare
-from services.registry.enterprises.tallies import repository as tally_repository
+from services.registry.industry import repository
+from services.registry.industry.schemas import CandidatePage, FeaturedCandidate, IndustryShare
+from services.registry.tenancy import repository as tenancies
+from services.registry.tenancy.models import ALL_TENANTS
 from shared import FeaturedIndustry, Principal
 
 
@@ -54,7 +54,7 @@ async def candidates(
     ids, total = await repository.featured_candidates(
         session, district, threshold, include_designated, limit=limit, offset=offset
     )
-    tallies = await tally_repository.tallies_of(session, ids)
+    tallies = await tenancies.tallies_of(session, ids)
     designated = await buildings.designations_of(session, ids)
     summaries = await buildings.names_and_districts(session, ids)
     items = []
