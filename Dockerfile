@@ -23,6 +23,7 @@ COPY pyproject.toml constraints.txt README.md ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
  && /opt/sbe/bin/pip install -c constraints.txt -r requirements.txt
 COPY shared ./shared
+COPY policy ./policy
 COPY services ./services
 COPY gateway ./gateway
 COPY launcher ./launcher

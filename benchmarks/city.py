@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generated import generated_year, year_options  # noqa: E402
+from policy import LINE_100M_CENTS, TIER_LINES_CENTS, district_ids  # noqa: E402
 from services.monitoring.figures import service  # noqa: E402
-from shared import LINE_100M_CENTS, TIER_LINES_CENTS, Database  # noqa: E402
-from shared.reference import district_ids  # noqa: E402
+from shared import Database  # noqa: E402
 from tests.support import ADMIN  # noqa: E402
 
 YEAR = 2023

@@ -29,14 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generated import generated_year, year_options  # noqa: E402
+from policy import LINE_100M_CENTS, district_ids  # noqa: E402
 from services.evaluation.inputs.service import copies_changed  # noqa: E402
 from services.evaluation.scoring import formula  # noqa: E402
 from services.evaluation.scoring import service as scoring  # noqa: E402
 from services.evaluation.scoring.repository import DistrictFigures  # noqa: E402
 from services.evaluation.scoring.service import district_inputs  # noqa: E402
 from services.evaluation.targets.service import seed_2023  # noqa: E402
-from shared import LINE_100M_CENTS, Database  # noqa: E402
-from shared.reference import district_ids  # noqa: E402
+from shared import Database  # noqa: E402
 
 LINE = LINE_100M_CENTS
 

@@ -11,8 +11,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
-from shared import Database, DatabaseTarget
-from shared.migrations import upgrade
+from shared import Database, DatabaseTarget, upgrade
 from tests.support import pg_dsn, pg_url, scratch_database
 
 Generate = Callable[[asyncpg.Connection, int, int], Awaitable[None]]

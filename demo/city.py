@@ -17,8 +17,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from demo.places import PROFILES, SUFFIXES, DistrictProfile
-from shared.reference import districts, industries
-from shared.validators import uscc_check_character
+from policy import districts, industries, uscc_check_character
 
 YI = 100_000_000_00  # 1亿元 in fen
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from demo.city import Building, City, Tenant
-from shared import format_cents
+from policy import format_cents
 
 # Each month's share of a year's tax (the tax calendar's seasonality); they add up to 1.
 SEASON = (0.11, 0.05, 0.07, 0.10, 0.12, 0.07, 0.10, 0.06, 0.07, 0.10, 0.07, 0.08)

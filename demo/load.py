@@ -26,8 +26,8 @@ from demo.api import RefusedError, client, must
 from demo.city import YI, City, Tenant
 from demo.feeds import OccupancyRecord, occupancy_records, planned_months, tax_records
 from demo.people import designations, events, key_task_reports, renovations, targets
-from shared import TOPIC_OCCUPANCY, TOPIC_TAX, create_producer
-from shared.reference import district_ids
+from policy import TOPIC_OCCUPANCY, TOPIC_TAX, district_ids
+from shared import create_producer
 
 logger = logging.getLogger("sbe.demo")
 BATCH = 500  # movement records per push (the platform takes up to 5,000)

@@ -13,7 +13,7 @@ from typing import Any
 
 from demo.city import YI, City, Tenant
 from demo.places import profile
-from shared.reference import district_ids, districts, industries
+from policy import district_ids, districts, industries
 
 # GB/T 4754-2017 classes and divisions of the six featured industries (the registry counts a
 # building's tenants in them the same way).

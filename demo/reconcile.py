@@ -13,8 +13,7 @@ import httpx
 
 from demo.api import client, must
 from demo.load import Sent
-from shared import format_cents
-from shared.reference import district_ids
+from policy import district_ids, format_cents
 
 
 async def _checks(admin: httpx.AsyncClient, sent: Sent, years: list[int]) -> list[dict[str, Any]]:

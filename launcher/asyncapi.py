@@ -1,5 +1,5 @@
 """The AsyncAPI 3.0 document of every topic the platform reads or writes, made from
-`shared.topics` (`sbe asyncapi` prints it; docs/asyncapi.json is the checked-in copy that a
+`policy.topics` (`sbe asyncapi` prints it; docs/asyncapi.json is the checked-in copy that a
 test keeps current and checks against real messages from the broker)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared.topics import DEFAULT_PARTITIONS, TOPICS, Topic
+from policy import DEFAULT_PARTITIONS, TOPICS, Topic
 
 PLATFORM = frozenset({"registry", "monitoring", "evaluation", "events"})
 REF = "#/components/schemas/{model}"

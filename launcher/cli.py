@@ -14,8 +14,7 @@ def serve(name: str, migrate: bool) -> int:
     """Run one process in the foreground (what containers and `sbe run` start)."""
     import uvicorn
 
-    from shared import SERVER_IDLE_SECONDS, configure_logging, database_target
-    from shared.migrations import upgrade
+    from shared import SERVER_IDLE_SECONDS, configure_logging, database_target, upgrade
 
     spec = BY_NAME[name]
     settings = spec.settings()
@@ -50,8 +49,7 @@ def serve(name: str, migrate: bool) -> int:
 
 def migrate(names: list[str]) -> int:
     """Upgrade the schemas of the named processes (all by default)."""
-    from shared import database_target
-    from shared.migrations import upgrade
+    from shared import database_target, upgrade
 
     unknown = sorted(set(names) - set(BY_NAME))
     if unknown:
@@ -67,8 +65,7 @@ def migrate(names: list[str]) -> int:
 
 def make_migration(name: str, message: str) -> int:
     """Autogenerate a revision for one process against its current database."""
-    from shared import database_target
-    from shared.migrations import revision, upgrade
+    from shared import database_target, revision, upgrade
 
     spec = BY_NAME[name]
     assert spec.migrations is not None

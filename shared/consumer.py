@@ -26,9 +26,8 @@ from prometheus_client import Counter
 
 from shared.consumer_watch import BrokerCameBack, BrokerWatch, LogAssignments
 from shared.deadletters import Letter, describe_failure, is_transient
-from shared.kafka import bootstrap_servers, ensure_topics
+from shared.kafka import TopicSpec, bootstrap_servers, ensure_topics
 from shared.settings import ConsumerSettings
-from shared.topics import TopicSpec, topic_specs
 
 logger = logging.getLogger("sbe.consumer")
 
@@ -342,20 +341,25 @@ class BatchConsumer:
 
 
 def consumer_config(
-    settings: ConsumerSettings, *, group_id: str, topics: tuple[str, ...], max_records: int
+    settings: ConsumerSettings,
+    *,
+    group_id: str,
+    topics: tuple[TopicSpec, ...],
+    max_records: int,
 ) -> ConsumerConfig:
-    """A consumer group's configuration from its service's settings; the topics are created as
-    `shared.TOPICS` declares them if they are missing (their producer normally comes first)."""
+    """A consumer group's configuration from its service's settings; the topics (as the
+    platform's catalogue declares them, `policy.topic_specs`) are created if they are missing
+    (their producer normally comes first)."""
     assert settings.kafka_bootstrap is not None
     return ConsumerConfig(
         bootstrap=settings.kafka_bootstrap,
         group_id=group_id,
-        topics=topics,
+        topics=tuple(spec.name for spec in topics),
         max_records=max_records,
         session_timeout_ms=settings.consumer_session_timeout_ms,
         heartbeat_interval_ms=settings.consumer_heartbeat_ms,
         poll_timeout_ms=settings.consumer_poll_ms,
-        topic_specs=topic_specs(topics, settings),
+        topic_specs=topics,
     )
 
 

@@ -18,14 +18,37 @@ from typing import Any
 
 import orjson
 from kafka import KafkaProducer
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from shared.kafka import create_producer
 from shared.logging import safe_error_text
-from shared.messages import DeadLetterMessage
-from shared.topics import TOPIC_DEADLETTER
 from shared.types import utcnow
+
+TOPIC_DEADLETTER = "sbe.deadletter.v1"
+
+
+class DeadLetterMessage(BaseModel):
+    """`sbe.deadletter.v1`, keyed by the original key: a message that could not be stored, with
+    its original bytes (the first 64 KiB), where it came from and why."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    topic: str = Field(description="Source topic.")
+    partition: int = Field(description="Source partition.")
+    offset: int = Field(description="Offset in the partition.")
+    key: str | None = Field(description="The original key.")
+    value_base64: str = Field(description="The original bytes (their first 64 KiB), base64.")
+    value_length: int = Field(description="Length of the original value.")
+    value_sha256: str = Field(description="SHA-256 of the whole original value.")
+    value_truncated: bool = Field(description="Longer than what value_base64 holds.")
+    reason: str = Field(
+        description="unparseable, schema_violation, unknown_building, oversized or unstorable."
+    )
+    detail: str = Field(description="What exactly was wrong.")
+    dead_lettered_at: AwareDatetime = Field(description="When it was set aside.")
+
 
 logger = logging.getLogger("sbe.deadletters")
 

@@ -1,5 +1,5 @@
 """Kafka helpers: clients built the same way everywhere, topic creation, reachability (the
-topics themselves are declared in shared/topics.py).
+topics themselves are declared in policy/topics.py).
 
 kafka-python is synchronous: callers run these from a thread (`asyncio.to_thread`) or from a
 consumer's own poll thread, never on the event loop.
@@ -10,13 +10,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-from shared.topics import TopicSpec
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """A topic the platform owns: its partitions and whether it is compacted (latest per key)."""
+
+    name: str
+    partitions: int = 1
+    compacted: bool = False
+
 
 logger = logging.getLogger("sbe.kafka")
 

@@ -125,7 +125,7 @@ def route_template(scope: Scope) -> str:
     return scope.get("sbe.route", "unmatched")
 
 
-# Evidence files are uploaded as the raw body of `POST …/evidence` (shared.attachments): those
+# Evidence files are uploaded as the raw body of `POST …/evidence` (policy.attachments): those
 # routes take bodies up to the upload limit, every other one the ordinary limit.
 UPLOAD_SUFFIX = "/evidence"
 

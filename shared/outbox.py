@@ -38,8 +38,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.database import PENDING_WRITES, Database
 from shared.deadletters import describe_failure, is_transient
-from shared.kafka import create_producer, ensure_topics
-from shared.topics import TopicSpec
+from shared.kafka import TopicSpec, create_producer, ensure_topics
 from shared.types import UTCDateTime, utcnow
 
 logger = logging.getLogger("sbe.outbox")

@@ -21,8 +21,7 @@ from sqlalchemy import MetaData
 
 from launcher.broker import start_broker
 from launcher.processes import ALL, SERVICES
-from shared import DatabaseTarget, create_producer
-from shared.migrations import upgrade
+from shared import DatabaseTarget, create_producer, upgrade
 from tests.support import (
     FEED_ENDS,
     admin_sql,

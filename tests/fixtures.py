@@ -6,7 +6,7 @@ import itertools
 import uuid
 from typing import Any
 
-from shared.validators import uscc_check_character
+from policy import uscc_check_character
 
 _counter = itertools.count(1)
 

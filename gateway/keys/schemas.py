@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import SerializerFunctionWrapHandler, model_serializer, model_validator
 from sqlmodel import Field, SQLModel
 
+from policy import district_ids, municipal_units
 from shared import Line, RequestModel
-from shared.reference import district_ids, municipal_units
 
 
 class IssuableRole(StrEnum):

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from policy import CopyWatch, copies_router, own_tallies
 from services.evaluation.bluebook.pdf import Printer
 from services.evaluation.bluebook.peers import Peers
 from services.evaluation.bluebook.router import router as bluebook_router
@@ -29,15 +30,12 @@ from services.evaluation.tasks.evidence import router as report_evidence_router
 from services.evaluation.tasks.router import router as tasks_router
 from shared import (
     BatchConsumer,
-    CopyWatch,
     Database,
     consuming,
-    copies_router,
     create_service_app,
     database_target,
     every,
     load_settings,
-    own_tallies,
     service_client,
 )
 

@@ -8,22 +8,20 @@ import logging
 
 from kafka.consumer.fetcher import ConsumerRecord
 
-from services.evaluation.inputs import service
-from services.evaluation.settings import EvaluationSettings
-from shared import (
+from policy import (
     TOPIC_EVENTS,
     TOPIC_MONITORING_BUILDING_YEARS,
     TOPIC_REGISTRY_BUILDINGS,
     TOPIC_REGISTRY_MOVEMENTS,
-    BatchConsumer,
     BuildingMessage,
     BuildingYearMessage,
-    Database,
     EventMessage,
-    KafkaDeadLetters,
     MovementMessage,
-    consumer_config,
+    topic_specs,
 )
+from services.evaluation.inputs import service
+from services.evaluation.settings import EvaluationSettings
+from shared import BatchConsumer, Database, KafkaDeadLetters, consumer_config
 
 logger = logging.getLogger("sbe.evaluation.consumer")
 
@@ -68,7 +66,10 @@ def inputs_consumer(
     assert settings.kafka_bootstrap is not None
     return BatchConsumer(
         consumer_config(
-            settings, group_id=settings.consumer_group, topics=TOPICS, max_records=5000
+            settings,
+            group_id=settings.consumer_group,
+            topics=topic_specs(TOPICS, settings),
+            max_records=5000,
         ),
         InputsHandler(database),
         loop,

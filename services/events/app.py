@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from policy import TOPIC_EVENTS, announcements_router, topic_specs
 from services.events.announcements import service as announcements
 from services.events.compliance.router import router as compliance_router
 from services.events.db import EventsOutbox
@@ -17,16 +18,13 @@ from services.events.schedule.router import router as schedule_router
 from services.events.settings import EventsSettings
 from services.events.targets import TargetsClient
 from shared import (
-    TOPIC_EVENTS,
     Database,
-    announcements_router,
     create_service_app,
     database_target,
     load_settings,
     outbox_router,
     relaying,
     service_client,
-    topic_specs,
 )
 
 SERVICE = "events"

@@ -2,7 +2,8 @@
 
 from pydantic import Field
 
-from shared import DEFAULT_PARTITIONS, BaseServiceSettings
+from policy import DEFAULT_PARTITIONS
+from shared import BaseServiceSettings
 
 
 class EventsSettings(BaseServiceSettings):

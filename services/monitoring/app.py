@@ -9,6 +9,14 @@ from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
+from policy import (
+    LINE_100M_CENTS,
+    CopyWatch,
+    announcements_router,
+    copies_router,
+    http_source,
+    own_tallies,
+)
 from services.monitoring.announcements import service as announcements
 from services.monitoring.buildings.client import RegistryClient
 from services.monitoring.buildings.service import BuildingDirectory
@@ -32,21 +40,15 @@ from services.monitoring.warnings.pace import ScoreBoards, watch_pace
 from services.monitoring.warnings.router import router as warnings_router
 from services.monitoring.warnings.rules import RulesStore, WarningRules
 from shared import (
-    LINE_100M_CENTS,
     BatchConsumer,
-    CopyWatch,
     Database,
-    announcements_router,
     broker_reachable,
     consuming,
-    copies_router,
     create_service_app,
     database_ready,
     database_target,
-    http_source,
     load_settings,
     outbox_router,
-    own_tallies,
     relaying,
     service_client,
 )

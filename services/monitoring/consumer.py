@@ -10,6 +10,16 @@ import time
 
 from kafka.consumer.fetcher import ConsumerRecord
 
+from policy import (
+    TOPIC_MONITORING_BUILDING_YEARS,
+    TOPIC_OCCUPANCY,
+    TOPIC_REGISTRY_BUILDINGS,
+    TOPIC_REGISTRY_MOVEMENTS,
+    TOPIC_TAX,
+    BuildingMessage,
+    MovementMessage,
+    topic_specs,
+)
 from services.monitoring.buildings.service import BuildingDirectory
 from services.monitoring.ingest.schemas import DeadLetterReason
 from services.monitoring.ingest.service import RawMessage, Rejected, ingest, set_aside
@@ -26,20 +36,12 @@ from services.monitoring.warnings.detection import large_taxpayers_moving_out
 from services.monitoring.warnings.rules import RulesStore
 from shared import (
     TOPIC_DEADLETTER,
-    TOPIC_MONITORING_BUILDING_YEARS,
-    TOPIC_OCCUPANCY,
-    TOPIC_REGISTRY_BUILDINGS,
-    TOPIC_REGISTRY_MOVEMENTS,
-    TOPIC_TAX,
     BatchConsumer,
-    BuildingMessage,
     Database,
     KafkaDeadLetters,
     Letter,
-    MovementMessage,
     TopicSpec,
     consumer_config,
-    topic_specs,
 )
 
 logger = logging.getLogger("sbe.monitoring.consumer")
@@ -138,7 +140,7 @@ def feed_consumer(
         consumer_config(
             settings,
             group_id=settings.consumer_group,
-            topics=(TOPIC_OCCUPANCY, TOPIC_TAX),
+            topics=topic_specs((TOPIC_OCCUPANCY, TOPIC_TAX), settings),
             max_records=settings.consumer_max_records,
         ),
         handler,
@@ -158,7 +160,7 @@ def registry_consumer(
         consumer_config(
             settings,
             group_id=f"{settings.consumer_group}-registry",
-            topics=(TOPIC_REGISTRY_BUILDINGS, TOPIC_REGISTRY_MOVEMENTS),
+            topics=topic_specs((TOPIC_REGISTRY_BUILDINGS, TOPIC_REGISTRY_MOVEMENTS), settings),
             max_records=1000,
         ),
         handler,

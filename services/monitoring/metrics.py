@@ -2,8 +2,8 @@
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from policy import TOPIC_OCCUPANCY, TOPIC_TAX
 from services.monitoring.ingest.schemas import DeadLetterReason
-from shared import TOPIC_OCCUPANCY, TOPIC_TAX
 
 INGEST_RECORDS = Counter(
     "sbe_ingest_records_total",

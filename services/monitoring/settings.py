@@ -2,7 +2,8 @@
 
 from pydantic import Field, SecretStr
 
-from shared import DEFAULT_PARTITIONS, ConsumerSettings
+from policy import DEFAULT_PARTITIONS
+from shared import ConsumerSettings
 
 
 class MonitoringSettings(ConsumerSettings):

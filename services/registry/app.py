@@ -9,6 +9,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from policy import (
+    TOPIC_REGISTRY_BUILDINGS,
+    TOPIC_REGISTRY_MOVEMENTS,
+    CopyWatch,
+    announcements_router,
+    copies_router,
+    own_tallies,
+    topic_specs,
+)
 from services.registry.announcements import service as announcements
 from services.registry.buildings.router import router as buildings_router
 from services.registry.db import RegistryOutbox
@@ -24,23 +33,16 @@ from services.registry.renovations.router import router as renovations_router
 from services.registry.settings import RegistrySettings
 from services.registry.tenancy.router import router as tenancy_router
 from shared import (
-    TOPIC_REGISTRY_BUILDINGS,
-    TOPIC_REGISTRY_MOVEMENTS,
     BatchConsumer,
-    CopyWatch,
     Database,
     TopicSpec,
-    announcements_router,
     consuming,
-    copies_router,
     create_service_app,
     database_target,
     load_settings,
     outbox_router,
-    own_tallies,
     relaying,
     service_client,
-    topic_specs,
 )
 
 SERVICE = "registry"

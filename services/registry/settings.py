@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import Depends
 from pydantic import Field
 
-from shared import DEFAULT_PARTITIONS, ConsumerSettings, app_settings
+from policy import DEFAULT_PARTITIONS
+from shared import ConsumerSettings, app_settings
 
 
 class RegistrySettings(ConsumerSettings):

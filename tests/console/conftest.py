@@ -17,7 +17,8 @@ import orjson
 import pytest
 from kafka import KafkaProducer
 
-from shared import CHROMIUM_FLAGS, TOPIC_OCCUPANCY, TOPIC_TAX, create_producer
+from policy import TOPIC_OCCUPANCY, TOPIC_TAX
+from shared import CHROMIUM_FLAGS, create_producer
 from tests import fixtures
 from tests.live import LiveStack, on_postgres
 

@@ -21,8 +21,8 @@ import pyotp
 
 from benchmarks.city_scale import load
 from benchmarks.console import PASSWORD, person
+from policy import uscc_check_character
 from shared import beijing_today
-from shared.validators import uscc_check_character
 from tests.console.conftest import BUILT, CHROMIUM, ROOT, chromium
 from tests.console.test_console import WAIT_MS, choose_year, sign_in, sign_out
 from tests.live import LiveStack, on_postgres

@@ -10,9 +10,7 @@ import pytest
 
 from demo.city import YI, City, build_city
 from demo.feeds import SEASON, occupancy_records, planned_months, tax_records
-from shared import OccupancyMessage, TaxMessage
-from shared.reference import districts, industries
-from shared.validators import is_valid_uscc
+from policy import OccupancyMessage, TaxMessage, districts, industries, is_valid_uscc
 
 TODAY = date(2026, 12, 7)
 

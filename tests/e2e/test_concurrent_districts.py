@@ -22,8 +22,8 @@ import httpx
 import orjson
 import pytest
 
-from shared import TOPIC_OCCUPANCY, TOPIC_TAX, create_producer
-from shared.reference import district_ids
+from policy import TOPIC_OCCUPANCY, TOPIC_TAX, district_ids
+from shared import create_producer
 from tests import fixtures
 from tests.live import UNLIMITED, LiveStack, on_postgres
 from tests.support import must

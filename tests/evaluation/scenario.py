@@ -12,7 +12,7 @@ import httpx
 import pytest
 from kafka import KafkaProducer
 
-from shared import TOPIC_OCCUPANCY, TOPIC_TAX
+from policy import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests import fixtures
 from tests.conftest import Services, empty_every_table, seed_reference
 from tests.fixtures import occupancy, tax

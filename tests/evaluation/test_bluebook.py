@@ -11,7 +11,7 @@ import httpx
 import pytest
 from kafka import KafkaProducer
 
-from shared import TOPIC_TAX
+from policy import TOPIC_TAX
 from tests.evaluation.scenario import HUQIU, SCORES, by_district
 from tests.fixtures import tax
 from tests.support import SUPERVISION, Feed, as_, eventually, metric_value

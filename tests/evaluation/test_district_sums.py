@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 import asyncpg
 import orjson
 
+from policy import BuildingMessage, BuildingYearMessage, MovementMessage
 from services.evaluation.inputs import service as inputs
 from services.evaluation.scoring import repository
 from services.evaluation.scoring.keeper import FiguresKeeper
-from shared import BuildingMessage, BuildingYearMessage, MovementMessage
 from tests.conftest import Services
 
 NOW = datetime(2024, 1, 5, tzinfo=UTC)

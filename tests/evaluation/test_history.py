@@ -14,7 +14,7 @@ import pytest
 from kafka import KafkaProducer
 from openpyxl import Workbook
 
-from shared import TOPIC_TAX
+from policy import TOPIC_TAX
 from tests import fixtures
 from tests.conftest import Services, empty_every_table, seed_reference
 from tests.fixtures import tax

@@ -10,7 +10,8 @@ import httpx
 import orjson
 from kafka import KafkaProducer
 
-from shared import TOPIC_DEADLETTER, TOPIC_REGISTRY_BUILDINGS
+from policy import TOPIC_REGISTRY_BUILDINGS
+from shared import TOPIC_DEADLETTER
 from tests import fixtures
 from tests.conftest import Services
 from tests.support import ADMIN, as_, eventually, read_topic

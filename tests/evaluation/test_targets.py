@@ -8,8 +8,8 @@ import io
 import httpx
 from openpyxl import load_workbook
 
+from policy import district_ids
 from services.evaluation.reference import targets_2023
-from shared.reference import district_ids
 from tests.support import SUPERVISION, as_, district
 
 URL = "/api/v1/evaluation/targets"

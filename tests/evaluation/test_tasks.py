@@ -6,8 +6,8 @@ from typing import ClassVar
 
 import httpx
 
+from policy import district_ids
 from shared import Principal, Role
-from shared.reference import district_ids
 from tests.support import SUPERVISION, as_, district, metric_value
 
 URL = "/api/v1/evaluation/tasks"

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
+from policy import district_ids, districts
 from services.evaluation.reference import targets_2023
-from shared.reference import district_ids, districts
 from tests.conftest import Services
 from tests.support import ADMIN, SUPERVISION, as_, district
 

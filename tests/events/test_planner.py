@@ -11,8 +11,8 @@ import chinese_calendar
 import httpx
 import pytest
 
+from policy import district_ids
 from services.evaluation.reference import targets_2023
-from shared.reference import district_ids
 from tests.support import SUPERVISION, as_, district, must
 
 PROPOSE = "/api/v1/events/plans/proposals"

@@ -10,8 +10,9 @@ from typing import Any
 
 import httpx
 
+from policy import TOPIC_OCCUPANCY, TOPIC_TAX
 from services.monitoring.figures.periods import compared_months, months_label
-from shared import TOPIC_OCCUPANCY, TOPIC_TAX, beijing_today
+from shared import beijing_today
 from tests.fixtures import occupancy, tax
 from tests.monitoring.conftest import month, series
 from tests.monitoring.test_ingest import tax_total

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncpg
 import httpx
 
-from shared import TOPIC_TAX
+from policy import TOPIC_TAX
 from tests.conftest import Services
 from tests.fixtures import tax
 from tests.monitoring.test_ingest import Register, tax_total

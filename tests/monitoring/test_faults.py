@@ -24,8 +24,7 @@ import orjson
 import pytest
 
 from launcher.broker import start_broker
-from shared import DatabaseTarget, TopicSpec, batched, create_producer, ensure_topics
-from shared.migrations import upgrade
+from shared import DatabaseTarget, TopicSpec, batched, create_producer, ensure_topics, upgrade
 from tests.support import TcpProxy, free_port, pg_dsn, pg_url, scratch_database
 
 pytestmark = pytest.mark.slow

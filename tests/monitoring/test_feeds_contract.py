@@ -16,8 +16,7 @@ import orjson
 from jsonschema import Draft202012Validator
 
 from launcher.asyncapi import document
-from shared import (
-    TOPIC_DEADLETTER,
+from policy import (
     TOPIC_EVENTS,
     TOPIC_MONITORING_BUILDING_YEARS,
     TOPIC_OCCUPANCY,
@@ -26,6 +25,7 @@ from shared import (
     TOPIC_TAX,
     TOPICS,
 )
+from shared import TOPIC_DEADLETTER
 from tests import fixtures
 from tests.conftest import Services
 from tests.support import ADMIN, Feed, as_, eventually, read_topic

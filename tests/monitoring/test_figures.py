@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 
-from shared import TOPIC_OCCUPANCY, TOPIC_TAX
+from policy import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests.fixtures import occupancy, tax
 from tests.monitoring.conftest import month, series
 from tests.support import SUPERVISION, Feed, as_, district, eventually

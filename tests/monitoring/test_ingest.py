@@ -13,7 +13,8 @@ import asyncpg
 import httpx
 import orjson
 
-from shared import TOPIC_DEADLETTER, TOPIC_OCCUPANCY, TOPIC_TAX, BuildingMessage
+from policy import TOPIC_OCCUPANCY, TOPIC_TAX, BuildingMessage
+from shared import TOPIC_DEADLETTER
 from tests.conftest import Services
 from tests.fixtures import occupancy, tax
 from tests.monitoring.conftest import month, series

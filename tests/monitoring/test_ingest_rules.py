@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import orjson
 
+from policy import TOPIC_OCCUPANCY, TOPIC_TAX
 from services.monitoring.ingest.service import (
     IngestReport,
     RawMessage,
@@ -12,7 +13,6 @@ from services.monitoring.ingest.service import (
     _TaxDeltas,
     decode,
 )
-from shared import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests.fixtures import occupancy, tax
 
 

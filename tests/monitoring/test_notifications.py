@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 
 from services.monitoring.notifications.mail import Mailer
 from services.monitoring.notifications.service import produce
-from shared.types import beijing_today as today
+from shared import beijing_today as today
 from tests.monitoring.test_warnings import a_drop
 from tests.support import SUPERVISION, Feed, as_, district, free_port
 

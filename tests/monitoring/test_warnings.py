@@ -10,9 +10,9 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
+from policy import TOPIC_OCCUPANCY, TOPIC_TAX
 from services.monitoring.warnings.detection import detect_missing_reports
 from services.monitoring.warnings.pace import behind_pace, message
-from shared import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests import fixtures
 from tests.fixtures import occupancy, tax
 from tests.support import SUPERVISION, Feed, as_, district, eventually

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from kafka import KafkaProducer
 
-from shared import TOPIC_OCCUPANCY, TOPIC_TAX
+from policy import TOPIC_OCCUPANCY, TOPIC_TAX
 from tests import fixtures
 from tests.conftest import Services
 from tests.support import ADMIN, SUPERVISION, Feed, as_, bureau, district, eventually

@@ -10,7 +10,7 @@ import asyncpg
 import httpx
 import pytest
 
-from shared import featured_industry_of
+from policy import featured_industry_of
 from tests import fixtures
 from tests.support import as_, district, must
 

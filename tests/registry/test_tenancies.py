@@ -10,9 +10,9 @@ import asyncpg
 import httpx
 import pytest
 
+from policy import featured_industry_of
 from services.registry.movements import service
 from services.registry.movements.schemas import MovementBatch, MovementRecord
-from shared import featured_industry_of
 from tests import fixtures
 from tests.conftest import Services
 from tests.support import as_, district, must

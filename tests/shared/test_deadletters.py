@@ -9,8 +9,15 @@ import sys
 
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
-from shared import ENVELOPE_VALUE_BYTES, Letter, TransientError, envelope, is_transient, utcnow
-from shared.deadletters import describe_failure
+from shared import (
+    ENVELOPE_VALUE_BYTES,
+    Letter,
+    TransientError,
+    describe_failure,
+    envelope,
+    is_transient,
+    utcnow,
+)
 
 
 class _PgError(Exception):
@@ -76,8 +83,7 @@ class TestDatabaseErrorsInLogs:
     async def test_a_refused_value_never_reaches_a_log_line(self, database_url: str) -> None:
         from sqlalchemy import text
 
-        from shared import Database, DatabaseTarget
-        from shared.logging import JsonFormatter
+        from shared import Database, DatabaseTarget, JsonFormatter
 
         database = Database.open(DatabaseTarget(database_url, "registry"), pool_size=1)
         secret = "91350100M000100Y43"

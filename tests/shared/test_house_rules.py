@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = ("services", "gateway", "shared", "launcher")
+CODE = ("services", "gateway", "shared", "policy", "launcher")
 
 
 def _sources(*folders: str, suffixes: tuple[str, ...] = (".py",)) -> Iterator[Path]:

@@ -11,8 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from shared import DatabaseTarget
-from shared.migrations import upgrade
+from shared import DatabaseTarget, upgrade
 
 PACKAGES = (
     "gateway",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from policy import LINE_100M_CENTS, TIER_LINES_CENTS
 from services.evaluation.settings import EvaluationSettings
 from services.monitoring.settings import MonitoringSettings
-from shared import LINE_100M_CENTS, TIER_LINES_CENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 # 1亿 written out in CNY or in cents, with or without digit separators

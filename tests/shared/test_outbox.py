@@ -25,9 +25,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 
-from shared import TOPIC_DEADLETTER, Database, DatabaseTarget, enqueue
-from shared.outbox import OutboxMessageBase, OutboxRelay, write_messages
-from shared.types import utcnow
+from shared import (
+    TOPIC_DEADLETTER,
+    Database,
+    DatabaseTarget,
+    OutboxMessageBase,
+    OutboxRelay,
+    enqueue,
+    utcnow,
+    write_messages,
+)
 from tests.support import eventually, pg_url, read_topic, scratch_database
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.problems import FieldError, field_errors_from_pydantic
+from shared import FieldError, field_errors_from_pydantic
 
 
 class TestFieldErrors:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.reconcile import CopyWatch, Source, Tallies, tally
+from policy import CopyWatch, Source, Tallies, tally
 
 rows = st.lists(
     st.tuples(st.sampled_from(["gusu", "sip", None]), st.text(max_size=8), st.integers(0, 5)),

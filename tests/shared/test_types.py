@@ -6,13 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from shared.types import (
-    format_cents,
-    format_cents_grouped,
-    format_cny_zh,
-    parse_cents,
-    round_half_up,
-)
+from policy import format_cents, format_cents_grouped, format_cny_zh, parse_cents, round_half_up
 
 
 class TestMoney:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from shared.reference import industries
-from shared.validators import (
+from policy import (
     FeaturedIndustry,
     featured_industry_of,
+    industries,
     industry_problem,
     is_valid_uscc,
     uscc_check_character,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from policy import TARGET_INDICATOR_NAMES_ZH
 from services.evaluation.bluebook import templates
 from services.evaluation.bluebook.charts import line_chart
 from services.evaluation.bluebook.schemas import BlueBook, Flow, IndustryLine
@@ -23,7 +24,6 @@ from services.evaluation.bluebook.wording import (
     title,
 )
 from services.evaluation.scoring.formula import TARGET_INDICATORS
-from shared.reference import TARGET_INDICATOR_NAMES_ZH
 
 INDUSTRY_HEADERS = ["门类", "名称", "企业数", "占比", "租用面积（㎡）", "占比"]
 

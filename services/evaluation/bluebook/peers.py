@@ -11,8 +11,8 @@ from typing import Annotated, Any
 import httpx
 from fastapi import Depends, Request
 
+from policy import districts
 from shared import ServiceUnavailable
-from shared.reference import districts
 
 
 @dataclass

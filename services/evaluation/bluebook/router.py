@@ -13,15 +13,7 @@ from services.evaluation.bluebook import renditions, service
 from services.evaluation.bluebook.pdf import Printer, PrinterDep
 from services.evaluation.bluebook.peers import Peers, PeersDep
 from services.evaluation.bluebook.schemas import BlueBook, Edition
-from shared import (
-    Forbidden,
-    Principal,
-    PrincipalDep,
-    Role,
-    RowId,
-    SessionDep,
-    problem_responses,
-)
+from shared import Forbidden, Principal, PrincipalDep, Role, RowId, SessionDep, problem_responses
 
 router = APIRouter(tags=["evaluation"])
 

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import FEATURED_INDUSTRY_ZH, districts, parse_cents
 from services.evaluation.bluebook import repository
 from services.evaluation.bluebook.peers import PeerFigures
 from services.evaluation.bluebook.schemas import (
@@ -32,8 +33,7 @@ from services.evaluation.publications.models import Publication
 from services.evaluation.scoring.formula import TARGET_INDICATORS
 from services.evaluation.scoring.schemas import ScoreBoard
 from services.evaluation.tasks import service as tasks
-from shared import FEATURED_INDUSTRY_ZH, SHANGHAI, NotFound, parse_cents
-from shared.reference import districts
+from shared import SHANGHAI, NotFound
 
 KIND_ZH = {"promotion": "招商推介", "conference": "楼宇发展大会", "joint_meeting": "联席会议"}
 STATUS_ZH = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from policy import TARGET_INDICATOR_NAMES_ZH
 from services.evaluation.bluebook.schemas import BlueBook, Overview
 from services.evaluation.bluebook.service import growth
-from shared.reference import TARGET_INDICATOR_NAMES_ZH
 
 TIER_ZH = {"100m": "1亿元", "500m": "5亿元", "1b": "10亿元"}
 # While the platform holds the demonstration city, the book says so (HTML, PDF and workbook).

@@ -10,6 +10,7 @@ from typing import TypeVar
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from policy import TARGET_INDICATOR_NAMES_ZH
 from services.evaluation.bluebook.schemas import BlueBook
 from services.evaluation.bluebook.service import amount_wan, amount_yi, growth
 from services.evaluation.bluebook.wording import (
@@ -21,7 +22,6 @@ from services.evaluation.bluebook.wording import (
 )
 from services.evaluation.scoring.formula import TARGET_INDICATORS
 from shared import safe_row
-from shared.reference import TARGET_INDICATOR_NAMES_ZH
 
 T = TypeVar("T")
 

@@ -9,13 +9,14 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import building_year_versions_in
 from services.evaluation.inputs.models import (
     BuildingCopy,
     BuildingYearCopy,
     EventCopy,
     MovementCopy,
 )
-from shared import building_year_versions_in, fetch_rows
+from shared import fetch_rows
 
 
 async def building_versions(session: AsyncSession) -> Sequence[Any]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import httpx
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import Source, Tallies, http_source, movement_version, tally, tally_building_years
 from services.evaluation.copies import repository
-from shared import Source, Tallies, http_source, tally
-from shared.reconcile import movement_version, tally_building_years
 
 
 def sources(

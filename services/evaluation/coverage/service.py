@@ -7,10 +7,10 @@ from collections import defaultdict
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import districts
 from services.evaluation.coverage import repository
 from services.evaluation.coverage.schemas import Coverage, DistrictCoverage
 from shared import Principal
-from shared.reference import districts
 
 MIN_FLOOR_AREA_M2 = 10_000.0  # Annex 1 counts 万㎡以上商务楼宇
 STANDING = ("operating", "renovating")

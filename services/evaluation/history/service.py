@@ -13,18 +13,11 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import format_cents
 from services.evaluation.history import repository
 from services.evaluation.history.schemas import ImportReport, TaxYearPublic
 from services.evaluation.inputs import service as inputs
-from shared import (
-    SHANGHAI,
-    FieldError,
-    Principal,
-    UnsupportedMediaType,
-    ValidationFailed,
-    format_cents,
-    utcnow,
-)
+from shared import SHANGHAI, FieldError, Principal, UnsupportedMediaType, ValidationFailed, utcnow
 
 # Column headers understood, in English or as a 税务 export names them.
 HEADERS = {

@@ -5,8 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field
 
+from policy import BuildingCopyBase, BuildingYearCopyBase
 from services.evaluation.db import EvaluationTable
-from shared import BuildingCopyBase, BuildingYearCopyBase, UTCDateTime
+from shared import UTCDateTime
 
 
 class BuildingCopy(EvaluationTable, BuildingCopyBase, table=True):

@@ -8,6 +8,7 @@ from sqlalchemy import delete
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import upsert_building_copies
 from services.evaluation.inputs.models import (
     BuildingCopy,
     CopiesGeneration,
@@ -16,7 +17,7 @@ from services.evaluation.inputs.models import (
     MovementCopy,
     RenovationCopy,
 )
-from shared import batched, dialect_insert, upsert_building_copies
+from shared import batched, dialect_insert
 
 # Rows per multi-row statement (SQLite allows 32,766 parameters per statement).
 _CHUNK = 1000

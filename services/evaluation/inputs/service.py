@@ -5,18 +5,18 @@ from __future__ import annotations
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.evaluation.inputs import repository
-from services.evaluation.inputs.models import BuildingYearCopy
-from shared import (
+from policy import (
     BuildingMessage,
     BuildingYearMessage,
     EventMessage,
     MovementMessage,
     building_copy_row,
     building_year_row,
-    newest_by,
     upsert_building_year_copies,
 )
+from services.evaluation.inputs import repository
+from services.evaluation.inputs.models import BuildingYearCopy
+from shared import newest_by
 
 
 async def apply_buildings(session: AsyncSession, buildings: list[BuildingMessage]) -> bool:

@@ -1,6 +1,6 @@
 """The evaluation's seed data from the plan (苏府办〔2023〕48号), bundled with the code: Annex 1's
 2023 targets per district and Annex 2's key tasks. The districts themselves are shared
-(`shared.reference`)."""
+(`policy.reference`)."""
 
 from __future__ import annotations
 

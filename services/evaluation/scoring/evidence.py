@@ -7,19 +7,12 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import LINE_100M_CENTS, district_ids, format_cents_grouped, format_cny_zh
 from services.evaluation.scoring import repository
 from services.evaluation.scoring.repository import PENDING
 from services.evaluation.scoring.schemas import Evidence, EvidenceItem
 from services.evaluation.scoring.service import load_scheme
-from shared import (
-    LINE_100M_CENTS,
-    SHANGHAI,
-    NotFound,
-    Principal,
-    format_cents_grouped,
-    format_cny_zh,
-)
-from shared.reference import district_ids
+from shared import SHANGHAI, NotFound, Principal
 
 
 def _once_per_building(rows: list[Any], counting: str) -> list[Any]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from shared import round_half_up
+from policy import round_half_up
 
 TARGET_INDICATORS = (
     "new_100m_buildings",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import LINE_100M_CENTS, ReviewState
 from services.evaluation.history.models import TaxHistory
 from services.evaluation.inputs.models import (
     BuildingCopy,
@@ -27,8 +28,7 @@ from services.evaluation.inputs.models import (
     RenovationCopy,
 )
 from services.evaluation.scoring.models import DistrictSums, ScoringScheme
-from shared import LINE_100M_CENTS, dialect_insert, fetch_rows, year_bounds
-from shared.review import ReviewState
+from shared import dialect_insert, fetch_rows, year_bounds
 
 VERIFIED, PENDING = ReviewState.verified.value, ReviewState.pending.value
 

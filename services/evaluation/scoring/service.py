@@ -11,6 +11,7 @@ from decimal import Decimal
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import district_ids
 from services.evaluation.metrics import timed
 from services.evaluation.scoring import formula, repository
 from services.evaluation.scoring.formula import SEEDED, DistrictInputs, DistrictScore, Scheme
@@ -25,12 +26,7 @@ from services.evaluation.scoring.schemas import (
     ScoreBoard,
 )
 from services.evaluation.targets import service as targets
-from shared import (
-    Conflict,
-    NotFound,
-    Principal,
-)
-from shared.reference import district_ids
+from shared import Conflict, NotFound, Principal
 
 
 def scheme_from_definition(definition: SchemeDefinition) -> Scheme:

@@ -8,10 +8,10 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from policy import district_ids, districts
 from services.evaluation.scoring.formula import TARGET_INDICATORS
 from services.evaluation.targets.schemas import DistrictTargets, YearTargets
 from shared import FieldError, csv_bytes, safe_row
-from shared.reference import district_ids, districts
 
 HEADERS_ZH = {
     "district_id": "地区编号",

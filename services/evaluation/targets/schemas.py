@@ -7,8 +7,8 @@ from datetime import datetime
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
+from policy import district_ids
 from shared import FieldError, Paragraphs, RequestModel
-from shared.reference import district_ids
 
 
 class DistrictTargets(RequestModel):

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import district_ids
 from services.evaluation.reference import targets_2023
 from services.evaluation.scoring.formula import TARGET_INDICATORS
 from services.evaluation.targets import files, repository
@@ -18,7 +19,6 @@ from services.evaluation.targets.schemas import (
     YearTargets,
 )
 from shared import NotFound, Principal, ValidationFailed
-from shared.reference import district_ids
 
 SEED_REASON = "苏府办〔2023〕48号 附件1：2023年度各地楼宇经济发展目标"
 

@@ -1,10 +1,10 @@
 """Evidence of key-task reports (文件, 批复, 纪要…): files and links, in the evaluation database."""
 
+from policy import AttachmentColumns, BlobColumns, DatabaseBlobs, evidence_router
 from services.evaluation.db import EvaluationTable
 from services.evaluation.tasks import service
 from services.evaluation.tasks.router import ReporterDep, TaskId
 from shared import PrincipalDep, RowId, SessionDep
-from shared.attachments import AttachmentColumns, BlobColumns, DatabaseBlobs, evidence_router
 
 
 class ReportAttachment(EvaluationTable, AttachmentColumns, table=True):

@@ -5,9 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import Column, Text
 from sqlmodel import Field
 
+from policy import ReviewColumns
 from services.evaluation.db import EvaluationTable
 from shared import UTCDateTime, utcnow
-from shared.review import ReviewColumns
 
 
 class KeyTask(EvaluationTable, table=True):

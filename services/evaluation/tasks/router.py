@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from policy import ReviewRequest
 from services.evaluation.tasks import admin, service
 from services.evaluation.tasks.schemas import (
     TASK_ID_PATTERN,
@@ -25,7 +26,6 @@ from shared import (
     problem_responses,
     require_roles,
 )
-from shared.review import ReviewRequest
 
 router = APIRouter(prefix="/api/v1/evaluation/tasks", tags=["evaluation"])
 

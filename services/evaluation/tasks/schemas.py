@@ -9,8 +9,8 @@ from typing import Annotated
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
+from policy import ReviewPublic
 from shared import Line, Paragraphs, RequestModel
-from shared.review import ReviewPublic
 
 Unit = Annotated[Line, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
 

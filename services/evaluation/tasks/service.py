@@ -9,6 +9,15 @@ from datetime import date
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import (
+    ReviewRequest,
+    ReviewState,
+    decide,
+    districts,
+    is_verified,
+    open_review,
+    review_of,
+)
 from services.evaluation.tasks import repository
 from services.evaluation.tasks.models import KeyTask, TaskReport
 from services.evaluation.tasks.schemas import (
@@ -19,17 +28,7 @@ from services.evaluation.tasks.schemas import (
     TaskStatus,
     UnitProgress,
 )
-from shared import (
-    FieldError,
-    Forbidden,
-    NotFound,
-    Principal,
-    Role,
-    ValidationFailed,
-    beijing_today,
-)
-from shared.reference import districts
-from shared.review import ReviewRequest, ReviewState, decide, is_verified, open_review, review_of
+from shared import FieldError, Forbidden, NotFound, Principal, Role, ValidationFailed, beijing_today
 
 ALL_DISTRICTS = "各县级市（区）人民政府"
 SIP_COMMITTEE = "苏州工业园区管委会"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import Tallies, announce_in_chunks, tally
 from services.events.announcements import repository
 from services.events.schedule import service as schedule
-from shared import Database, Tallies, tally
-from shared.reconcile_api import announce_in_chunks
+from shared import Database
 
 KINDS = ("events",)
 _CHUNK = 500

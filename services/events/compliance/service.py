@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import districts
 from services.events.compliance.schemas import (
     Compliance,
     ConferenceCheck,
@@ -18,7 +19,6 @@ from services.events.schedule.models import Event
 from services.events.schedule.service import awaits_review, counts
 from services.events.targets import TargetsClient
 from shared import SHANGHAI, Principal
-from shared.reference import districts
 
 
 def local_month(event: Event) -> int:

@@ -7,9 +7,9 @@ from datetime import date
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
+from policy import district_ids
 from services.events.schedule.schemas import EventPublic
 from shared import RequestModel
-from shared.reference import district_ids
 
 
 class PlanRequest(RequestModel):

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import districts
 from services.events.compliance.service import local_month
 from services.events.planner.schemas import (
     Accepted,
@@ -31,7 +32,6 @@ from services.events.schedule.models import Event
 from services.events.schedule.schemas import EventCreate, EventKind, EventScope
 from services.events.targets import TargetsClient
 from shared import SHANGHAI, Conflict, Principal, beijing_today
-from shared.reference import districts
 
 CITY = "苏州市"
 PROMOTION_HOURS = (time(9, 30), time(11, 30))

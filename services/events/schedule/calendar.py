@@ -5,9 +5,9 @@ from __future__ import annotations
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from policy import districts
 from services.events.schedule.models import Event
 from shared import SHANGHAI, utcnow
-from shared.reference import districts
 
 KIND_ZH = {"promotion": "楼宇招商推介", "conference": "楼宇发展大会", "joint_meeting": "联席会议"}
 STATUS = {"planned": "TENTATIVE", "held": "CONFIRMED", "cancelled": "CANCELLED"}

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
+from policy import AttachmentColumns, BlobColumns, DatabaseBlobs, evidence_router
 from services.events.db import EventsTable
 from services.events.schedule import service
 from shared import PrincipalDep, SessionDep, TextId, WriterDep
-from shared.attachments import (
-    AttachmentColumns,
-    BlobColumns,
-    DatabaseBlobs,
-    evidence_router,
-)
 
 
 class EventAttachment(EventsTable, AttachmentColumns, table=True):

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import Index
 from sqlmodel import Field
 
+from policy import ReviewColumns
 from services.events.db import EventsTable
 from shared import UTCDateTime, utcnow
-from shared.review import ReviewColumns
 
 
 class Event(EventsTable, ReviewColumns, table=True):

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from policy import ReviewRequest, ReviewState
 from services.events.schedule import calendar, service
 from services.events.schedule.schemas import (
     EventChangePublic,
@@ -27,7 +28,6 @@ from shared import (
     WriterDep,
     problem_responses,
 )
-from shared.review import ReviewRequest, ReviewState
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 

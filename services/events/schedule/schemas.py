@@ -8,9 +8,8 @@ from enum import StrEnum
 from pydantic import field_serializer, model_validator
 from sqlmodel import Field, SQLModel
 
+from policy import ReviewPublic, district_ids
 from shared import SHANGHAI, Line, Paragraphs, PlatformDatetime, RequestModel
-from shared.reference import district_ids
-from shared.review import ReviewPublic
 
 
 class EventKind(StrEnum):

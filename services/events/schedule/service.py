@@ -8,6 +8,16 @@ from typing import Any
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import (
+    TOPIC_EVENTS,
+    EventMessage,
+    ReviewRequest,
+    ReviewState,
+    decide,
+    is_verified,
+    open_review,
+    review_of,
+)
 from services.events.db import EventsOutbox
 from services.events.schedule import repository
 from services.events.schedule.models import Event, EventChange
@@ -24,9 +34,7 @@ from services.events.schedule.schemas import (
     VoidRequest,
 )
 from shared import (
-    TOPIC_EVENTS,
     Conflict,
-    EventMessage,
     FieldError,
     Forbidden,
     NotFound,
@@ -35,14 +43,6 @@ from shared import (
     ValidationFailed,
     enqueue,
     utcnow,
-)
-from shared.review import (
-    ReviewRequest,
-    ReviewState,
-    decide,
-    is_verified,
-    open_review,
-    review_of,
 )
 
 

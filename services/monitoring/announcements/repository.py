@@ -9,9 +9,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import building_year_versions_in
 from services.monitoring.buildings.models import BuildingCopy
 from services.monitoring.figures.models import BuildingMonth, BuildingYear
-from shared import building_year_versions_in, fetch_rows
+from shared import fetch_rows
 
 
 async def building_year_versions(session: AsyncSession) -> Sequence[Any]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import Tallies, tally, tally_building_years
 from services.monitoring.announcements import repository
 from services.monitoring.ingest import repository as ingest
-from shared import Database, Tallies, tally, utcnow
-from shared.reconcile import tally_building_years
+from shared import Database, utcnow
 
 KINDS = ("building-years",)
 _BUILDINGS_PER_CHUNK = 200

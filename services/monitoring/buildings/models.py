@@ -1,7 +1,7 @@
 """The monitoring service's own copy of the registry's buildings."""
 
+from policy import BuildingCopyBase
 from services.monitoring.db import MonitoringTable
-from shared import BuildingCopyBase
 
 
 class BuildingCopy(MonitoringTable, BuildingCopyBase, table=True):

@@ -8,8 +8,9 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import upsert_building_copies
 from services.monitoring.buildings.models import BuildingCopy
-from shared import batched, upsert_building_copies
+from shared import batched
 
 
 async def all_ids(session: AsyncSession) -> set[str]:

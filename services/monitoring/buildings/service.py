@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from policy import BuildingMessage, building_copy_row
 from services.monitoring.buildings import repository
 from services.monitoring.buildings.client import RegistryClient
 from services.monitoring.figures import repository as figures
 from services.monitoring.ingest import repository as ingest
-from shared import BuildingMessage, Database, building_copy_row, utcnow
+from shared import Database, utcnow
 
 logger = logging.getLogger("sbe.monitoring.buildings")
 

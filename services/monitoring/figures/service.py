@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import TIER_LINES_CENTS, district_ids, format_cents, parse_cents, per_m2_cny
 from services.monitoring.buildings import repository as buildings
 from services.monitoring.figures import repository
 from services.monitoring.figures.models import BuildingMonth
@@ -27,18 +28,7 @@ from services.monitoring.figures.schemas import (
     YearOnYear,
     YearOnYearMonth,
 )
-from shared import (
-    TIER_LINES_CENTS,
-    FieldError,
-    NotFound,
-    Principal,
-    ValidationFailed,
-    beijing_today,
-    format_cents,
-    parse_cents,
-    per_m2_cny,
-)
-from shared.reference import district_ids
+from shared import FieldError, NotFound, Principal, ValidationFailed, beijing_today
 
 LINES = tuple(TIER_LINES_CENTS.values())
 

@@ -13,22 +13,20 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
+from policy import (
+    TOPIC_MONITORING_BUILDING_YEARS,
+    BuildingYearMessage,
+    MonthNote,
+    OccupancyNote,
+    format_cents,
+)
 from services.monitoring.db import MonitoringOutbox
 from services.monitoring.figures import repository
 from services.monitoring.figures.periods import shift
 from services.monitoring.figures.repository import MonthFigure
 from services.monitoring.warnings.detection import detect
 from services.monitoring.warnings.rules import RulesStore
-from shared import (
-    TOPIC_MONITORING_BUILDING_YEARS,
-    BuildingYearMessage,
-    Database,
-    MonthNote,
-    OccupancyNote,
-    enqueue,
-    format_cents,
-    utcnow,
-)
+from shared import Database, enqueue, utcnow
 
 logger = logging.getLogger("sbe.monitoring.figures")
 

@@ -1,4 +1,4 @@
-"""Dead letters as the API shows them (the feed messages themselves are in `shared.messages`)."""
+"""Dead letters as the API shows them (the feed messages themselves are in `policy.messages`)."""
 
 from __future__ import annotations
 

@@ -14,24 +14,13 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import MAX_MESSAGE_BYTES, TOPIC_OCCUPANCY, TOPIC_TAX, OccupancyMessage, TaxMessage
 from services.monitoring.buildings.service import BuildingDirectory
 from services.monitoring.db import MonitoringOutbox
 from services.monitoring.ingest import repository
 from services.monitoring.ingest.models import OccupancyRecord, TaxRecord
 from services.monitoring.ingest.schemas import DeadLetterReason
-from shared import (
-    ENVELOPE_VALUE_BYTES,
-    MAX_MESSAGE_BYTES,
-    TOPIC_DEADLETTER,
-    TOPIC_OCCUPANCY,
-    TOPIC_TAX,
-    Letter,
-    OccupancyMessage,
-    TaxMessage,
-    enqueue,
-    envelope,
-    utcnow,
-)
+from shared import ENVELOPE_VALUE_BYTES, TOPIC_DEADLETTER, Letter, enqueue, envelope, utcnow
 
 Outcome = str  # stored | duplicate | corrected | deadletter
 

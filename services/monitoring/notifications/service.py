@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import districts
 from services.monitoring.notifications import repository
 from services.monitoring.notifications.mail import Mailer
 from services.monitoring.notifications.models import Notification
@@ -19,7 +20,6 @@ from services.monitoring.notifications.schemas import NotificationPage, Notifica
 from services.monitoring.warnings.models import EarlyWarning
 from services.monitoring.warnings.schemas import WarningKind
 from shared import SHANGHAI, Database, Principal, beijing_today, utcnow
-from shared.reference import districts
 
 logger = logging.getLogger("sbe.monitoring.notifications")
 

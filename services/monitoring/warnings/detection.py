@@ -11,13 +11,14 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import MovementMessage
 from services.monitoring.buildings import repository as buildings
 from services.monitoring.figures.periods import month_index, period_of, shift
 from services.monitoring.figures.repository import MonthFigure
 from services.monitoring.warnings import repository
 from services.monitoring.warnings.rules import WarningRules
 from services.monitoring.warnings.schemas import WarningKind
-from shared import Database, MovementMessage, utcnow
+from shared import Database, utcnow
 
 logger = logging.getLogger("sbe.monitoring.warnings")
 

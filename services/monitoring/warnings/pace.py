@@ -15,11 +15,11 @@ from typing import Any
 import httpx
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import TARGET_INDICATOR_NAMES_ZH, districts
 from services.monitoring.warnings import repository
 from services.monitoring.warnings.rules import RulesStore
 from services.monitoring.warnings.schemas import WarningKind
 from shared import SHANGHAI, Database, ServiceUnavailable, utcnow
-from shared.reference import TARGET_INDICATOR_NAMES_ZH, districts
 
 logger = logging.getLogger(__name__)
 

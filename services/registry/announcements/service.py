@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import Tallies, announce_in_chunks, movement_version, tally
 from services.registry.announcements import repository
 from services.registry.buildings import service as buildings
 from services.registry.movements import service as movements
-from shared import Database, Tallies, tally
-from shared.reconcile import movement_version
-from shared.reconcile_api import announce_in_chunks
+from shared import Database
 
 KINDS = ("buildings", "movements")
 _CHUNK = 500

@@ -10,13 +10,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from policy import FEATURED_INDUSTRY_ZH
 from services.registry.buildings.schemas import (
     BuildingBase,
     BuildingPublic,
     BuildingStatus,
     ListKey,
 )
-from shared import FEATURED_INDUSTRY_ZH, SHANGHAI, csv_bytes, safe_row
+from shared import SHANGHAI, csv_bytes, safe_row
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"

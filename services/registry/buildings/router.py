@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from policy import FeaturedIndustry
 from services.registry.buildings import exports, service
 from services.registry.buildings.schemas import (
     BuildingCreate,
@@ -28,7 +29,6 @@ from shared import (
     AdminDep,
     AsciiId,
     DistrictFilter,
-    FeaturedIndustry,
     Limit,
     Line,
     Offset,

@@ -11,7 +11,8 @@ from pydantic import Field as PydanticField
 from pydantic import StringConstraints, create_model, field_validator
 from sqlmodel import Field, SQLModel
 
-from shared import FeaturedIndustry, Line, RequestModel
+from policy import FeaturedIndustry
+from shared import Line, RequestModel
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 

@@ -10,6 +10,14 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import (
+    TOPIC_REGISTRY_BUILDINGS,
+    BuildingMessage,
+    DesignationNote,
+    RenovationNote,
+    format_cents,
+    per_m2_cny,
+)
 from services.registry.buildings import repository
 from services.registry.buildings.models import Building, FeaturedDesignation
 from services.registry.buildings.schemas import (
@@ -34,19 +42,13 @@ from services.registry.figures.models import BuildingYearCopy
 from services.registry.renovations import repository as renovations
 from shared import (
     SHANGHAI,
-    TOPIC_REGISTRY_BUILDINGS,
-    BuildingMessage,
     Conflict,
-    DesignationNote,
     FieldError,
     NotFound,
     Principal,
     Reader,
-    RenovationNote,
     ValidationFailed,
     enqueue,
-    format_cents,
-    per_m2_cny,
     utcnow,
 )
 

@@ -3,8 +3,8 @@
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import districts as reference_districts
 from services.registry.districts.models import District
-from shared.reference import districts as reference_districts
 
 
 async def list_districts(session: AsyncSession) -> list[District]:

@@ -8,18 +8,16 @@ import asyncio
 
 from kafka.consumer.fetcher import ConsumerRecord
 
-from services.registry.figures.models import BuildingYearCopy
-from services.registry.settings import RegistrySettings
-from shared import (
+from policy import (
     TOPIC_MONITORING_BUILDING_YEARS,
-    BatchConsumer,
     BuildingYearMessage,
-    Database,
-    KafkaDeadLetters,
     building_year_row,
-    consumer_config,
+    topic_specs,
     upsert_building_year_copies,
 )
+from services.registry.figures.models import BuildingYearCopy
+from services.registry.settings import RegistrySettings
+from shared import BatchConsumer, Database, KafkaDeadLetters, consumer_config
 
 
 class FiguresHandler:
@@ -48,7 +46,7 @@ def figures_consumer(
         consumer_config(
             settings,
             group_id=settings.consumer_group,
-            topics=(TOPIC_MONITORING_BUILDING_YEARS,),
+            topics=topic_specs((TOPIC_MONITORING_BUILDING_YEARS,), settings),
             max_records=5000,
         ),
         FiguresHandler(database),

@@ -5,9 +5,8 @@ from __future__ import annotations
 import httpx
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import Source, Tallies, http_source, tally_building_years
 from services.registry.figures import repository
-from shared import Source, Tallies, http_source
-from shared.reconcile import tally_building_years
 
 
 def sources(monitoring: httpx.AsyncClient) -> list[Source]:

@@ -2,8 +2,8 @@
 
 from sqlalchemy import Index
 
+from policy import BuildingYearCopyBase
 from services.registry.db import RegistryTable
-from shared import BuildingYearCopyBase
 
 
 class BuildingYearCopy(RegistryTable, BuildingYearCopyBase, table=True):

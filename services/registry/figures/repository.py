@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import building_year_versions_in
 from services.registry.buildings.models import Building
 from services.registry.figures.models import BuildingYearCopy
-from shared import building_year_versions_in
 
 
 async def building_year_versions(session: AsyncSession) -> Sequence[Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import FeaturedIndustry
 from services.registry.buildings import repository as buildings
 from services.registry.industry import repository
 from services.registry.industry.schemas import CandidatePage, FeaturedCandidate, IndustryShare
 from services.registry.tenancy import repository as tenancies
 from services.registry.tenancy.models import ALL_TENANTS
-from shared import FeaturedIndustry, Principal
+from shared import Principal
 
 
 def shares(tally: dict[str, tuple[int, int]]) -> list[IndustryShare]:

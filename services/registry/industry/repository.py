@@ -12,9 +12,7 @@ from services.registry.tenancy.models import (
     ALL_TENANTS,
     TenantTally,
 )
-from shared import (
-    fetch_rows,
-)
+from shared import fetch_rows
 
 
 async def featured_candidates(

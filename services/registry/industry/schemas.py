@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from shared import FeaturedIndustry
+from policy import FeaturedIndustry
 
 
 class IndustryShare(SQLModel):

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import FeaturedIndustry, district_ids, featured_industry_of, industries
 from services.registry.buildings import repository as buildings
 from services.registry.industry.schemas import (
     FeaturedShare,
@@ -18,8 +19,7 @@ from services.registry.industry.schemas import (
 )
 from services.registry.movements import repository as movements
 from services.registry.tenancy import repository as tenancies
-from shared import FeaturedIndustry, NotFound, Principal, featured_industry_of
-from shared.reference import district_ids, industries
+from shared import NotFound, Principal
 
 
 async def _tenants(

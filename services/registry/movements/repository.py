@@ -17,12 +17,7 @@ from services.registry.movements.models import (
     Movement,
     MovementVersion,
 )
-from shared import (
-    batched,
-    fetch_rows,
-    page_of,
-    write_rows,
-)
+from shared import batched, fetch_rows, page_of, write_rows
 
 _CHUNK = 1000
 

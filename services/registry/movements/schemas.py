@@ -8,7 +8,8 @@ from enum import StrEnum
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from shared import Line, RequestModel, industry_problem, uscc_problem
+from policy import industry_problem, uscc_problem
+from shared import Line, RequestModel
 
 MAX_BATCH = 5000
 

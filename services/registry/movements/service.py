@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import TOPIC_REGISTRY_MOVEMENTS, MovementMessage
 from services.registry.buildings import repository as buildings
 from services.registry.db import RegistryOutbox
 from services.registry.metrics import MOVEMENT_RECORDS
@@ -28,11 +29,9 @@ from services.registry.movements.schemas import (
 )
 from services.registry.tenancy import service as tenancy
 from shared import (
-    TOPIC_REGISTRY_MOVEMENTS,
     Conflict,
     FieldError,
     Forbidden,
-    MovementMessage,
     NotFound,
     Principal,
     ValidationFailed,

@@ -1,9 +1,9 @@
 """Evidence of renovations (验收材料, 照片…): files and links, in the registry database."""
 
+from policy import AttachmentColumns, BlobColumns, DatabaseBlobs, evidence_router
 from services.registry.db import RegistryTable
 from services.registry.renovations import service
 from shared import PrincipalDep, SessionDep, TextId, WriterDep
-from shared.attachments import AttachmentColumns, BlobColumns, DatabaseBlobs, evidence_router
 
 
 class RenovationAttachment(RegistryTable, AttachmentColumns, table=True):

@@ -4,9 +4,9 @@ from datetime import date, datetime
 
 from sqlmodel import Field
 
+from policy import ReviewColumns
 from services.registry.db import RegistryTable
 from shared import UTCDateTime, utcnow
-from shared.review import ReviewColumns
 
 
 class Renovation(RegistryTable, ReviewColumns, table=True):

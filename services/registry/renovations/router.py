@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from policy import ReviewRequest, ReviewState
 from services.registry.renovations import service
 from services.registry.renovations.schemas import (
     RenovationCreate,
@@ -24,7 +25,6 @@ from shared import (
     WriterDep,
     problem_responses,
 )
-from shared.review import ReviewRequest, ReviewState
 
 router = APIRouter(prefix="/api/v1/renovations", tags=["renovations"])
 

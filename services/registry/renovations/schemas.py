@@ -5,8 +5,8 @@ from datetime import date, datetime
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
+from policy import ReviewPublic
 from shared import RequestModel
-from shared.review import ReviewPublic
 
 
 class RenovationBase(SQLModel):

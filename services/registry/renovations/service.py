@@ -4,6 +4,7 @@ import uuid
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import ReviewRequest, decide, open_review, review_of
 from services.registry.buildings import repository as buildings
 from services.registry.buildings import service as building_service
 from services.registry.renovations import repository
@@ -15,7 +16,6 @@ from services.registry.renovations.schemas import (
     RenovationUpdate,
 )
 from shared import Conflict, FieldError, NotFound, Principal, ValidationFailed, utcnow
-from shared.review import ReviewRequest, decide, open_review, review_of
 
 
 def _public(renovation: Renovation, district_id: str, building_name: str) -> RenovationPublic:

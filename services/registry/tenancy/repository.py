@@ -12,13 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
 from services.registry.tenancy.models import ALL_TENANTS, Tenancy, TenantTally
-from shared import (
-    batched,
-    dialect_insert,
-    fetch_rows,
-    is_postgres,
-    write_rows,
-)
+from shared import batched, dialect_insert, fetch_rows, is_postgres, write_rows
 
 _CHUNK = 1000
 

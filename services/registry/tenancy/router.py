@@ -4,12 +4,7 @@ from fastapi import APIRouter
 
 from services.registry.tenancy import service
 from services.registry.tenancy.schemas import TenantPublic
-from shared import (
-    PrincipalDep,
-    SessionDep,
-    TextId,
-    problem_responses,
-)
+from shared import PrincipalDep, SessionDep, TextId, problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["enterprises"])
 

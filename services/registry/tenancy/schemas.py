@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
-from shared import FeaturedIndustry
+from policy import FeaturedIndustry
 
 
 class TenantPublic(SQLModel):

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy import featured_industry_of
 from services.registry.buildings import repository as buildings
 from services.registry.movements import repository as movements
 from services.registry.movements.models import Movement
@@ -19,7 +20,7 @@ from services.registry.movements.schemas import MovementKind, MovementRecord
 from services.registry.tenancy import repository
 from services.registry.tenancy.models import Tenancy
 from services.registry.tenancy.schemas import TenantPublic
-from shared import NotFound, Principal, featured_industry_of
+from shared import NotFound, Principal
 
 
 def rounds(records: list[Any]) -> list[list[Any]]:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 from alembic import op
-from shared import featured_codes
+from policy import featured_codes
 
 
 revision: str = 'registry_0010'

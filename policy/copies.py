@@ -19,10 +19,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Field, SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy.messages import BuildingMessage, BuildingYearMessage
+from policy.money import parse_cents
 from shared.database import dialect_insert, fetch_rows
 from shared.iteration import batched, newest_by
-from shared.messages import BuildingMessage, BuildingYearMessage
-from shared.types import UTCDateTime, parse_cents
+from shared.types import UTCDateTime
 
 # Rows per statement: 7 parameters each stays far under SQLite's and asyncpg's limits.
 _ROWS_PER_STATEMENT = 2000

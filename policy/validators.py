@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 
-from shared.reference import industries
+from policy.reference import industries
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 _USCC_VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}

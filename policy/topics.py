@@ -1,5 +1,5 @@
 """The platform's Kafka topics, declared once: each topic's name, the message model it
-carries (shared/messages.py), its key, its partitions, whether it is compacted, who writes it
+carries (policy/messages.py), its key, its partitions, whether it is compacted, who writes it
 and who reads it. Topic creation (shared/kafka.py), the producers and consumers and the
 AsyncAPI document (`sbe asyncapi`) all read this table."""
 
@@ -10,32 +10,23 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from shared.messages import (
+from policy.messages import (
     BuildingMessage,
     BuildingYearMessage,
-    DeadLetterMessage,
     EventMessage,
     MovementMessage,
     OccupancyMessage,
     TaxMessage,
 )
+from shared.deadletters import TOPIC_DEADLETTER, DeadLetterMessage
+from shared.kafka import TopicSpec
 
 TOPIC_OCCUPANCY = "sbe.occupancy.v1"
 TOPIC_TAX = "sbe.tax.v1"
-TOPIC_DEADLETTER = "sbe.deadletter.v1"
 TOPIC_REGISTRY_BUILDINGS = "sbe.registry.buildings.v1"
 TOPIC_REGISTRY_MOVEMENTS = "sbe.registry.movements.v1"
 TOPIC_EVENTS = "sbe.events.v1"
 TOPIC_MONITORING_BUILDING_YEARS = "sbe.monitoring.building-years.v1"
-
-
-@dataclass(frozen=True)
-class TopicSpec:
-    """A topic the platform owns: its partitions and whether it is compacted (latest per key)."""
-
-    name: str
-    partitions: int = 1
-    compacted: bool = False
 
 
 PartitionSetting = Literal["feed_partitions", "topic_partitions"]

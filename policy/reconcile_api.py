@@ -15,10 +15,10 @@ from pydantic import Field
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policy.reconcile import CopyReport, CopyWatch, Source, SourceTallies, Tallies
 from shared.database import Database, DatabaseDep, SessionDep
 from shared.identity import AdminDep, Principal, Role, require_roles
 from shared.problems import problem_responses
-from shared.reconcile import CopyReport, CopyWatch, Source, SourceTallies, Tallies
 
 # The administrator, the supervision office, and the services keeping copies.
 TallyReaderDep = Annotated[

@@ -1,7 +1,7 @@
 """One message model per topic: what the platform's Kafka topics carry, declared once.
 
 Each producer builds its messages from these models and each consumer reads them through the
-same models; `shared.topics.TOPICS` says, per topic, which model it carries, its key, its
+same models; `policy.TOPICS` says, per topic, which model it carries, its key, its
 partitions, whether it is compacted, who writes it and who reads it. The AsyncAPI document
 (`sbe asyncapi`, docs/asyncapi.json) is made from these, so the document producers build against
 is the code that reads them.
@@ -29,9 +29,10 @@ from pydantic import (
     model_validator,
 )
 
+from policy.money import parse_cents
+from policy.validators import uscc_problem
 from shared.schemas import AsciiId, Period
-from shared.types import parse_cents, utcnow
-from shared.validators import uscc_problem
+from shared.types import utcnow
 
 # The feeds' maxima, chosen so that no stored value and no monthly, yearly or city-wide sum can
 # overflow its column (amounts are summed in BIGINT fen, counts in INTEGER then BIGINT):
@@ -259,25 +260,6 @@ class BuildingYearMessage(_Announcement):
     tax_total_cny: str = Field(description="The year's tax (decimal string).")
     latest_occupancy: OccupancyNote | None = Field(description="The latest month with occupancy.")
     months: list[MonthNote] = Field(default_factory=list, description="The months with data.")
-
-
-class DeadLetterMessage(_Announcement):
-    """`sbe.deadletter.v1`, keyed by the original key: a message that could not be stored, with
-    its original bytes (the first 64 KiB), where it came from and why."""
-
-    topic: str = Field(description="Source topic.")
-    partition: int = Field(description="Source partition.")
-    offset: int = Field(description="Offset in the partition.")
-    key: str | None = Field(description="The original key.")
-    value_base64: str = Field(description="The original bytes (their first 64 KiB), base64.")
-    value_length: int = Field(description="Length of the original value.")
-    value_sha256: str = Field(description="SHA-256 of the whole original value.")
-    value_truncated: bool = Field(description="Longer than what value_base64 holds.")
-    reason: str = Field(
-        description="unparseable, schema_violation, unknown_building, oversized or unstorable."
-    )
-    detail: str = Field(description="What exactly was wrong.")
-    dead_lettered_at: AwareDatetime = Field(description="When it was set aside.")
 
 
 # --- the catalogue -----------------------------------------------------------------------------
