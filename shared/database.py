@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.identity import Principal, get_principal
 from shared.settings import BaseServiceSettings
 
 
@@ -107,20 +105,17 @@ class Database:
     # Reads outside a transaction: each statement on its own, no BEGIN and no COMMIT around
     # them (two round trips fewer per request; what a read sees is committed data either way).
     readers: async_sessionmaker[AsyncSession]
-    # PostgreSQL only: the driver's own pool for Prepared reads.
-    driver_pool: DriverPool | None = None
 
     @classmethod
     def open(cls, target: DatabaseTarget, *, pool_size: int = 20) -> Database:
         engine = create_engine(target, pool_size=pool_size)
         maker = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-        driver_pool = DriverPool(target, max(2, pool_size // 2)) if target.is_postgres else None
         readers = async_sessionmaker(
             engine.execution_options(isolation_level="AUTOCOMMIT"),
             class_=AsyncSession,
             expire_on_commit=False,
         )
-        return cls(engine, maker, target, readers, driver_pool)
+        return cls(engine, maker, target, readers)
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query."""
@@ -161,90 +156,7 @@ class Database:
                 await asyncio.shield(session.close())
 
     async def dispose(self) -> None:
-        if self.driver_pool is not None:
-            await self.driver_pool.close()
         await self.engine.dispose()
-
-
-class DriverPool:
-    """asyncpg's own pool beside the engine's, opened on first use, for the hottest reads (see
-    Prepared): a one-row read outside a transaction then costs the statement and little more,
-    where a connection through the engine's pool costs SQLAlchemy's checkout, its events and
-    its return. The statements run here leave nothing on the connection (no transaction, no
-    setting, no cursor, no lock), so a connection goes back without asyncpg's reset query (a
-    round trip per release)."""
-
-    def __init__(self, target: DatabaseTarget, size: int) -> None:
-        url = make_url(target.url).set(drivername="postgresql")
-        self._dsn = url.render_as_string(hide_password=False)
-        self._schema = target.schema or "public"
-        self._size = size
-        self._pool: asyncpg.Pool | None = None
-        self._opening = asyncio.Lock()
-
-    async def fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
-        pool = self._pool or await self._open()
-        return await pool.fetchrow(sql, *args)
-
-    async def _open(self) -> asyncpg.Pool:
-        async with self._opening:
-            if self._pool is None:
-                self._pool = await asyncpg.create_pool(
-                    self._dsn,
-                    min_size=1,
-                    max_size=self._size,
-                    reset=_nothing_to_reset,
-                    server_settings={
-                        "search_path": self._schema,
-                        "application_name": f"sbe-{self._schema}-reads",
-                    },
-                    timeout=10,
-                )
-            return self._pool
-
-    async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
-
-
-async def _nothing_to_reset(_connection: asyncpg.Connection) -> None:
-    """Prepared reads change no session state (asyncpg still rolls back a transaction left
-    open before calling this)."""
-
-
-class Prepared:
-    """A hot one-row read of committed data, outside any transaction, compiled once. On
-    PostgreSQL it runs as asyncpg's own prepared statement on the database's DriverPool, past
-    SQLAlchemy's session, pool and execution machinery (the ORM compile state, the cache-key
-    lookup, parameter and result processing: most of what a one-row read costs in Python);
-    elsewhere through Core in a reading session. Its columns must need no result processing:
-    text, numbers, dates, booleans and timestamptz (which asyncpg already returns aware, in
-    UTC). It sees what any read outside a transaction sees: what was committed before it ran."""
-
-    def __init__(self, statement: Any) -> None:
-        self.statement = statement
-        self._postgres: tuple[str, tuple[str, ...]] | None = None
-
-    async def first(self, database: Database, **params: Any) -> dict[str, Any] | None:
-        if database.driver_pool is None:
-            async with database.reading() as session:
-                connection = await session.connection()
-                row = (await connection.execute(self.statement, params)).mappings().first()
-            return dict(row) if row is not None else None
-        sql, names = self._postgres or self._compile(database, params)
-        record = await database.driver_pool.fetchrow(sql, *[params[name] for name in names])
-        return dict(record.items()) if record is not None else None
-
-    def _compile(
-        self, database: Database, params: Mapping[str, Any]
-    ) -> tuple[str, tuple[str, ...]]:
-        # Rendered with the statement's own constants written in (a separator, say): what is
-        # left are the caller's parameters, whose values never change the text.
-        compiled = self.statement.compile(dialect=database.engine.dialect)
-        expanded = compiled.construct_expanded_state(dict(params))
-        self._postgres = (expanded.statement, tuple(expanded.positiontup or ()))
-        return self._postgres
 
 
 async def fetch_rows(session: AsyncSession, statement: Any) -> Sequence[Any]:
@@ -306,24 +218,6 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function": the commit finishes before the response is sent, so a client that has
 # its 201 can rely on the data being there.
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
-
-
-@dataclass(frozen=True, slots=True)
-class Reader:
-    """The caller and the database itself, for a route whose whole answer is one Prepared read:
-    no session to open and close around it, and one dependency where two would each cost
-    FastAPI's resolution on the hottest path. Any caller the gateway vouched for; the service
-    holds the district line (`Principal.ensure_read`)."""
-
-    database: Database
-    principal: Principal
-
-
-async def _reader(request: Request) -> Reader:
-    return Reader(request.app.state.database, await get_principal(request))
-
-
-ReaderDep = Annotated[Reader, Depends(_reader)]
 
 
 async def _database(request: Request) -> Database:

@@ -32,15 +32,6 @@ DistrictPath = Annotated[
 DistrictFilter = Annotated[
     str | None, Query(pattern=DISTRICT_PATTERN, description="Only this district (e.g. gusu).")
 ]
-BuildingIdFilter = Annotated[
-    str | None,
-    Query(
-        min_length=1,
-        max_length=MAX_ID_CHARS,
-        pattern=ID_ASCII_PATTERN,
-        description="Only this building.",
-    ),
-]
 
 
 async def page_of(

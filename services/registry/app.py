@@ -28,6 +28,7 @@ from services.registry.figures import copies
 from services.registry.figures.consumer import figures_consumer
 from services.registry.industry.router import router as industry_router
 from services.registry.movements.router import router as movements_router
+from services.registry.reading import FastReads
 from services.registry.renovations.evidence import router as renovation_evidence_router
 from services.registry.renovations.router import router as renovations_router
 from services.registry.settings import RegistrySettings
@@ -63,6 +64,8 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             database_target(settings, SERVICE), pool_size=settings.database_pool_size
         )
         app.state.database = database
+        fast_reads = FastReads.open(database, settings.database_pool_size)
+        app.state.fast_reads = fast_reads
         async with database.unit_of_work() as session:
             await upsert_reference_districts(session)
         monitoring = service_client(
@@ -93,6 +96,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             ):
                 yield
         finally:
+            await fast_reads.close()
             await monitoring.aclose()
             await database.dispose()
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import registry
-from sqlmodel import Field, SQLModel, col
+from sqlmodel import Field, SQLModel
 
-from shared import Database, DatabaseTarget, Prepared, after_commit
+from shared import Database, DatabaseTarget, after_commit
 
 
 class _Base(SQLModel, registry=registry()):
@@ -68,43 +66,3 @@ async def test_after_commit_runs_once_committed_and_never_after_a_rollback(
         assert seen == ["kept"]
     finally:
         await database.dispose()
-
-
-async def test_a_prepared_read_gives_what_core_gives_on_either_database(
-    tmp_path: Path, database_url: str
-) -> None:
-    """On PostgreSQL the driver's prepared statement on its own pool, on SQLite Core: the same
-    row either way, the statement's own constants (a separator) written in."""
-    statement = Prepared(
-        select(
-            col(Note.id),
-            func.aggregate_strings(col(Note.text), "|").label("texts"),
-        )
-        .where(col(Note.id) >= bindparam("least"))
-        .group_by(col(Note.id))
-    )
-    targets = [
-        DatabaseTarget(f"sqlite+aiosqlite:///{tmp_path}/p.db", None),
-        DatabaseTarget(database_url, f"prepared_{uuid.uuid4().hex[:8]}"),
-    ]
-    for target in targets:
-        database = Database.open(target)
-        try:
-            async with database.engine.begin() as connection:
-                if target.schema:
-                    await connection.exec_driver_sql(f'CREATE SCHEMA "{target.schema}"')
-                    await connection.exec_driver_sql(f'SET search_path TO "{target.schema}"')
-                await connection.run_sync(_Base.metadata.create_all)
-            async with database.unit_of_work() as session:
-                session.add(Note(id=7, text="七"))
-            assert await statement.first(database, least=7) == {"id": 7, "texts": "七"}
-            assert await statement.first(database, least=8) is None
-            async with database.unit_of_work() as session:
-                session.add(Note(id=8, text="八"))
-            # The driver's statement is prepared once, and sees each commit.
-            assert await statement.first(database, least=8) == {"id": 8, "texts": "八"}
-        finally:
-            if target.schema:
-                async with database.engine.begin() as connection:
-                    await connection.exec_driver_sql(f'DROP SCHEMA "{target.schema}" CASCADE')
-            await database.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import and_, bindparam, delete, func, or_
 from sqlalchemy import select as sa_select
@@ -14,7 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.registry.buildings.models import Building, BuildingListEntry, FeaturedDesignation
 from services.registry.buildings.schemas import BuildingFilter, BuildingOrder, BuildingSort
 from services.registry.figures.models import BuildingYearCopy
-from shared import Database, Prepared, batched
+from services.registry.reading import FastReads, Prepared
+from shared import batched
 
 SelectT = TypeVar("SelectT", bound=Any)
 
@@ -61,7 +62,7 @@ async def get(session: AsyncSession, building_id: str) -> Building | None:
 
 # One building with its list keys and its designated industries, in one statement: the two
 # lists are comma-joined aggregates of correlated subqueries. The hottest read of all: prepared
-# once, and run on PostgreSQL as the driver's own prepared statement (shared.Prepared).
+# once, and run on PostgreSQL as the driver's own prepared statement (reading.Prepared).
 _WITH_LISTS = Prepared(
     sa_select(
         *Building.__table__.columns,  # type: ignore[attr-defined]
@@ -77,16 +78,22 @@ _WITH_LISTS = Prepared(
 )
 
 
-async def with_lists(
-    database: Database, building_id: str
-) -> tuple[dict[str, Any], list[str], list[str]] | None:
+class BuildingWithLists(NamedTuple):
+    """A building's columns (by name), its list keys and its designated industries."""
+
+    columns: dict[str, Any]
+    lists: list[str]
+    industries: list[str]
+
+
+async def with_lists(reads: FastReads, building_id: str) -> BuildingWithLists | None:
     """One building's columns with its list keys and its designated industries (one round
     trip, outside any transaction)."""
-    building = await _WITH_LISTS.first(database, building_id=building_id)
+    building = await _WITH_LISTS.first(reads, building_id=building_id)
     if building is None:
         return None
     list_keys, industry_keys = building.pop("list_keys"), building.pop("industry_keys")
-    return building, _split(list_keys), _split(industry_keys)
+    return BuildingWithLists(building, _split(list_keys), _split(industry_keys))
 
 
 def _split(joined: str | None) -> list[str]:

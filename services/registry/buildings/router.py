@@ -25,6 +25,7 @@ from services.registry.buildings.schemas import (
     SortOrder,
 )
 from services.registry.demo import service as demo_service
+from services.registry.reading import ReaderDep
 from shared import (
     AdminDep,
     AsciiId,
@@ -33,7 +34,6 @@ from shared import (
     Line,
     Offset,
     PrincipalDep,
-    ReaderDep,
     SessionDep,
     TextId,
     WriterDep,

@@ -15,7 +15,8 @@ from services.registry.industry.schemas import (
 )
 from services.registry.settings import SettingsDep
 from shared import (
-    BuildingIdFilter,
+    ID_ASCII_PATTERN,
+    MAX_ID_CHARS,
     DistrictFilter,
     Limit,
     Offset,
@@ -23,6 +24,16 @@ from shared import (
     SessionDep,
     problem_responses,
 )
+
+BuildingIdFilter = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        pattern=ID_ASCII_PATTERN,
+        description="Only this building.",
+    ),
+]
 
 router = APIRouter(prefix="/api/v1", tags=["enterprises"])
 
