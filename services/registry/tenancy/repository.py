@@ -3,7 +3,7 @@ tenant tallies that follow them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import case, delete, func, tuple_
@@ -29,38 +29,46 @@ _CHANGE = (
 )
 
 
-# The upsert, built once per dialect: an ON CONFLICT clause is costly to build per request.
-_ADVANCES: dict[bool, Any] = {}
+def _per_dialect(build: Callable[[AsyncSession], Any]) -> Callable[[AsyncSession], Any]:
+    """A statement built once per dialect, on first use: an ON CONFLICT clause is costly to
+    build per request."""
+    built: dict[bool, Any] = {}
+
+    def statement(session: AsyncSession) -> Any:
+        postgres = is_postgres(session)
+        if postgres not in built:
+            built[postgres] = build(session)
+        return built[postgres]
+
+    return statement
 
 
+@_per_dialect
 def _advance(session: AsyncSession) -> Any:
-    postgres = is_postgres(session)
-    if postgres not in _ADVANCES:
-        statement = dialect_insert(session, Tenancy.__table__)  # type: ignore[attr-defined]
-        stored = Tenancy.__table__.c  # type: ignore[attr-defined]
-        new = statement.excluded
-        _ADVANCES[postgres] = statement.on_conflict_do_update(
-            index_elements=["building_id", "uscc"],
-            set_={
-                "active": new.active,
-                "area_m2": new.area_m2,
-                "since": new.since,
-                "last_movement_on": new.last_movement_on,
-                "enterprise_name": new.enterprise_name,
-                # A movement that names no industry keeps the stored one, and so its featured one.
-                "industry_code": func.coalesce(new.industry_code, stored.industry_code),
-                "featured_industry": case(
-                    (new.industry_code.is_(None), stored.featured_industry),
-                    else_=new.featured_industry,
-                ),
-                "previous_active": stored.active,
-                "previous_area_m2": stored.area_m2,
-                "previous_featured_industry": stored.featured_industry,
-            },
-            # An older movement arriving late changes nothing (and returns nothing).
-            where=stored.last_movement_on <= new.last_movement_on,
-        ).returning(*(stored[name] for name in _CHANGE))
-    return _ADVANCES[postgres]
+    statement = dialect_insert(session, Tenancy.__table__)  # type: ignore[attr-defined]
+    stored = Tenancy.__table__.c  # type: ignore[attr-defined]
+    new = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=["building_id", "uscc"],
+        set_={
+            "active": new.active,
+            "area_m2": new.area_m2,
+            "since": new.since,
+            "last_movement_on": new.last_movement_on,
+            "enterprise_name": new.enterprise_name,
+            # A movement that names no industry keeps the stored one, and so its featured one.
+            "industry_code": func.coalesce(new.industry_code, stored.industry_code),
+            "featured_industry": case(
+                (new.industry_code.is_(None), stored.featured_industry),
+                else_=new.featured_industry,
+            ),
+            "previous_active": stored.active,
+            "previous_area_m2": stored.area_m2,
+            "previous_featured_industry": stored.featured_industry,
+        },
+        # An older movement arriving late changes nothing (and returns nothing).
+        where=stored.last_movement_on <= new.last_movement_on,
+    ).returning(*(stored[name] for name in _CHANGE))
 
 
 def _pair(row: dict[str, Any]) -> tuple[str, str]:
@@ -142,8 +150,8 @@ async def active_industries(
 
 # The tenant tallies, kept by differences. Every statement that changes a tenancy returns what
 # the row said before and after (the tenancy keeps its previous state for that:
-# `Tenancy.previous_*`, set from the row the statement locked),
-# so a change is known exactly even when pushes into one building race. The tallies then move by
+# `Tenancy.previous_*`, set from the row the statement locked), so a change is known exactly
+# even when pushes into one building race. The tallies then move by
 # the sum of those differences, in the same transaction, one additive upsert: a push costs what it
 # changes, not what its building holds, and pushes into one building wait on each other only from
 # that upsert to their commit. Rows are written in key order, so concurrent pushes never deadlock,
@@ -173,23 +181,17 @@ def differences(changes: Iterable[Mapping[str, Any]]) -> dict[Key, tuple[int, in
     return {key: moved for key, moved in found.items() if moved != (0, 0)}
 
 
-# The additive upsert, built once per dialect (an ON CONFLICT clause is costly to build).
-_ADDERS: dict[bool, Any] = {}
-
-
+@_per_dialect
 def _adder(session: AsyncSession) -> Any:
-    postgres = is_postgres(session)
-    if postgres not in _ADDERS:
-        statement = dialect_insert(session, TenantTally.__table__)  # type: ignore[attr-defined]
-        table = TenantTally.__table__.c  # type: ignore[attr-defined]
-        _ADDERS[postgres] = statement.on_conflict_do_update(
-            index_elements=["building_id", "industry"],
-            set_={
-                "tenants": table.tenants + statement.excluded.tenants,
-                "leased_area_dm2": table.leased_area_dm2 + statement.excluded.leased_area_dm2,
-            },
-        ).returning(table.building_id, table.industry, table.tenants)
-    return _ADDERS[postgres]
+    statement = dialect_insert(session, TenantTally.__table__)  # type: ignore[attr-defined]
+    table = TenantTally.__table__.c  # type: ignore[attr-defined]
+    return statement.on_conflict_do_update(
+        index_elements=["building_id", "industry"],
+        set_={
+            "tenants": table.tenants + statement.excluded.tenants,
+            "leased_area_dm2": table.leased_area_dm2 + statement.excluded.leased_area_dm2,
+        },
+    ).returning(table.building_id, table.industry, table.tenants)
 
 
 async def add_to_tallies(session: AsyncSession, changes: Iterable[Mapping[str, Any]]) -> None:

@@ -59,8 +59,11 @@ def _written(record: MovementRecord | Movement) -> dict[str, Any]:
 
 
 async def _advance(
-    session: AsyncSession, records: list[Any], changes: list[dict[str, Any]]
+    session: AsyncSession, records: list[Any], earlier: list[dict[str, Any]]
 ) -> None:
+    """Write the records' tenancies round by round, then move the tallies by every change,
+    the `earlier` ones of this transaction included."""
+    changes = list(earlier)
     for batch in rounds(records):
         changes += await repository.advance_tenancies(session, [_written(r) for r in batch])
     await repository.add_to_tallies(session, changes)
