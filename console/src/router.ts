@@ -42,7 +42,7 @@ router.beforeEach(async (to) => {
   if (!session.checked) await session.refresh();
   if (to.meta.public) return true;
   if (!session.user || !session.ready) return { path: "/login", query: { next: to.fullPath } };
-  if (!session.years.length) await session.loadYears();
+  if (!session.years.length) await session.loadReference();
   const roles = to.meta.roles;
   if (roles && !roles.includes(session.user.role)) return homeOf(session.user.role);
   return true;

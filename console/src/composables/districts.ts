@@ -1,24 +1,10 @@
 import type { components } from "@/api/client";
 
-// The ten districts and where each sits on the cockpit's tile map: a rough
-// geography of Suzhou, north at the top, the Yangtze towns above the old city.
-export const DISTRICT_IDS = [
-  "zhangjiagang",
-  "changshu",
-  "taicang",
-  "kunshan",
-  "wujiang",
-  "wuzhong",
-  "xiangcheng",
-  "gusu",
-  "sip",
-  "huqiu",
-] as const;
-
-export type DistrictId = (typeof DISTRICT_IDS)[number];
-
+// Where each district sits on the cockpit's tile map: a rough geography of Suzhou, north at the
+// top, the Yangtze towns above the old city. The districts themselves (ids, names, order) come
+// from the platform: the session store holds GET /api/v1/districts.
 /** [column, row] of each district's tile. */
-export const TILES: Record<DistrictId, [number, number]> = {
+export const TILES: Record<string, [number, number]> = {
   zhangjiagang: [0, 0],
   changshu: [2, 0],
   xiangcheng: [1, 1],

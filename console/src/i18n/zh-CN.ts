@@ -28,18 +28,6 @@ export default {
     bureau: "市级部门",
     undefined: "",
   },
-  districts: {
-    zhangjiagang: "张家港市",
-    changshu: "常熟市",
-    taicang: "太仓市",
-    kunshan: "昆山市",
-    wujiang: "吴江区",
-    wuzhong: "吴中区",
-    xiangcheng: "相城区",
-    gusu: "姑苏区",
-    sip: "苏州工业园区",
-    huqiu: "虎丘区",
-  },
   indicators: {
     new_100m_buildings: "新增亿元楼宇（幢）",
     cumulative_100m_buildings: "累计亿元楼宇（幢）",

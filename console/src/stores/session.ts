@@ -11,6 +11,7 @@ import {
 } from "@/api/client";
 
 export type User = components["schemas"]["UserPublic"];
+export type District = components["schemas"]["DistrictPublic"];
 export type Role = User["role"];
 
 const YEAR_KEY = "sbe.year";
@@ -31,6 +32,8 @@ export const useSession = defineStore("session", {
     year: rememberedYear(),
     // The years the platform has figures for, this year and the next (targets are set ahead).
     years: [] as number[],
+    // The ten districts in the plan's order, as the platform names them (GET /api/v1/districts).
+    districts: [] as District[],
     // While the platform holds the demonstration city, every page says so (演示数据).
     demo: false,
     checked: false,
@@ -42,6 +45,9 @@ export const useSession = defineStore("session", {
     mayWrite: (state) => ["admin", "district"].includes(state.user?.role ?? ""),
     ready: (state) =>
       state.user !== null && !state.passwordChangeRequired && !state.enrolmentRequired,
+    /** A district's Chinese name, e.g. 姑苏区 (its id while the list has not come, — for none). */
+    districtName: (state) => (id: string | null | undefined) =>
+      id ? (state.districts.find((d) => d.district_id === id)?.name_zh ?? id) : "—",
   },
   actions: {
     /** Who is signed in (a session cookie may outlive a page reload). */
@@ -75,12 +81,17 @@ export const useSession = defineStore("session", {
       this.enrolmentRequired = signed.second_factor_enrolment_required ?? false;
       this.checked = true;
     },
-    /** The years to offer, and the year to open on when none was chosen before. */
-    async loadYears(): Promise<void> {
-      const [known, marker] = await Promise.all([
+    /**
+     * What every page needs before the first: the districts, the years to offer, and the year to
+     * open on when none was chosen before.
+     */
+    async loadReference(): Promise<void> {
+      const [known, marker, districts] = await Promise.all([
         api.GET("/api/v1/monitoring/years").then(unwrap),
         api.GET("/api/v1/demo/marker").then(unwrap),
+        api.GET("/api/v1/districts").then(unwrap),
       ]);
+      this.districts = districts;
       this.demo = marker.demo;
       const offered = new Set([...known.years, known.current, known.current + 1]);
       if (!this.year) this.year = known.latest_with_data ?? known.current;
