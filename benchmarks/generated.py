@@ -11,7 +11,8 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
-from shared import Database, DatabaseTarget, upgrade
+from shared import Database
+from shared.ops import DatabaseTarget, upgrade
 from tests.support import pg_dsn, pg_url, scratch_database
 
 Generate = Callable[[asyncpg.Connection, int, int], Awaitable[None]]

@@ -48,7 +48,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.profiling import layers_of, start_sampler  # noqa: E402
 from benchmarks.wrk import Run, cpu_seconds, process_of, wrk  # noqa: E402
-from shared import PRINCIPAL_HEADER, Principal, Role, sign_principal  # noqa: E402
+from shared import Principal, Role  # noqa: E402
+from shared.edge import PRINCIPAL_HEADER, sign_principal  # noqa: E402
 from tests import fixtures  # noqa: E402
 from tests.live import LiveStack, launch  # noqa: E402
 from tests.support import free_port, pg_dsn, pg_url, scratch_database  # noqa: E402

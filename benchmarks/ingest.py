@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from launcher.broker import start_broker  # noqa: E402
-from shared import DatabaseTarget, TopicSpec, create_producer, ensure_topics, upgrade  # noqa: E402
+from shared.messaging import TopicSpec, create_producer, ensure_topics  # noqa: E402
+from shared.ops import DatabaseTarget, upgrade  # noqa: E402
 from tests.support import free_port, pg_dsn, pg_url, scratch_database  # noqa: E402
 
 

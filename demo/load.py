@@ -27,7 +27,7 @@ from demo.city import YI, City, Tenant
 from demo.feeds import OccupancyRecord, occupancy_records, planned_months, tax_records
 from demo.people import designations, events, key_task_reports, renovations, targets
 from policy import TOPIC_OCCUPANCY, TOPIC_TAX, district_ids
-from shared import create_producer
+from shared.messaging import create_producer
 
 logger = logging.getLogger("sbe.demo")
 BATCH = 500  # movement records per push (the platform takes up to 5,000)

@@ -30,23 +30,19 @@ from gateway.openapi import OpenApiAggregator
 from gateway.proxy import Proxy
 from gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter, retry_after_header
 from gateway.settings import AREAS, GatewaySettings
-from shared import (
-    Database,
+from shared import Database, create_service_app, database_target, load_settings, utcnow
+from shared.edge import (
     ObservabilityMiddleware,
     PayloadTooLarge,
     body_limit,
-    create_service_app,
     database_ready,
-    database_target,
     declares_more_than,
-    load_settings,
     offline_docs,
     read_body,
     request_id_var,
     send_problem,
     sign_principal,
     too_large,
-    utcnow,
 )
 
 SERVICE = "gateway"

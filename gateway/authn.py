@@ -25,7 +25,8 @@ from gateway.keys import repository
 from gateway.keys.service import hash_key
 from gateway.metrics import AUTH_FAILURES, KEY_CACHE
 from gateway.settings import GatewaySettings
-from shared import Database, Principal, Role, header, utcnow
+from shared import Database, Principal, Role, utcnow
+from shared.edge import header
 
 logger = logging.getLogger("sbe.gateway.authn")
 

@@ -15,7 +15,7 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
-from shared import problem_response
+from shared.edge import problem_response
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (

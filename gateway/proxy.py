@@ -13,7 +13,7 @@ from starlette.types import Scope, Send
 from yarl import URL
 
 from gateway.metrics import UPSTREAM_ERRORS
-from shared import CLIENT_IDLE_SECONDS, PRINCIPAL_HEADER, header, send_problem
+from shared.edge import CLIENT_IDLE_SECONDS, PRINCIPAL_HEADER, header, send_problem
 
 # Hop-by-hop headers (RFC 9110 §7.6.1) and those the gateway sets itself.
 _DROP_REQUEST = frozenset(

@@ -14,7 +14,9 @@ def serve(name: str, migrate: bool) -> int:
     """Run one process in the foreground (what containers and `sbe run` start)."""
     import uvicorn
 
-    from shared import SERVER_IDLE_SECONDS, configure_logging, database_target, upgrade
+    from shared import database_target
+    from shared.edge import SERVER_IDLE_SECONDS
+    from shared.ops import configure_logging, upgrade
 
     spec = BY_NAME[name]
     settings = spec.settings()
@@ -49,7 +51,8 @@ def serve(name: str, migrate: bool) -> int:
 
 def migrate(names: list[str]) -> int:
     """Upgrade the schemas of the named processes (all by default)."""
-    from shared import database_target, upgrade
+    from shared import database_target
+    from shared.ops import upgrade
 
     unknown = sorted(set(names) - set(BY_NAME))
     if unknown:
@@ -65,7 +68,8 @@ def migrate(names: list[str]) -> int:
 
 def make_migration(name: str, message: str) -> int:
     """Autogenerate a revision for one process against its current database."""
-    from shared import database_target, revision, upgrade
+    from shared import database_target
+    from shared.ops import revision, upgrade
 
     spec = BY_NAME[name]
     assert spec.migrations is not None

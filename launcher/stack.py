@@ -19,7 +19,8 @@ from types import FrameType
 from launcher.broker import start_broker
 from launcher.demo import load_in_background
 from launcher.processes import ALL, GATEWAY, SERVICES
-from shared import database_target, upgrade
+from shared import database_target
+from shared.ops import upgrade
 
 
 def _secret_file(path: Path, length: int = 32) -> str:

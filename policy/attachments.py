@@ -28,12 +28,21 @@ from sqlalchemy import LargeBinary, func
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.database import SessionDep
-from shared.identity import Principal, PrincipalDep
-from shared.middleware import UPLOAD_SUFFIX
-from shared.problems import NotFound, UnsupportedMediaType, ValidationFailed, problem_responses
-from shared.schemas import Line, RequestModel
-from shared.types import SHANGHAI, UTCDateTime, utcnow
+from shared import (
+    SHANGHAI,
+    Line,
+    NotFound,
+    Principal,
+    PrincipalDep,
+    RequestModel,
+    SessionDep,
+    UnsupportedMediaType,
+    UTCDateTime,
+    ValidationFailed,
+    problem_responses,
+    utcnow,
+)
+from shared.edge import UPLOAD_SUFFIX
 
 # What evidence may be: PDF, common images, Office documents (old and new formats).
 ACCEPTED_TYPES = {

@@ -21,9 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from policy.messages import BuildingMessage, BuildingYearMessage
 from policy.money import parse_cents
-from shared.database import dialect_insert, fetch_rows
-from shared.iteration import batched, newest_by
-from shared.types import UTCDateTime
+from shared import UTCDateTime, batched, dialect_insert, fetch_rows, newest_by
 
 # Rows per statement: 7 parameters each stays far under SQLite's and asyncpg's limits.
 _ROWS_PER_STATEMENT = 2000

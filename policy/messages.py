@@ -31,8 +31,8 @@ from pydantic import (
 
 from policy.money import parse_cents
 from policy.validators import uscc_problem
-from shared.schemas import AsciiId, Period
-from shared.types import utcnow
+from shared import utcnow
+from shared.params import AsciiId, Period
 
 # The feeds' maxima, chosen so that no stored value and no monthly, yearly or city-wide sum can
 # overflow its column (amounts are summed in BIGINT fen, counts in INTEGER then BIGINT):

@@ -24,8 +24,8 @@ from typing import Literal
 from prometheus_client import Gauge
 from pydantic import BaseModel, Field
 
-from shared.periodic import every
-from shared.types import utcnow
+from shared import utcnow
+from shared.messaging import every
 
 logger = logging.getLogger("sbe.copies")
 

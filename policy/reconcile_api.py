@@ -16,9 +16,16 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from policy.reconcile import CopyReport, CopyWatch, Source, SourceTallies, Tallies
-from shared.database import Database, DatabaseDep, SessionDep
-from shared.identity import AdminDep, Principal, Role, require_roles
-from shared.problems import problem_responses
+from shared import (
+    AdminDep,
+    Database,
+    DatabaseDep,
+    Principal,
+    Role,
+    SessionDep,
+    problem_responses,
+    require_roles,
+)
 
 # The administrator, the supervision office, and the services keeping copies.
 TallyReaderDep = Annotated[

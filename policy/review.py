@@ -16,10 +16,7 @@ from enum import StrEnum
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
-from shared.identity import Principal, Role
-from shared.problems import Conflict
-from shared.schemas import Line, RequestModel
-from shared.types import SHANGHAI, UTCDateTime, utcnow
+from shared import SHANGHAI, Conflict, Line, Principal, RequestModel, Role, UTCDateTime, utcnow
 
 
 class ReviewState(StrEnum):

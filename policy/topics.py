@@ -18,8 +18,7 @@ from policy.messages import (
     OccupancyMessage,
     TaxMessage,
 )
-from shared.deadletters import TOPIC_DEADLETTER, DeadLetterMessage
-from shared.kafka import TopicSpec
+from shared.messaging import TOPIC_DEADLETTER, DeadLetterMessage, TopicSpec
 
 TOPIC_OCCUPANCY = "sbe.occupancy.v1"
 TOPIC_TAX = "sbe.tax.v1"

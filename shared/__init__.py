@@ -1,15 +1,22 @@
-"""The platform's infrastructure: settings, the database, identity, problems, logging,
-middleware, Kafka, the outbox and the consumer, pagination and time. Services and the gateway
-import it from the package (never its modules) and never import each other; the policy they
-share (topics and messages, money, reference data, reviews, copies) is `policy`, built on this."""
+"""The platform's infrastructure, the part every service is written with: settings, the database,
+identity and roles, problems, request schemas and time, the app factory and the client services
+call each other with.
 
-from shared.app import create_service_app, database_ready, offline_docs
-from shared.browser import CHROMIUM_FLAGS
-from shared.clients import CLIENT_IDLE_SECONDS, SERVER_IDLE_SECONDS, service_client
-from shared.consumer import BatchConsumer, consumer_config, consuming
+Four narrower surfaces sit beside it, each for one kind of work:
+- `shared.params`: the query and path parameters the endpoints share, and the page they ask for;
+- `shared.messaging`: Kafka, the batch consumer and its dead letters, the outbox, periodic work;
+- `shared.edge`: the HTTP edge (bodies, raw problems, middleware, the signed principal header);
+- `shared.ops`: migrations, logging set-up, database targets, the headless browser's flags.
+
+Code outside `shared` imports from these five and never from another of its modules
+(import-linter holds it); `shared` imports nothing of the platform. The policy the services share
+(topics and messages, money, reference data, reviews, copies) is `policy`, built on this."""
+
+from shared.app import create_service_app
+from shared.clients import service_client
 from shared.database import (
     Database,
-    DatabaseTarget,
+    DatabaseDep,
     SessionDep,
     after_commit,
     database_target,
@@ -19,18 +26,7 @@ from shared.database import (
     is_postgres,
     write_rows,
 )
-from shared.deadletters import (
-    ENVELOPE_VALUE_BYTES,
-    TOPIC_DEADLETTER,
-    KafkaDeadLetters,
-    Letter,
-    TransientError,
-    describe_failure,
-    envelope,
-    is_transient,
-)
 from shared.identity import (
-    PRINCIPAL_HEADER,
     AdminDep,
     OverseerDep,
     Principal,
@@ -39,121 +35,43 @@ from shared.identity import (
     WriterDep,
     get_principal,
     require_roles,
-    sign_principal,
-    verify_principal,
 )
 from shared.iteration import batched, newest_by
-from shared.kafka import TopicSpec, broker_reachable, create_producer, ensure_topics
-from shared.logging import JsonFormatter, configure_logging, request_id_var
-from shared.middleware import (
-    InternalIdentityMiddleware,
-    ObservabilityMiddleware,
-    body_limit,
-    declares_more_than,
-    header,
-    read_body,
-    send_problem,
-    too_large,
-)
-from shared.migrations import revision, run_env, upgrade
-from shared.outbox import (
-    MAX_ATTEMPTS,
-    OutboxMessageBase,
-    OutboxRelay,
-    enqueue,
-    outbox_table_args,
-    relaying,
-    write_messages,
-)
-from shared.outbox_api import outbox_router
-from shared.pagination import (
-    MAX_ID,
-    DistrictFilter,
-    DistrictPath,
-    Limit,
-    Offset,
-    RowId,
-    TextId,
-    page_of,
-)
-from shared.periodic import every
 from shared.problems import (
     Conflict,
     FieldError,
     Forbidden,
     NotFound,
-    PayloadTooLarge,
     ServiceUnavailable,
     UnsupportedMediaType,
     ValidationFailed,
-    field_errors_from_pydantic,
-    problem_response,
     problem_responses,
 )
-from shared.schemas import (
-    ID_ASCII_PATTERN,
-    MAX_ID_CHARS,
-    PERIOD_PATTERN,
-    AsciiId,
-    Line,
-    Paragraphs,
-    PlatformDatetime,
-    RequestModel,
-)
-from shared.settings import BaseServiceSettings, ConsumerSettings, app_settings, load_settings
-from shared.spreadsheets import csv_bytes, safe_cell, safe_row
+from shared.schemas import Line, Paragraphs, PlatformDatetime, RequestModel
+from shared.settings import BaseServiceSettings, app_settings, load_settings
+from shared.spreadsheets import csv_bytes, safe_row
 from shared.types import SHANGHAI, UTCDateTime, beijing_today, utcnow, year_bounds
 
 __all__ = [
-    "CHROMIUM_FLAGS",
-    "CLIENT_IDLE_SECONDS",
-    "ENVELOPE_VALUE_BYTES",
-    "ID_ASCII_PATTERN",
-    "MAX_ATTEMPTS",
-    "MAX_ID",
-    "MAX_ID_CHARS",
-    "PERIOD_PATTERN",
-    "PRINCIPAL_HEADER",
-    "SERVER_IDLE_SECONDS",
     "SHANGHAI",
-    "TOPIC_DEADLETTER",
     "AdminDep",
-    "AsciiId",
     "BaseServiceSettings",
-    "BatchConsumer",
     "Conflict",
-    "ConsumerSettings",
     "Database",
-    "DatabaseTarget",
-    "DistrictFilter",
-    "DistrictPath",
+    "DatabaseDep",
     "FieldError",
     "Forbidden",
-    "InternalIdentityMiddleware",
-    "JsonFormatter",
-    "KafkaDeadLetters",
-    "Letter",
-    "Limit",
     "Line",
     "NotFound",
-    "ObservabilityMiddleware",
-    "Offset",
-    "OutboxMessageBase",
-    "OutboxRelay",
     "OverseerDep",
     "Paragraphs",
-    "PayloadTooLarge",
     "PlatformDatetime",
     "Principal",
     "PrincipalDep",
     "RequestModel",
     "Role",
-    "RowId",
     "ServiceUnavailable",
     "SessionDep",
-    "TextId",
-    "TopicSpec",
-    "TransientError",
     "UTCDateTime",
     "UnsupportedMediaType",
     "ValidationFailed",
@@ -162,54 +80,21 @@ __all__ = [
     "app_settings",
     "batched",
     "beijing_today",
-    "body_limit",
-    "broker_reachable",
-    "configure_logging",
-    "consumer_config",
-    "consuming",
-    "create_producer",
     "create_service_app",
     "csv_bytes",
-    "database_ready",
     "database_target",
-    "declares_more_than",
-    "describe_failure",
     "dialect_insert",
     "driver_connection",
-    "enqueue",
-    "ensure_topics",
-    "envelope",
-    "every",
     "fetch_rows",
-    "field_errors_from_pydantic",
     "get_principal",
-    "header",
     "is_postgres",
-    "is_transient",
     "load_settings",
     "newest_by",
-    "offline_docs",
-    "outbox_router",
-    "outbox_table_args",
-    "page_of",
-    "problem_response",
     "problem_responses",
-    "read_body",
-    "relaying",
-    "request_id_var",
     "require_roles",
-    "revision",
-    "run_env",
-    "safe_cell",
     "safe_row",
-    "send_problem",
     "service_client",
-    "sign_principal",
-    "too_large",
-    "upgrade",
     "utcnow",
-    "verify_principal",
-    "write_messages",
     "write_rows",
     "year_bounds",
 ]

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.database import SessionDep, fetch_rows
 from shared.identity import AdminDep
 from shared.outbox import OutboxMessageBase
-from shared.pagination import MAX_ID, Limit, Offset
+from shared.params import MAX_ID, Limit, Offset
 from shared.problems import problem_responses
 from shared.schemas import RequestModel
 

@@ -21,7 +21,8 @@ from sqlalchemy import MetaData
 
 from launcher.broker import start_broker
 from launcher.processes import ALL, SERVICES
-from shared import DatabaseTarget, create_producer, upgrade
+from shared.messaging import create_producer
+from shared.ops import DatabaseTarget, upgrade
 from tests.support import (
     FEED_ENDS,
     admin_sql,

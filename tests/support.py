@@ -17,7 +17,8 @@ import orjson
 import uvicorn
 from kafka import KafkaProducer
 
-from shared import SERVER_IDLE_SECONDS, Principal, Role, sign_principal
+from shared import Principal, Role
+from shared.edge import SERVER_IDLE_SECONDS, sign_principal
 
 # The PostgreSQL server the tests and benchmarks use (trust authentication).
 PG_HOST = os.environ.get("SBE_TEST_PG_HOST", "127.0.0.1")

@@ -11,7 +11,7 @@ from starlette.types import Scope
 
 from gateway.accounts.service import sha256
 from gateway.accounts.sessions import SessionState
-from shared import header
+from shared.edge import header
 
 SESSION_COOKIE = "sbe_session"
 CSRF_HEADER = "x-csrf-token"

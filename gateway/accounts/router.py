@@ -40,12 +40,10 @@ from shared import (
     PrincipalDep,
     SessionDep,
     after_commit,
-    header,
-    problem_response,
     problem_responses,
-    request_id_var,
     utcnow,
 )
+from shared.edge import header, problem_response, request_id_var
 
 router = APIRouter(prefix="/api/v1/auth", tags=["accounts"])
 

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.audit.models import AuditEntry
-from shared import page_of
+from shared.params import page_of
 
 
 async def add_audit_entries(session: AsyncSession, rows: list[dict[str, Any]]) -> None:

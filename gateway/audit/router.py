@@ -7,7 +7,8 @@ from pydantic import AwareDatetime
 
 from gateway.audit import service
 from gateway.audit.schemas import AuditEntryPublic, AuditPage
-from shared import AdminDep, Limit, Offset, SessionDep
+from shared import AdminDep, SessionDep
+from shared.params import Limit, Offset
 
 # Beside the keys' routes, under the identity area: who used which key, when, for what.
 router = APIRouter(prefix="/api/v1/auth", tags=["identity"])

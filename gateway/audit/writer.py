@@ -18,7 +18,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from gateway.audit import repository
 from gateway.metrics import AUDIT_DROPPED, AUDIT_REJECTED, AUDIT_WRITTEN
-from shared import Database, Principal, is_transient
+from shared import Database, Principal
+from shared.messaging import is_transient
 
 logger = logging.getLogger("sbe.gateway.audit")
 

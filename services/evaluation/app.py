@@ -28,16 +28,8 @@ from services.evaluation.targets.service import seed_2023
 from services.evaluation.tasks.admin import seed_key_tasks
 from services.evaluation.tasks.evidence import router as report_evidence_router
 from services.evaluation.tasks.router import router as tasks_router
-from shared import (
-    BatchConsumer,
-    Database,
-    consuming,
-    create_service_app,
-    database_target,
-    every,
-    load_settings,
-    service_client,
-)
+from shared import Database, create_service_app, database_target, load_settings, service_client
+from shared.messaging import BatchConsumer, consuming, every
 
 SERVICE = "evaluation"
 

@@ -21,7 +21,8 @@ from policy import (
 )
 from services.evaluation.inputs import service
 from services.evaluation.settings import EvaluationSettings
-from shared import BatchConsumer, Database, KafkaDeadLetters, consumer_config
+from shared import Database
+from shared.messaging import BatchConsumer, KafkaDeadLetters, consumer_config
 
 logger = logging.getLogger("sbe.evaluation.consumer")
 

@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from shared import ConsumerSettings
+from shared.messaging import ConsumerSettings
 
 
 class EvaluationSettings(ConsumerSettings):

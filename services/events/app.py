@@ -17,15 +17,8 @@ from services.events.schedule.evidence import router as evidence_router
 from services.events.schedule.router import router as schedule_router
 from services.events.settings import EventsSettings
 from services.events.targets import TargetsClient
-from shared import (
-    Database,
-    create_service_app,
-    database_target,
-    load_settings,
-    outbox_router,
-    relaying,
-    service_client,
-)
+from shared import Database, create_service_app, database_target, load_settings, service_client
+from shared.messaging import outbox_router, relaying
 
 SERVICE = "events"
 

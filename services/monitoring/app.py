@@ -39,19 +39,9 @@ from services.monitoring.warnings.detection import watch_missing_reports
 from services.monitoring.warnings.pace import ScoreBoards, watch_pace
 from services.monitoring.warnings.router import router as warnings_router
 from services.monitoring.warnings.rules import RulesStore, WarningRules
-from shared import (
-    BatchConsumer,
-    Database,
-    broker_reachable,
-    consuming,
-    create_service_app,
-    database_ready,
-    database_target,
-    load_settings,
-    outbox_router,
-    relaying,
-    service_client,
-)
+from shared import Database, create_service_app, database_target, load_settings, service_client
+from shared.edge import database_ready
+from shared.messaging import BatchConsumer, broker_reachable, consuming, outbox_router, relaying
 
 SERVICE = "monitoring"
 logger = logging.getLogger("sbe.monitoring")

@@ -34,10 +34,10 @@ from services.monitoring.metrics import (
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.warnings.detection import large_taxpayers_moving_out
 from services.monitoring.warnings.rules import RulesStore
-from shared import (
+from shared import Database
+from shared.messaging import (
     TOPIC_DEADLETTER,
     BatchConsumer,
-    Database,
     KafkaDeadLetters,
     Letter,
     TopicSpec,

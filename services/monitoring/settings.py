@@ -3,7 +3,7 @@
 from pydantic import Field, SecretStr
 
 from policy import DEFAULT_PARTITIONS
-from shared import ConsumerSettings
+from shared.messaging import ConsumerSettings
 
 
 class MonitoringSettings(ConsumerSettings):

@@ -33,18 +33,8 @@ from services.registry.renovations.evidence import router as renovation_evidence
 from services.registry.renovations.router import router as renovations_router
 from services.registry.settings import RegistrySettings
 from services.registry.tenancy.router import router as tenancy_router
-from shared import (
-    BatchConsumer,
-    Database,
-    TopicSpec,
-    consuming,
-    create_service_app,
-    database_target,
-    load_settings,
-    outbox_router,
-    relaying,
-    service_client,
-)
+from shared import Database, create_service_app, database_target, load_settings, service_client
+from shared.messaging import BatchConsumer, TopicSpec, consuming, outbox_router, relaying
 
 SERVICE = "registry"
 

@@ -3,7 +3,7 @@
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 
-from shared import OutboxMessageBase, outbox_table_args
+from shared.messaging import OutboxMessageBase, outbox_table_args
 
 
 class RegistryTable(SQLModel, registry=registry()):

@@ -20,7 +20,8 @@ import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy.engine import make_url
 
-from shared import Database, DatabaseTarget, Principal, get_principal
+from shared import Database, Principal, get_principal
+from shared.ops import DatabaseTarget
 
 
 @dataclass

@@ -6,7 +6,8 @@ from fastapi import Depends
 from pydantic import Field
 
 from policy import DEFAULT_PARTITIONS
-from shared import ConsumerSettings, app_settings
+from shared import app_settings
+from shared.messaging import ConsumerSettings
 
 
 class RegistrySettings(ConsumerSettings):

@@ -18,7 +18,8 @@ import pytest
 from kafka import KafkaProducer
 
 from policy import TOPIC_OCCUPANCY, TOPIC_TAX
-from shared import CHROMIUM_FLAGS, create_producer
+from shared.messaging import create_producer
+from shared.ops import CHROMIUM_FLAGS
 from tests import fixtures
 from tests.live import LiveStack, on_postgres
 

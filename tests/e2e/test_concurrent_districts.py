@@ -23,7 +23,7 @@ import orjson
 import pytest
 
 from policy import TOPIC_OCCUPANCY, TOPIC_TAX, district_ids
-from shared import create_producer
+from shared.messaging import create_producer
 from tests import fixtures
 from tests.live import UNLIMITED, LiveStack, on_postgres
 from tests.support import must

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from launcher.processes import ALL
-from shared import CLIENT_IDLE_SECONDS, SERVER_IDLE_SECONDS, service_client
+from shared import service_client
+from shared.edge import CLIENT_IDLE_SECONDS, SERVER_IDLE_SECONDS
 from tests.live import LiveStack, launch
 from tests.support import free_port
 

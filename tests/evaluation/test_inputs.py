@@ -11,7 +11,7 @@ import orjson
 from kafka import KafkaProducer
 
 from policy import TOPIC_REGISTRY_BUILDINGS
-from shared import TOPIC_DEADLETTER
+from shared.messaging import TOPIC_DEADLETTER
 from tests import fixtures
 from tests.conftest import Services
 from tests.support import ADMIN, as_, eventually, read_topic

@@ -12,7 +12,8 @@ from sqlmodel import col, select
 
 from gateway.audit.models import AuditEntry
 from gateway.audit.writer import AuditWriter
-from shared import Database, DatabaseTarget, fetch_rows, utcnow
+from shared import Database, fetch_rows, utcnow
+from shared.ops import DatabaseTarget
 from tests.gateway.conftest import Stack, bearer, issue
 from tests.support import eventually
 

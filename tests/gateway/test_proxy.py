@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from shared import verify_principal
+from shared.edge import verify_principal
 from tests.conftest import INTERNAL_SECRET
 from tests.gateway.conftest import ADMIN_TOKEN, Stack, bearer, issue
 from tests.support import eventually, free_port, serve

@@ -24,7 +24,9 @@ import orjson
 import pytest
 
 from launcher.broker import start_broker
-from shared import DatabaseTarget, TopicSpec, batched, create_producer, ensure_topics, upgrade
+from shared import batched
+from shared.messaging import TopicSpec, create_producer, ensure_topics
+from shared.ops import DatabaseTarget, upgrade
 from tests.support import TcpProxy, free_port, pg_dsn, pg_url, scratch_database
 
 pytestmark = pytest.mark.slow

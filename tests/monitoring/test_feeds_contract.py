@@ -25,7 +25,7 @@ from policy import (
     TOPIC_TAX,
     TOPICS,
 )
-from shared import TOPIC_DEADLETTER
+from shared.messaging import TOPIC_DEADLETTER
 from tests import fixtures
 from tests.conftest import Services
 from tests.support import ADMIN, Feed, as_, eventually, read_topic

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from prometheus_client import REGISTRY
 
 from policy import MAX_AMOUNT_CNY, MAX_MESSAGE_BYTES, TOPIC_OCCUPANCY, TOPIC_TAX
-from shared import ENVELOPE_VALUE_BYTES, TOPIC_DEADLETTER
+from shared.messaging import ENVELOPE_VALUE_BYTES, TOPIC_DEADLETTER
 from tests.fixtures import occupancy, tax
 from tests.monitoring.conftest import month, series
 from tests.monitoring.test_ingest import dead_letters, tax_total

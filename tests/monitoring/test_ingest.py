@@ -14,7 +14,7 @@ import httpx
 import orjson
 
 from policy import TOPIC_OCCUPANCY, TOPIC_TAX, BuildingMessage
-from shared import TOPIC_DEADLETTER
+from shared.messaging import TOPIC_DEADLETTER
 from tests.conftest import Services
 from tests.fixtures import occupancy, tax
 from tests.monitoring.conftest import month, series

@@ -11,7 +11,7 @@ import httpx
 import orjson
 from prometheus_client import REGISTRY
 
-from shared import MAX_ATTEMPTS, TOPIC_DEADLETTER
+from shared.messaging import MAX_ATTEMPTS, TOPIC_DEADLETTER
 from tests.support import SUPERVISION, as_, district, eventually, read_topic
 
 PARKED = "/api/v1/monitoring/outbox/parked"

@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 
 from launcher.processes import ALL
-from shared import DatabaseTarget, upgrade
+from shared.ops import DatabaseTarget, upgrade
 from tests.ops.deployfiles import DEPLOY
 from tests.support import PG_HOST, PG_PORT, PG_USER, admin_sql, scratch_database
 

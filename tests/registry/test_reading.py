@@ -11,7 +11,8 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel, col
 
 from services.registry.reading import FastReads, Prepared
-from shared import Database, DatabaseTarget
+from shared import Database
+from shared.ops import DatabaseTarget
 
 
 class _Base(SQLModel, registry=registry()):

@@ -9,14 +9,14 @@ import sys
 
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
-from shared import (
+from shared import utcnow
+from shared.messaging import (
     ENVELOPE_VALUE_BYTES,
     Letter,
     TransientError,
     describe_failure,
     envelope,
     is_transient,
-    utcnow,
 )
 
 
@@ -83,7 +83,8 @@ class TestDatabaseErrorsInLogs:
     async def test_a_refused_value_never_reaches_a_log_line(self, database_url: str) -> None:
         from sqlalchemy import text
 
-        from shared import Database, DatabaseTarget, JsonFormatter
+        from shared import Database
+        from shared.ops import DatabaseTarget, JsonFormatter
 
         database = Database.open(DatabaseTarget(database_url, "registry"), pool_size=1)
         secret = "91350100M000100Y43"

@@ -3,7 +3,8 @@ refused."""
 
 from __future__ import annotations
 
-from shared import Principal, Role, sign_principal, verify_principal
+from shared import Principal, Role
+from shared.edge import sign_principal, verify_principal
 
 SECRET = "s" * 32
 GUSU = Principal(key_id="key_1", role=Role.district, district_id="gusu", label="姑苏区数据平台")

@@ -9,7 +9,8 @@ from starlette.types import Receive, Scope, Send
 
 from services.registry.app import create_app
 from services.registry.settings import RegistrySettings
-from shared import InternalIdentityMiddleware, Principal, Role, sign_principal
+from shared import Principal, Role
+from shared.edge import InternalIdentityMiddleware, sign_principal
 
 CURRENT, PREVIOUS, OTHER = "c" * 32, "p" * 32, "o" * 32
 GUSU = Principal(key_id="k1", role=Role.district, district_id="gusu", label="姑苏区")

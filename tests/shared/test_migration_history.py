@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from shared import DatabaseTarget, upgrade
+from shared.ops import DatabaseTarget, upgrade
 
 PACKAGES = (
     "gateway",

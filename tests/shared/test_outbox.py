@@ -25,16 +25,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 
-from shared import (
+from shared import Database, utcnow
+from shared.messaging import (
     TOPIC_DEADLETTER,
-    Database,
-    DatabaseTarget,
     OutboxMessageBase,
     OutboxRelay,
     enqueue,
-    utcnow,
     write_messages,
 )
+from shared.ops import DatabaseTarget
 from tests.support import eventually, pg_url, read_topic, scratch_database
 
 
@@ -217,7 +216,7 @@ class TestOneKeyAnnouncedByTwoTransactions:
 
 
 def _producer(broker: str) -> Any:
-    from shared import create_producer
+    from shared.messaging import create_producer
 
     return create_producer(broker, linger_ms=0)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from shared import FieldError, field_errors_from_pydantic
+from shared import FieldError
+from shared.problems import field_errors_from_pydantic
 
 
 class TestFieldErrors:

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from shared import Database, DatabaseTarget, after_commit
+from shared import Database, after_commit
+from shared.ops import DatabaseTarget
 
 
 class _Base(SQLModel, registry=registry()):

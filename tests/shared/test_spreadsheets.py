@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from shared import csv_bytes, safe_cell, safe_row
+from shared import csv_bytes, safe_row
+from shared.spreadsheets import safe_cell
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -15,7 +15,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from shared import CHROMIUM_FLAGS, ServiceUnavailable
+from shared import ServiceUnavailable
+from shared.ops import CHROMIUM_FLAGS
 
 FLAGS = (
     "--headless",

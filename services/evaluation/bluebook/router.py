@@ -13,7 +13,8 @@ from services.evaluation.bluebook import renditions, service
 from services.evaluation.bluebook.pdf import Printer, PrinterDep
 from services.evaluation.bluebook.peers import Peers, PeersDep
 from services.evaluation.bluebook.schemas import BlueBook, Edition
-from shared import Forbidden, Principal, PrincipalDep, Role, RowId, SessionDep, problem_responses
+from shared import Forbidden, Principal, PrincipalDep, Role, SessionDep, problem_responses
+from shared.params import RowId
 
 router = APIRouter(tags=["evaluation"])
 

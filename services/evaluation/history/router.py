@@ -6,14 +6,8 @@ from fastapi import APIRouter, Query, Request
 
 from services.evaluation.history import service
 from services.evaluation.history.schemas import ImportReport, TaxYearPublic
-from shared import (
-    ID_ASCII_PATTERN,
-    MAX_ID_CHARS,
-    AdminDep,
-    OverseerDep,
-    SessionDep,
-    problem_responses,
-)
+from shared import AdminDep, OverseerDep, SessionDep, problem_responses
+from shared.params import ID_ASCII_PATTERN, MAX_ID_CHARS
 
 router = APIRouter(prefix="/api/v1/evaluation/tax-history", tags=["evaluation"])
 

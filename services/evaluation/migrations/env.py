@@ -1,6 +1,6 @@
 """Alembic environment of the evaluation service (its own schema and history)."""
 
 from services.evaluation.models import metadata
-from shared import run_env
+from shared.ops import run_env
 
 run_env(metadata)

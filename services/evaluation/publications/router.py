@@ -14,7 +14,8 @@ from services.evaluation.publications.schemas import (
     PublicationPublic,
     PublicationSummary,
 )
-from shared import AdminDep, PrincipalDep, RowId, SessionDep, problem_responses
+from shared import AdminDep, PrincipalDep, SessionDep, problem_responses
+from shared.params import RowId
 
 router = APIRouter(prefix="/api/v1/evaluation/publications", tags=["evaluation"])
 

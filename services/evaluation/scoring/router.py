@@ -14,7 +14,8 @@ from services.evaluation.scoring.schemas import (
     SchemeDefinition,
     ScoreBoard,
 )
-from shared import AdminDep, DistrictPath, PrincipalDep, SessionDep, problem_responses
+from shared import AdminDep, PrincipalDep, SessionDep, problem_responses
+from shared.params import DistrictPath
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation"])
 

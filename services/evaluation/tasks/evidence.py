@@ -4,7 +4,8 @@ from policy import AttachmentColumns, BlobColumns, DatabaseBlobs, evidence_route
 from services.evaluation.db import EvaluationTable
 from services.evaluation.tasks import service
 from services.evaluation.tasks.router import ReporterDep, TaskId
-from shared import PrincipalDep, RowId, SessionDep
+from shared import PrincipalDep, SessionDep
+from shared.params import RowId
 
 
 class ReportAttachment(EvaluationTable, AttachmentColumns, table=True):

@@ -21,11 +21,11 @@ from shared import (
     Principal,
     PrincipalDep,
     Role,
-    RowId,
     SessionDep,
     problem_responses,
     require_roles,
 )
+from shared.params import RowId
 
 router = APIRouter(prefix="/api/v1/evaluation/tasks", tags=["evaluation"])
 

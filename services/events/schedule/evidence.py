@@ -5,7 +5,8 @@ from __future__ import annotations
 from policy import AttachmentColumns, BlobColumns, DatabaseBlobs, evidence_router
 from services.events.db import EventsTable
 from services.events.schedule import service
-from shared import PrincipalDep, SessionDep, TextId, WriterDep
+from shared import PrincipalDep, SessionDep, WriterDep
+from shared.params import TextId
 
 
 class EventAttachment(EventsTable, AttachmentColumns, table=True):

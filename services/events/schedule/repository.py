@@ -9,7 +9,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.events.schedule.models import Event, EventChange
-from shared import page_of, year_bounds
+from shared import year_bounds
+from shared.params import page_of
 
 
 async def get(session: AsyncSession, event_id: str) -> Event | None:

@@ -17,17 +17,8 @@ from services.events.schedule.schemas import (
     EventUpdate,
     VoidRequest,
 )
-from shared import (
-    AdminDep,
-    DistrictFilter,
-    Limit,
-    Offset,
-    PrincipalDep,
-    SessionDep,
-    TextId,
-    WriterDep,
-    problem_responses,
-)
+from shared import AdminDep, PrincipalDep, SessionDep, WriterDep, problem_responses
+from shared.params import DistrictFilter, Limit, Offset, TextId
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 

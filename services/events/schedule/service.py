@@ -41,9 +41,9 @@ from shared import (
     Principal,
     Role,
     ValidationFailed,
-    enqueue,
     utcnow,
 )
+from shared.messaging import enqueue
 
 
 def counts(event: Event) -> bool:

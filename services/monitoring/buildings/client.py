@@ -6,7 +6,8 @@ from typing import Any
 
 import httpx
 
-from shared import TransientError, batched
+from shared import batched
+from shared.messaging import TransientError
 
 
 class RegistryUnavailable(TransientError):

@@ -14,15 +14,8 @@ from services.monitoring.figures.schemas import (
     KnownYears,
     YearOnYear,
 )
-from shared import (
-    PERIOD_PATTERN,
-    DistrictFilter,
-    DistrictPath,
-    PrincipalDep,
-    SessionDep,
-    TextId,
-    problem_responses,
-)
+from shared import PrincipalDep, SessionDep, problem_responses
+from shared.params import PERIOD_PATTERN, DistrictFilter, DistrictPath, TextId
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 

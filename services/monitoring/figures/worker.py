@@ -26,7 +26,8 @@ from services.monitoring.figures.periods import shift
 from services.monitoring.figures.repository import MonthFigure
 from services.monitoring.warnings.detection import detect
 from services.monitoring.warnings.rules import RulesStore
-from shared import Database, enqueue, utcnow
+from shared import Database, utcnow
+from shared.messaging import enqueue
 
 logger = logging.getLogger("sbe.monitoring.figures")
 

@@ -20,7 +20,8 @@ from services.monitoring.figures.models import (
     FigureChange,
 )
 from services.monitoring.ingest.models import DeadLetter, OccupancyRecord, TaxRecord
-from shared import batched, dialect_insert, driver_connection, is_postgres, page_of
+from shared import batched, dialect_insert, driver_connection, is_postgres
+from shared.params import page_of
 
 _CHUNK = 5000
 

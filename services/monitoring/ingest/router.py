@@ -13,7 +13,8 @@ from services.monitoring.ingest.schemas import (
     ReplayResult,
 )
 from services.monitoring.metrics import INGEST_RECORDS
-from shared import AdminDep, Limit, Offset, OverseerDep, SessionDep
+from shared import AdminDep, OverseerDep, SessionDep
+from shared.params import Limit, Offset
 
 router = APIRouter(prefix="/api/v1/monitoring/dead-letters", tags=["monitoring"])
 

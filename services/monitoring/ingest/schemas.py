@@ -10,7 +10,8 @@ from pydantic import Field
 from sqlmodel import Field as ModelField
 from sqlmodel import SQLModel
 
-from shared import MAX_ID, RequestModel
+from shared import RequestModel
+from shared.params import MAX_ID
 
 
 class DeadLetterReason(StrEnum):

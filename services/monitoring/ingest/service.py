@@ -20,7 +20,8 @@ from services.monitoring.db import MonitoringOutbox
 from services.monitoring.ingest import repository
 from services.monitoring.ingest.models import OccupancyRecord, TaxRecord
 from services.monitoring.ingest.schemas import DeadLetterReason
-from shared import ENVELOPE_VALUE_BYTES, TOPIC_DEADLETTER, Letter, enqueue, envelope, utcnow
+from shared import utcnow
+from shared.messaging import ENVELOPE_VALUE_BYTES, TOPIC_DEADLETTER, Letter, enqueue, envelope
 
 Outcome = str  # stored | duplicate | corrected | deadletter
 

@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.monitoring.notifications.models import Notification
 from services.monitoring.warnings.models import EarlyWarning
-from shared import page_of
+from shared.params import page_of
 
 
 async def open_warnings(session: AsyncSession) -> list[EarlyWarning]:

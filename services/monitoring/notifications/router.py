@@ -7,7 +7,8 @@ from fastapi import APIRouter, Depends, Request
 from services.monitoring.notifications import service
 from services.monitoring.notifications.schemas import NotificationPage, NotificationPublic
 from services.monitoring.notifications.service import Delivery
-from shared import AdminDep, Limit, Offset, PrincipalDep, SessionDep
+from shared import AdminDep, PrincipalDep, SessionDep
+from shared.params import Limit, Offset
 
 router = APIRouter(prefix="/api/v1/monitoring/notifications", tags=["monitoring"])
 

@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.monitoring.buildings.models import BuildingCopy
 from services.monitoring.figures.models import BuildingMonth, EnterpriseBuildingYear
 from services.monitoring.warnings.models import EarlyWarning, WarningSetting, WarningStep
-from shared import dialect_insert, page_of
+from shared import dialect_insert
+from shared.params import page_of
 
 
 async def raise_once(session: AsyncSession, rows: list[dict[str, Any]]) -> None:

@@ -20,18 +20,8 @@ from services.monitoring.warnings.schemas import (
     WarningSettingsUpdate,
     WarningStepPublic,
 )
-from shared import (
-    AdminDep,
-    DistrictFilter,
-    Limit,
-    Offset,
-    OverseerDep,
-    PrincipalDep,
-    RowId,
-    SessionDep,
-    WriterDep,
-    problem_responses,
-)
+from shared import AdminDep, OverseerDep, PrincipalDep, SessionDep, WriterDep, problem_responses
+from shared.params import DistrictFilter, Limit, Offset, RowId
 
 router = APIRouter(prefix="/api/v1/monitoring/warnings", tags=["monitoring"])
 

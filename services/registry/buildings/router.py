@@ -28,18 +28,14 @@ from services.registry.demo import service as demo_service
 from services.registry.reading import ReaderDep
 from shared import (
     AdminDep,
-    AsciiId,
-    DistrictFilter,
-    Limit,
     Line,
-    Offset,
     PrincipalDep,
     SessionDep,
-    TextId,
     WriterDep,
     beijing_today,
     problem_responses,
 )
+from shared.params import AsciiId, DistrictFilter, Limit, Offset, TextId
 
 router = APIRouter(prefix="/api/v1", tags=["buildings"])
 

@@ -41,16 +41,8 @@ from services.registry.districts import repository as districts
 from services.registry.figures.models import BuildingYearCopy
 from services.registry.reading import Reader
 from services.registry.renovations import repository as renovations
-from shared import (
-    SHANGHAI,
-    Conflict,
-    FieldError,
-    NotFound,
-    Principal,
-    ValidationFailed,
-    enqueue,
-    utcnow,
-)
+from shared import SHANGHAI, Conflict, FieldError, NotFound, Principal, ValidationFailed, utcnow
+from shared.messaging import enqueue
 
 # The building's own fields (BuildingBase): what create stores and update may change.
 _BUILDING_FIELDS = set(BuildingBase.model_fields)

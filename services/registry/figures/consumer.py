@@ -17,7 +17,8 @@ from policy import (
 )
 from services.registry.figures.models import BuildingYearCopy
 from services.registry.settings import RegistrySettings
-from shared import BatchConsumer, Database, KafkaDeadLetters, consumer_config
+from shared import Database
+from shared.messaging import BatchConsumer, KafkaDeadLetters, consumer_config
 
 
 class FiguresHandler:

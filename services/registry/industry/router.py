@@ -14,16 +14,8 @@ from services.registry.industry.schemas import (
     MonthFlow,
 )
 from services.registry.settings import SettingsDep
-from shared import (
-    ID_ASCII_PATTERN,
-    MAX_ID_CHARS,
-    DistrictFilter,
-    Limit,
-    Offset,
-    PrincipalDep,
-    SessionDep,
-    problem_responses,
-)
+from shared import PrincipalDep, SessionDep, problem_responses
+from shared.params import ID_ASCII_PATTERN, MAX_ID_CHARS, DistrictFilter, Limit, Offset
 
 BuildingIdFilter = Annotated[
     str | None,

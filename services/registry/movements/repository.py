@@ -17,7 +17,8 @@ from services.registry.movements.models import (
     Movement,
     MovementVersion,
 )
-from shared import batched, fetch_rows, page_of, write_rows
+from shared import batched, fetch_rows, write_rows
+from shared.params import page_of
 
 _CHUNK = 1000
 

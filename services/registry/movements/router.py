@@ -16,18 +16,8 @@ from services.registry.movements.schemas import (
     MovementResult,
     MovementWithdrawal,
 )
-from shared import (
-    ID_ASCII_PATTERN,
-    MAX_ID_CHARS,
-    DistrictFilter,
-    Limit,
-    Line,
-    Offset,
-    PrincipalDep,
-    SessionDep,
-    WriterDep,
-    problem_responses,
-)
+from shared import Line, PrincipalDep, SessionDep, WriterDep, problem_responses
+from shared.params import ID_ASCII_PATTERN, MAX_ID_CHARS, DistrictFilter, Limit, Offset
 
 router = APIRouter(prefix="/api/v1", tags=["enterprises"])
 

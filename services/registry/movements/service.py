@@ -28,16 +28,8 @@ from services.registry.movements.schemas import (
     MovementWithdrawal,
 )
 from services.registry.tenancy import service as tenancy
-from shared import (
-    Conflict,
-    FieldError,
-    Forbidden,
-    NotFound,
-    Principal,
-    ValidationFailed,
-    enqueue,
-    utcnow,
-)
+from shared import Conflict, FieldError, Forbidden, NotFound, Principal, ValidationFailed, utcnow
+from shared.messaging import enqueue
 
 
 def content_hash(record: MovementRecord) -> str:

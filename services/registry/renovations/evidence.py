@@ -3,7 +3,8 @@
 from policy import AttachmentColumns, BlobColumns, DatabaseBlobs, evidence_router
 from services.registry.db import RegistryTable
 from services.registry.renovations import service
-from shared import PrincipalDep, SessionDep, TextId, WriterDep
+from shared import PrincipalDep, SessionDep, WriterDep
+from shared.params import TextId
 
 
 class RenovationAttachment(RegistryTable, AttachmentColumns, table=True):

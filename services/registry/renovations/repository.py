@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.registry.buildings.models import Building
 from services.registry.renovations.models import Renovation
-from shared import page_of
+from shared.params import page_of
 
 
 class Located(NamedTuple):

@@ -12,19 +12,8 @@ from services.registry.renovations.schemas import (
     RenovationPublic,
     RenovationUpdate,
 )
-from shared import (
-    ID_ASCII_PATTERN,
-    MAX_ID_CHARS,
-    AdminDep,
-    DistrictFilter,
-    Limit,
-    Offset,
-    PrincipalDep,
-    SessionDep,
-    TextId,
-    WriterDep,
-    problem_responses,
-)
+from shared import AdminDep, PrincipalDep, SessionDep, WriterDep, problem_responses
+from shared.params import ID_ASCII_PATTERN, MAX_ID_CHARS, DistrictFilter, Limit, Offset, TextId
 
 router = APIRouter(prefix="/api/v1/renovations", tags=["renovations"])
 

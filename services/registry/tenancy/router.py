@@ -4,7 +4,8 @@ from fastapi import APIRouter
 
 from services.registry.tenancy import service
 from services.registry.tenancy.schemas import TenantPublic
-from shared import PrincipalDep, SessionDep, TextId, problem_responses
+from shared import PrincipalDep, SessionDep, problem_responses
+from shared.params import TextId
 
 router = APIRouter(prefix="/api/v1", tags=["enterprises"])
 

@@ -1,4 +1,5 @@
-"""Query and path parameters the endpoints share, bounded so the database can represent them."""
+"""Query and path parameters the endpoints share, bounded so the database can represent them,
+the page they ask for, and the id and period patterns the bodies use too."""
 
 from typing import Annotated, Any
 
@@ -6,7 +7,7 @@ from fastapi import Path, Query
 from sqlalchemy import func
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.schemas import ID_ASCII_PATTERN, MAX_ID_CHARS
+from shared.schemas import ID_ASCII_PATTERN, MAX_ID_CHARS, PERIOD_PATTERN, AsciiId, Period
 
 # Bounded so a client cannot ask the database for an offset it cannot represent.
 MAX_OFFSET = 2**31 - 1
@@ -43,3 +44,20 @@ async def page_of(
     total = await session.scalar(counting)
     rows = await session.exec(query.order_by(*order_by).limit(limit).offset(offset))
     return list(rows), int(total or 0)
+
+
+__all__ = [
+    "ID_ASCII_PATTERN",
+    "MAX_ID",
+    "MAX_ID_CHARS",
+    "PERIOD_PATTERN",
+    "AsciiId",
+    "DistrictFilter",
+    "DistrictPath",
+    "Limit",
+    "Offset",
+    "Period",
+    "RowId",
+    "TextId",
+    "page_of",
+]
