@@ -98,3 +98,35 @@ def test_no_source_file_is_past_400_lines() -> None:
         if name not in GENERATED and lines > 400:
             long.append(f"{name}: {lines} lines")
     assert long == []
+
+
+def test_shared_keeps_small_surfaces() -> None:
+    """`shared` is a small library: its root holds what every service is written with, and each
+    narrower surface one kind of work. A surface past its size is a drawer of everything again;
+    a name most code does not need belongs on a narrower surface, or in its one consumer."""
+    import shared
+    import shared.edge
+    import shared.messaging
+    import shared.ops
+    import shared.params
+
+    sizes = {
+        module.__name__: len(module.__all__)
+        for module in (shared, shared.params, shared.messaging, shared.edge, shared.ops)
+    }
+    assert sizes["shared"] <= 45, sizes
+    assert all(size <= 30 for name, size in sizes.items() if name != "shared"), sizes
+    # Every name on a surface is one its module really holds, and no name is on two surfaces.
+    names = [(m, n) for m in sizes for n in __import__(m, fromlist=["*"]).__all__]
+    assert len({n for _, n in names}) == len(names)
+
+
+def test_console_takes_the_districts_from_the_platform() -> None:
+    """The districts' ids and names come from GET /api/v1/districts, never a list in the console
+    (the cockpit's tile layout aside, which places the platform's districts on a grid)."""
+    found = _offending(
+        r"[\"'](zhangjiagang|changshu|taicang|kunshan|wujiang|wuzhong|xiangcheng|huqiu)[\"']|姑苏区|张家港市",
+        _sources("console/src", suffixes=(".ts", ".vue")),
+        allowed=GENERATED,
+    )
+    assert found == []

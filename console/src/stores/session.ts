@@ -45,7 +45,7 @@ export const useSession = defineStore("session", {
     mayWrite: (state) => ["admin", "district"].includes(state.user?.role ?? ""),
     ready: (state) =>
       state.user !== null && !state.passwordChangeRequired && !state.enrolmentRequired,
-    /** A district's Chinese name, e.g. 姑苏区 (its id while the list has not come, — for none). */
+    /** A district's Chinese name (its id while the list has not come, — for none). */
     districtName: (state) => (id: string | null | undefined) =>
       id ? (state.districts.find((d) => d.district_id === id)?.name_zh ?? id) : "—",
   },
