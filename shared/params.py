@@ -26,6 +26,9 @@ TextId = Annotated[
     Path(min_length=1, max_length=MAX_ID_CHARS, pattern=ID_ASCII_PATTERN, description="The id."),
 ]
 
+# The platform's years: its data starts this century and plans run to 2100.
+YearQuery = Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")]
+
 DISTRICT_PATTERN = r"^[a-z]{1,32}$"
 DistrictPath = Annotated[
     str, Path(pattern=DISTRICT_PATTERN, description="A district id, e.g. gusu.")
@@ -59,5 +62,6 @@ __all__ = [
     "Period",
     "RowId",
     "TextId",
+    "YearQuery",
     "page_of",
 ]

@@ -15,11 +15,10 @@ from services.evaluation.scoring.schemas import (
     ScoreBoard,
 )
 from shared import AdminDep, PrincipalDep, SessionDep, problem_responses
-from shared.params import DistrictPath
+from shared.params import DistrictPath, YearQuery
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation"])
 
-Year = Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")]
 SchemeId = Annotated[
     str,
     Query(
@@ -40,7 +39,7 @@ async def scores(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
-    year: Year,
+    year: YearQuery,
     scheme: SchemeId = DEFAULT.id,
 ) -> ScoreBoard:
     """Admin and supervision see every district; a district key sees its own (ranked among all)."""
@@ -57,7 +56,7 @@ async def robustness(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
-    year: Year,
+    year: YearQuery,
     scheme: SchemeId = DEFAULT.id,
 ) -> Robustness:
     """Median rank and rank range over weights moved, geometric aggregation, no development."""
@@ -75,7 +74,7 @@ async def evidence(
     session: SessionDep,
     principal: PrincipalDep,
     district_id: DistrictPath,
-    year: Year,
+    year: YearQuery,
     scheme: SchemeId = DEFAULT.id,
 ) -> Evidence:
     """What each count of the district's year is made of, and what awaits review beside it."""

@@ -1,13 +1,12 @@
 """HTTP route for the compliance check."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from services.events.compliance import service
 from services.events.compliance.schemas import Compliance
 from services.events.targets import TargetsDep
 from shared import PrincipalDep, SessionDep, problem_responses
+from shared.params import YearQuery
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
@@ -21,7 +20,7 @@ router = APIRouter(prefix="/api/v1/events", tags=["events"])
 async def compliance(
     session: SessionDep,
     principal: PrincipalDep,
-    year: Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")],
+    year: YearQuery,
     targets: TargetsDep,
 ) -> Compliance:
     """Windows, conference, joint meetings and each district against its target, with what is

@@ -15,11 +15,9 @@ from services.monitoring.figures.schemas import (
     YearOnYear,
 )
 from shared import PrincipalDep, SessionDep, problem_responses
-from shared.params import PERIOD_PATTERN, DistrictFilter, DistrictPath, TextId
+from shared.params import PERIOD_PATTERN, DistrictFilter, DistrictPath, TextId, YearQuery
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
-
-YearQuery = Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")]
 
 
 PeriodQuery = Annotated[

@@ -15,7 +15,7 @@ from services.registry.industry.schemas import (
 )
 from services.registry.settings import SettingsDep
 from shared import PrincipalDep, SessionDep, problem_responses
-from shared.params import ID_ASCII_PATTERN, MAX_ID_CHARS, DistrictFilter, Limit, Offset
+from shared.params import ID_ASCII_PATTERN, MAX_ID_CHARS, DistrictFilter, Limit, Offset, YearQuery
 
 BuildingIdFilter = Annotated[
     str | None,
@@ -39,7 +39,7 @@ router = APIRouter(prefix="/api/v1", tags=["enterprises"])
 async def movement_flows(
     session: SessionDep,
     principal: PrincipalDep,
-    year: Annotated[int, Query(ge=2000, le=2100, description="Calendar year.")],
+    year: YearQuery,
     district_id: DistrictFilter = None,
     section: Annotated[
         str | None,
