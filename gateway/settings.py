@@ -84,6 +84,7 @@ class GatewaySettings(BaseServiceSettings):
 # API area (the first path segment after /api/v1/) → the service that serves it.
 AREAS = {
     "districts": "registry",
+    "map": "registry",
     "buildings": "registry",
     "renovations": "registry",
     "lists": "registry",

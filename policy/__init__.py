@@ -37,6 +37,7 @@ from policy.money import (
     parse_cents,
     per_m2_cny,
     round_half_up,
+    tier_of,
 )
 from policy.reconcile import (
     CopyWatch,
@@ -162,6 +163,7 @@ __all__ = [
     "round_half_up",
     "tally",
     "tally_building_years",
+    "tier_of",
     "topic_specs",
     "upsert_building_copies",
     "upsert_building_year_copies",

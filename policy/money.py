@@ -13,6 +13,13 @@ LINE_100M_CENTS = 100_000_000 * 100
 TIER_LINES_CENTS = {"100m": LINE_100M_CENTS, "500m": 500_000_000 * 100, "1b": 1_000_000_000 * 100}
 
 
+def tier_of(cents: int) -> str | None:
+    """The highest tier whose line a year's tax exceeds ('100m', '500m', '1b'), else None: a
+    building is an 亿元楼宇 when its tax is over the line, not at it."""
+    reached = [tier for tier, line in TIER_LINES_CENTS.items() if cents > line]
+    return reached[-1] if reached else None
+
+
 # ASCII digits only: `\d` would also take other scripts' digits ('١٢٣'), which int() reads.
 _PLAIN_DECIMAL = re.compile(r"(-?)([0-9]{1,16})(?:\.([0-9]{1,2}))?")
 

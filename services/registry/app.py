@@ -27,6 +27,7 @@ from services.registry.districts.router import router as districts_router
 from services.registry.figures import copies
 from services.registry.figures.consumer import figures_consumer
 from services.registry.industry.router import router as industry_router
+from services.registry.map.router import router as map_router
 from services.registry.movements.router import router as movements_router
 from services.registry.reading import FastReads
 from services.registry.renovations.evidence import router as renovation_evidence_router
@@ -105,6 +106,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             renovations_router,
             renovation_evidence_router,
             districts_router,
+            map_router,
             demo_router,
             outbox_router("registry", RegistryOutbox),
             announcements_router("registry", announcements.tallies, announcements.republish),

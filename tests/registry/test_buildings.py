@@ -275,6 +275,7 @@ async def test_every_field_of_a_building_round_trips_through_create_patch_read_a
         "address": "苏州市姑苏区人民路1号",
         "gross_floor_area_m2": 12_000.0,
         "status": "operating",
+        "location": {"lng": 120.6193, "lat": 31.3112},
     }
     assert set(first) == set(BuildingBase.model_fields)
     created = must(await registry.post("/api/v1/buildings", json={**first, "id": "rt-1"}), 201)
@@ -285,6 +286,7 @@ async def test_every_field_of_a_building_round_trips_through_create_patch_read_a
         "address": "苏州工业园区星湖街2号",
         "gross_floor_area_m2": 15_500.5,
         "status": "renovating",
+        "location": {"lng": 120.7241, "lat": 31.3215},
     }
     patched = must(await registry.patch("/api/v1/buildings/rt-1", json=second), 200)
     assert {field: patched[field] for field in second} == second
@@ -308,4 +310,6 @@ async def test_every_field_of_a_building_round_trips_through_create_patch_read_a
         "地址": "苏州工业园区星湖街2号",
         "建筑面积（平方米）": "15500.5",
         "状态": "改造提升中",
+        "经度": "120.7241",
+        "纬度": "31.3215",
     }

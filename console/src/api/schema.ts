@@ -1532,6 +1532,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/map/buildings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The buildings on the map
+         * @description Each standing building with a location, with its year's tax and tier, occupancy, 名录 and
+         *     featured industries. Admin and supervision see every district; a district its own.
+         */
+        get: operations["located_buildings_api_v1_map_buildings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The districts' boundaries
+         * @description The ten districts' boundaries (Polygon or MultiPolygon, with `district_id`, `name_zh` and
+         *     `schematic`); every role may read them. 苏州工业园区 is a schematic outline in the shipped
+         *     boundaries, and the collection's `note` says so. The ETag names the version.
+         */
+        get: operations["district_boundaries_api_v1_map_districts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/districts/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of the boundaries
+         * @description The shipped boundaries (version 0) and each replacement, oldest first (admin,
+         *     supervision).
+         */
+        get: operations["boundary_versions_api_v1_map_districts_versions_get"];
+        put?: never;
+        /**
+         * Replace the districts' boundaries (administrator)
+         * @description Authoritative boundaries in place of those in force: all ten districts, valid polygons
+         *     inside Suzhou, no two overlapping (422 names each fault). The replaced version is kept.
+         */
+        post: operations["replace_boundaries_api_v1_map_districts_versions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitoring/buildings/{building_id}/series": {
         parameters: {
             query?: never;
@@ -2608,6 +2677,48 @@ export interface components {
             total: number;
         };
         /**
+         * BoundariesReplace
+         * @description New boundaries for the ten districts, from an authoritative source: a GeoJSON
+         *     FeatureCollection whose features carry `properties.district_id`.
+         */
+        BoundariesReplace: {
+            /**
+             * Collection
+             * @description RFC 7946 FeatureCollection: one Polygon or MultiPolygon per district.
+             */
+            collection: {
+                [key: string]: unknown;
+            };
+            /**
+             * Reason
+             * @description Why they are replaced.
+             */
+            reason: string;
+            /**
+             * Source
+             * @description Where the boundaries come from (e.g. 市自然资源和规划局 2024 年行政区划).
+             */
+            source: string;
+        };
+        /**
+         * BoundaryVersionPublic
+         * @description One version of the boundaries (0: those shipped with the platform).
+         */
+        BoundaryVersionPublic: {
+            /** In Force */
+            in_force: boolean;
+            /** Reason */
+            reason: string;
+            /** Replaced At */
+            replaced_at: string | null;
+            /** Replaced By */
+            replaced_by: string | null;
+            /** Source */
+            source: string;
+            /** Version */
+            version: number;
+        };
+        /**
          * BuildingCreate
          * @description A new building. Give `id` to keep the district system's own identifier.
          */
@@ -2637,6 +2748,8 @@ export interface components {
              * @description The 名录 the building is on.
              */
             lists?: components["schemas"]["ListKey"][];
+            /** @description Where it stands on the map (CGCS2000 degrees); optional. */
+            location?: components["schemas"]["Location"] | null;
             /**
              * Name
              * @description Building name (楼宇名称).
@@ -2719,6 +2832,8 @@ export interface components {
              * @description The 名录 the building is on.
              */
             lists: components["schemas"]["ListKey"][];
+            /** @description Where it stands on the map (CGCS2000 degrees); optional. */
+            location?: components["schemas"]["Location"] | null;
             /**
              * Name
              * @description Building name (楼宇名称).
@@ -2797,6 +2912,8 @@ export interface components {
              * @description The 名录 the building is on.
              */
             lists: components["schemas"]["ListKey"][];
+            /** @description Where it stands on the map (CGCS2000 degrees); optional. */
+            location?: components["schemas"]["Location"] | null;
             /**
              * Name
              * @description Building name (楼宇名称).
@@ -2857,6 +2974,7 @@ export interface components {
              * @description The complete new set of 名录.
              */
             lists?: components["schemas"]["ListKey"][] | null;
+            location?: (components["schemas"]["Location"] | null) | null;
             /** Name */
             name?: string | null;
             status?: components["schemas"]["BuildingStatus"] | null;
@@ -4321,6 +4439,23 @@ export interface components {
              * @description How many buildings are on it.
              */
             total: number;
+        };
+        /**
+         * Location
+         * @description A point in CGCS2000 degrees (which RFC 7946 and 天地图 treat as WGS-84), inside Suzhou's
+         *     extent.
+         */
+        Location: {
+            /**
+             * Lat
+             * @description Latitude (纬度), degrees north.
+             */
+            lat: number;
+            /**
+             * Lng
+             * @description Longitude (经度), degrees east.
+             */
+            lng: number;
         };
         /**
          * Login
@@ -15878,6 +16013,348 @@ export interface operations {
                     "application/json": components["schemas"]["ListPage"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    located_buildings_api_v1_map_buildings_get: {
+        parameters: {
+            query?: {
+                /** @description Only this district (e.g. gusu). */
+                district_id?: string | null;
+                /** @description The year of the figures shown (default: this year). */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A FeatureCollection of the located buildings, one Point each. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": Record<string, never>;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    district_boundaries_api_v1_map_districts_get: {
+        parameters: {
+            query?: {
+                /** @description A past version (0: the shipped boundaries). */
+                version?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A FeatureCollection of the ten districts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": Record<string, never>;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    boundary_versions_api_v1_map_districts_versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoundaryVersionPublic"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replace_boundaries_api_v1_map_districts_versions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BoundariesReplace"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoundaryVersionPublic"];
                 };
             };
             /** @description Bad Request */

@@ -60,6 +60,10 @@ FIELD_COLUMNS: dict[str, tuple[Column, ...]] = {
     "address": (Column("地址", 40, lambda b, _: b.address),),
     "gross_floor_area_m2": (Column("建筑面积（平方米）", 16, lambda b, _: b.gross_floor_area_m2),),
     "status": (Column("状态", 10, lambda b, _: STATUS_ZH[b.status]),),
+    "location": (
+        Column("经度", 12, lambda b, _: b.location.lng if b.location else None),
+        Column("纬度", 12, lambda b, _: b.location.lat if b.location else None),
+    ),
 }
 _unexported = set(BuildingBase.model_fields) - FIELD_COLUMNS.keys()
 if _unexported:

@@ -12,6 +12,7 @@ from pydantic import StringConstraints, create_model, field_validator
 from sqlmodel import Field, SQLModel
 
 from policy import FeaturedIndustry
+from services.registry.map.schemas import Location
 from shared import Line, RequestModel
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -95,6 +96,10 @@ Status = Annotated[
     BuildingStatus,
     PydanticField(description="planned, under_construction, operating or renovating."),
 ]
+Place = Annotated[
+    Location | None,
+    PydanticField(description="Where it stands on the map (CGCS2000 degrees); optional."),
+]
 
 
 class BuildingBase(SQLModel):
@@ -106,6 +111,7 @@ class BuildingBase(SQLModel):
     address: Address
     gross_floor_area_m2: Area
     status: Status
+    location: Place = None
 
 
 class BuildingCreate(BuildingBase, RequestModel):

@@ -19,7 +19,12 @@ from policy import (
     per_m2_cny,
 )
 from services.registry.buildings import repository
-from services.registry.buildings.models import Building, FeaturedDesignation
+from services.registry.buildings.models import (
+    Building,
+    FeaturedDesignation,
+    columns_of,
+    fields_of,
+)
 from services.registry.buildings.schemas import (
     BuildingBase,
     BuildingCreate,
@@ -54,7 +59,7 @@ def _view(
     """A building's columns, lists and industries as the API shows them."""
     return BuildingPublic.model_validate(
         {
-            **building,
+            **fields_of(building),
             "lists": sorted(lists),
             "featured_industries": sorted(set(industries)),
             "retired": Retirement(
@@ -146,7 +151,8 @@ async def create(
     building_id = data.id or uuid.uuid4().hex
     if await repository.get(session, building_id) is not None:
         raise Conflict(f"A building with id {building_id!r} already exists.")
-    building = Building(id=building_id, **data.model_dump(mode="json", include=_BUILDING_FIELDS))
+    fields = data.model_dump(mode="json", include=_BUILDING_FIELDS)
+    building = Building(id=building_id, **columns_of(fields))
     session.add(building)
     await session.flush()
     await repository.replace_lists(session, building_id, [k.value for k in data.lists])
@@ -234,8 +240,8 @@ async def update(
     if changes.get("district_id") not in (None, building.district_id):
         principal.ensure_write(changes["district_id"])
         await _ensure_district_exists(session, changes["district_id"])
-    for field, value in changes.items():
-        setattr(building, field, value)
+    for column, value in columns_of(changes).items():
+        setattr(building, column, value)
     if data.lists is not None:
         await repository.replace_lists(session, building_id, [k.value for k in data.lists])
     building.updated_at = utcnow()
