@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -55,16 +56,7 @@ async def measure(base: str, username: str, runs: int) -> dict[str, list[float]]
             await context.close()
             # A new browser with an empty cache, signed in by the same cookie: the first load.
             profile = tempfile.mkdtemp(prefix="sbe-bench-")
-            context = await chromium(playwright, profile)
-            async with httpx.AsyncClient(base_url=base) as client:
-                signed = await client.post(
-                    "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
-                )
-            await context.add_cookies(
-                [{"name": "sbe_session", "value": signed.cookies["sbe_session"], "url": base}]
-            )
-            # What the console notes in its storage at sign-in, so that it asks who is signed in.
-            await context.add_init_script("localStorage.setItem('sbe.signedIn', '1')")
+            context = await signed_in(playwright, profile, base, username)
             page = await context.new_page()
             assets: list[bytes] = []
             api_calls: list[str] = []
@@ -96,6 +88,25 @@ async def measure(base: str, username: str, runs: int) -> dict[str, list[float]]
             await context.close()
             shutil.rmtree(profile, ignore_errors=True)
     return figures
+
+
+async def signed_in(playwright: Any, profile: str, base: str, username: str, **storage: str) -> Any:
+    """A fresh browser (empty cache, in `profile`) whose console is signed in as `username`, as
+    after a sign-in: the session cookie, and what the console notes in its storage at sign-in
+    (so that it asks who is signed in), with `storage` besides (`sbe.year`, say)."""
+    context = await chromium(playwright, profile)
+    async with httpx.AsyncClient(base_url=base) as client:
+        signed = await client.post(
+            "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+        )
+    await context.add_cookies(
+        [{"name": "sbe_session", "value": signed.cookies["sbe_session"], "url": base}]
+    )
+    notes = {"sbe.signedIn": "1", **storage}
+    await context.add_init_script(
+        "".join(f"localStorage.setItem({key!r}, {value!r});" for key, value in notes.items())
+    )
+    return context
 
 
 def person(

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import orjson
 
+from demo import placing
 from demo.api import RefusedError, client, must
 from demo.city import YI, City, Tenant
 from demo.feeds import OccupancyRecord, occupancy_records, planned_months, tax_records
@@ -127,6 +128,9 @@ class Loader:
 
     async def _buildings(self, district: str, client: httpx.AsyncClient) -> None:
         mine = [b for b in self.city.buildings if b.district_id == district]
+        # Each building stands inside its district as the platform draws it (every role reads
+        # the boundaries).
+        areas = placing.areas_of(must(await client.get("/api/v1/map/districts"), 200))
         for building in mine:
             must(
                 await client.post(
@@ -139,6 +143,7 @@ class Loader:
                         "gross_floor_area_m2": building.gross_floor_area_m2,
                         "status": building.status,
                         "lists": list(building.lists),
+                        "location": placing.place(building, areas, self.city.seed),
                     },
                 ),
                 201,

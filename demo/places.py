@@ -22,6 +22,9 @@ class DistrictProfile:
     growth: float  # the district's yearly tax growth, before each building's own
     occupancy: float  # a typical building's occupied share of its leasable area
     sections: dict[str, int]  # GB/T 4754-2017 section → weight among its tenants
+    # Where its office buildings gather (lng, lat; CGCS2000 degrees): its business centres, each
+    # drawing buildings around it (demo.placing keeps every one inside the district's boundary).
+    hubs: tuple[tuple[float, float], ...] = ()
 
 
 PROFILES: tuple[DistrictProfile, ...] = (
@@ -34,6 +37,7 @@ PROFILES: tuple[DistrictProfile, ...] = (
         growth=0.035,
         occupancy=0.82,
         sections={"F": 30, "G": 22, "J": 10, "L": 10, "M": 8, "I": 8, "C": 12},
+        hubs=((120.550, 31.870), (120.420, 31.950)),
     ),
     DistrictProfile(
         "changshu",
@@ -44,6 +48,7 @@ PROFILES: tuple[DistrictProfile, ...] = (
         growth=0.02,
         occupancy=0.79,
         sections={"F": 32, "C": 18, "L": 12, "J": 10, "M": 10, "I": 8, "R": 10},
+        hubs=((120.750, 31.655), (120.800, 31.630)),
     ),
     DistrictProfile(
         "taicang",
@@ -54,6 +59,7 @@ PROFILES: tuple[DistrictProfile, ...] = (
         growth=0.04,
         occupancy=0.8,
         sections={"G": 28, "F": 26, "C": 14, "J": 10, "M": 12, "I": 10},
+        hubs=((121.110, 31.455), (121.220, 31.620)),
     ),
     DistrictProfile(
         "kunshan",
@@ -64,6 +70,7 @@ PROFILES: tuple[DistrictProfile, ...] = (
         growth=0.05,
         occupancy=0.84,
         sections={"C": 20, "F": 24, "I": 16, "J": 12, "M": 14, "L": 8, "G": 6},
+        hubs=((120.960, 31.385), (121.110, 31.305), (121.000, 31.350)),
     ),
     DistrictProfile(
         "wujiang",
@@ -74,6 +81,7 @@ PROFILES: tuple[DistrictProfile, ...] = (
         growth=-0.01,
         occupancy=0.74,
         sections={"C": 22, "F": 30, "L": 12, "J": 8, "M": 10, "I": 8, "R": 10},
+        hubs=((120.645, 31.165), (120.650, 30.925)),
     ),
     DistrictProfile(
         "wuzhong",
@@ -84,6 +92,7 @@ PROFILES: tuple[DistrictProfile, ...] = (
         growth=0.03,
         occupancy=0.8,
         sections={"I": 22, "M": 20, "F": 18, "L": 14, "J": 10, "R": 8, "C": 8},
+        hubs=((120.630, 31.265), (120.505, 31.265)),
     ),
     DistrictProfile(
         "xiangcheng",
@@ -94,6 +103,7 @@ PROFILES: tuple[DistrictProfile, ...] = (
         growth=0.07,
         occupancy=0.78,
         sections={"I": 24, "F": 22, "M": 16, "J": 14, "L": 12, "G": 12},
+        hubs=((120.640, 31.420), (120.635, 31.380)),
     ),
     DistrictProfile(
         "gusu",
@@ -104,6 +114,7 @@ PROFILES: tuple[DistrictProfile, ...] = (
         growth=0.015,
         occupancy=0.86,
         sections={"L": 18, "H": 14, "R": 14, "F": 18, "J": 12, "M": 12, "O": 12},
+        hubs=((120.626, 31.311), (120.598, 31.316), (120.611, 31.330)),
     ),
     DistrictProfile(
         "sip",
@@ -114,6 +125,7 @@ PROFILES: tuple[DistrictProfile, ...] = (
         growth=0.06,
         occupancy=0.88,
         sections={"J": 30, "M": 26, "I": 18, "L": 8, "F": 10, "R": 8},
+        hubs=((120.675, 31.318), (120.715, 31.320), (120.740, 31.265)),
     ),
     DistrictProfile(
         "huqiu",
@@ -124,6 +136,7 @@ PROFILES: tuple[DistrictProfile, ...] = (
         growth=0.045,
         occupancy=0.81,
         sections={"M": 28, "I": 26, "C": 14, "F": 12, "J": 10, "L": 10},
+        hubs=((120.570, 31.300), (120.440, 31.330)),
     ),
 )
 

@@ -17,6 +17,7 @@ const readers: Role[] = ["admin", "supervision", "district"];
 export const routes: RouteRecordRaw[] = [
   { path: "/login", component: () => import("@/pages/login/LoginPage.vue"), meta: { public: true, title: "nav.login" } },
   { path: "/", component: () => import("@/pages/cockpit/CockpitPage.vue"), meta: { title: "nav.cockpit", roles: readers } },
+  { path: "/map", component: () => import("@/pages/map/MapPage.vue"), meta: { title: "nav.map", roles: readers } },
   { path: "/scores", component: () => import("@/pages/scores/ScoresPage.vue"), meta: { title: "nav.scores", roles: readers } },
   { path: "/buildings", component: () => import("@/pages/buildings/BuildingsPage.vue"), meta: { title: "nav.buildings", roles: readers } },
   { path: "/buildings/:id", component: () => import("@/pages/buildings/BuildingPage.vue"), meta: { title: "nav.buildings", roles: readers } },

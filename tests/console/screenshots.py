@@ -55,6 +55,12 @@ async def shoot(page: Any, out: Path, name: str, quiet: bool = True) -> None:
     print(f"  {name}.png", flush=True)
 
 
+async def drawn(page: Any, label: re.Pattern[str]) -> None:
+    """A chart (the map) drawn to its last point."""
+    chart = page.get_by_role("img", name=label)
+    await chart.and_(page.locator("[data-rendered='true']")).wait_for(timeout=WAIT_MS)
+
+
 async def go(page: Any, menu: str) -> None:
     await page.get_by_role("menuitem", name=menu).click()
     await settled(page)
@@ -98,6 +104,9 @@ async def supervision(page: Any, stack: LiveStack, out: Path) -> None:
     await page.get_by_role("heading", name=COCKPIT).wait_for(timeout=WAIT_MS)
     await page.get_by_role("img", name="各地区分布").wait_for(timeout=WAIT_MS)
     await shoot(page, out, "supervision-cockpit")
+    await go(page, "一张图")
+    await drawn(page, re.compile("年一张图"))
+    await shoot(page, out, "supervision-map")
     await go(page, "考核评价")
     row = page.get_by_role("row").filter(has_text=DISTRICT[1]).first
     await row.get_by_role("button", name="查看依据").click()
@@ -113,6 +122,12 @@ async def district(page: Any, stack: LiveStack, out: Path) -> None:
     await sign_in(page, stack.gateway_url, "sip.staff", PASSWORD)
     await page.get_by_role("heading", name=COCKPIT).wait_for(timeout=WAIT_MS)
     await shoot(page, out, "district-cockpit")
+    await go(page, "一张图")
+    await drawn(page, re.compile("年一张图"))
+    await page.get_by_role("combobox", name="楼宇着色").click()
+    await page.get_by_role("option", name="按产业特色").click()
+    await drawn(page, re.compile("年一张图"))
+    await shoot(page, out, "district-map")
     await go(page, "楼宇")
     first = page.locator(".el-table__body tr td:first-child a").first
     await first.wait_for(timeout=WAIT_MS)

@@ -12,6 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
+import shapely
+from shapely.geometry import shape
 
 from tests.live import UNLIMITED, LiveStack, launch, on_postgres
 
@@ -78,6 +80,21 @@ class TestSbeDemo:
                     f"/api/v1/evaluation/bluebook/{first}", params={"edition": "public"}
                 )
                 assert book.status_code == 200 and "演示数据" in book.text
+                # Every building stands on the map inside its own district.
+                _every_building_inside_its_district(client)
+
+
+def _every_building_inside_its_district(client: httpx.Client) -> None:
+    areas = {
+        f["properties"]["district_id"]: shape(f["geometry"])
+        for f in client.get("/api/v1/map/districts").json()["features"]
+    }
+    registered = client.get("/api/v1/buildings", params={"limit": 1000}).json()["total"]
+    located = client.get("/api/v1/map/buildings").json()["features"]
+    assert registered > 10 and len(located) == registered
+    for feature in located:
+        point = shapely.Point(feature["geometry"]["coordinates"])
+        assert areas[feature["properties"]["district_id"]].contains(point), feature
 
 
 class TestMakeRun:

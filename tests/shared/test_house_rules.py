@@ -122,8 +122,8 @@ def test_shared_keeps_small_surfaces() -> None:
 
 
 def test_console_takes_the_districts_from_the_platform() -> None:
-    """The districts' ids and names come from GET /api/v1/districts, never a list in the console
-    (the cockpit's tile layout aside, which places the platform's districts on a grid)."""
+    """The districts' ids and names come from GET /api/v1/districts (and their shapes from
+    GET /api/v1/map/districts), never a list in the console."""
     found = _offending(
         r"[\"'](zhangjiagang|changshu|taicang|kunshan|wujiang|wuzhong|xiangcheng|huqiu)[\"']|姑苏区|张家港市",
         _sources("console/src", suffixes=(".ts", ".vue")),

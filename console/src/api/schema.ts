@@ -2758,6 +2758,18 @@ export interface components {
             /** @description planned, under_construction, operating or renovating. */
             status: components["schemas"]["BuildingStatus"];
         };
+        /** BuildingFeature */
+        BuildingFeature: {
+            geometry: components["schemas"]["BuildingPoint"];
+            /** Id */
+            id: string;
+            properties: components["schemas"]["BuildingProperties"];
+            /**
+             * Type
+             * @constant
+             */
+            type: "Feature";
+        };
         /**
          * BuildingFigures
          * @description A building's year as monitoring last announced it (the registry keeps a copy).
@@ -2851,6 +2863,21 @@ export interface components {
             updated_at: string;
         };
         /**
+         * BuildingMap
+         * @description The located standing buildings the caller may see, by id.
+         */
+        BuildingMap: {
+            /** Features */
+            features: components["schemas"]["BuildingFeature"][];
+            /**
+             * Type
+             * @constant
+             */
+            type: "FeatureCollection";
+            /** Year */
+            year: number;
+        };
+        /**
          * BuildingPage
          * @description One page of buildings.
          */
@@ -2870,6 +2897,53 @@ export interface components {
              * @description The year the figures are for.
              */
             year: number;
+        };
+        /** BuildingPoint */
+        BuildingPoint: {
+            /**
+             * Coordinates
+             * @description [lng, lat], CGCS2000 degrees.
+             */
+            coordinates: number[];
+            /**
+             * Type
+             * @constant
+             */
+            type: "Point";
+        };
+        /** BuildingProperties */
+        BuildingProperties: {
+            /** District Id */
+            district_id: string;
+            /**
+             * Featured Industries
+             * @description Its featured-industry designations.
+             */
+            featured_industries: string[];
+            /** Id */
+            id: string;
+            /**
+             * Lists
+             * @description The 名录 it is on.
+             */
+            lists: string[];
+            /** Name */
+            name: string;
+            /**
+             * Occupancy Rate
+             * @description The year's latest occupancy.
+             */
+            occupancy_rate: number | null;
+            /**
+             * Tax Total Cny
+             * @description The year's tax so far; null: none reported.
+             */
+            tax_total_cny: string | null;
+            /**
+             * Tier
+             * @description The highest line the year's tax is over (1亿, 5亿, 10亿).
+             */
+            tier: ("100m" | "500m" | "1b") | null;
         };
         /**
          * BuildingPublic
@@ -3620,6 +3694,62 @@ export interface components {
              * @description registered / annex_1_count (null when Annex 1 is 0).
              */
             share: number | null;
+        };
+        /** DistrictFeature */
+        DistrictFeature: {
+            /**
+             * Geometry
+             * @description A Polygon or a MultiPolygon (RFC 7946).
+             */
+            geometry: {
+                [key: string]: unknown;
+            };
+            properties: components["schemas"]["DistrictProperties"];
+            /**
+             * Type
+             * @constant
+             */
+            type: "Feature";
+        };
+        /**
+         * DistrictMap
+         * @description The ten districts' boundaries, in the plan's order.
+         */
+        DistrictMap: {
+            /** Features */
+            features: components["schemas"]["DistrictFeature"][];
+            /**
+             * Note
+             * @description Set while any boundary is schematic.
+             */
+            note?: string | null;
+            /**
+             * Source
+             * @description Where they come from.
+             */
+            source: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "FeatureCollection";
+            /**
+             * Version
+             * @description Which boundaries (0: those shipped with the platform).
+             */
+            version: number;
+        };
+        /** DistrictProperties */
+        DistrictProperties: {
+            /** District Id */
+            district_id: string;
+            /** Name Zh */
+            name_zh: string;
+            /**
+             * Schematic
+             * @description Drawn to show where it is (示意), not surveyed.
+             */
+            schematic: boolean;
         };
         /**
          * DistrictPublic
@@ -16091,13 +16221,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A FeatureCollection of the located buildings, one Point each. */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/geo+json": Record<string, never>;
+                    "application/geo+json": components["schemas"]["BuildingMap"];
                 };
             };
             /** @description Bad Request */
@@ -16106,7 +16236,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16116,7 +16246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16126,7 +16256,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16136,7 +16266,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16146,7 +16276,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16156,7 +16286,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16174,13 +16304,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A FeatureCollection of the ten districts. */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/geo+json": Record<string, never>;
+                    "application/geo+json": components["schemas"]["DistrictMap"];
                 };
             };
             /** @description Bad Request */
@@ -16189,7 +16319,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16199,7 +16329,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16209,7 +16339,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16219,7 +16349,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16229,7 +16359,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16239,7 +16369,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -16249,7 +16379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/geo+json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -20401,6 +20531,7 @@ export const pathsApiV1EvaluationPublicationsPublication_idBluebookGetParameters
 export const pathsApiV1EvaluationTargetsYearExportGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/evaluation/targets/{year}/export"]["get"]["parameters"]["query"]["format"]> = ["csv", "xlsx"];
 export const pathsApiV1ListsList_keyGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/lists/{list_key}"]["get"]["parameters"]["query"]["format"]> = ["json", "csv", "xlsx"];
 export const attachmentPublicKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AttachmentPublic"]["kind"]> = ["file", "link"];
+export const buildingPropertiesTierAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BuildingProperties"]["tier"]> = ["100m", "500m", "1b"];
 export const buildingSortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BuildingSort"]> = ["id", "name", "area", "tax", "occupancy"];
 export const buildingStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BuildingStatus"]> = ["planned", "under_construction", "operating", "renovating"];
 export const copyLineStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CopyLine"]["state"]> = ["in_line", "settling", "diverged"];

@@ -23,7 +23,7 @@ void everyKeyLeftIsEditable;
 
 // A new building's form, as it opens.
 export function newDraft(districtId?: string): BuildingDraft {
-  return { name: "", district_id: districtId, address: "", gross_floor_area_m2: 10000, status: "operating", lists: [] };
+  return { name: "", district_id: districtId, address: "", gross_floor_area_m2: 10000, status: "operating", location: null, lists: [] };
 }
 
 // The edit form of a building: its fields as they stand, none named here.

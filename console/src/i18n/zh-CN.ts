@@ -1,3 +1,5 @@
+import map from "./zh-CN-map";
+
 // 控制台的全部中文文字。An English edition is one more file of the same keys.
 export default {
   app: {
@@ -11,6 +13,7 @@ export default {
     label: "主导航",
     login: "登录",
     cockpit: "总览",
+    map: "一张图",
     scores: "考核评价",
     buildings: "楼宇",
     movements: "企业入驻迁出",
@@ -122,6 +125,7 @@ export default {
     codesHelp: "以下10个恢复码只显示这一次，每个可代替动态验证码登录一次，请离线妥善保存。",
     codesDone: "我已保存，进入平台",
   },
+  map,
   cockpit: {
     title: "{year}年楼宇经济总览",
     targets: "全市目标完成情况",
