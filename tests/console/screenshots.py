@@ -25,6 +25,7 @@ from policy import uscc_check_character
 from shared import beijing_today
 from tests.console.conftest import BUILT, CHROMIUM, ROOT, chromium
 from tests.console.test_console import WAIT_MS, choose_year, sign_in, sign_out
+from tests.console.test_map import choose
 from tests.live import LiveStack, on_postgres
 
 COCKPIT = re.compile("楼宇经济总览")
@@ -124,8 +125,7 @@ async def district(page: Any, stack: LiveStack, out: Path) -> None:
     await shoot(page, out, "district-cockpit")
     await go(page, "一张图")
     await drawn(page, re.compile("年一张图"))
-    await page.get_by_role("combobox", name="楼宇着色").click()
-    await page.get_by_role("option", name="按产业特色").click()
+    await choose(page, "楼宇着色", "按产业特色")
     await drawn(page, re.compile("年一张图"))
     await shoot(page, out, "district-map")
     await go(page, "楼宇")

@@ -12,8 +12,7 @@ import asyncpg
 REPLICAS = 6
 MIGRATE = """
 import sys
-from shared import DatabaseTarget
-from shared.migrations import upgrade
+from shared.ops import DatabaseTarget, upgrade
 upgrade("services.registry", DatabaseTarget(sys.argv[1], sys.argv[2]))
 """
 

@@ -63,6 +63,30 @@ export function registerDistricts(map: DistrictMap): string {
   return name;
 }
 
+/** [west, south, east, north] of a geometry's coordinates, however deeply nested. */
+function bounds(coordinates: unknown, box = [Infinity, Infinity, -Infinity, -Infinity]): number[] {
+  if (Array.isArray(coordinates) && typeof coordinates[0] === "number") {
+    const [x, y] = coordinates as number[];
+    box[0] = Math.min(box[0], x);
+    box[1] = Math.min(box[1], y);
+    box[2] = Math.max(box[2], x);
+    box[3] = Math.max(box[3], y);
+  } else if (Array.isArray(coordinates)) {
+    for (const part of coordinates) bounds(part, box);
+  }
+  return box;
+}
+
+/** The geo component's centre and zoom that show one district filling most of the map. */
+export function focusOn(map: DistrictMap, district?: string): { center?: number[]; zoom?: number } {
+  const feature = map.features.find((f) => f.properties.district_id === district);
+  if (!feature) return {};
+  const [w, s, e, n] = bounds(feature.geometry.coordinates);
+  const [cw, cs, ce, cn] = bounds(map.features.map((f) => f.geometry.coordinates));
+  const zoom = 0.8 * Math.min((ce - cw) / (e - w), (cn - cs) / (n - s));
+  return { center: [(w + e) / 2, (s + n) / 2], zoom: Math.max(1, zoom) };
+}
+
 const TIER_STYLE: Record<Tier | "none", { color: string; size: number }> = {
   none: { color: "#7d96b5", size: 5 },
   "100m": { color: "#e6a23c", size: 9 },
@@ -153,19 +177,40 @@ function sizeOf(group: PointGroup, large: boolean): number | ((value: unknown[])
 
 export interface CityMapInput {
   mapName: string;
+  districtIds: string[];
   districtName: (district: string) => string;
   values: Record<string, number | null>;
   valueLabel: string;
   groups: PointGroup[];
 }
 
-/** The map's ECharts option: the districts coloured by `values`, the groups' points on top. */
+const LOW = [0xdb, 0xe9, 0xf8]; // the lightest shade: the lowest figure
+const HIGH = [0x1d, 0x5f, 0xa8]; // the darkest: the highest
+const NO_FIGURE = "#f4f6f9";
+
+/** The district's shade between LOW and HIGH, as the scale beside the map shows it. */
+export function shade(value: number, low: number, high: number): string {
+  const at = high > low ? Math.min(1, Math.max(0, (value - low) / (high - low))) : 0;
+  const rgb = LOW.map((from, i) => Math.round(from + (HIGH[i] - from) * at));
+  return `rgb(${rgb.join(", ")})`;
+}
+
+/**
+ * The map's ECharts option: each district shaded by its figure (a district without one, as a
+ * district officer sees the others, stays pale), the groups' points on top. The districts are
+ * the geo component's regions, shaded here: ECharts' own map series paints a region without
+ * data in its palette's first colour.
+ */
 export function cityMapOption(input: CityMapInput): EChartsCoreOption {
   const numbers = Object.values(input.values).filter((v): v is number => v != null);
   const low = numbers.length ? Math.min(...numbers) : 0;
   const high = numbers.length ? Math.max(...numbers) : 1;
   const total = input.groups.reduce((n, g) => n + g.buildings.length, 0);
   const large = total > LARGE;
+  const figure = (district: string) => {
+    const value = input.values[district];
+    return value == null ? "—" : formatNumber(value, 2);
+  };
   return {
     tooltip: { trigger: "item" },
     legend: input.groups.length
@@ -178,51 +223,51 @@ export function cityMapOption(input: CityMapInput): EChartsCoreOption {
       layoutCenter: ["50%", "48%"],
       layoutSize: "95%",
       label: { show: true, fontSize: 11, color: "#223", formatter: (p: { name: string }) => input.districtName(p.name) },
-      itemStyle: { areaColor: "#eef3f9", borderColor: "#6b7f99", borderWidth: 1 },
+      itemStyle: { areaColor: NO_FIGURE, borderColor: "#6b7f99", borderWidth: 1 },
       emphasis: { itemStyle: { areaColor: "#ffe8a3" }, label: { show: true } },
       select: { disabled: true },
-    },
-    visualMap: {
-      type: "continuous",
-      seriesIndex: 0,
-      min: low,
-      max: high > low ? high : low + 1,
-      text: [formatNumber(high, 2), formatNumber(low, 2)],
-      left: 8,
-      bottom: 8,
-      itemHeight: 100,
-      calculable: false,
-      inRange: { color: ["#dbe9f8", "#1d5fa8"] },
-    },
-    series: [
-      {
-        type: "map",
-        geoIndex: 0,
-        name: input.valueLabel,
-        data: Object.entries(input.values).map(([name, value]) => ({ name, value })),
-        tooltip: {
-          formatter: (p: { name: string; value: number }) =>
-            `${input.districtName(p.name)}<br>${input.valueLabel}：${Number.isFinite(p.value) ? formatNumber(p.value, 2) : "—"}`,
-        },
+      regions: input.districtIds.map((name) => {
+        const value = input.values[name];
+        return { name, itemStyle: { areaColor: value == null ? NO_FIGURE : shade(value, low, high) } };
+      }),
+      tooltip: {
+        show: true,
+        formatter: (p: { name: string }) =>
+          `${escape(input.districtName(p.name))}<br>${escape(input.valueLabel)}：${figure(p.name)}`,
       },
-      ...input.groups.map((group) => ({
-        type: "scatter",
-        coordinateSystem: "geo",
-        name: group.label,
-        large,
-        largeThreshold: LARGE,
-        symbolSize: sizeOf(group, large),
-        itemStyle: { color: group.color, opacity: 0.85, borderColor: "#fff", borderWidth: large ? 0 : 0.5 },
-        data: group.buildings.map((b) => [
-          b.geometry.coordinates[0],
-          b.geometry.coordinates[1],
-          b.properties.tax_total_cny === null ? 0 : Number(b.properties.tax_total_cny),
-          b.id,
-        ]),
-        tooltip: {
-          formatter: (p: { dataIndex: number }) => describe(group.buildings[p.dataIndex], input.districtName),
-        },
-      })),
-    ],
+    },
+    // The scale of the districts' shades (no series of its own: the regions are shaded above).
+    visualMap: numbers.length
+      ? {
+          type: "continuous",
+          seriesIndex: [],
+          min: low,
+          max: high > low ? high : low + 1,
+          text: [formatNumber(high, 2), formatNumber(low, 2)],
+          left: 8,
+          bottom: 8,
+          itemHeight: 100,
+          calculable: false,
+          inRange: { color: ["#dbe9f8", "#1d5fa8"] },
+        }
+      : undefined,
+    series: input.groups.map((group) => ({
+      type: "scatter",
+      coordinateSystem: "geo",
+      name: group.label,
+      large,
+      largeThreshold: LARGE,
+      symbolSize: sizeOf(group, large),
+      itemStyle: { color: group.color, opacity: 0.85, borderColor: "#fff", borderWidth: large ? 0 : 0.5 },
+      data: group.buildings.map((b) => [
+        b.geometry.coordinates[0],
+        b.geometry.coordinates[1],
+        b.properties.tax_total_cny === null ? 0 : Number(b.properties.tax_total_cny),
+        b.id,
+      ]),
+      tooltip: {
+        formatter: (p: { dataIndex: number }) => describe(group.buildings[p.dataIndex], input.districtName),
+      },
+    })),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { featuredIndustryValues } from "@/api/schema";
-import { cityMapOption, LARGE, pointGroups, type BuildingFeature } from "@/composables/cityMap";
+import { cityMapOption, focusOn, LARGE, pointGroups, shade, type BuildingFeature } from "@/composables/cityMap";
 
 function building(id: string, over: Partial<BuildingFeature["properties"]> = {}): BuildingFeature {
   return {
@@ -68,31 +68,67 @@ describe("the map's points", () => {
 });
 
 describe("the map's option", () => {
-  it("colours the districts by the figure and puts each group's points on the districts' map", () => {
+  it("shades the districts by the figure, leaves those without one pale, and puts the points on the map", () => {
     const groups = pointGroups([building("a", { tax_total_cny: "150000000.00", tier: "100m" })], "tier", labels, featuredIndustryValues);
     const option = cityMapOption({
       mapName: "districts-v0",
+      districtIds: ["sip", "gusu", "wujiang"],
       districtName: (d) => (d === "sip" ? "苏州工业园区" : d),
       values: { sip: 90, gusu: 70 },
       valueLabel: "总分",
       groups,
-    }) as { geo: { map: string }; visualMap: { min: number; max: number }; series: Record<string, unknown>[] };
+    }) as {
+      geo: { map: string; regions: { name: string; itemStyle: { areaColor: string } }[] };
+      visualMap: { min: number; max: number };
+      series: Record<string, unknown>[];
+    };
     expect(option.geo.map).toBe("districts-v0");
     expect([option.visualMap.min, option.visualMap.max]).toEqual([70, 90]);
-    expect(option.series[0]).toMatchObject({ type: "map", data: [{ name: "sip", value: 90 }, { name: "gusu", value: 70 }] });
-    expect(option.series[1]).toMatchObject({ type: "scatter", coordinateSystem: "geo", large: false });
-    expect((option.series[1].data as unknown[][])[0]).toEqual([120.7, 31.3, 150000000, "a"]);
+    expect(option.geo.regions).toEqual([
+      { name: "sip", itemStyle: { areaColor: shade(90, 70, 90) } },
+      { name: "gusu", itemStyle: { areaColor: shade(70, 70, 90) } },
+      { name: "wujiang", itemStyle: { areaColor: "#f4f6f9" } },
+    ]);
+    expect(shade(90, 70, 90)).toBe("rgb(29, 95, 168)");
+    expect(shade(70, 70, 90)).toBe("rgb(219, 233, 248)");
+    expect(option.series[0]).toMatchObject({ type: "scatter", coordinateSystem: "geo", large: false });
+    expect((option.series[0].data as unknown[][])[0]).toEqual([120.7, 31.3, 150000000, "a"]);
   });
 
   it("draws a city of tens of thousands of buildings in ECharts' large mode", () => {
     const many = Array.from({ length: LARGE + 1 }, (_, i) => building(String(i)));
     const option = cityMapOption({
       mapName: "districts-v0",
+      districtIds: [],
       districtName: (d) => d,
       values: {},
       valueLabel: "总分",
       groups: pointGroups(many, "tier", labels, featuredIndustryValues),
     }) as { series: Record<string, unknown>[] };
-    expect(option.series[1]).toMatchObject({ large: true, symbolSize: 5 });
+    expect(option.series[0]).toMatchObject({ large: true, symbolSize: 5 });
+  });
+});
+
+describe("a district in focus", () => {
+  const square = (w: number, s: number, size: number) => ({
+    type: "Polygon",
+    coordinates: [[[w, s], [w + size, s], [w + size, s + size], [w, s + size], [w, s]]],
+  });
+  const map = {
+    type: "FeatureCollection" as const,
+    version: 0,
+    source: "test",
+    features: [
+      { type: "Feature" as const, properties: { district_id: "a", name_zh: "甲", schematic: false }, geometry: square(120, 31, 1) },
+      { type: "Feature" as const, properties: { district_id: "b", name_zh: "乙", schematic: false }, geometry: square(121, 31, 0.1) },
+    ],
+  };
+
+  it("centres the map on the district and zooms until it fills most of it", () => {
+    const focus = focusOn(map, "b");
+    expect(focus.center).toEqual([121.05, 31.05]);
+    expect(focus.zoom).toBeCloseTo(0.8 * Math.min(1.1 / 0.1, 1 / 0.1));
+    expect(focusOn(map, "a").zoom).toBe(1);
+    expect(focusOn(map, undefined)).toEqual({});
   });
 });
