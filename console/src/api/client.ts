@@ -130,13 +130,13 @@ export async function unwrap<T>(result: { data?: T; error?: unknown; response: R
   throw await problemOf(result.response, result.error);
 }
 
-/** Download a file answer (CSV, XLSX) as the browser would save it. */
 /** `null` where the platform has nothing to show yet (404), the refusal itself otherwise. */
 export function absentAsNull(error: unknown): null {
   if (error instanceof ApiError && error.status === 404) return null;
   throw error;
 }
 
+/** Download a file answer (CSV, XLSX) as the browser would save it. */
 export async function download(url: string, filename: string): Promise<void> {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw await problemOf(response);
