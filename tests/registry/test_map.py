@@ -224,7 +224,7 @@ async def test_the_map_shows_each_located_building_within_the_callers_line(
     assert response.status_code == 200 and response.headers["content-type"] == GEOJSON
     body = response.json()
     assert body["year"] == 2026
-    assert [f["id"] for f in body["features"]] == ["g1", "s1"]  # s2 has no location
+    assert [f["properties"]["id"] for f in body["features"]] == ["g1", "s1"]  # s2: no location
     s1 = body["features"][1]
     assert s1["geometry"] == {"type": "Point", "coordinates": [120.7, 31.315]}
     assert s1["properties"] == {
@@ -238,7 +238,7 @@ async def test_the_map_shows_each_located_building_within_the_callers_line(
         "occupancy_rate": None,
     }
     own = must(await registry.get("/api/v1/map/buildings", auth=as_(district("sip"))), 200)
-    assert [f["id"] for f in own["features"]] == ["s1"]
+    assert [f["properties"]["id"] for f in own["features"]] == ["s1"]
     other = await registry.get(
         "/api/v1/map/buildings", params={"district_id": "gusu"}, auth=as_(district("sip"))
     )

@@ -2761,8 +2761,6 @@ export interface components {
         /** BuildingFeature */
         BuildingFeature: {
             geometry: components["schemas"]["BuildingPoint"];
-            /** Id */
-            id: string;
             properties: components["schemas"]["BuildingProperties"];
             /**
              * Type

@@ -182,6 +182,8 @@ export interface CityMapInput {
   values: Record<string, number | null>;
   valueLabel: string;
   groups: PointGroup[];
+  // Where the map opens: on one district (`focusOn`), else the whole city.
+  focus?: { center?: number[]; zoom?: number };
 }
 
 const LOW = [0xdb, 0xe9, 0xf8]; // the lightest shade: the lowest figure
@@ -222,6 +224,7 @@ export function cityMapOption(input: CityMapInput): EChartsCoreOption {
       roam: true,
       layoutCenter: ["50%", "48%"],
       layoutSize: "95%",
+      ...input.focus,
       label: { show: true, fontSize: 11, color: "#223", formatter: (p: { name: string }) => input.districtName(p.name) },
       itemStyle: { areaColor: NO_FIGURE, borderColor: "#6b7f99", borderWidth: 1 },
       emphasis: { itemStyle: { areaColor: "#ffe8a3" }, label: { show: true } },
@@ -236,8 +239,10 @@ export function cityMapOption(input: CityMapInput): EChartsCoreOption {
           `${escape(input.districtName(p.name))}<br>${escape(input.valueLabel)}：${figure(p.name)}`,
       },
     },
-    // The scale of the districts' shades (no series of its own: the regions are shaded above).
-    visualMap: numbers.length
+    // The scale of the districts' shades (no series of its own: the regions are shaded above);
+    // none for a single district's figure (a district officer's), which has nothing to compare.
+    visualMap:
+      numbers.length > 1
       ? {
           type: "continuous",
           seriesIndex: [],
@@ -263,7 +268,7 @@ export function cityMapOption(input: CityMapInput): EChartsCoreOption {
         b.geometry.coordinates[0],
         b.geometry.coordinates[1],
         b.properties.tax_total_cny === null ? 0 : Number(b.properties.tax_total_cny),
-        b.id,
+        b.properties.id,
       ]),
       tooltip: {
         formatter: (p: { dataIndex: number }) => describe(group.buildings[p.dataIndex], input.districtName),

@@ -6,7 +6,6 @@ import { cityMapOption, focusOn, LARGE, pointGroups, shade, type BuildingFeature
 function building(id: string, over: Partial<BuildingFeature["properties"]> = {}): BuildingFeature {
   return {
     type: "Feature",
-    id,
     geometry: { type: "Point", coordinates: [120.7, 31.3] },
     properties: {
       id,
@@ -39,7 +38,7 @@ describe("the map's points", () => {
 
   it("fall into the tiers, lowest first, the higher tiers drawn larger", () => {
     const groups = pointGroups(city, "tier", labels, featuredIndustryValues);
-    expect(groups.map((g) => [g.key, g.buildings.map((b) => b.id)])).toEqual([
+    expect(groups.map((g) => [g.key, g.buildings.map((b) => b.properties.id)])).toEqual([
       ["none", ["c"]],
       ["100m", ["a", "d"]],
       ["1b", ["b"]],
@@ -49,7 +48,7 @@ describe("the map's points", () => {
 
   it("fall into occupancy bands, the buildings without a report apart", () => {
     const groups = pointGroups(city, "occupancy", labels, featuredIndustryValues);
-    expect(groups.map((g) => [g.label, g.buildings.map((b) => b.id)])).toEqual([
+    expect(groups.map((g) => [g.label, g.buildings.map((b) => b.properties.id)])).toEqual([
       ["无", ["c"]],
       ["率low", ["b"]],
       ["率good", ["d"]],
@@ -59,7 +58,7 @@ describe("the map's points", () => {
 
   it("fall under their first featured industry, the others together", () => {
     const groups = pointGroups(city, "industry", labels, featuredIndustryValues);
-    expect(groups.map((g) => [g.key, g.buildings.map((b) => b.id)])).toEqual([
+    expect(groups.map((g) => [g.key, g.buildings.map((b) => b.properties.id)])).toEqual([
       ["none", ["b", "c"]],
       ["finance", ["a"]],
       ["design", ["d"]],

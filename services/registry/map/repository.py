@@ -41,15 +41,23 @@ async def located(
 ) -> list[dict[str, Any]]:
     """Each standing building with a location (in `district_id`, if given), with its lists, its
     designated industries and its figures for `year`, by id."""
+    # Each building's lists and industries grouped once and joined (a subquery per building
+    # would run tens of thousands of times).
     lists = (
-        select(func.aggregate_strings(col(BuildingListEntry.list_key), ","))
-        .where(col(BuildingListEntry.building_id) == col(Building.id))
-        .scalar_subquery()
+        sa_select(
+            col(BuildingListEntry.building_id).label("building_id"),
+            func.aggregate_strings(col(BuildingListEntry.list_key), ",").label("joined"),
+        )
+        .group_by(col(BuildingListEntry.building_id))
+        .subquery()
     )
     industries = (
-        select(func.aggregate_strings(col(FeaturedDesignation.industry), ","))
-        .where(col(FeaturedDesignation.building_id) == col(Building.id))
-        .scalar_subquery()
+        sa_select(
+            col(FeaturedDesignation.building_id).label("building_id"),
+            func.aggregate_strings(col(FeaturedDesignation.industry), ",").label("joined"),
+        )
+        .group_by(col(FeaturedDesignation.building_id))
+        .subquery()
     )
     query = (
         sa_select(
@@ -59,12 +67,14 @@ async def located(
             col(Building.location_lng),
             col(Building.location_lat),
             col(Building.gross_floor_area_m2),
-            lists.label("list_keys"),
-            industries.label("industry_keys"),
+            lists.c.joined.label("list_keys"),
+            industries.c.joined.label("industry_keys"),
             col(BuildingYearCopy.tax_cents),
             col(BuildingYearCopy.leasable_area_m2),
             col(BuildingYearCopy.occupied_area_m2),
         )
+        .outerjoin(lists, lists.c.building_id == col(Building.id))
+        .outerjoin(industries, industries.c.building_id == col(Building.id))
         .outerjoin(
             BuildingYearCopy,
             and_(

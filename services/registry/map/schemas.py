@@ -91,7 +91,6 @@ class BuildingProperties(BaseModel):
 
 class BuildingFeature(BaseModel):
     type: Literal["Feature"]
-    id: str
     geometry: BuildingPoint
     properties: BuildingProperties
 

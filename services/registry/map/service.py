@@ -123,7 +123,6 @@ def _point(row: dict[str, Any]) -> dict[str, Any]:
     leasable, occupied = row["leasable_area_m2"], row["occupied_area_m2"]
     return {
         "type": "Feature",
-        "id": row["id"],
         "geometry": {"type": "Point", "coordinates": [row["location_lng"], row["location_lat"]]},
         "properties": {
             "id": row["id"],
