@@ -43,22 +43,8 @@ async def located(
     designated industries and its figures for `year`, by id."""
     # Each building's lists and industries grouped once and joined (a subquery per building
     # would run tens of thousands of times).
-    lists = (
-        sa_select(
-            col(BuildingListEntry.building_id).label("building_id"),
-            func.aggregate_strings(col(BuildingListEntry.list_key), ",").label("joined"),
-        )
-        .group_by(col(BuildingListEntry.building_id))
-        .subquery()
-    )
-    industries = (
-        sa_select(
-            col(FeaturedDesignation.building_id).label("building_id"),
-            func.aggregate_strings(col(FeaturedDesignation.industry), ",").label("joined"),
-        )
-        .group_by(col(FeaturedDesignation.building_id))
-        .subquery()
-    )
+    lists = _joined(BuildingListEntry.building_id, BuildingListEntry.list_key)
+    industries = _joined(FeaturedDesignation.building_id, FeaturedDesignation.industry)
     query = (
         sa_select(
             col(Building.id),
@@ -88,3 +74,15 @@ async def located(
     if district_id is not None:
         query = query.where(col(Building.district_id) == district_id)
     return [row._asdict() for row in await fetch_rows(session, query)]
+
+
+def _joined(building_id: Any, value: Any) -> Any:
+    """A subquery of each building's values, joined by commas: (building_id, joined)."""
+    return (
+        sa_select(
+            col(building_id).label("building_id"),
+            func.aggregate_strings(col(value), ",").label("joined"),
+        )
+        .group_by(col(building_id))
+        .subquery()
+    )
