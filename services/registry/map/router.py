@@ -17,7 +17,7 @@ from services.registry.map.schemas import (
     DistrictMap,
 )
 from shared import AdminDep, OverseerDep, PrincipalDep, SessionDep, beijing_today, problem_responses
-from shared.params import DistrictFilter
+from shared.params import MAX_ID, DistrictFilter
 
 router = APIRouter(prefix="/api/v1/map", tags=["map"])
 
@@ -25,13 +25,13 @@ GEOJSON = "application/geo+json"
 
 
 class GeoJSONResponse(JSONResponse):
-    """A GeoJSON document (RFC 7946), serialised by the route itself: the response model describes
+    """A GeoJSON document (RFC 7946), returned by the route itself: the response model describes
     it for the OpenAPI document, and is not run over tens of thousands of points."""
 
     media_type = GEOJSON
 
     def render(self, content: Any) -> bytes:
-        return content if isinstance(content, bytes) else orjson.dumps(content)
+        return orjson.dumps(content)
 
 
 @router.get(
@@ -47,7 +47,7 @@ async def district_boundaries(
     principal: PrincipalDep,
     version: Annotated[
         int | None,
-        Query(ge=0, le=2**31 - 1, description="A past version (0: the shipped boundaries)."),
+        Query(ge=0, le=MAX_ID, description="A past version (0: the shipped boundaries)."),
     ] = None,
 ) -> Response:
     """The ten districts' boundaries (Polygon or MultiPolygon, with `district_id`, `name_zh` and
@@ -57,7 +57,7 @@ async def district_boundaries(
     etag = f'"boundaries-{collection["version"]}"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers={"ETag": etag})
-    return GeoJSONResponse(orjson.dumps(collection), headers={"ETag": etag})
+    return GeoJSONResponse(collection, headers={"ETag": etag})
 
 
 @router.post(
@@ -108,4 +108,4 @@ async def located_buildings(
     collection = await service.buildings(
         session, principal, district_id, year or beijing_today().year
     )
-    return GeoJSONResponse(orjson.dumps(collection))
+    return GeoJSONResponse(collection)
